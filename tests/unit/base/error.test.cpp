@@ -1,0 +1,20 @@
+#include <catch2/catch.hpp>
+
+#include "braid/error.hpp"
+
+TEST_CASE("[error] braid::Error carries its kind and message", "[unit]") {
+    try {
+        throw braid::Error(braid::errc::model_format, "tensor 'w' extends past the end of the file");
+    } catch (const std::system_error& e) {
+        CHECK(std::string(e.what()) == "tensor 'w' extends past the end of the file");
+        CHECK(e.code() == braid::errc::model_format);
+        CHECK(std::string(e.code().category().name()) == "braid");
+        CHECK(e.code().message() == "model_format");
+    }
+}
+
+TEST_CASE("[error] every kind has a distinct stable name", "[unit]") {
+    CHECK(std::string(braid::errc_name(braid::errc::invalid_argument)) == "invalid_argument");
+    CHECK(std::string(braid::errc_name(braid::errc::internal)) == "internal");
+    CHECK(std::string(braid::errc_name(static_cast<braid::errc>(999))) == "unknown");
+}
