@@ -14,6 +14,6 @@ ctest --preset default
 # Short libFuzzer runs of every fuzz target (clang-14), if any exist.
 if ls tests/fuzz/*.fuzz.cpp >/dev/null 2>&1; then
   cmake --preset fuzz >/dev/null
-  cmake --build --preset fuzz -j "$jobs"
+  cmake --build --preset fuzz -j "$jobs" --target braid_fuzz
   bash tests/fuzz/run.sh build/fuzz 30
 fi
