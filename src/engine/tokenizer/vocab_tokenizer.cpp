@@ -132,6 +132,11 @@ public:
         for (TokenId id : ids) {
             std::string piece = token_to_piece(id, render_special);
             if (piece.empty()) continue;
+            // The space the tokenizer added is dropped from the first text piece (after any BOS/control).
+            if (vocab_.type(id) == TokenType::control) {
+                out += piece;
+                continue;
+            }
             if (first_text && strip_space && vocab_.type(id) == TokenType::normal && piece[0] == ' ')
                 piece.erase(0, 1);
             first_text = false;
