@@ -86,6 +86,13 @@ public:
     std::optional<TokenId> find(std::string_view text) const;
     /// Merge rank of the pair (@p left, @p right), if it is a merge (BPE).
     std::optional<std::int32_t> merge_rank(std::string_view left, std::string_view right) const;
+    /// The merge of token @p left followed by token @p right (BPE), if it is one.
+    struct Merge {
+        std::int32_t rank; ///< Position in `tokenizer.ggml.merges`: lower merges first.
+        TokenId result;    ///< Id of the merged text, or -1 when the merged text is not itself a token.
+    };
+    /// The merge of ids (@p left, @p right), if any (the fast path of the BPE tokenizer).
+    std::optional<Merge> merge(TokenId left, TokenId right) const;
     /// Number of merges.
     std::size_t merge_count() const noexcept { return merge_count_; }
 
@@ -126,8 +133,8 @@ private:
     std::vector<float> scores_;
     std::vector<TokenType> types_;
     std::unordered_map<std::string, TokenId, StringHash, std::equal_to<>> ids_;
-    // Merge (left id, right id) packed into 64 bits -> rank.
-    std::unordered_map<std::uint64_t, std::int32_t> merges_;
+    // Merge (left id, right id) packed into 64 bits -> rank and merged id.
+    std::unordered_map<std::uint64_t, Merge> merges_;
     std::size_t merge_count_ = 0;
     std::optional<TokenId> bos_, eos_, unk_, pad_, sep_, cls_, mask_;
     bool add_bos_ = false;

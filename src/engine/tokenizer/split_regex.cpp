@@ -1,5 +1,7 @@
 #include "engine/tokenizer/split_regex.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <memory>
 
 #include "braid/error.hpp"
@@ -254,12 +256,28 @@ SplitRegex::SplitRegex(std::string_view pattern, ClassMode mode) : mode_(mode) {
     Node root = compiler.parse();
     compiler.emit(root, program_);
     program_.push_back({Inst::kMatch, 0, 0});
+    // Sorted, merged ranges allow a binary search in the large classes (deepseek-llm's letter list).
+    for (auto& c : classes_) {
+        std::sort(c.ranges.begin(), c.ranges.end());
+        std::vector<std::pair<char32_t, char32_t>> merged;
+        for (const auto& r : c.ranges) {
+            if (!merged.empty() && r.first <= merged.back().second + 1) merged.back().second = std::max(merged.back().second, r.second);
+            else merged.push_back(r);
+        }
+        c.ranges = std::move(merged);
+    }
 }
 
 bool SplitRegex::class_matches(const Class& c, char32_t cp) const {
     bool in = false;
-    for (const auto& [lo, hi] : c.ranges) {
-        if (cp >= lo && cp <= hi) { in = true; break; }
+    if (c.ranges.size() > 8) {
+        auto it = std::upper_bound(c.ranges.begin(), c.ranges.end(), cp,
+                                   [](char32_t v, const std::pair<char32_t, char32_t>& r) { return v < r.first; });
+        in = it != c.ranges.begin() && cp <= std::prev(it)->second;
+    } else {
+        for (const auto& [lo, hi] : c.ranges) {
+            if (cp >= lo && cp <= hi) { in = true; break; }
+        }
     }
     if (!in && (c.space || c.non_space)) {
         bool ws = mode_ == ClassMode::codepoint ? ascii_space(cp) : is_whitespace(cp);

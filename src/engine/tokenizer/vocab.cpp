@@ -62,7 +62,8 @@ Vocab Vocab::from_spec(VocabSpec spec) {
         auto right = v.find(std::string_view(m).substr(space + 1));
         if (!left || !right) bad("merge " + std::to_string(r) + " '" + m + "' names a token not in the vocabulary");
         auto key = (static_cast<std::uint64_t>(*left) << 32) | static_cast<std::uint32_t>(*right);
-        v.merges_.emplace(key, static_cast<std::int32_t>(r)); // the first (lowest) rank wins
+        std::string joined = m.substr(0, space) + m.substr(space + 1);
+        v.merges_.emplace(key, Merge{static_cast<std::int32_t>(r), v.find(joined).value_or(-1)}); // lowest rank wins
     }
     v.merge_count_ = spec.merges.size();
     if (v.kind_ == VocabKind::bpe && v.merges_.empty()) bad("a gpt2 (BPE) tokenizer needs tokenizer.ggml.merges");
@@ -130,7 +131,14 @@ std::optional<std::int32_t> Vocab::merge_rank(std::string_view left, std::string
     if (!l) return std::nullopt;
     auto r = find(right);
     if (!r) return std::nullopt;
-    auto it = merges_.find((static_cast<std::uint64_t>(*l) << 32) | static_cast<std::uint32_t>(*r));
+    auto m = merge(*l, *r);
+    if (!m) return std::nullopt;
+    return m->rank;
+}
+
+std::optional<Vocab::Merge> Vocab::merge(TokenId left, TokenId right) const {
+    auto it = merges_.find((static_cast<std::uint64_t>(static_cast<std::uint32_t>(left)) << 32) |
+                           static_cast<std::uint32_t>(right));
     if (it == merges_.end()) return std::nullopt;
     return it->second;
 }

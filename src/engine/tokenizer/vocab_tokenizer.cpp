@@ -61,6 +61,13 @@ public:
         std::stable_sort(specials_.begin(), specials_.end(), [&](TokenId a, TokenId b) {
             return vocab_.text(a).size() > vocab_.text(b).size();
         });
+        std::vector<std::size_t> user_defined, all;
+        for (std::size_t k = 0; k < specials_.size(); ++k) {
+            all.push_back(k);
+            if (vocab_.type(specials_[k]) == TokenType::user_defined) user_defined.push_back(k);
+        }
+        index_all_ = build_index(all);
+        index_user_ = build_index(user_defined);
         if (vocab_.kind() == VocabKind::spm) {
             for (int b = 0; b < 256; ++b) {
                 char name[8];
@@ -155,14 +162,59 @@ public:
 private:
     // Splits @p text around special tokens: user-defined ones always, control/unknown ones only when
     // @p parse_special. Longer specials are matched first over the whole text.
+    // Special tokens indexed by their first two bytes (one-byte ones apart), so one pass over the text
+    // finds which of them occur at all; usually none do and the partition costs that one pass.
+    struct SpecialIndex {
+        std::vector<std::uint32_t> start;             // 65537 bucket offsets into `entries`
+        std::vector<std::size_t> entries;             // indices into specials_
+        std::array<std::vector<std::size_t>, 256> single;
+    };
+
+    SpecialIndex build_index(const std::vector<std::size_t>& members) const {
+        SpecialIndex index;
+        std::vector<std::vector<std::size_t>> buckets(65536);
+        for (std::size_t k : members) {
+            const std::string& t = vocab_.text(specials_[k]);
+            if (t.size() == 1) index.single[static_cast<unsigned char>(t[0])].push_back(k);
+            else buckets[(static_cast<unsigned char>(t[0]) << 8) | static_cast<unsigned char>(t[1])].push_back(k);
+        }
+        index.start.resize(65537);
+        for (std::size_t b = 0; b < 65536; ++b) {
+            index.start[b] = static_cast<std::uint32_t>(index.entries.size());
+            index.entries.insert(index.entries.end(), buckets[b].begin(), buckets[b].end());
+        }
+        index.start[65536] = static_cast<std::uint32_t>(index.entries.size());
+        return index;
+    }
+
+    // Indices (into specials_, so longest first) of the special tokens that occur in @p text.
+    std::vector<std::size_t> present_specials(std::string_view text, const SpecialIndex& index) const {
+        std::vector<std::size_t> found;
+        if (index.entries.empty() && std::all_of(index.single.begin(), index.single.end(),
+                                                 [](const auto& v) { return v.empty(); }))
+            return found;
+        const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            for (std::size_t k : index.single[p[i]]) found.push_back(k);
+            if (i + 1 >= text.size()) break;
+            std::size_t b = (static_cast<std::size_t>(p[i]) << 8) | p[i + 1];
+            for (std::uint32_t e = index.start[b]; e < index.start[b + 1]; ++e) {
+                std::size_t k = index.entries[e];
+                if (text.compare(i, vocab_.text(specials_[k]).size(), vocab_.text(specials_[k])) == 0) found.push_back(k);
+            }
+        }
+        std::sort(found.begin(), found.end());
+        found.erase(std::unique(found.begin(), found.end()), found.end());
+        return found;
+    }
+
     std::vector<Fragment> partition(std::string_view text, bool parse_special) const {
         std::vector<Fragment> frags;
         if (text.empty()) return frags;
         frags.push_back({text});
-        for (TokenId id : specials_) {
-            if (!parse_special && vocab_.type(id) != TokenType::user_defined) continue;
+        for (std::size_t k : present_specials(text, parse_special ? index_all_ : index_user_)) {
+            const TokenId id = specials_[k];
             const std::string& s = vocab_.text(id);
-            if (text.find(s) == std::string_view::npos) continue; // cheap common case
             std::vector<Fragment> next;
             next.reserve(frags.size() + 2);
             for (const Fragment& f : frags) {
@@ -272,14 +324,18 @@ private:
                 return;
             }
         }
+        // Symbols carry their token id, so merges are looked up by ids, not by hashing strings.
         struct Symbol {
             std::size_t start, len;
             int prev, next;
+            TokenId id;
         };
         std::vector<Symbol> symbols;
+        std::string_view w(word);
         for (std::size_t i = 0; i < word.size();) {
             std::size_t len = std::min(utf8_length(static_cast<unsigned char>(word[i])), word.size() - i);
-            symbols.push_back({i, len, static_cast<int>(symbols.size()) - 1, static_cast<int>(symbols.size()) + 1});
+            TokenId id = vocab_.find(w.substr(i, len)).value_or(-1);
+            symbols.push_back({i, len, static_cast<int>(symbols.size()) - 1, static_cast<int>(symbols.size()) + 1, id});
             i += len;
         }
         if (symbols.empty()) return;
@@ -288,19 +344,20 @@ private:
             std::int32_t rank;
             int left, right;
             std::size_t size;
+            TokenId result;
         };
         auto worse = [](const Bigram& a, const Bigram& b) {
             return a.rank > b.rank || (a.rank == b.rank && a.left > b.left);
         };
         std::priority_queue<Bigram, std::vector<Bigram>, decltype(worse)> queue(worse);
-        std::string_view w(word);
         auto try_pair = [&](int left, int right) {
             if (left < 0 || right < 0) return;
             const Symbol& l = symbols[static_cast<std::size_t>(left)];
             const Symbol& r = symbols[static_cast<std::size_t>(right)];
-            auto rank = vocab_.merge_rank(w.substr(l.start, l.len), w.substr(r.start, r.len));
-            if (!rank) return;
-            queue.push({*rank, left, right, l.len + r.len});
+            if (l.id < 0 || r.id < 0) return; // merges only join tokens
+            auto m = vocab_.merge(l.id, r.id);
+            if (!m) return;
+            queue.push({m->rank, left, right, l.len + r.len, m->result});
         };
         for (std::size_t i = 1; i < symbols.size(); ++i) try_pair(static_cast<int>(i - 1), static_cast<int>(i));
         while (!queue.empty()) {
@@ -310,6 +367,7 @@ private:
             Symbol& r = symbols[static_cast<std::size_t>(b.right)];
             if (l.len == 0 || r.len == 0 || l.next != b.right || l.len + r.len != b.size) continue; // stale
             l.len += r.len;
+            l.id = b.result;
             r.len = 0;
             l.next = r.next;
             if (r.next >= 0) symbols[static_cast<std::size_t>(r.next)].prev = b.left;
@@ -318,14 +376,13 @@ private:
         }
         for (int i = 0; i >= 0; i = symbols[static_cast<std::size_t>(i)].next) {
             const Symbol& s = symbols[static_cast<std::size_t>(i)];
-            std::string_view piece = w.substr(s.start, s.len);
-            if (auto id = vocab_.find(piece)) {
-                out.push_back(*id);
+            if (s.id >= 0) {
+                out.push_back(s.id);
                 continue;
             }
-            // No token for the merged symbol (a vocabulary without every alphabet character): emit what
-            // single-byte tokens exist, as llama.cpp does.
-            for (char c : piece)
+            // No token for the symbol (a vocabulary without every alphabet character, or a merge whose text
+            // is not a token): emit what single-byte tokens exist, as llama.cpp does.
+            for (char c : w.substr(s.start, s.len))
                 if (auto id = vocab_.find(std::string_view(&c, 1))) out.push_back(*id);
         }
     }
@@ -401,6 +458,7 @@ private:
 
     Vocab vocab_;
     std::vector<TokenId> specials_;
+    SpecialIndex index_all_, index_user_;
     std::array<TokenId, 256> spm_bytes_{};
     PreTokenizer pre_;
 };
