@@ -36,9 +36,9 @@ public:
     void emit(const Node& n, std::vector<SplitRegex::Inst>& prog) {
         using I = SplitRegex::Inst;
         switch (n.kind) {
-        case Node::kClass: prog.push_back({I::kClass, n.cls, 0}); break;
-        case Node::kEnd: prog.push_back({I::kEnd, 0, 0}); break;
-        case Node::kNotAhead: prog.push_back({I::kNotAhead, n.cls, 0}); break;
+        case Node::kClass: prog.push_back({I::kClass, n.cls, 0, 0}); break;
+        case Node::kEnd: prog.push_back({I::kEnd, 0, 0, 0}); break;
+        case Node::kNotAhead: prog.push_back({I::kNotAhead, n.cls, 0, 0}); break;
         case Node::kSeq:
             for (const Node& c : n.children) emit(c, prog);
             break;
@@ -47,10 +47,10 @@ public:
             for (std::size_t k = 0; k < n.children.size(); ++k) {
                 if (k + 1 == n.children.size()) { emit(n.children[k], prog); break; }
                 std::size_t split = prog.size();
-                prog.push_back({I::kSplit, static_cast<int>(split + 1), 0});
+                prog.push_back({I::kSplit, static_cast<int>(split + 1), 0, 0});
                 emit(n.children[k], prog);
                 jumps.push_back(prog.size());
-                prog.push_back({I::kJmp, 0, 0});
+                prog.push_back({I::kJmp, 0, 0, 0});
                 prog[split].y = static_cast<int>(prog.size());
             }
             for (auto j : jumps) prog[j].x = static_cast<int>(prog.size());
@@ -58,18 +58,22 @@ public:
         }
         case Node::kRepeat: {
             const Node& body = n.children[0];
+            if (body.kind == Node::kClass) {
+                prog.push_back({I::kRepeatClass, body.cls, n.min, n.max});
+                break;
+            }
             for (int k = 0; k < n.min; ++k) emit(body, prog);
             if (n.max == kUnbounded) {
                 std::size_t split = prog.size();
-                prog.push_back({I::kSplit, static_cast<int>(split + 1), 0});
+                prog.push_back({I::kSplit, static_cast<int>(split + 1), 0, 0});
                 emit(body, prog);
-                prog.push_back({I::kJmp, static_cast<int>(split), 0});
+                prog.push_back({I::kJmp, static_cast<int>(split), 0, 0});
                 prog[split].y = static_cast<int>(prog.size());
             } else {
                 std::vector<std::size_t> splits;
                 for (int k = n.min; k < n.max; ++k) {
                     splits.push_back(prog.size());
-                    prog.push_back({I::kSplit, static_cast<int>(prog.size() + 1), 0});
+                    prog.push_back({I::kSplit, static_cast<int>(prog.size() + 1), 0, 0});
                     emit(body, prog);
                 }
                 for (auto s : splits) prog[s].y = static_cast<int>(prog.size());
@@ -255,7 +259,7 @@ SplitRegex::SplitRegex(std::string_view pattern, ClassMode mode) : mode_(mode) {
     Compiler compiler(decode_utf8(pattern), classes_);
     Node root = compiler.parse();
     compiler.emit(root, program_);
-    program_.push_back({Inst::kMatch, 0, 0});
+    program_.push_back({Inst::kMatch, 0, 0, 0});
     // Sorted, merged ranges allow a binary search in the large classes (deepseek-llm's letter list).
     for (auto& c : classes_) {
         std::sort(c.ranges.begin(), c.ranges.end());
@@ -303,6 +307,7 @@ long SplitRegex::match_at(const char32_t* /*begin*/, const char32_t* end, const 
     struct Frame {
         int pc;
         const char32_t* at;
+        const char32_t* low; // kRepeatClass frame: may give back code points down to `low`; else nullptr
     };
     thread_local std::vector<Frame> stack;
     stack.clear();
@@ -316,8 +321,18 @@ long SplitRegex::match_at(const char32_t* /*begin*/, const char32_t* end, const 
             if (at < end && class_matches(classes_[static_cast<std::size_t>(in.x)], *at)) { ++at; ++pc; }
             else ok = false;
             break;
+        case Inst::kRepeatClass: {
+            const Class& cls = classes_[static_cast<std::size_t>(in.x)];
+            const char32_t* start = at;
+            const char32_t* limit = in.z < 0 || end - at < in.z ? end : at + in.z;
+            while (at < limit && class_matches(cls, *at)) ++at;
+            if (at - start < in.y) { ok = false; break; }
+            if (at - start > in.y) stack.push_back({pc + 1, at, start + in.y});
+            ++pc;
+            break;
+        }
         case Inst::kSplit:
-            stack.push_back({in.y, at});
+            stack.push_back({in.y, at, nullptr});
             pc = in.x;
             break;
         case Inst::kJmp: pc = in.x; break;
@@ -333,9 +348,15 @@ long SplitRegex::match_at(const char32_t* /*begin*/, const char32_t* end, const 
         }
         if (!ok) {
             if (stack.empty()) return -1;
-            pc = stack.back().pc;
-            at = stack.back().at;
-            stack.pop_back();
+            Frame& f = stack.back();
+            pc = f.pc;
+            if (f.low) {
+                at = --f.at; // give back one code point; drop the frame once at its minimum
+                if (f.at == f.low) stack.pop_back();
+            } else {
+                at = f.at;
+                stack.pop_back();
+            }
         }
     }
 }

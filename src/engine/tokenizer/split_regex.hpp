@@ -46,9 +46,12 @@ public:
     };
     /// One instruction of the backtracking program (public for the compiler in the .cpp).
     struct Inst {
-        enum Op : std::uint8_t { kClass, kSplit, kJmp, kMatch, kEnd, kNotAhead } op;
+        // kRepeatClass: class x repeated y..z times (z < 0: unbounded), greedy; it backtracks one code point
+        // at a time from a single stack frame, so a long run costs no memory per character.
+        enum Op : std::uint8_t { kClass, kSplit, kJmp, kMatch, kEnd, kNotAhead, kRepeatClass } op;
         int x = 0; // class index, or jump target
-        int y = 0; // second target of kSplit (tried after x fails)
+        int y = 0; // second target of kSplit (tried after x fails); minimum count of kRepeatClass
+        int z = 0; // maximum count of kRepeatClass
     };
 
 private:
