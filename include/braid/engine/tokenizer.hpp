@@ -22,7 +22,8 @@ class Tokenizer {
 public:
     virtual ~Tokenizer() = default;
 
-    /// Tokenizes UTF-8 @p text (invalid UTF-8 is tokenized as U+FFFD).
+    /// Tokenizes UTF-8 text (invalid UTF-8 is tokenized as U+FFFD).
+    /// @param text          the text.
     /// @param add_special   add BOS/EOS as the vocabulary's add_bos/add_eos rules say ([CLS]/[SEP] for BERT).
     /// @param parse_special treat the text of control tokens (e.g. `<s>`, `<|im_start|>`) in @p text as
     ///                      those tokens; user-defined tokens are always matched verbatim.
