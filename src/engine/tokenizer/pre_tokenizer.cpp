@@ -39,11 +39,12 @@ PreTokenizer build(std::initializer_list<Pattern> patterns) {
     return pre;
 }
 
-constexpr std::array kLlama3Names{"llama3", "llama-v3", "llama-bpe", "falcon3", "pixtral"};
+constexpr std::array kLlama3Names{"llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2"};
 constexpr std::array kGpt2Names{"gpt-2", "mpt", "olmo", "phi-2", "jina-es", "jina-de", "jina-v1-en",
-                                "jina-v2-es", "jina-v2-de", "jina-v2-code", "roberta-bpe", "gigachat"};
-constexpr std::array kStarcoderNames{"starcoder", "refact", "command-r", "smollm", "codeshell"};
-constexpr std::array kQwen2Names{"qwen2", "stablelm2", "deepseek-r1-qwen"};
+                                "jina-v2-es", "jina-v2-de", "jina-v2-code", "roberta-bpe", "gigachat",
+                                "exaone4", "trillion", "granite-docling"};
+constexpr std::array kStarcoderNames{"starcoder", "refact", "command-r", "smollm", "codeshell", "exaone", "minerva-7b"};
+constexpr std::array kQwen2Names{"qwen2", "stablelm2", "deepseek-r1-qwen", "megrez"};
 constexpr std::array kOtherNames{"default", "deepseek-llm", "deepseek-coder", "falcon", "dbrx", "smaug-bpe"};
 
 template <typename Names>
@@ -84,6 +85,8 @@ PreTokenizer make_pre_tokenizer(std::string_view name) {
     throw Error(errc::unsupported, "tokenizer: unknown BPE pre-tokenizer '" + std::string(name) +
                                        "' (tokenizer.ggml.pre); known: see known_bpe_pre_tokenizers()");
 }
+
+bool pre_tokenizer_adds_bos(std::string_view name) { return among(kLlama3Names, name); }
 
 std::vector<std::string> pre_tokenizer_names() {
     std::vector<std::string> out;

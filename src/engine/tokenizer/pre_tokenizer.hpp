@@ -19,6 +19,9 @@ struct PreTokenizer {
 /// The pre-tokenizer called @p name; throws Error(errc::unsupported) for an unknown name.
 PreTokenizer make_pre_tokenizer(std::string_view name);
 
+/// Whether vocabularies with this pre-tokenizer add BOS when the metadata does not say (the LLaMA 3 family).
+bool pre_tokenizer_adds_bos(std::string_view name);
+
 /// Every name make_pre_tokenizer accepts.
 std::vector<std::string> pre_tokenizer_names();
 

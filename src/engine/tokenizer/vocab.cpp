@@ -2,6 +2,7 @@
 #include "braid/engine/tokenizer_vocab.hpp"
 
 #include "braid/error.hpp"
+#include "engine/tokenizer/pre_tokenizer.hpp"
 
 namespace braid::engine {
 
@@ -83,7 +84,7 @@ Vocab Vocab::from_spec(VocabSpec spec) {
         v.add_space_prefix_ = spec.add_space_prefix.value_or(true);
         break;
     case VocabKind::bpe:
-        v.add_bos_ = spec.add_bos.value_or(false);
+        v.add_bos_ = spec.add_bos.value_or(tokenizer_detail::pre_tokenizer_adds_bos(v.pre_));
         v.add_eos_ = spec.add_eos.value_or(false);
         v.add_space_prefix_ = spec.add_space_prefix.value_or(false);
         break;

@@ -28,9 +28,14 @@ TEST_CASE("[tokenizer] BPE merges by rank; LLaMA 3 emits whole-word tokens", "[u
         CHECK(tok->tokenize("abc a") == std::vector<TokenId>{3, 2, 6});
         CHECK(tok->tokenize("123") == std::vector<TokenId>{11});
     }
-    SECTION("llama3 ignores merges for a word that is a token") {
-        auto tok = make_tokenizer(Vocab::from_spec(bpe_spec("llama3")));
+    SECTION("llama3 ignores merges for a word that is a token, and adds BOS by default") {
+        auto spec = bpe_spec("llama3");
+        spec.bos_id = 5;
+        auto tok = make_tokenizer(Vocab::from_spec(spec));
         CHECK(tok->tokenize("abc") == std::vector<TokenId>{4});
+        CHECK(tok->tokenize("abc", true) == std::vector<TokenId>{5, 4});
+        spec.add_bos = false;
+        CHECK(make_tokenizer(Vocab::from_spec(spec))->tokenize("abc", true) == std::vector<TokenId>{4});
     }
     SECTION("starcoder splits digits one by one") {
         auto tok = make_tokenizer(Vocab::from_spec(bpe_spec("starcoder")));
