@@ -35,9 +35,10 @@ public:
     /// Throws Error(errc::invalid_argument) for an id out of range.
     virtual std::string token_to_piece(TokenId id, bool render_special = false) const = 0;
 
-    /// The text of a token sequence: pieces concatenated (so byte tokens reassemble UTF-8), the space
-    /// added by the SPM space prefix / WordPiece word start removed from the first piece. Control tokens
-    /// are skipped unless @p render_special. Throws Error(errc::invalid_argument) for an id out of range.
+    /// The text of a token sequence: pieces concatenated (so byte tokens reassemble UTF-8), minus the one
+    /// space tokenize() adds at the start and after each special token (SPM space prefix, WordPiece word
+    /// start), so `detokenize(tokenize(t)) == t` for SPM and BPE. Control tokens are skipped unless
+    /// @p render_special. Throws Error(errc::invalid_argument) for an id out of range.
     virtual std::string detokenize(std::span<const TokenId> ids, bool render_special = false) const = 0;
 
     /// Number of tokens in the vocabulary.

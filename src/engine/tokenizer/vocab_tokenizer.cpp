@@ -133,20 +133,22 @@ public:
 
     std::string detokenize(std::span<const TokenId> ids, bool render_special) const override {
         std::string out;
-        bool first_text = true;
+        // tokenize() adds a space before the text at the start and after every special token (SPM space
+        // prefix; WordPiece word starts): drop exactly that one space there, so text round-trips.
         const bool strip_space = vocab_.kind() == VocabKind::wordpiece ||
                                  (vocab_.kind() == VocabKind::spm && vocab_.add_space_prefix());
+        bool fragment_start = true;
         for (TokenId id : ids) {
             std::string piece = token_to_piece(id, render_special);
-            if (piece.empty()) continue;
-            // The space the tokenizer added is dropped from the first text piece (after any BOS/control).
-            if (vocab_.type(id) == TokenType::control) {
+            const TokenType type = vocab_.type(id);
+            if (type == TokenType::control || type == TokenType::user_defined) {
+                fragment_start = true;
                 out += piece;
                 continue;
             }
-            if (first_text && strip_space && vocab_.type(id) == TokenType::normal && piece[0] == ' ')
+            if (fragment_start && strip_space && type == TokenType::normal && !piece.empty() && piece[0] == ' ')
                 piece.erase(0, 1);
-            first_text = false;
+            if (type != TokenType::unused) fragment_start = false;
             out += piece;
         }
         return out;
