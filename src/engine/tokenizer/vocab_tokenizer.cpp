@@ -2,6 +2,8 @@
 // (SPM score merges, byte-level BPE rank merges, WordPiece greedy longest match), plus detokenization.
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <unordered_map>
 #include <cstdio>
 #include <queue>
 
@@ -315,8 +317,37 @@ private:
             at += len;
             word.clear();
             for (unsigned char c : utf8) word += alphabet.byte_to_text[c];
+            // Words repeat a lot in real text: a small per-thread cache of word -> ids skips the merges.
+            auto& cache = word_cache();
+            if (auto it = cache.find(word); it != cache.end()) {
+                out.insert(out.end(), it->second.begin(), it->second.end());
+                continue;
+            }
+            const std::size_t before = out.size();
             bpe_word(word, out);
+            if (word.size() <= kMaxCachedWordBytes) {
+                if (cache.size() >= kMaxCachedWords) cache.clear();
+                cache.emplace(word, std::vector<TokenId>(out.begin() + static_cast<std::ptrdiff_t>(before), out.end()));
+            }
         }
+    }
+
+    static constexpr std::size_t kMaxCachedWords = 16384;
+    static constexpr std::size_t kMaxCachedWordBytes = 64;
+
+    // The calling thread's word cache for this tokenizer. It belongs to one tokenizer instance at a time
+    // (by a never-reused serial number, so a new tokenizer at a freed address cannot see stale entries).
+    std::unordered_map<std::string, std::vector<TokenId>>& word_cache() const {
+        struct Cache {
+            std::uint64_t owner = 0;
+            std::unordered_map<std::string, std::vector<TokenId>> words;
+        };
+        thread_local Cache cache;
+        if (cache.owner != serial_) {
+            cache.words.clear();
+            cache.owner = serial_;
+        }
+        return cache.words;
     }
 
     void bpe_word(const std::string& word, std::vector<TokenId>& out) const {
@@ -461,6 +492,12 @@ private:
     Vocab vocab_;
     std::vector<TokenId> specials_;
     SpecialIndex index_all_, index_user_;
+    const std::uint64_t serial_ = next_serial();
+
+    static std::uint64_t next_serial() {
+        static std::atomic<std::uint64_t> counter{0};
+        return ++counter;
+    }
     std::array<TokenId, 256> spm_bytes_{};
     PreTokenizer pre_;
 };
