@@ -78,6 +78,18 @@ public:
             }
         }
         if (vocab_.kind() == VocabKind::bpe) pre_ = make_pre_tokenizer(vocab_.pre());
+        if (vocab_.kind() == VocabKind::spm) {
+            spm_words_independent_ = true;
+            for (std::size_t i = 0; i < vocab_.size() && spm_words_independent_; ++i) {
+                const std::string& t = vocab_.text(static_cast<TokenId>(i));
+                for (std::size_t at = t.find(kSpmSpace, 1); at != std::string::npos; at = t.find(kSpmSpace, at + 1)) {
+                    if (at < kSpmSpace.size() || t.compare(at - kSpmSpace.size(), kSpmSpace.size(), kSpmSpace) != 0) {
+                        spm_words_independent_ = false;
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     std::vector<TokenId> tokenize(std::string_view text, bool add_special, bool parse_special) const override {
@@ -238,13 +250,42 @@ private:
 
     // --- SPM: merge the adjacent pair whose merged text is the highest-scoring token, repeatedly ---
     void spm(std::string_view raw, bool space_prefix, std::vector<TokenId>& out) const {
-        std::string text;
-        text.reserve(raw.size() * 2 + 3);
-        if (space_prefix) text += kSpmSpace;
+        std::string escaped;
+        escaped.reserve(raw.size() * 2 + 3);
+        if (space_prefix) escaped += kSpmSpace;
         for (char c : raw) {
-            if (c == ' ') text += kSpmSpace;
-            else text.push_back(c);
+            if (c == ' ') escaped += kSpmSpace;
+            else escaped.push_back(c);
         }
+        if (!spm_words_independent_) {
+            spm_merge(escaped, out);
+            return;
+        }
+        // No token has U+2581 after another character, so no merge crosses the start of a "▁...word":
+        // tokenizing each such word on its own gives the same ids, and lets the word cache work.
+        auto& cache = word_cache();
+        const std::string_view text(escaped);
+        for (std::size_t start = 0; start < text.size();) {
+            std::size_t end = start;
+            while (text.compare(end, kSpmSpace.size(), kSpmSpace) == 0) end += kSpmSpace.size();
+            end = std::min(text.find(kSpmSpace, end), text.size());
+            std::string word(text.substr(start, end - start));
+            start = end;
+            if (auto it = cache.find(word); it != cache.end()) {
+                out.insert(out.end(), it->second.begin(), it->second.end());
+                continue;
+            }
+            const std::size_t before = out.size();
+            spm_merge(word, out);
+            if (word.size() <= kMaxCachedWordBytes) {
+                if (cache.size() >= kMaxCachedWords) cache.clear();
+                cache.emplace(std::move(word),
+                              std::vector<TokenId>(out.begin() + static_cast<std::ptrdiff_t>(before), out.end()));
+            }
+        }
+    }
+
+    void spm_merge(const std::string& text, std::vector<TokenId>& out) const {
         struct Symbol {
             std::size_t start, len;
             int prev, next;
@@ -493,6 +534,7 @@ private:
     std::vector<TokenId> specials_;
     SpecialIndex index_all_, index_user_;
     const std::uint64_t serial_ = next_serial();
+    bool spm_words_independent_ = false;
 
     static std::uint64_t next_serial() {
         static std::atomic<std::uint64_t> counter{0};
