@@ -84,3 +84,17 @@ TEST_CASE("[tokenizer] large inputs stay fast and bounded", "[unit]") {
         }
     }
 }
+
+TEST_CASE("[tokenizer] SPM merges across spaces when the vocabulary has such tokens", "[unit]") {
+    // "a▁b" is a token: the word-by-word shortcut must not be used for this vocabulary.
+    VocabSpec s;
+    s.model = "llama";
+    s.tokens = {"<unk>", "\xE2\x96\x81", "a", "b", "a\xE2\x96\x81", "a\xE2\x96\x81" "b"};
+    s.token_types = {2, 1, 1, 1, 1, 1};
+    s.scores = {0, -5, -5, -5, -1, -0.5f};
+    s.add_space_prefix = false;
+    auto tok = make_tokenizer(Vocab::from_spec(s));
+    CHECK(tok->tokenize("a b") == std::vector<TokenId>{5});
+    CHECK(tok->tokenize("a ba b") == std::vector<TokenId>{5, 5});
+    CHECK(tok->detokenize(tok->tokenize("a ba b")) == "a ba b");
+}
