@@ -31,6 +31,8 @@ std::string unescape_line(const std::string& line) {
 
 int run(Args& args) {
     const std::string model = args.value("--model");
+    const bool has_text = args.present("--text");
+    const bool has_file = args.present("--file");
     const std::string text = args.value("--text");
     const std::string file = args.value("--file");
     const bool bos = args.has("--bos");
@@ -39,11 +41,11 @@ int run(Args& args) {
     const bool timing = args.has("--time");
     args.positional();
     if (model.empty()) throw Error(errc::invalid_argument, "tokenize needs --model FILE (.gguf or SentencePiece .model)");
-    if (args.present("--text") || (!text.empty()) == (!file.empty()))
+    if (has_text == has_file || args.present("--text") || args.present("--file"))
         throw Error(errc::invalid_argument, "tokenize needs exactly one of --text T or --file F");
 
     std::vector<std::string> cases;
-    if (!file.empty()) {
+    if (has_file) {
         std::ifstream in(file, std::ios::binary);
         if (!in) throw Error(errc::io, "cannot open '" + file + "'");
         for (std::string line; std::getline(in, line);) cases.push_back(unescape_line(line));
