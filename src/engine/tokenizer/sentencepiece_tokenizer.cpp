@@ -1,6 +1,7 @@
 // SentencePiece `.model` files behind the Tokenizer interface, through libsentencepiece; and
 // load_tokenizer, which picks GGUF or SentencePiece by the file's magic.
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 
@@ -18,6 +19,13 @@ public:
     explicit SentencePieceTokenizer(const std::filesystem::path& path) {
         std::ifstream in(path, std::ios::binary);
         if (!in) throw Error(errc::io, "cannot open SentencePiece model '" + path.string() + "'");
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(path, ec);
+        if (ec) throw Error(errc::io, "cannot read the size of '" + path.string() + "': " + ec.message());
+        // Real models are a few MB; refuse to read a huge unrelated file into memory.
+        if (size > kMaxModelBytes)
+            throw Error(errc::model_format, "'" + path.string() + "' is too large (" + std::to_string(size) +
+                                                " bytes) to be a SentencePiece model");
         std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         auto status = sp_.LoadFromSerializedProto(bytes);
         if (!status.ok())
@@ -67,7 +75,9 @@ public:
         if (sp_.IsControl(id)) return render_special ? sp_.IdToPiece(id) : std::string();
         if (sp_.IsByte(id)) {
             const std::string& p = sp_.IdToPiece(id); // "<0xXX>"
-            return std::string(1, static_cast<char>(std::stoi(p.substr(3, 2), nullptr, 16)));
+            unsigned value = 0;
+            if (p.size() == 6 && std::sscanf(p.c_str(), "<0x%2x>", &value) == 1) return std::string(1, static_cast<char>(value));
+            return p;
         }
         if (sp_.IsUnknown(id)) return "\xE2\x96\x85";
         std::string piece = sp_.IdToPiece(id);
@@ -109,6 +119,8 @@ public:
     bool is_control(TokenId id) const override { return id >= 0 && id < sp_.GetPieceSize() && sp_.IsControl(id); }
 
 private:
+    static constexpr std::uintmax_t kMaxModelBytes = 256u << 20;
+
     void check(TokenId id) const {
         if (id < 0 || id >= sp_.GetPieceSize())
             throw Error(errc::invalid_argument, "token id " + std::to_string(id) + " is out of range (vocabulary has " +
