@@ -35,6 +35,16 @@ VocabTokenizer::VocabTokenizer(Vocab vocab) : vocab_(std::move(vocab)) {
     }
     index_all_ = build_index(all);
     index_user_ = build_index(user_defined);
+    if (vocab_.kind() == VocabKind::wordpiece) {
+        std::size_t upper = 0, normal = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (vocab_.type(static_cast<TokenId>(i)) != TokenType::normal) continue;
+            ++normal;
+            const std::string& t = vocab_.text(static_cast<TokenId>(i));
+            if (std::any_of(t.begin(), t.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) ++upper;
+        }
+        wordpiece_uncased_ = upper * 100 < normal; // cased BERT vocabularies have thousands of such tokens
+    }
     if (vocab_.kind() == VocabKind::spm) {
         for (int b = 0; b < 256; ++b) {
             char name[8];

@@ -74,6 +74,9 @@ private:
     SpecialIndex index_all_, index_user_;
     const std::uint64_t serial_ = next_serial();
     bool spm_words_independent_ = false;
+    // GGUF does not say whether a BERT vocabulary is uncased: it is when (almost) no ordinary token has
+    // an upper-case ASCII letter. Uncased: NFD, accents stripped, lowercase; cased: text kept as is.
+    bool wordpiece_uncased_ = true;
     std::array<TokenId, 256> spm_bytes_{};
     PreTokenizer pre_;
 };

@@ -21,7 +21,10 @@ bool is_cjk(char32_t cp) {
 void VocabTokenizer::wordpiece(std::string_view raw, std::vector<TokenId>& out) const {
     std::u32string nfd;
     nfd.reserve(raw.size());
-    for (char32_t cp : decode_utf8(raw)) append_nfd(cp, nfd);
+    for (char32_t cp : decode_utf8(raw)) {
+        if (wordpiece_uncased_) append_nfd(cp, nfd);
+        else nfd.push_back(cp);
+    }
     std::vector<std::string> words(1);
     for (char32_t cp : nfd) {
         if (is_whitespace(cp)) {
@@ -30,14 +33,15 @@ void VocabTokenizer::wordpiece(std::string_view raw, std::vector<TokenId>& out) 
         }
         Category cat = category(cp);
         // Uncased BERT strips accents: after NFD they are separate combining marks.
-        if (cp == 0 || cp == 0xFFFD || cat == Category::control || cat == Category::mark) continue;
+        if (cp == 0 || cp == 0xFFFD || cat == Category::control) continue;
+        if (wordpiece_uncased_ && cat == Category::mark) continue; // uncased BERT strips accents
         bool isolated = cat == Category::punctuation || (cp < 0x7F && cat == Category::symbol) || is_cjk(cp);
         if (isolated) {
             if (!words.back().empty()) words.emplace_back();
-            append_utf8(to_lower(cp), words.back());
+            append_utf8(wordpiece_uncased_ ? to_lower(cp) : cp, words.back());
             words.emplace_back();
         } else {
-            append_utf8(to_lower(cp), words.back());
+            append_utf8(wordpiece_uncased_ ? to_lower(cp) : cp, words.back());
         }
     }
     const std::size_t max_len = vocab_.max_token_length();

@@ -98,3 +98,24 @@ TEST_CASE("[tokenizer] SPM merges across spaces when the vocabulary has such tok
     CHECK(tok->tokenize("a ba b") == std::vector<TokenId>{5, 5});
     CHECK(tok->detokenize(tok->tokenize("a ba b")) == "a ba b");
 }
+
+TEST_CASE("[tokenizer] WordPiece lowercases only uncased vocabularies", "[unit]") {
+    VocabSpec s;
+    s.model = "bert";
+    s.tokens = {"[UNK]", "[CLS]", "[SEP]", "\xE2\x96\x81" "hello", "\xE2\x96\x81" "Hello", "\xE2\x96\x81" "cafe",
+                "\xE2\x96\x81" "caf", "\xC3\xA9", ",", "\xE2\x96\x81" ","};
+    s.token_types = {3, 3, 3, 1, 1, 1, 1, 1, 1, 1};
+    s.unk_id = 0;
+    s.cls_id = 1;
+    s.sep_id = 2;
+    SECTION("cased: 'Hello' and 'café' kept") {
+        auto tok = make_tokenizer(Vocab::from_spec(s));
+        CHECK(tok->tokenize("Hello café,", true) == std::vector<TokenId>{1, 4, 6, 7, 9, 2});
+    }
+    SECTION("uncased: lowercased, accents stripped") {
+        s.tokens[4] = "\xE2\x96\x81" "world"; // now no token has an upper-case letter
+        auto tok = make_tokenizer(Vocab::from_spec(s));
+        CHECK(tok->tokenize("Hello Café", true) == std::vector<TokenId>{1, 3, 5, 2});
+        CHECK(tok->tokenize("HELLO xyz") == std::vector<TokenId>{3, 0});
+    }
+}
