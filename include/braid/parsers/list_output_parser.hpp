@@ -1,0 +1,69 @@
+/// @file
+/// @brief ListOutputParser: a list of items from a model's answer (comma, line, numbered or bullet lists).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace braid {
+
+/// How a list is written in the model's answer.
+enum class ListStyle {
+    /// `red, green, blue`: items split on commas (not inside double quotes; `""` is a quote inside
+    /// quotes), trimmed, empty items dropped. Newlines count as spaces.
+    comma,
+    /// One item per line, trimmed; blank lines dropped.
+    newline,
+    /// Lines such as `1. red` or `2) green`; other lines (an introduction) are ignored.
+    numbered,
+    /// Markdown bullets `- red`, `* green`, `+ blue` (any indentation); other lines are ignored.
+    markdown,
+};
+
+/// Parses a list of strings from a model's answer. Streaming yields each item as soon as it is
+/// complete (at its comma or the end of its line), the last one at the end. The parser is immutable
+/// and thread-safe; each Stream belongs to one caller and holds only the item being read.
+class ListOutputParser {
+public:
+    /// Incremental parsing of one answer.
+    class Stream {
+    public:
+        /// Starts a stream for lists written in @p style.
+        explicit Stream(ListStyle style) : style_(style) {}
+        /// Adds @p chunk; returns the items it completed (often none).
+        std::vector<std::string> feed(std::string_view chunk);
+        /// Ends the answer; returns the last item if there is one.
+        std::vector<std::string> finish();
+
+    private:
+        void end_line(std::vector<std::string>& out);
+        void end_field(std::vector<std::string>& out);
+
+        ListStyle style_;
+        std::string current_;     // the line or field being read
+        bool quoted_ = false;     // inside "..." of a comma-separated field
+        bool quote_seen_ = false; // a '"' inside quotes: a closing quote or the first of ""
+        bool was_quoted_ = false; // the current field had quotes (keep it even if empty)
+    };
+
+    /// Creates a parser for lists in @p style.
+    explicit ListOutputParser(ListStyle style = ListStyle::comma) : style_(style) {}
+
+    /// The items of @p text (the same as streaming it in any chunks).
+    std::vector<std::string> parse(std::string_view text) const;
+
+    /// Starts incremental parsing of one answer.
+    Stream stream() const { return Stream(style_); }
+
+    /// Text for a prompt telling the model how to write the list.
+    std::string format_instructions() const;
+
+    /// The list style.
+    ListStyle style() const noexcept { return style_; }
+
+private:
+    ListStyle style_;
+};
+
+} // namespace braid
