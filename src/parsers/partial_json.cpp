@@ -227,6 +227,7 @@ Value* PartialJsonParser::attach(Value value) {
         auto& object = container.get_ref<Value::object_t&>();
         auto found = object.find(key_);
         if (found != object.end()) { // a repeated key: the last one wins, in the first one's place
+            repeated_key_ = true;
             found->second = std::move(value);
             return &found->second;
         }

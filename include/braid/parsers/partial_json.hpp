@@ -18,7 +18,9 @@ namespace braid {
 ///   received so far, never half a UTF-8 sequence or half an escape);
 /// - an object key whose value has not started yet is left out;
 /// - numbers and `true`/`false`/`null` appear only once complete (a number ends at the next
-///   delimiter, or at finish() for a top-level number), so a partial value only ever grows.
+///   delimiter, or at finish() for a top-level number), so a partial value only ever grows —
+///   except when an object repeats a key: the last value wins, in the first one's place
+///   (repeated_key() then says so).
 ///
 /// Syntax is strict JSON (no comments, no trailing commas, no single quotes); strings must be valid
 /// UTF-8 and escapes valid (surrogates paired). A syntax error throws braid::Error(errc::parse) whose
@@ -57,6 +59,9 @@ public:
 
     /// Byte offset of the syntax error, once feed() has thrown.
     std::size_t error_offset() const noexcept { return error_offset_; }
+
+    /// True once an object repeated a key (its new value replaced the old one).
+    bool repeated_key() const noexcept { return repeated_key_; }
 
     /// True when the failure was nesting deeper than the limit (not worth retrying elsewhere).
     bool too_deep() const noexcept { return too_deep_; }
@@ -98,6 +103,7 @@ private:
     bool changed_ = false;
     bool failed_ = false;
     bool too_deep_ = false;
+    bool repeated_key_ = false;
     bool stop_before_ = false;   // the last byte ended a top-level number and was not consumed
     std::size_t offset_ = 0;
     std::size_t error_offset_ = 0;

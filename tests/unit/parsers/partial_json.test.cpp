@@ -84,6 +84,14 @@ TEST_CASE("[partial_json] partial values", "[unit]") {
         CHECK(followed.feed("42}") == 2); // the '}' belongs to the caller
         CHECK(followed.complete());
     }
+    SECTION("a repeated key: the last value wins, in the first one's place") {
+        PartialJsonParser parser;
+        parser.feed(R"({"a": "x", "b": 1, "a": [2)");
+        CHECK(parser.repeated_key());
+        CHECK(parser.value() == Value::parse(R"({"a": [], "b": 1})"));
+        parser.feed("]}");
+        CHECK(parser.value().dump() == R"({"a":[2],"b":1})");
+    }
     SECTION("bytes after the value are not consumed") {
         PartialJsonParser parser;
         CHECK(parser.feed(R"({"a":1} trailing)") == 7);
