@@ -2,6 +2,7 @@
 /// @brief JsonOutputParser: finds the JSON in a model's answer and parses it, whole or while it streams.
 #pragma once
 
+#include <braid/prompts/message.hpp>
 #include <braid/parsers/detail/value.hpp>
 #include <braid/parsers/partial_json.hpp>
 
@@ -52,6 +53,8 @@ public:
         /// partially; a scalar appears once complete). Throws braid::Error(errc::parse) once no
         /// candidate is left.
         std::optional<Value> feed(std::string_view chunk);
+        /// Adds the content of a streamed message chunk (see feed(std::string_view)).
+        std::optional<Value> feed(const MessageChunk& chunk) { return feed(chunk.content); }
 
         /// Ends the answer. Returns the final value if it differs from the last value feed() returned.
         /// Throws braid::Error(errc::parse) if no JSON value was found or it is truncated (unless
@@ -90,6 +93,9 @@ public:
 
     /// Parses the JSON in @p text (the same result as streaming it in any chunks).
     Value parse(std::string_view text) const;
+
+    /// Parses the text of a model's message (its content).
+    Value parse(const Message& message) const { return parse(message.content); }
 
     /// Starts incremental parsing of one answer.
     Stream stream() const { return Stream(options_); }

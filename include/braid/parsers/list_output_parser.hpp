@@ -2,6 +2,7 @@
 /// @brief ListOutputParser: a list of items from a model's answer (comma, line, numbered or bullet lists).
 #pragma once
 
+#include <braid/prompts/message.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,8 @@ public:
         explicit Stream(ListStyle style) : style_(style) {}
         /// Adds @p chunk; returns the items it completed (often none).
         std::vector<std::string> feed(std::string_view chunk);
+        /// Adds the content of a streamed message chunk (see feed(std::string_view)).
+        std::vector<std::string> feed(const MessageChunk& chunk) { return feed(chunk.content); }
         /// Ends the answer; returns the last item if there is one.
         std::vector<std::string> finish();
 
@@ -52,6 +55,9 @@ public:
 
     /// The items of @p text (the same as streaming it in any chunks).
     std::vector<std::string> parse(std::string_view text) const;
+
+    /// Parses the text of a model's message (its content).
+    std::vector<std::string> parse(const Message& message) const { return parse(message.content); }
 
     /// Starts incremental parsing of one answer.
     Stream stream() const { return Stream(style_); }

@@ -2,6 +2,7 @@
 /// @brief StrOutputParser: a model's answer as plain text, streamed chunk by chunk.
 #pragma once
 
+#include <braid/prompts/message.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,12 +23,17 @@ public:
             }
             return std::string(chunk);
         }
+        /// Adds the content of a streamed message chunk (see feed(std::string_view)).
+        std::optional<std::string> feed(const MessageChunk& chunk) { return feed(chunk.content); }
         /// Nothing is held back, so the end adds nothing.
         std::optional<std::string> finish() { return std::nullopt; }
     };
 
     /// Returns @p text.
     std::string parse(std::string_view text) const { return std::string(text); }
+
+    /// Parses the text of a model's message (its content).
+    std::string parse(const Message& message) const { return parse(message.content); }
 
     /// Starts incremental parsing of one answer.
     Stream stream() const { return {}; }

@@ -2,6 +2,7 @@
 /// @brief StructuredOutputParser: JSON from a model's answer, validated against a JSON Schema.
 #pragma once
 
+#include <braid/prompts/message.hpp>
 #include <braid/parsers/detail/value.hpp>
 #include <braid/parsers/json_output_parser.hpp>
 #include <braid/parsers/json_schema_validator.hpp>
@@ -30,6 +31,8 @@ public:
             : validator_(std::move(validator)), json_(options) {}
         /// Adds @p chunk; returns the partial value when it changed (not validated yet).
         std::optional<Value> feed(std::string_view chunk) { return json_.feed(chunk); }
+        /// Adds the content of a streamed message chunk (see feed(std::string_view)).
+        std::optional<Value> feed(const MessageChunk& chunk) { return feed(chunk.content); }
         /// Ends the answer and validates it; returns the final value if it was not the last one
         /// feed() returned. Throws braid::Error(errc::parse or errc::validation).
         std::optional<Value> finish();
@@ -48,6 +51,9 @@ public:
 
     /// Parses and validates the JSON in @p text.
     Value parse(std::string_view text) const;
+
+    /// Parses the text of a model's message (its content).
+    Value parse(const Message& message) const { return parse(message.content); }
 
     /// Starts incremental parsing of one answer.
     Stream stream() const { return Stream(validator_, options_); }

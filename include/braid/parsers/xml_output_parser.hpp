@@ -2,6 +2,7 @@
 /// @brief XmlOutputParser: XML in a model's answer, turned into JSON.
 #pragma once
 
+#include <braid/prompts/message.hpp>
 #include <braid/parsers/detail/value.hpp>
 
 #include <cstddef>
@@ -55,6 +56,8 @@ public:
         /// Adds @p chunk; returns the partial value when an element closed. Throws
         /// braid::Error(errc::parse) on a mismatched closing tag or too deep nesting.
         std::optional<Value> feed(std::string_view chunk);
+        /// Adds the content of a streamed message chunk (see feed(std::string_view)).
+        std::optional<Value> feed(const MessageChunk& chunk) { return feed(chunk.content); }
         /// Ends the answer; returns the final value if feed() did not already return it. Throws
         /// braid::Error(errc::parse) if no element was found or one is unclosed.
         std::optional<Value> finish();
@@ -70,6 +73,9 @@ public:
 
     /// Parses the XML in @p text.
     Value parse(std::string_view text) const;
+
+    /// Parses the text of a model's message (its content).
+    Value parse(const Message& message) const { return parse(message.content); }
 
     /// Starts incremental parsing of one answer.
     Stream stream() const { return Stream(); }
