@@ -29,7 +29,7 @@ struct XmlState; // the element tree being read (src/parsers/xml_output_parser.c
 /// For example `<movies><movie year="1999">Matrix</movie><movie>Heat</movie><n>2</n></movies>` →
 /// `{"movies": {"movie": [{"@year": "1999", "#text": "Matrix"}, "Heat"], "n": "2"}}`. Values stay
 /// strings: XML has no types. Entities (`&lt;` `&gt;` `&amp;` `&quot;` `&apos;`, `&#N;`, `&#xH;`) are
-/// decoded; an unknown `&name;` or a stray `&` is kept as written, and a `<` that cannot start a tag
+/// decoded; an unknown entity or a stray ampersand is kept as written, and a `<` that cannot start a tag
 /// ("1 < 2") is text, as models often write them. CDATA sections are text.
 ///
 /// Errors are braid::Error(errc::parse) naming line and column: a closing tag that does not match
@@ -46,7 +46,9 @@ public:
     /// Incremental parsing of one answer.
     class Stream {
     public:
+        /// Starts a stream.
         Stream();
+        /// Frees the stream's state.
         ~Stream();
         /// Moves a stream.
         Stream(Stream&&) noexcept;
