@@ -29,21 +29,20 @@ std::optional<Value> JsonOutputParser::Stream::feed(std::string_view chunk) {
 }
 
 std::optional<Value> JsonOutputParser::Stream::take_partial() {
-    if (!json_.take_changed() || !json_.has_value()) {
+    // The scanner reports only real growth, so no comparison with the last value shown is needed.
+    if (json_.take_changed()) {
+        unshown_ = true;
+    }
+    if (!unshown_ || !json_.has_value()) {
         return std::nullopt;
     }
     const Value& value = json_.value();
-    if (!value.is_structured() && !json_.complete()) {
-        return std::nullopt; // a scalar is shown once complete
-    }
-    if (!value.is_structured() && whole_) {
-        return std::nullopt; // a bare scalar counts only if nothing follows it: wait for finish()
-    }
-    if (emitted_any_ && value == last_emitted_) {
+    if (!value.is_structured() && (!json_.complete() || whole_)) {
+        // A scalar is shown once complete, and a bare one only at finish(): prose may follow it.
         return std::nullopt;
     }
+    unshown_ = false;
     emitted_any_ = true;
-    last_emitted_ = value;
     return value;
 }
 
@@ -70,6 +69,7 @@ void JsonOutputParser::Stream::candidate_failed(const std::string& message, std:
                                      " (gave up after " + std::to_string(max_attempts) + " candidates)");
     }
     json_ = PartialJsonParser(options_.max_depth);
+    unshown_ = true;
     pos_ = restart_at_;
     mode_ = Mode::prose;
     backticks_ = 0;
@@ -176,11 +176,14 @@ std::optional<Value> JsonOutputParser::Stream::finish() {
     } else {
         throw Error(errc::parse, first_error_.value_or("no JSON object or array found in the model output"));
     }
-    if (emitted_any_ && result_ == last_emitted_) {
-        return std::nullopt;
+    if (json_.take_changed()) {
+        unshown_ = true;
+    }
+    if (emitted_any_ && !unshown_) {
+        return std::nullopt; // the last value feed() returned is the result
     }
     emitted_any_ = true;
-    last_emitted_ = result_;
+    unshown_ = false;
     return result_;
 }
 

@@ -83,7 +83,7 @@ public:
         std::optional<std::string> first_error_;
         PartialJsonParser json_;
         bool emitted_any_ = false;
-        Value last_emitted_;
+        bool unshown_ = false; // the value changed since feed() last returned it
         bool finished_ = false;
         Value result_;
     };
