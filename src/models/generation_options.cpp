@@ -1,6 +1,7 @@
 #include "braid/models/generation_options.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 #include "braid/error.hpp"
 
@@ -15,6 +16,12 @@ void override_if_set(std::optional<T>& target, const std::optional<T>& source) {
     }
 }
 
+std::string number(double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", v);
+    return buffer;
+}
+
 [[noreturn]] void bad(const std::string& key, const std::string& why) {
     throw Error(errc::invalid_argument, "generation options: \"" + key + "\" " + why);
 }
@@ -26,8 +33,8 @@ void check_range(const std::optional<double>& value, const char* key, double low
     }
     const double v = *value;
     if (!std::isfinite(v) || (low_open ? v <= low : v < low) || (high_open ? v >= high : v > high)) {
-        bad(key, "must be in " + std::string(low_open ? "(" : "[") + std::to_string(low) + ", " +
-                     std::to_string(high) + (high_open ? ")" : "]") + ", got " + std::to_string(v));
+        bad(key, "must be in " + std::string(low_open ? "(" : "[") + number(low) + ", " + number(high) +
+                     (high_open ? ")" : "]") + ", got " + number(v));
     }
 }
 

@@ -70,8 +70,8 @@ TEST_CASE("[generation_options] bad input names the key", "[unit]") {
     CHECK(read(R"({"temprature":1})") == "invalid_argument: generation options: unknown key \"temprature\"");
     CHECK(read(R"({"temperature":"hot"})") ==
           "invalid_argument: generation options: \"temperature\" must be a number, got string");
-    CHECK(read(R"({"temperature":-1})").find("\"temperature\" must be in [0") != std::string::npos);
-    CHECK(read(R"({"top_p":0})").find("\"top_p\" must be in (0") != std::string::npos);
+    CHECK(read(R"({"temperature":-1})").find("\"temperature\" must be in [0, inf), got -1") != std::string::npos);
+    CHECK(read(R"({"top_p":0})").find("\"top_p\" must be in (0, 1], got 0") != std::string::npos);
     CHECK(read(R"({"top_p":1.5})").find("\"top_p\"") != std::string::npos);
     CHECK(read(R"({"top_k":-2})").find("\"top_k\" must be >= 0") != std::string::npos);
     CHECK(read(R"({"top_k":1.5})").find("\"top_k\" must be an integer") != std::string::npos);
