@@ -34,7 +34,7 @@ using ChunkCallback = std::function<void(const MessageChunk&)>;
 /// };
 /// @endcode
 ///
-/// Composition (`prompt | model | parser`) goes through the runnable form in chat_model_runnable.hpp.
+/// In a chain (`prompt | model | parser`) the model is the step PromptValue/messages → Message.
 class ChatModel {
 public:
     virtual ~ChatModel() = default;
