@@ -1,0 +1,161 @@
+/// @file
+/// @brief Stream<T>: a pull-based, move-only generator of chunks (a C++20 coroutine).
+#pragma once
+
+#include <coroutine>
+#include <exception>
+#include <iterator>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace braid {
+
+/// A lazily produced sequence of chunks of type T, pulled one at a time.
+///
+/// Write one as a coroutine returning `Stream<T>` that uses `co_yield`:
+/// @code
+/// braid::Stream<std::string> words() {
+///     co_yield "hello";
+///     co_yield " world";
+/// }
+/// for (std::string& chunk : words()) std::cout << chunk;   // or: while (auto c = s.next()) ...
+/// @endcode
+/// Nothing runs until the first chunk is pulled; an exception thrown inside the coroutine propagates
+/// from next() / the iterator. Destroying a stream before its end stops the producer at its current
+/// `co_yield` (its locals are destroyed normally). A stream is single-pass and must be consumed from one
+/// thread at a time. Arguments of a coroutine are copied into it only when passed by value: a coroutine
+/// must not take references that may dangle before the stream is consumed.
+template <class T>
+class Stream {
+public:
+    /// The chunk type.
+    using value_type = T;
+
+    /// The coroutine promise (used by the compiler).
+    struct promise_type {
+        std::optional<T> current;
+        std::exception_ptr error;
+
+        Stream get_return_object() noexcept {
+            return Stream(std::coroutine_handle<promise_type>::from_promise(*this));
+        }
+        std::suspend_always initial_suspend() noexcept { return {}; }
+        std::suspend_always final_suspend() noexcept { return {}; }
+        std::suspend_always yield_value(const T& value) {
+            current.emplace(value);
+            return {};
+        }
+        std::suspend_always yield_value(T&& value) {
+            current.emplace(std::move(value));
+            return {};
+        }
+        void return_void() noexcept {}
+        void unhandled_exception() noexcept { error = std::current_exception(); }
+        // co_await is not meaningful inside a stream: only co_yield / co_return.
+        template <class U>
+        std::suspend_never await_transform(U&&) = delete;
+    };
+
+    /// An empty stream (no coroutine): yields nothing.
+    Stream() noexcept = default;
+    /// Streams are move-only.
+    Stream(Stream&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+    /// Move assignment: destroys the current producer first.
+    Stream& operator=(Stream&& other) noexcept {
+        if (this != &other) {
+            reset();
+            handle_ = std::exchange(other.handle_, {});
+        }
+        return *this;
+    }
+    Stream(const Stream&) = delete;
+    Stream& operator=(const Stream&) = delete;
+    /// Destroys the producer (stopping it where it is suspended).
+    ~Stream() { reset(); }
+
+    /// The next chunk, or nothing at the end. Rethrows what the producer threw (then the stream is over).
+    std::optional<T> next() {
+        if (!handle_ || handle_.done())
+            return std::nullopt;
+        auto& promise = handle_.promise();
+        promise.current.reset();
+        handle_.resume();
+        if (promise.error) {
+            std::exception_ptr error = std::exchange(promise.error, nullptr);
+            reset();
+            std::rethrow_exception(error);
+        }
+        if (handle_.done())
+            return std::nullopt;
+        return std::move(promise.current);
+    }
+
+    /// Input iterator over the chunks (range-for support). Dereferencing gives the current chunk.
+    class iterator {
+    public:
+        using iterator_category = std::input_iterator_tag; ///< Single pass.
+        using difference_type = std::ptrdiff_t;            ///< Required by the iterator concepts.
+        using value_type = T;                              ///< The chunk type.
+
+        iterator() = default;
+        /// The current chunk (may be moved from).
+        T& operator*() const { return *stream_->pending_; }
+        /// Pulls the next chunk.
+        iterator& operator++() {
+            stream_->advance();
+            return *this;
+        }
+        /// Pulls the next chunk.
+        void operator++(int) { ++*this; }
+        /// True at the end.
+        friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept {
+            return !it.stream_ || !it.stream_->pending_;
+        }
+
+    private:
+        friend class Stream;
+        explicit iterator(Stream* stream) : stream_(stream) {}
+        Stream* stream_ = nullptr;
+    };
+
+    /// Starts pulling: the iterator holds the first chunk (if any).
+    iterator begin() {
+        advance();
+        return iterator(this);
+    }
+    /// The end sentinel.
+    std::default_sentinel_t end() const noexcept { return {}; }
+
+    /// Pulls every remaining chunk into a vector.
+    std::vector<T> collect() {
+        std::vector<T> chunks;
+        while (auto chunk = next())
+            chunks.push_back(std::move(*chunk));
+        return chunks;
+    }
+
+    /// A stream of the given chunks, in order.
+    static Stream of(std::vector<T> chunks) {
+        for (T& chunk : chunks)
+            co_yield std::move(chunk);
+    }
+
+    /// A stream of one chunk.
+    static Stream single(T value) { co_yield std::move(value); }
+
+private:
+    explicit Stream(std::coroutine_handle<promise_type> handle) noexcept : handle_(handle) {}
+    void reset() noexcept {
+        if (handle_) {
+            handle_.destroy();
+            handle_ = {};
+        }
+    }
+    void advance() { pending_ = next(); }
+
+    std::coroutine_handle<promise_type> handle_;
+    std::optional<T> pending_;
+};
+
+} // namespace braid
