@@ -109,13 +109,12 @@ public:
         /// Pulls the next chunk.
         void operator++(int) { ++*this; }
         /// True at the end.
-        friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept {
-            return !it.stream_ || !it.stream_->pending_;
-        }
+        friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
 
     private:
         friend class Stream;
         explicit iterator(Stream* stream) : stream_(stream) {}
+        bool at_end() const noexcept { return !stream_ || !stream_->pending_; }
         Stream* stream_ = nullptr;
     };
 
