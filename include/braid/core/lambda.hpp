@@ -27,29 +27,12 @@
 #include <type_traits>
 #include <utility>
 
+#include "braid/core/detail/callable_traits.hpp"
 #include "braid/core/runnable.hpp"
 
 namespace braid {
 
 namespace detail {
-
-template <class F>
-struct callable_traits : callable_traits<decltype(&std::remove_cvref_t<F>::operator())> {};
-template <class R, class A, class... Rest>
-struct callable_traits<R (*)(A, Rest...)> {
-    using input = std::remove_cvref_t<A>;
-    using output = std::remove_cvref_t<R>;
-};
-template <class R, class A, class... Rest>
-struct callable_traits<R(A, Rest...)> : callable_traits<R (*)(A, Rest...)> {};
-template <class C, class R, class A, class... Rest>
-struct callable_traits<R (C::*)(A, Rest...) const> : callable_traits<R (*)(A, Rest...)> {};
-template <class C, class R, class A, class... Rest>
-struct callable_traits<R (C::*)(A, Rest...)> : callable_traits<R (*)(A, Rest...)> {};
-template <class C, class R, class A, class... Rest>
-struct callable_traits<R (C::*)(A, Rest...) const noexcept> : callable_traits<R (*)(A, Rest...)> {};
-template <class R, class A, class... Rest>
-struct callable_traits<R (*)(A, Rest...) noexcept> : callable_traits<R (*)(A, Rest...)> {};
 
 /// The plain form: out = f(in) or f(in, ctx).
 template <class In, class Out, class F>

@@ -34,23 +34,30 @@ public:
 
     /// The coroutine promise (used by the compiler).
     struct promise_type {
-        std::optional<T> current;
-        std::exception_ptr error;
+        std::optional<T> current;  ///< The chunk last yielded, until the consumer takes it.
+        std::exception_ptr error;  ///< What the producer threw, rethrown to the consumer.
 
+        /// The Stream that owns this coroutine.
         Stream get_return_object() noexcept {
             return Stream(std::coroutine_handle<promise_type>::from_promise(*this));
         }
+        /// Lazy start: the producer runs only when the consumer asks for a chunk.
         std::suspend_always initial_suspend() noexcept { return {}; }
+        /// Stays suspended at the end so the Stream can read the outcome and destroy the frame.
         std::suspend_always final_suspend() noexcept { return {}; }
+        /// `co_yield value`: hands a copy of @p value to the consumer.
         std::suspend_always yield_value(const T& value) {
             current.emplace(value);
             return {};
         }
+        /// `co_yield value`: hands @p value to the consumer.
         std::suspend_always yield_value(T&& value) {
             current.emplace(std::move(value));
             return {};
         }
+        /// `co_return` or the end of the body: the stream ends.
         void return_void() noexcept {}
+        /// Keeps what the producer threw for the consumer.
         void unhandled_exception() noexcept { error = std::current_exception(); }
         // co_await is not meaningful inside a stream: only co_yield / co_return.
         template <class U>
