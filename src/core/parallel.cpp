@@ -5,13 +5,18 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <vector>
 
 #include "braid/core/passthrough.hpp"
 
 namespace braid::detail {
 
 namespace {
+
+// How far a streaming branch may run ahead of the pulling thread, in chunks.
+constexpr std::size_t max_queued = 64;
 
 int width(const RunContext& ctx) { return ctx.config().max_concurrency.value_or(default_concurrency()); }
 
@@ -22,12 +27,26 @@ std::string keys_of(const std::vector<ParallelBranch>& branches) {
     return keys;
 }
 
-// Chunks of concurrently streaming branches, for the pulling thread.
+// Chunks of concurrently streaming branches, for the pulling thread. Each branch is claimed once:
+// by a pool thread, or adopted by the pulling thread, which then pulls that branch's stream itself
+// one chunk at a time (so an adopted branch never blocks the others, even when it never ends).
 struct BranchChunks {
+    explicit BranchChunks(std::size_t count) : claimed(count) {}
     std::mutex mutex;
-    std::condition_variable ready;
+    std::condition_variable ready;  // a chunk was queued, or a pool branch finished
+    std::condition_variable space;  // the pulling thread took chunks (producers wait when far ahead)
     std::deque<Value> chunks;
+    std::vector<std::atomic<bool>> claimed;
+    std::atomic<std::size_t> finished_on_pool{0};
     std::atomic<bool> abandoned{false};
+
+    // Stops every branch: the stream was dropped, or a branch failed.
+    void abandon() {
+        abandoned.store(true, std::memory_order_relaxed);
+        const std::lock_guard lock(mutex);
+        ready.notify_all();
+        space.notify_all();
+    }
 };
 
 } // namespace
@@ -59,24 +78,41 @@ Value ParallelImpl::invoke(const Value& input, const RunContext& ctx) const {
 }
 
 Stream<Value> ParallelImpl::stream_branches(Value input, const RunContext& ctx) const {
-    auto shared = std::make_shared<BranchChunks>();
+    const std::size_t count = branches_.size();
+    auto shared = std::make_shared<BranchChunks>(count);
+    auto keyed = [this](std::size_t i, Value chunk) {
+        Value out = Value::object();
+        out[branches_[i].key] = std::move(chunk);
+        return out;
+    };
     TaskGroup group(
-        branches_.size(), width(ctx),
-        [this, &input, &ctx, shared](std::size_t i) {
+        count, width(ctx),
+        [this, &input, &ctx, shared, keyed](std::size_t i) {
+            if (shared->claimed[i].exchange(true))
+                return; // adopted by the pulling thread
+            struct Finished {
+                BranchChunks& s;
+                ~Finished() {
+                    s.finished_on_pool.fetch_add(1, std::memory_order_acq_rel);
+                    const std::lock_guard lock(s.mutex);
+                    s.ready.notify_all();
+                }
+            } finished{*shared};
             try {
                 Stream<Value> output = ctx.transform(branches_[i].runnable, Stream<Value>::single(input));
                 while (auto chunk = output.next()) {
                     if (shared->abandoned.load(std::memory_order_relaxed))
                         return; // the stream was dropped, or another branch failed
-                    Value keyed = Value::object();
-                    keyed[branches_[i].key] = std::move(*chunk);
-                    const std::lock_guard lock(shared->mutex);
-                    shared->chunks.push_back(std::move(keyed));
+                    Value out = keyed(i, std::move(*chunk));
+                    std::unique_lock lock(shared->mutex);
+                    shared->space.wait(lock, [&] {
+                        return shared->chunks.size() < max_queued || shared->abandoned.load(std::memory_order_relaxed);
+                    });
+                    shared->chunks.push_back(std::move(out));
                     shared->ready.notify_all();
                 }
             } catch (...) {
-                shared->abandoned.store(true, std::memory_order_relaxed); // the others stop early too
-                shared->ready.notify_all();
+                shared->abandon(); // the others stop early too
                 throw;
             }
         },
@@ -84,29 +120,71 @@ Stream<Value> ParallelImpl::stream_branches(Value input, const RunContext& ctx) 
     // Declared after the group: destroyed first when the stream is dropped, so the branches stop.
     struct AbandonOnExit {
         BranchChunks& chunks;
-        ~AbandonOnExit() { chunks.abandoned.store(true, std::memory_order_relaxed); }
+        ~AbandonOnExit() { chunks.abandon(); }
     } abandon_on_exit{*shared};
-    for (;;) {
-        std::optional<Value> next;
-        {
-            std::unique_lock lock(shared->mutex);
-            if (!shared->chunks.empty()) {
-                next.emplace(std::move(shared->chunks.front()));
-                shared->chunks.pop_front();
+    struct Adopted {
+        std::size_t index;
+        Stream<Value> stream;
+    };
+    std::vector<Adopted> adopted;
+    std::size_t adopted_count = 0;
+    auto last_adoption = std::chrono::steady_clock::now();
+    try {
+        for (;;) {
+            bool progressed = false;
+            std::optional<Value> next;
+            {
+                const std::lock_guard lock(shared->mutex);
+                if (!shared->chunks.empty()) {
+                    next.emplace(std::move(shared->chunks.front()));
+                    shared->chunks.pop_front();
+                    shared->space.notify_all();
+                }
             }
+            if (next) {
+                co_yield std::move(*next);
+                progressed = true;
+            }
+            if (shared->abandoned.load(std::memory_order_relaxed))
+                break; // a pool branch failed: group.wait() rethrows its error
+            // One chunk from each adopted branch, in turn.
+            for (std::size_t a = 0; a < adopted.size();) {
+                std::optional<Value> chunk = adopted[a].stream.next();
+                if (!chunk) {
+                    adopted.erase(adopted.begin() + static_cast<std::ptrdiff_t>(a));
+                    continue;
+                }
+                progressed = true;
+                co_yield keyed(adopted[a].index, std::move(*chunk));
+                ++a;
+            }
+            // A branch still unstarted after a while has no pool thread coming (a narrow max_concurrency,
+            // or a Parallel inside a saturated batch): take it over.
+            const auto now = std::chrono::steady_clock::now();
+            if (adopted_count < count && now - last_adoption >= std::chrono::milliseconds(1)) {
+                last_adoption = now;
+                for (std::size_t i = 0; i < count; ++i) {
+                    if (!shared->claimed[i].exchange(true)) {
+                        adopted.push_back({i, ctx.transform(branches_[i].runnable, Stream<Value>::single(input))});
+                        ++adopted_count;
+                        progressed = true;
+                        break;
+                    }
+                }
+            }
+            if (progressed)
+                continue;
+            std::unique_lock lock(shared->mutex);
+            if (adopted.empty() && shared->chunks.empty() &&
+                shared->finished_on_pool.load(std::memory_order_acquire) + adopted_count == count)
+                break;
+            shared->ready.wait_for(lock, std::chrono::milliseconds(1), [&] { return !shared->chunks.empty(); });
         }
-        if (next) {
-            co_yield std::move(*next);
-            continue;
-        }
-        if (group.done())
-            break;
-        if (group.run_one()) // no pool thread free: run a branch here
-            continue;
-        std::unique_lock lock(shared->mutex);
-        shared->ready.wait_for(lock, std::chrono::milliseconds(2),
-                               [&] { return !shared->chunks.empty() || group.done(); });
+    } catch (...) {
+        shared->abandon();
+        throw;
     }
+    adopted.clear();
     group.wait();
 }
 

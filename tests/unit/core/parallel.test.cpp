@@ -78,6 +78,25 @@ TEST_CASE("[parallel] streaming yields keyed chunks as branches produce them", "
         CHECK(s.next().has_value());
         CHECK(s.next().has_value());
     } // destroying s must not hang
+
+    SECTION("an endless branch does not starve the others when the pool is narrow") {
+        auto endless = braid::Lambda<Value, Value>::generator([](Value, const braid::RunContext&) -> braid::Stream<Value> {
+            for (;;)
+                co_yield Value("x");
+        });
+        braid::Parallel two({{"endless", endless}, {"w", words}});
+        braid::RunConfig narrow;
+        narrow.max_concurrency = 1; // one pool worker: the pulling thread must take over the second branch
+        auto s = two.stream(input, narrow);
+        std::string w;
+        for (int i = 0; i < 100000 && w != "a b c"; ++i) {
+            auto chunk = s.next();
+            REQUIRE(chunk.has_value());
+            if (chunk->contains("w"))
+                w += (*chunk)["w"].get<std::string>();
+        }
+        CHECK(w == "a b c");
+    }
 }
 
 TEST_CASE("[parallel] Passthrough and assign", "[unit]") {
