@@ -9,8 +9,10 @@ for exe in "$build"/tests/fuzz/fuzz_*; do
   [ -x "$exe" ] || continue
   name=$(basename "$exe"); name=${name#fuzz_}
   work=$(mktemp -d)
+  mkdir -p "$build/fuzz-artifacts"   # a crashing input is kept here, outside the source tree
   echo "fuzz: $name for ${seconds}s"
-  if ! "$exe" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 "$work" "$here/corpus/$name" \
+  if ! "$exe" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+       -artifact_prefix="$build/fuzz-artifacts/$name-" "$work" "$here/corpus/$name" \
        >"$work.log" 2>&1; then
     tail -40 "$work.log"; status=1
   else
