@@ -2,6 +2,7 @@
 // read (streamed, every length checked against the bytes left in the file), so a multi-GB model file
 // costs only its metadata.
 #include <cstring>
+#include <optional>
 #include <fstream>
 
 #include "braid/engine/tokenizer_vocab.hpp"
@@ -94,16 +95,17 @@ void skip_value(MetadataStream& s, std::uint32_t type, const std::string& key, i
     }
 }
 
+// Any integer type as unsigned; a signed -1 comes back as all ones (the "none" of special-token ids).
 std::uint64_t read_integer(MetadataStream& s, std::uint32_t type, const std::string& key) {
     switch (type) {
     case kU8: return s.get<std::uint8_t>(key.c_str());
     case kU16: return s.get<std::uint16_t>(key.c_str());
     case kU32: return s.get<std::uint32_t>(key.c_str());
     case kU64: return s.get<std::uint64_t>(key.c_str());
-    case kI8: { auto v = s.get<std::int8_t>(key.c_str()); if (v < 0) break; return static_cast<std::uint64_t>(v); }
-    case kI16: { auto v = s.get<std::int16_t>(key.c_str()); if (v < 0) break; return static_cast<std::uint64_t>(v); }
-    case kI32: { auto v = s.get<std::int32_t>(key.c_str()); if (v < 0) break; return static_cast<std::uint64_t>(v); }
-    case kI64: { auto v = s.get<std::int64_t>(key.c_str()); if (v < 0) break; return static_cast<std::uint64_t>(v); }
+    case kI8: { auto v = s.get<std::int8_t>(key.c_str()); if (v == -1) return ~std::uint64_t{0}; if (v < 0) break; return static_cast<std::uint64_t>(v); }
+    case kI16: { auto v = s.get<std::int16_t>(key.c_str()); if (v == -1) return ~std::uint64_t{0}; if (v < 0) break; return static_cast<std::uint64_t>(v); }
+    case kI32: { auto v = s.get<std::int32_t>(key.c_str()); if (v == -1) return ~std::uint64_t{0}; if (v < 0) break; return static_cast<std::uint64_t>(v); }
+    case kI64: { auto v = s.get<std::int64_t>(key.c_str()); if (v == -1) return ~std::uint64_t{0}; if (v < 0) break; return static_cast<std::uint64_t>(v); }
     default: s.fail("key '" + key + "' must be an integer");
     }
     s.fail("key '" + key + "' is negative");
@@ -145,8 +147,10 @@ VocabSpec Vocab::read_gguf_spec(const std::filesystem::path& path) {
     for (std::uint64_t i = 0; i < kv_count; ++i) {
         std::string key = s.string("a key");
         auto type = s.get<std::uint32_t>(key.c_str());
-        auto id = [&]() -> std::uint32_t {
+        // A special-token id; -1 (stored as 0xFFFFFFFF by converters) means "none".
+        auto id = [&]() -> std::optional<std::uint32_t> {
             auto v = read_integer(s, type, key);
+            if (v == 0xffffffffULL || v == 0xffffffffffffffffULL) return std::nullopt;
             if (v > 0x7fffffffULL) s.fail("key '" + key + "' is out of range");
             return static_cast<std::uint32_t>(v);
         };

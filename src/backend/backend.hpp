@@ -1,0 +1,55 @@
+// The interface every compute backend implements (cpu now, vulkan next): it owns the KV cache storage
+// and scratch memory of one context and executes forward-pass graphs over them.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "braid/engine/batch.hpp"
+#include "braid/engine/context.hpp"
+#include "engine/graph/graph.hpp"
+
+namespace braid::engine {
+
+/// One KV cache cell: the position it holds and the sequences that share it (bit s = sequence s).
+struct KvCell {
+    std::int32_t pos = -1;
+    std::uint64_t seqs = 0;
+    bool empty() const noexcept { return seqs == 0; }
+};
+
+/// The per-token inputs of one graph execution.
+struct BatchInputs {
+    std::span<const TokenId> tokens;
+    std::span<const std::int32_t> positions;
+    std::span<const SeqId> seqs;
+    std::span<const std::int32_t> outputs;  // indices of tokens with output set, ascending
+    std::span<const std::int32_t> kv_slots; // cache cell each token's k and v go to
+    std::span<const KvCell> cells;          // cells [0, n_kv) as they are with this batch placed
+    std::span<const SeqId> pooled;          // the distinct sequences of the batch, in order of appearance
+};
+
+/// What a backend is created for.
+struct BackendConfig {
+    int threads = 1;
+    CpuKernels kernels = CpuKernels::fast;
+    std::int64_t n_ctx = 0;   // cache cells
+    bool kv_f16 = true;
+    std::int64_t max_tokens = 512; // most tokens of one graph
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    /// The device, for logs and `bench`.
+    virtual std::string device_name() const = 0;
+    /// Executes @p graph and writes its output tensor ([ne0, ne1], row after row) to @p out.
+    virtual void compute(const Graph& graph, const BatchInputs& inputs, std::span<float> out) = 0;
+};
+
+/// The CPU backend over @p model's weights (used in place, from the memory map).
+std::unique_ptr<Backend> make_cpu_backend(const Model::Impl& model, const BackendConfig& config);
+
+} // namespace braid::engine

@@ -1,0 +1,565 @@
+// The CPU backend: turns a graph into a plan (steps, one scratch arena with memory reused between
+// tensors that are not alive at once, 8-bit copies of matmul inputs, and barriers only where a step
+// touches memory another thread may still be using), then runs the plan on a spinning thread pool.
+// Plans are cached per batch shape: every generated token reuses the previous token's plan.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "backend/backend.hpp"
+#include "backend/cpu/attention.hpp"
+#include "backend/cpu/dot.hpp"
+#include "backend/cpu/ops.hpp"
+#include "backend/cpu/spin_pool.hpp"
+#include "braid/engine/quant.hpp"
+#include "braid/error.hpp"
+#include "engine/model/model_impl.hpp"
+
+namespace braid::engine {
+
+namespace cpu {
+
+namespace {
+
+// Up to this many tokens, each thread quantizes a matmul's input itself (no shared copy, no barrier).
+constexpr std::int64_t local_quantize_tokens = 2;
+// Row-wise work below this many elements runs on one thread (splitting costs more than it saves).
+constexpr std::int64_t min_parallel_elements = 16384;
+// Rows of a weight that share one pass over a group of activation rows (prompt processing).
+constexpr std::int64_t row_block = 16;
+
+bool is_quantized(TensorType t) { return t != TensorType::F32 && t != TensorType::F16 && t != TensorType::BF16; }
+
+std::size_t q8_bytes(std::int64_t k, std::int64_t rows) {
+    return static_cast<std::size_t>(k / 32 * rows) * sizeof(BlockQ8);
+}
+
+struct AlignedBuffer {
+    std::byte* data = nullptr;
+    std::size_t size = 0;
+    AlignedBuffer() = default;
+    AlignedBuffer(const AlignedBuffer&) = delete;
+    AlignedBuffer& operator=(const AlignedBuffer&) = delete;
+    ~AlignedBuffer() { ::operator delete(data, std::align_val_t(64)); }
+    void ensure(std::size_t bytes, const char* what) {
+        if (bytes <= size)
+            return;
+        ::operator delete(data, std::align_val_t(64));
+        data = nullptr;
+        size = 0;
+        try {
+            data = static_cast<std::byte*>(::operator new(bytes, std::align_val_t(64)));
+        } catch (const std::bad_alloc&) {
+            throw Error(errc::out_of_memory, std::string("cpu backend: cannot allocate ") +
+                                                 std::to_string(bytes >> 20) + " MiB for " + what);
+        }
+        size = bytes;
+    }
+};
+
+enum class StepKind : std::uint8_t { node, quantize };
+
+struct Step {
+    StepKind kind = StepKind::node;
+    int node = -1;        // the graph node (node) or the tensor to quantize (quantize)
+    int q8 = -1;          // quantize: the q8 buffer written; matmul: the shared q8 input, or -1
+    bool barrier = false; // wait for every thread before this step
+};
+
+struct Plan {
+    GraphShape shape;
+    std::size_t n_nodes = 0;
+    std::vector<Step> steps;
+    std::vector<std::size_t> offset;    // per graph tensor
+    std::vector<std::size_t> q8_offset; // per q8 buffer
+    std::size_t arena_bytes = 0;
+};
+
+// Per-thread scratch memory.
+struct Scratch {
+    std::vector<BlockQ8> q8;
+    std::vector<float> row;
+    AttentionScratch attn;
+};
+
+class CpuBackend final : public Backend {
+public:
+    CpuBackend(const Model::Impl& model, const BackendConfig& config)
+        : model_(model), config_(config), isa_(active_isa()), pool_(std::max(1, config.threads)) {
+        const ModelInfo& info = model.info;
+        kv_dim_ = info.n_head_kv * info.head_dim;
+        const std::size_t elem = config.kv_f16 ? 2 : 4;
+        const std::size_t layer_bytes = static_cast<std::size_t>(config.n_ctx * kv_dim_) * elem;
+        kv_.ensure(std::max<std::size_t>(1, layer_bytes * 2 * static_cast<std::size_t>(info.n_layer)), "the KV cache");
+        std::memset(kv_.data, 0, kv_.size);
+        for (std::int64_t l = 0; l < info.n_layer; ++l) {
+            KvLayer layer;
+            layer.k = kv_.data + layer_bytes * 2 * static_cast<std::size_t>(l);
+            layer.v = layer.k + layer_bytes;
+            layer.f16 = config.kv_f16;
+            layer.row = kv_dim_;
+            layers_.push_back(layer);
+        }
+        // Vectors (norm weights, biases) as floats, whatever their stored type.
+        vectors_.resize(model.weights.size());
+        for (std::size_t i = 0; i < model.weights.size(); ++i) {
+            const Weight& w = model.weights[static_cast<int>(i)];
+            max_k_ = std::max(max_k_, w.ne0);
+            if (w.ne1 == 1) {
+                vectors_[i].resize(static_cast<std::size_t>(w.ne0));
+                dequantize_row(w.type, w.data, vectors_[i].data(), w.ne0);
+            }
+        }
+        max_k_ = std::max({max_k_, info.n_embd, info.n_ff, info.n_head * info.head_dim});
+        scratch_.resize(static_cast<std::size_t>(pool_.size()));
+        for (Scratch& s : scratch_) {
+            s.q8.resize(static_cast<std::size_t>(local_quantize_tokens * ((max_k_ + 31) / 32)));
+            s.row.resize(static_cast<std::size_t>(std::max(max_k_ * row_block, kv_dim_)));
+            s.attn.resize(static_cast<int>(info.head_dim), static_cast<int>(std::max<std::int64_t>(info.n_rot, 2)), config.n_ctx);
+        }
+    }
+
+    std::string device_name() const override {
+        return "cpu (" + std::to_string(pool_.size()) + " thread" + (pool_.size() == 1 ? "" : "s") + ", " +
+               isa_name(isa_) + (config_.kernels == CpuKernels::reference ? ", reference kernels" : "") + ")";
+    }
+
+    void compute(const Graph& graph, const BatchInputs& inputs, std::span<float> out) override {
+        const Plan& plan = plan_for(graph);
+        arena_.ensure(std::max<std::size_t>(plan.arena_bytes, 64), "activations");
+        if (n_counters_ < plan.steps.size()) {
+            counters_ = std::make_unique<std::atomic<std::int64_t>[]>(plan.steps.size());
+            n_counters_ = plan.steps.size();
+        }
+        for (std::size_t i = 0; i < plan.steps.size(); ++i)
+            counters_[i].store(0, std::memory_order_relaxed);
+        std::atomic<bool> failed{false};
+        std::exception_ptr error;
+        const std::function<void(int)> body = [&](int ith) {
+            const int nth = pool_.size();
+            for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+                const Step& step = plan.steps[i];
+                if (step.barrier)
+                    pool_.barrier();
+                if (failed.load(std::memory_order_relaxed))
+                    continue; // keep meeting the barriers
+                try {
+                    run_step(plan, i, graph, inputs, ith, nth);
+                } catch (...) {
+                    if (!failed.exchange(true))
+                        error = std::current_exception();
+                }
+            }
+        };
+        pool_.run(body);
+        if (error)
+            std::rethrow_exception(error);
+        const GraphTensor& o = graph.tensor(graph.output());
+        const std::size_t n = static_cast<std::size_t>(o.ne0 * o.ne1);
+        if (out.size() < n)
+            throw Error(errc::internal, "cpu backend: output buffer too small");
+        std::memcpy(out.data(), tensor(plan, graph.output()), n * sizeof(float));
+    }
+
+private:
+    float* tensor(const Plan& plan, int id) const {
+        return reinterpret_cast<float*>(arena_.data + plan.offset[static_cast<std::size_t>(id)]);
+    }
+    const Weight& weight(const Graph& g, int id) const { return model_.weights[g.tensor(id).weight]; }
+    const float* vector(const Graph& g, int id) const {
+        if (id < 0)
+            return nullptr;
+        const std::vector<float>& v = vectors_[static_cast<std::size_t>(g.tensor(id).weight)];
+        if (v.empty())
+            throw Error(errc::internal, "cpu backend: " + weight(g, id).name + " is not a vector");
+        return v.data();
+    }
+
+    const Plan& plan_for(const Graph& g) {
+        const GraphShape& s = g.shape();
+        if (plan_.n_nodes == g.nodes().size() && plan_.shape.n_tokens == s.n_tokens && plan_.shape.n_outputs == s.n_outputs &&
+            plan_.shape.n_pooled == s.n_pooled)
+            return plan_;
+        plan_ = make_plan(g);
+        return plan_;
+    }
+
+    Plan make_plan(const Graph& g) const {
+        Plan plan;
+        plan.shape = g.shape();
+        plan.n_nodes = g.nodes().size();
+        const std::int64_t T = g.shape().n_tokens;
+        const std::size_t n_tensors = g.tensors().size();
+        const bool fast = config_.kernels == CpuKernels::fast;
+        // 1. Steps, with a shared 8-bit copy of each quantized matmul input (prompt processing).
+        std::vector<int> q8_of(n_tensors, -1);
+        std::vector<std::size_t> q8_size;
+        for (std::size_t i = 0; i < g.nodes().size(); ++i) {
+            const Node& n = g.nodes()[i];
+            Step step;
+            step.node = static_cast<int>(i);
+            if (fast && n.op == Op::matmul && is_quantized(g.tensor(n.src[0]).type) && g.tensor(n.src[1]).ne1 > local_quantize_tokens) {
+                const int x = n.src[1];
+                if (q8_of[static_cast<std::size_t>(x)] < 0) {
+                    q8_of[static_cast<std::size_t>(x)] = static_cast<int>(q8_size.size());
+                    q8_size.push_back(q8_bytes(g.tensor(x).ne0, g.tensor(x).ne1));
+                    Step q;
+                    q.kind = StepKind::quantize;
+                    q.node = x;
+                    q.q8 = q8_of[static_cast<std::size_t>(x)];
+                    plan.steps.push_back(q);
+                }
+                step.q8 = q8_of[static_cast<std::size_t>(x)];
+            }
+            plan.steps.push_back(step);
+        }
+        (void)T;
+        // 2. Buffers (activations, then q8 copies) and what each step reads and writes.
+        const std::size_t n_buffers = n_tensors + q8_size.size();
+        auto buffer_bytes = [&](std::size_t b) {
+            if (b < n_tensors) {
+                const GraphTensor& t = g.tensors()[b];
+                return static_cast<std::size_t>(t.ne0 * t.ne1) * sizeof(float);
+            }
+            return q8_size[b - n_tensors];
+        };
+        struct Access {
+            std::vector<std::size_t> reads, writes; // buffer indices
+            int kv_read = -1, kv_write = -1;        // cache layers
+        };
+        std::vector<Access> access(plan.steps.size());
+        for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+            const Step& s = plan.steps[i];
+            Access& a = access[i];
+            if (s.kind == StepKind::quantize) {
+                a.reads.push_back(static_cast<std::size_t>(s.node));
+                a.writes.push_back(n_tensors + static_cast<std::size_t>(s.q8));
+                continue;
+            }
+            const Node& n = g.nodes()[static_cast<std::size_t>(s.node)];
+            for (int src : n.src)
+                if (src >= 0 && !g.tensor(src).is_weight)
+                    a.reads.push_back(static_cast<std::size_t>(src));
+            if (s.q8 >= 0)
+                a.reads.push_back(n_tensors + static_cast<std::size_t>(s.q8));
+            if (n.out >= 0)
+                a.writes.push_back(static_cast<std::size_t>(n.out));
+            if (n.op == Op::kv_store)
+                a.kv_write = n.params.attn.layer;
+            if (n.op == Op::attention)
+                a.kv_read = n.params.attn.layer;
+        }
+        // 3. Memory: allocate at the first write, release after the last read.
+        std::vector<int> last(n_buffers, -1);
+        for (std::size_t i = 0; i < access.size(); ++i)
+            for (std::size_t b : access[i].reads)
+                last[b] = static_cast<int>(i);
+        if (g.output() >= 0)
+            last[static_cast<std::size_t>(g.output())] = std::numeric_limits<int>::max();
+        std::vector<std::size_t> offset(n_buffers, 0);
+        ArenaPlanner arena(64);
+        for (std::size_t i = 0; i < access.size(); ++i) {
+            for (std::size_t b : access[i].writes)
+                offset[b] = arena.allocate(buffer_bytes(b));
+            for (std::size_t b : access[i].writes)
+                if (last[b] < 0)
+                    arena.release(offset[b], buffer_bytes(b)); // never read: its memory is free again
+            for (std::size_t b : access[i].reads)
+                if (last[b] == static_cast<int>(i))
+                    arena.release(offset[b], buffer_bytes(b));
+        }
+        plan.arena_bytes = arena.size();
+        plan.offset.assign(offset.begin(), offset.begin() + static_cast<std::ptrdiff_t>(n_tensors));
+        plan.q8_offset.assign(offset.begin() + static_cast<std::ptrdiff_t>(n_tensors), offset.end());
+        // 4. Barriers: before a step that reads memory written since the last barrier, or writes memory
+        // read or written since then (including memory reused from a tensor that just died).
+        struct Range {
+            std::size_t begin, end;
+        };
+        std::vector<Range> reads, writes;
+        std::vector<int> kv_reads, kv_writes;
+        auto overlaps = [](const std::vector<Range>& set, Range r) {
+            for (const Range& x : set)
+                if (r.begin < x.end && x.begin < r.end)
+                    return true;
+            return false;
+        };
+        auto contains = [](const std::vector<int>& set, int v) { return v >= 0 && std::find(set.begin(), set.end(), v) != set.end(); };
+        for (std::size_t i = 0; i < access.size(); ++i) {
+            const Access& a = access[i];
+            bool conflict = contains(kv_writes, a.kv_read) || contains(kv_writes, a.kv_write) || contains(kv_reads, a.kv_write);
+            for (std::size_t b : a.reads)
+                conflict = conflict || overlaps(writes, {offset[b], offset[b] + buffer_bytes(b)});
+            for (std::size_t b : a.writes) {
+                const Range r{offset[b], offset[b] + buffer_bytes(b)};
+                conflict = conflict || overlaps(writes, r) || overlaps(reads, r);
+            }
+            if (conflict && i > 0) {
+                plan.steps[i].barrier = true;
+                reads.clear();
+                writes.clear();
+                kv_reads.clear();
+                kv_writes.clear();
+            }
+            for (std::size_t b : a.reads)
+                reads.push_back({offset[b], offset[b] + buffer_bytes(b)});
+            for (std::size_t b : a.writes)
+                writes.push_back({offset[b], offset[b] + buffer_bytes(b)});
+            if (a.kv_read >= 0)
+                kv_reads.push_back(a.kv_read);
+            if (a.kv_write >= 0)
+                kv_writes.push_back(a.kv_write);
+        }
+        return plan;
+    }
+
+    void run_step(const Plan& plan, std::size_t index, const Graph& g, const BatchInputs& in, int ith, int nth) {
+        const Step& step = plan.steps[index];
+        Scratch& scratch = scratch_[static_cast<std::size_t>(ith)];
+        if (step.kind == StepKind::quantize) {
+            const GraphTensor& t = g.tensor(step.node);
+            const auto [r0, r1] = split(t.ne1, ith, nth);
+            const float* x = tensor(plan, step.node);
+            auto* q = reinterpret_cast<BlockQ8*>(arena_.data + plan.q8_offset[static_cast<std::size_t>(step.q8)]);
+            const std::int64_t nb = t.ne0 / 32;
+            for (std::int64_t r = r0; r < r1; ++r)
+                quantize(x + r * t.ne0, q + r * nb, t.ne0);
+            return;
+        }
+        const Node& n = g.nodes()[static_cast<std::size_t>(step.node)];
+        const GraphTensor* out = n.out >= 0 ? &g.tensor(n.out) : nullptr;
+        float* y = n.out >= 0 ? tensor(plan, n.out) : nullptr;
+        // Elementwise and row-wise work: split rows (or elements) unless small.
+        auto row_range = [&](std::int64_t rows, std::int64_t width) -> std::pair<std::int64_t, std::int64_t> {
+            if (rows * width < min_parallel_elements)
+                return ith == 0 ? std::pair<std::int64_t, std::int64_t>{0, rows} : std::pair<std::int64_t, std::int64_t>{0, 0};
+            return split(rows, ith, nth);
+        };
+        switch (n.op) {
+        case Op::get_rows: {
+            const Weight& w = weight(g, n.src[0]);
+            const auto [r0, r1] = row_range(out->ne1, out->ne0);
+            for (std::int64_t t = r0; t < r1; ++t) {
+                const std::int64_t id = n.params.ids == RowIds::tokens ? in.tokens[static_cast<std::size_t>(t)]
+                                        : n.params.ids == RowIds::positions ? in.positions[static_cast<std::size_t>(t)]
+                                                                             : 0;
+                if (id < 0 || id >= w.ne1)
+                    throw Error(errc::invalid_argument, "row " + std::to_string(id) + " of " + w.name + " is out of range");
+                dequantize_row(w.type, w.data + static_cast<std::uint64_t>(id) * w.row_bytes, y + t * out->ne0, out->ne0);
+            }
+            return;
+        }
+        case Op::add:
+        case Op::swiglu:
+        case Op::gelu: {
+            const std::int64_t total = out->ne0 * out->ne1;
+            const auto [i0, i1] = total < min_parallel_elements ? (ith == 0 ? std::pair<std::int64_t, std::int64_t>{0, total}
+                                                                              : std::pair<std::int64_t, std::int64_t>{0, 0})
+                                                                : split(total, ith, nth);
+            const float* a = tensor(plan, n.src[0]);
+            if (n.op == Op::add)
+                add(a, tensor(plan, n.src[1]), y, i0, i1);
+            else if (n.op == Op::swiglu)
+                swiglu(a, tensor(plan, n.src[1]), y, i0, i1);
+            else
+                gelu(a, y, i0, i1);
+            return;
+        }
+        case Op::rms_norm: {
+            const auto [r0, r1] = row_range(out->ne1, out->ne0);
+            rms_norm(tensor(plan, n.src[0]), vector(g, n.src[1]), y, out->ne0, r0, r1, n.params.eps);
+            return;
+        }
+        case Op::layer_norm: {
+            const auto [r0, r1] = row_range(out->ne1, out->ne0);
+            layer_norm(tensor(plan, n.src[0]), vector(g, n.src[1]), vector(g, n.src[2]), y, out->ne0, r0, r1, n.params.eps);
+            return;
+        }
+        case Op::matmul:
+            matmul(plan, index, g, n, step, y, scratch, ith, nth);
+            return;
+        case Op::kv_store: {
+            const GraphTensor& k = g.tensor(n.src[0]);
+            const auto [t0, t1] = row_range(k.ne1, k.ne0 * 4);
+            kv_store(layers_[static_cast<std::size_t>(n.params.attn.layer)], n.params.attn, tensor(plan, n.src[0]),
+                     tensor(plan, n.src[1]), in, t0, t1, scratch.attn, isa_);
+            return;
+        }
+        case Op::attention: {
+            const AttentionParams& p = n.params.attn;
+            const std::int64_t pairs = out->ne1 * p.n_head;
+            const std::int64_t work = pairs * static_cast<std::int64_t>(in.cells.size()) * p.head_dim;
+            const auto [i0, i1] = work < min_parallel_elements ? (ith == 0 ? std::pair<std::int64_t, std::int64_t>{0, pairs}
+                                                                            : std::pair<std::int64_t, std::int64_t>{0, 0})
+                                                               : split(pairs, ith, nth);
+            attention(layers_[static_cast<std::size_t>(p.layer)], p, tensor(plan, n.src[0]), y, in, i0, i1, scratch.attn,
+                      config_.kernels == CpuKernels::reference ? Isa::scalar : isa_);
+            return;
+        }
+        case Op::select: {
+            const auto [r0, r1] = row_range(out->ne1, out->ne0);
+            const float* x = tensor(plan, n.src[0]);
+            for (std::int64_t r = r0; r < r1; ++r)
+                std::memcpy(y + r * out->ne0, x + static_cast<std::int64_t>(in.outputs[static_cast<std::size_t>(r)]) * out->ne0,
+                            static_cast<std::size_t>(out->ne0) * sizeof(float));
+            return;
+        }
+        case Op::pool:
+            if (ith == 0)
+                pool(n.params.pooling, tensor(plan, n.src[0]), y, out->ne0, in);
+            return;
+        }
+    }
+
+    void quantize(const float* x, BlockQ8* q, std::int64_t k) const {
+        if (isa_ == Isa::avx2)
+            avx2::quantize_row_q8(x, q, k);
+        else
+            scalar::quantize_row_q8(x, q, k);
+    }
+
+    void matmul(const Plan& plan, std::size_t index, const Graph& g, const Node& n, const Step& step, float* y, Scratch& scratch,
+                int /*ith*/, int nth) {
+        const Weight& w = weight(g, n.src[0]);
+        const GraphTensor& xt = g.tensor(n.src[1]);
+        const std::int64_t K = w.ne0, N = w.ne1, T = xt.ne1;
+        const float* x = tensor(plan, n.src[1]);
+        const float* bias = vector(g, n.src[2]);
+        const float* residual = n.src[3] >= 0 ? tensor(plan, n.src[3]) : nullptr;
+        const bool reference = config_.kernels == CpuKernels::reference;
+        const bool quant = !reference && is_quantized(w.type);
+        const BlockQ8* xq = nullptr;
+        const std::int64_t nb = K / 32;
+        if (quant) {
+            if (step.q8 >= 0) {
+                xq = reinterpret_cast<const BlockQ8*>(arena_.data + plan.q8_offset[static_cast<std::size_t>(step.q8)]);
+            } else {
+                for (std::int64_t t = 0; t < T; ++t)
+                    quantize(x + t * K, scratch.q8.data() + t * nb, K);
+                xq = scratch.q8.data();
+            }
+        }
+        const DotKernel kernel = dot_kernel(w.type, isa_);
+        const DotKernel f32_kernel = dot_kernel(TensorType::F32, isa_);
+        const bool convert_rows = !reference && !quant && w.type != TensorType::F32 && T >= 8;
+        // Chunks of rows, taken in turn by whichever thread is free.
+        const std::int64_t chunk = std::max<std::int64_t>(row_block, (N / (nth * 8) + row_block - 1) / row_block * row_block);
+        std::atomic<std::int64_t>& next = counters_[index];
+        for (;;) {
+            const std::int64_t r0 = next.fetch_add(chunk, std::memory_order_relaxed);
+            if (r0 >= N)
+                break;
+            const std::int64_t r1 = std::min(N, r0 + chunk);
+            if (reference) {
+                for (std::int64_t r = r0; r < r1; ++r) {
+                    dequantize_row(w.type, w.data + static_cast<std::uint64_t>(r) * w.row_bytes, scratch.row.data(), K);
+                    reference_dot(scratch.row.data(), x, K, T, y + r, N);
+                }
+            }
+            for (std::int64_t b0 = r0; b0 < r1 && !reference; b0 += row_block) {
+                const std::int64_t b1 = std::min(r1, b0 + row_block);
+                if (convert_rows) // F16/BF16 rows to floats once for every group of activation rows
+                    for (std::int64_t r = b0; r < b1; ++r)
+                        dequantize_row(w.type, w.data + static_cast<std::uint64_t>(r) * w.row_bytes,
+                                       scratch.row.data() + (r - b0) * K, K);
+                for (std::int64_t t = 0; t < T; t += max_dot_rows) {
+                    const int cols = static_cast<int>(std::min<std::int64_t>(max_dot_rows, T - t));
+                    for (std::int64_t r = b0; r < b1; ++r) {
+                        const std::byte* wr = w.data + static_cast<std::uint64_t>(r) * w.row_bytes;
+                        float* yr = y + t * N + r;
+                        if (quant) {
+                            kernel.quant(wr, xq + t * nb, nb, cols, nb, yr, N);
+                        } else if (convert_rows) {
+                            f32_kernel.real(reinterpret_cast<const std::byte*>(scratch.row.data() + (r - b0) * K), x + t * K, K,
+                                            cols, K, yr, N);
+                        } else {
+                            kernel.real(wr, x + t * K, K, cols, K, yr, N);
+                        }
+                    }
+                }
+            }
+            if (bias || residual) {
+                for (std::int64_t t = 0; t < T; ++t)
+                    for (std::int64_t r = r0; r < r1; ++r) {
+                        float v = y[t * N + r];
+                        if (bias)
+                            v += bias[r];
+                        if (residual)
+                            v += residual[t * N + r];
+                        y[t * N + r] = v;
+                    }
+            }
+        }
+    }
+
+    // The reference: dequantized row times float activations, summed in double.
+    static void reference_dot(const float* row, const float* x, std::int64_t k, std::int64_t cols, float* out, std::int64_t out_stride) {
+        for (std::int64_t c = 0; c < cols; ++c) {
+            const float* xc = x + c * k;
+            double s = 0;
+            for (std::int64_t i = 0; i < k; ++i)
+                s += static_cast<double>(row[i]) * xc[i];
+            out[c * out_stride] = static_cast<float>(s);
+        }
+    }
+
+    static void pool(Pooling pooling, const float* x, float* y, std::int64_t width, const BatchInputs& in) {
+        for (std::size_t j = 0; j < in.pooled.size(); ++j) {
+            float* out = y + static_cast<std::int64_t>(j) * width;
+            std::fill(out, out + width, 0.0f);
+            std::int64_t count = 0, chosen = -1;
+            std::int32_t chosen_pos = 0;
+            for (std::size_t t = 0; t < in.tokens.size(); ++t) {
+                if (in.seqs[t] != in.pooled[j])
+                    continue;
+                const float* row = x + static_cast<std::int64_t>(t) * width;
+                if (pooling == Pooling::mean) {
+                    for (std::int64_t i = 0; i < width; ++i)
+                        out[i] += row[i];
+                    ++count;
+                } else if (chosen < 0 || (pooling == Pooling::cls ? in.positions[t] < chosen_pos : in.positions[t] >= chosen_pos)) {
+                    chosen = static_cast<std::int64_t>(t);
+                    chosen_pos = in.positions[t];
+                }
+            }
+            if (pooling == Pooling::mean) {
+                for (std::int64_t i = 0; i < width; ++i)
+                    out[i] /= static_cast<float>(count);
+            } else if (chosen >= 0) {
+                std::memcpy(out, x + chosen * width, static_cast<std::size_t>(width) * sizeof(float));
+            }
+        }
+    }
+
+    const Model::Impl& model_;
+    BackendConfig config_;
+    Isa isa_;
+    SpinPool pool_;
+    std::int64_t kv_dim_ = 0;
+    std::int64_t max_k_ = 0;
+    AlignedBuffer kv_;
+    std::vector<KvLayer> layers_;
+    std::vector<std::vector<float>> vectors_;
+    std::vector<Scratch> scratch_;
+    AlignedBuffer arena_;
+    Plan plan_;
+    std::unique_ptr<std::atomic<std::int64_t>[]> counters_; // per step: the next matmul row to take
+    std::size_t n_counters_ = 0;
+};
+
+} // namespace
+
+DotKernel dot_kernel(TensorType type, Isa isa) { return isa == Isa::avx2 ? avx2::dot_kernel(type) : scalar::dot_kernel(type); }
+
+} // namespace cpu
+
+std::unique_ptr<Backend> make_cpu_backend(const Model::Impl& model, const BackendConfig& config) {
+    return std::make_unique<cpu::CpuBackend>(model, config);
+}
+
+} // namespace braid::engine

@@ -1,0 +1,45 @@
+// Dot products of one weight row with up to four activation rows — the inner loop of every matmul.
+// Quantized weight types take 8-bit activations (BlockQ8); F32, F16 and BF16 weights take floats.
+// Two implementations with the same integer arithmetic: portable C++ (dot_scalar.cpp) and AVX2
+// (dot_avx2.cpp); both are tested against the float reference (dequantize, multiply, add).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "backend/cpu/isa.hpp"
+#include "backend/cpu/q8.hpp"
+#include "braid/engine/tensor_type.hpp"
+
+namespace braid::engine::cpu {
+
+/// Most activation rows one call handles.
+inline constexpr int max_dot_rows = 4;
+
+/// out[c · out_stride] = w · x_c for c < n (1 ≤ n ≤ max_dot_rows), x_c = x + c · x_stride blocks;
+/// @p blocks is the row length / 32.
+using QuantDot = void (*)(const std::byte* w, const BlockQ8* x, std::int64_t x_stride, int n, std::int64_t blocks,
+                          float* out, std::int64_t out_stride);
+/// The same for float activations; x_stride and @p k in elements.
+using FloatDot = void (*)(const std::byte* w, const float* x, std::int64_t x_stride, int n, std::int64_t k,
+                          float* out, std::int64_t out_stride);
+
+struct DotKernel {
+    QuantDot quant = nullptr; // set for quantized types
+    FloatDot real = nullptr;  // set for F32, F16, BF16
+};
+
+/// The kernel of @p type for @p isa (quantized types need row lengths that are multiples of their block).
+DotKernel dot_kernel(TensorType type, Isa isa);
+
+namespace scalar {
+DotKernel dot_kernel(TensorType type);
+void quantize_row_q8(const float* x, BlockQ8* y, std::int64_t k);
+} // namespace scalar
+
+namespace avx2 {
+DotKernel dot_kernel(TensorType type);
+void quantize_row_q8(const float* x, BlockQ8* y, std::int64_t k);
+} // namespace avx2
+
+} // namespace braid::engine::cpu

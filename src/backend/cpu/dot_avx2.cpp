@@ -1,0 +1,483 @@
+// AVX2 dot products (selected at run time; see isa.cpp). Weight codes are unpacked to unsigned bytes
+// once per block and multiplied with up to four activation rows by vpmaddubsw (u8 × s8 → s16 pairs),
+// then summed to s32 with vpmaddwd — by ones, or by the sub-block scales of the K-quants directly.
+// Offsets (−8, −16, −32, −4) and minimums are applied through the activation block sums.
+// Only <immintrin.h> and plain headers follow the target pragma, so no shared inline code is compiled
+// for AVX2 by accident.
+#include <cstdint>
+#include <cstring>
+
+#include "backend/cpu/dot.hpp"
+#include "braid/engine/quant.hpp"
+
+#if defined(__x86_64__) || defined(__i386__)
+#pragma GCC push_options
+#pragma GCC target("avx2,fma,f16c")
+#include <immintrin.h>
+
+namespace braid::engine::cpu::avx2 {
+
+namespace {
+
+using u8 = unsigned char;
+
+inline float half_at(const std::byte* p) {
+    std::uint16_t h;
+    std::memcpy(&h, p, 2);
+    return _cvtsh_ss(h);
+}
+
+inline float hsum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
+
+// 16 bytes of packed nibbles → 32 codes: element j = low nibble of byte j, element j + 16 = high nibble.
+inline __m256i nibbles_16(const void* p) {
+    const __m128i raw = _mm_loadu_si128(static_cast<const __m128i*>(p));
+    const __m256i both = _mm256_set_m128i(_mm_srli_epi16(raw, 4), raw);
+    return _mm256_and_si256(both, _mm256_set1_epi8(0x0f));
+}
+
+// 32 bits → 32 bytes, 0x10 where the bit is set (the 5th bit of Q5_0/Q5_1 codes).
+inline __m256i bits_to_0x10(std::uint32_t bits) {
+    const __m256i spread = _mm256_shuffle_epi8(
+        _mm256_set1_epi32(static_cast<int>(bits)),
+        _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0x0000000000000000));
+    const __m256i all_but_own_bit = _mm256_set1_epi64x(0x7fbfdfeff7fbfdfe);
+    const __m256i set = _mm256_cmpeq_epi8(_mm256_or_si256(spread, all_but_own_bit), _mm256_set1_epi64x(-1));
+    return _mm256_and_si256(set, _mm256_set1_epi8(0x10));
+}
+
+// Σ codes · activations of one 32-value block as 8 int32 lanes.
+inline __m256i dot_u8(__m256i codes, const std::int8_t* x) {
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(codes, load32(x)), _mm256_set1_epi16(1));
+}
+
+// Same, each 16-value half multiplied by its own scale (int16).
+inline __m256i dot_u8_scaled(__m256i codes, const std::int8_t* x, __m256i scales) {
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(codes, load32(x)), scales);
+}
+
+inline __m256i half_scales(int s0, int s1) {
+    return _mm256_set_m128i(_mm_set1_epi16(static_cast<short>(s1)), _mm_set1_epi16(static_cast<short>(s0)));
+}
+
+template <int N>
+inline void store(const __m256 (&acc)[N], const float (&extra)[N], float* out, std::int64_t out_stride) {
+    for (int c = 0; c < N; ++c)
+        out[c * out_stride] = hsum(acc[c]) + extra[c];
+}
+
+// ---- 32-value block types ------------------------------------------------------------------------
+
+// Codes of block b and its scale / minimum, for the four simple quantized types.
+struct Q4_0 {
+    static constexpr int bytes = 18;
+    static constexpr int offset = 8; // code − 8
+    static constexpr bool has_min = false;
+    static __m256i codes(const std::byte* b) { return nibbles_16(b + 2); }
+};
+struct Q4_1 {
+    static constexpr int bytes = 20;
+    static constexpr int offset = 0;
+    static constexpr bool has_min = true;
+    static __m256i codes(const std::byte* b) { return nibbles_16(b + 4); }
+};
+struct Q5_0 {
+    static constexpr int bytes = 22;
+    static constexpr int offset = 16;
+    static constexpr bool has_min = false;
+    static __m256i codes(const std::byte* b) {
+        std::uint32_t qh;
+        std::memcpy(&qh, b + 2, 4);
+        return _mm256_or_si256(nibbles_16(b + 6), bits_to_0x10(qh));
+    }
+};
+struct Q5_1 {
+    static constexpr int bytes = 24;
+    static constexpr int offset = 0;
+    static constexpr bool has_min = true;
+    static __m256i codes(const std::byte* b) {
+        std::uint32_t qh;
+        std::memcpy(&qh, b + 4, 4);
+        return _mm256_or_si256(nibbles_16(b + 8), bits_to_0x10(qh));
+    }
+};
+
+template <class T, int N>
+void dot_simple(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
+    __m256 acc[N];
+    float extra[N];
+    for (int c = 0; c < N; ++c) {
+        acc[c] = _mm256_setzero_ps();
+        extra[c] = 0;
+    }
+    for (std::int64_t b = 0; b < blocks; ++b, w += T::bytes) {
+        const __m256i q = T::codes(w);
+        const float d = half_at(w);
+        const float m = T::has_min ? half_at(w + 2) : 0.0f;
+        for (int c = 0; c < N; ++c) {
+            const BlockQ8& a = x[c * xs + b];
+            const float dd = d * a.d;
+            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot_u8(q, a.qs)), _mm256_set1_ps(dd), acc[c]);
+            const float sum = static_cast<float>(a.sum[0] + a.sum[1]);
+            if constexpr (T::has_min)
+                extra[c] += m * a.d * sum;
+            else
+                extra[c] -= static_cast<float>(T::offset) * dd * sum;
+        }
+    }
+    store(acc, extra, out, os);
+}
+
+template <int N>
+void dot_q8_0(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
+    __m256 acc[N];
+    float extra[N];
+    for (int c = 0; c < N; ++c) {
+        acc[c] = _mm256_setzero_ps();
+        extra[c] = 0;
+    }
+    for (std::int64_t b = 0; b < blocks; ++b, w += 34) {
+        const __m256i q = load32(w + 2);
+        const __m256i abs_q = _mm256_sign_epi8(q, q);
+        const float d = half_at(w);
+        for (int c = 0; c < N; ++c) {
+            const BlockQ8& a = x[c * xs + b];
+            // Signed × signed through |q| × (x with q's sign).
+            const __m256i sx = _mm256_sign_epi8(load32(a.qs), q);
+            const __m256i s = _mm256_madd_epi16(_mm256_maddubs_epi16(abs_q, sx), _mm256_set1_epi16(1));
+            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_set1_ps(d * a.d), acc[c]);
+        }
+    }
+    store(acc, extra, out, os);
+}
+
+// ---- K-quants: 256-value super-blocks over 8 activation blocks -------------------------------------
+
+template <int N>
+void dot_q2_k(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
+    __m256 acc[N];
+    float extra[N];
+    for (int c = 0; c < N; ++c) {
+        acc[c] = _mm256_setzero_ps();
+        extra[c] = 0;
+    }
+    for (std::int64_t sb = 0; sb < blocks / 8; ++sb, w += 84) {
+        const auto* scales = reinterpret_cast<const u8*>(w);
+        const float d = half_at(w + 80), dmin = half_at(w + 82);
+        for (int half = 0; half < 2; ++half) {
+            const __m256i raw = load32(w + 16 + 32 * half);
+            for (int g = 0; g < 4; ++g) {
+                const int ab = 4 * half + g;
+                const __m256i q = _mm256_and_si256(_mm256_srli_epi16(raw, 2 * g), _mm256_set1_epi8(3));
+                const u8 s0 = scales[2 * ab], s1 = scales[2 * ab + 1];
+                const __m256i sc = half_scales(s0 & 15, s1 & 15);
+                for (int c = 0; c < N; ++c) {
+                    const BlockQ8& a = x[c * xs + sb * 8 + ab];
+                    acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot_u8_scaled(q, a.qs, sc)), _mm256_set1_ps(d * a.d), acc[c]);
+                    extra[c] -= dmin * a.d * static_cast<float>((s0 >> 4) * a.sum[0] + (s1 >> 4) * a.sum[1]);
+                }
+            }
+        }
+    }
+    store(acc, extra, out, os);
+}
+
+template <int N>
+void dot_q3_k(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
+    __m256 acc[N];
+    float extra[N];
+    for (int c = 0; c < N; ++c) {
+        acc[c] = _mm256_setzero_ps();
+        extra[c] = 0;
+    }
+    int scales[16];
+    for (std::int64_t sb = 0; sb < blocks / 8; ++sb, w += 110) {
+        const auto* packed = reinterpret_cast<const u8*>(w + 96);
+        for (int i = 0; i < 16; ++i) {
+            const int low = i < 8 ? (packed[i] & 0x0f) : (packed[i - 8] >> 4);
+            const int high = (packed[8 + (i % 4)] >> (2 * (i / 4))) & 3;
+            scales[i] = (low | (high << 4)) - 32;
+        }
+        const float d = half_at(w + 108);
+        const __m256i hmask = load32(w);
+        for (int half = 0; half < 2; ++half) {
+            const __m256i raw = load32(w + 32 + 32 * half);
+            for (int g = 0; g < 4; ++g) {
+                const int ab = 4 * half + g;
+                const __m256i low = _mm256_and_si256(_mm256_srli_epi16(raw, 2 * g), _mm256_set1_epi8(3));
+                const __m256i high = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hmask, ab), _mm256_set1_epi8(1)), 2);
+                const __m256i q = _mm256_or_si256(low, high);
+                const int s0 = scales[2 * ab], s1 = scales[2 * ab + 1];
+                const __m256i sc = half_scales(s0, s1);
+                for (int c = 0; c < N; ++c) {
+                    const BlockQ8& a = x[c * xs + sb * 8 + ab];
+                    const float dd = d * a.d;
+                    acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot_u8_scaled(q, a.qs, sc)), _mm256_set1_ps(dd), acc[c]);
+                    extra[c] -= 4.0f * dd * static_cast<float>(s0 * a.sum[0] + s1 * a.sum[1]);
+                }
+            }
+        }
+    }
+    store(acc, extra, out, os);
+}
+
+inline void scale_min_k4(int j, const u8* q, int& scale, int& min) {
+    if (j < 4) {
+        scale = q[j] & 63;
+        min = q[j + 4] & 63;
+    } else {
+        scale = (q[j + 4] & 0x0f) | ((q[j - 4] >> 6) << 4);
+        min = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
+    }
+}
+
+template <int N, bool Five>
+void dot_q45_k(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
+    constexpr int bytes = Five ? 176 : 144;
+    constexpr int qs_at = Five ? 48 : 16;
+    __m256 acc[N];
+    float extra[N];
+    for (int c = 0; c < N; ++c) {
+        acc[c] = _mm256_setzero_ps();
+        extra[c] = 0;
+    }
+    for (std::int64_t sb = 0; sb < blocks / 8; ++sb, w += bytes) {
+        const float d = half_at(w), dmin = half_at(w + 2);
+        const auto* packed = reinterpret_cast<const u8*>(w + 4);
+        __m256i qh = _mm256_setzero_si256();
+        if constexpr (Five)
+            qh = load32(w + 16);
+        for (int pair = 0; pair < 4; ++pair) {
+            const __m256i raw = load32(w + qs_at + 32 * pair);
+            for (int k = 0; k < 2; ++k) {
+                const int j = 2 * pair + k;
+                __m256i q = _mm256_and_si256(k ? _mm256_srli_epi16(raw, 4) : raw, _mm256_set1_epi8(0x0f));
+                if constexpr (Five)
+                    q = _mm256_or_si256(q, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, j), _mm256_set1_epi8(1)), 4));
+                int sc, mn;
+                scale_min_k4(j, packed, sc, mn);
+                const __m256i scv = _mm256_set1_epi16(static_cast<short>(sc));
+                for (int c = 0; c < N; ++c) {
+                    const BlockQ8& a = x[c * xs + sb * 8 + j];
+                    acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot_u8_scaled(q, a.qs, scv)), _mm256_set1_ps(d * a.d), acc[c]);
+                    extra[c] -= dmin * a.d * static_cast<float>(mn * (a.sum[0] + a.sum[1]));
+                }
+            }
+        }
+    }
+    store(acc, extra, out, os);
+}
+
+template <int N>
+void dot_q6_k(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
+    __m256 acc[N];
+    float extra[N];
+    for (int c = 0; c < N; ++c) {
+        acc[c] = _mm256_setzero_ps();
+        extra[c] = 0;
+    }
+    for (std::int64_t sb = 0; sb < blocks / 8; ++sb, w += 210) {
+        const auto* sc = reinterpret_cast<const std::int8_t*>(w + 192);
+        const float d = half_at(w + 208);
+        for (int half = 0; half < 2; ++half) {
+            const __m256i qh = load32(w + 128 + 32 * half);
+            const __m256i ql0 = load32(w + 64 * half);
+            const __m256i ql1 = load32(w + 64 * half + 32);
+            for (int quad = 0; quad < 4; ++quad) {
+                const int ab = 4 * half + quad;
+                const __m256i l4 = (quad & 1) ? ql1 : ql0;
+                const __m256i low = _mm256_and_si256(quad >= 2 ? _mm256_srli_epi16(l4, 4) : l4, _mm256_set1_epi8(0x0f));
+                const __m256i high = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2 * quad), _mm256_set1_epi8(3)), 4);
+                const __m256i q = _mm256_or_si256(low, high);
+                const int s0 = sc[2 * ab], s1 = sc[2 * ab + 1];
+                const __m256i scv = half_scales(s0, s1);
+                for (int c = 0; c < N; ++c) {
+                    const BlockQ8& a = x[c * xs + sb * 8 + ab];
+                    const float dd = d * a.d;
+                    acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot_u8_scaled(q, a.qs, scv)), _mm256_set1_ps(dd), acc[c]);
+                    extra[c] -= 32.0f * dd * static_cast<float>(s0 * a.sum[0] + s1 * a.sum[1]);
+                }
+            }
+        }
+    }
+    store(acc, extra, out, os);
+}
+
+// ---- float weights ---------------------------------------------------------------------------------
+
+struct F32 {
+    static __m256 load8(const std::byte* w, std::int64_t i) { return _mm256_loadu_ps(reinterpret_cast<const float*>(w) + i); }
+    static float load1(const std::byte* w, std::int64_t i) {
+        float v;
+        std::memcpy(&v, w + 4 * i, 4);
+        return v;
+    }
+};
+struct F16 {
+    static __m256 load8(const std::byte* w, std::int64_t i) {
+        return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + 2 * i)));
+    }
+    static float load1(const std::byte* w, std::int64_t i) { return half_at(w + 2 * i); }
+};
+struct BF16 {
+    static __m256 load8(const std::byte* w, std::int64_t i) {
+        const __m256i wide = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + 2 * i)));
+        return _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16));
+    }
+    static float load1(const std::byte* w, std::int64_t i) {
+        std::uint32_t bits = 0;
+        std::memcpy(&bits, w + 2 * i, 2);
+        bits <<= 16;
+        float v;
+        std::memcpy(&v, &bits, 4);
+        return v;
+    }
+};
+
+template <class T, int N>
+void dot_float(const std::byte* w, const float* x, std::int64_t xs, std::int64_t k, float* out, std::int64_t os) {
+    // Two accumulators per row hide the FMA latency when N is small.
+    __m256 acc0[N], acc1[N];
+    for (int c = 0; c < N; ++c)
+        acc0[c] = acc1[c] = _mm256_setzero_ps();
+    std::int64_t i = 0;
+    for (; i + 16 <= k; i += 16) {
+        const __m256 w0 = T::load8(w, i), w1 = T::load8(w, i + 8);
+        for (int c = 0; c < N; ++c) {
+            acc0[c] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x + c * xs + i), acc0[c]);
+            acc1[c] = _mm256_fmadd_ps(w1, _mm256_loadu_ps(x + c * xs + i + 8), acc1[c]);
+        }
+    }
+    for (; i + 8 <= k; i += 8) {
+        const __m256 w0 = T::load8(w, i);
+        for (int c = 0; c < N; ++c)
+            acc0[c] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x + c * xs + i), acc0[c]);
+    }
+    for (int c = 0; c < N; ++c) {
+        float tail = 0;
+        for (std::int64_t j = i; j < k; ++j)
+            tail += T::load1(w, j) * x[c * xs + j];
+        out[c * os] = hsum(_mm256_add_ps(acc0[c], acc1[c])) + tail;
+    }
+}
+
+// ---- dispatch on the number of activation rows -----------------------------------------------------
+
+#define BRAID_QUANT_ENTRY(name, call)                                                                          \
+    void name(const std::byte* w, const BlockQ8* x, std::int64_t xs, int n, std::int64_t blocks, float* out,    \
+              std::int64_t os) {                                                                               \
+        switch (n) {                                                                                           \
+        case 1: call<1>(w, x, xs, blocks, out, os); break;                                                     \
+        case 2: call<2>(w, x, xs, blocks, out, os); break;                                                     \
+        case 3: call<3>(w, x, xs, blocks, out, os); break;                                                     \
+        default: call<4>(w, x, xs, blocks, out, os); break;                                                    \
+        }                                                                                                      \
+    }
+
+template <int N> void q4_0_rows(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { dot_simple<Q4_0, N>(w, x, xs, b, o, os); }
+template <int N> void q4_1_rows(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { dot_simple<Q4_1, N>(w, x, xs, b, o, os); }
+template <int N> void q5_0_rows(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { dot_simple<Q5_0, N>(w, x, xs, b, o, os); }
+template <int N> void q5_1_rows(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { dot_simple<Q5_1, N>(w, x, xs, b, o, os); }
+template <int N> void q4_k_rows(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { dot_q45_k<N, false>(w, x, xs, b, o, os); }
+template <int N> void q5_k_rows(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { dot_q45_k<N, true>(w, x, xs, b, o, os); }
+
+BRAID_QUANT_ENTRY(entry_q4_0, q4_0_rows)
+BRAID_QUANT_ENTRY(entry_q4_1, q4_1_rows)
+BRAID_QUANT_ENTRY(entry_q5_0, q5_0_rows)
+BRAID_QUANT_ENTRY(entry_q5_1, q5_1_rows)
+BRAID_QUANT_ENTRY(entry_q8_0, dot_q8_0)
+BRAID_QUANT_ENTRY(entry_q2_k, dot_q2_k)
+BRAID_QUANT_ENTRY(entry_q3_k, dot_q3_k)
+BRAID_QUANT_ENTRY(entry_q4_k, q4_k_rows)
+BRAID_QUANT_ENTRY(entry_q5_k, q5_k_rows)
+BRAID_QUANT_ENTRY(entry_q6_k, dot_q6_k)
+#undef BRAID_QUANT_ENTRY
+
+template <class T>
+void entry_float(const std::byte* w, const float* x, std::int64_t xs, int n, std::int64_t k, float* out, std::int64_t os) {
+    switch (n) {
+    case 1: dot_float<T, 1>(w, x, xs, k, out, os); break;
+    case 2: dot_float<T, 2>(w, x, xs, k, out, os); break;
+    case 3: dot_float<T, 3>(w, x, xs, k, out, os); break;
+    default: dot_float<T, 4>(w, x, xs, k, out, os); break;
+    }
+}
+
+} // namespace
+
+void quantize_row_q8(const float* x, BlockQ8* y, std::int64_t k) {
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    for (std::int64_t b = 0; b < k / 32; ++b, x += 32) {
+        __m256 v[4];
+        __m256 amax = _mm256_setzero_ps();
+        for (int i = 0; i < 4; ++i) {
+            v[i] = _mm256_loadu_ps(x + 8 * i);
+            amax = _mm256_max_ps(amax, _mm256_andnot_ps(sign, v[i]));
+        }
+        __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
+        m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+        m = _mm_max_ss(m, _mm_movehdup_ps(m));
+        const float d = _mm_cvtss_f32(m) / 127.0f;
+        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        y[b].d = d;
+        __m256i q[4];
+        for (int i = 0; i < 4; ++i)
+            q[i] = _mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(v[i], _mm256_set1_ps(id)),
+                                                      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+        // Half sums from the int32 lanes.
+        auto lanes_sum = [](__m256i a, __m256i b2) {
+            const __m256i s = _mm256_add_epi32(a, b2);
+            __m128i t = _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+            t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x4e));
+            t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0xb1));
+            return _mm_cvtsi128_si32(t);
+        };
+        y[b].sum[0] = static_cast<std::int16_t>(lanes_sum(q[0], q[1]));
+        y[b].sum[1] = static_cast<std::int16_t>(lanes_sum(q[2], q[3]));
+        // int32 → int8 keeping order (packs work per 128-bit lane, then one permute).
+        const __m256i p01 = _mm256_packs_epi32(q[0], q[1]);
+        const __m256i p23 = _mm256_packs_epi32(q[2], q[3]);
+        __m256i p = _mm256_packs_epi16(p01, p23);
+        p = _mm256_permutevar8x32_epi32(p, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(y[b].qs), p);
+    }
+}
+
+DotKernel dot_kernel(TensorType type) {
+    switch (type) {
+    case TensorType::F32: return {nullptr, entry_float<F32>};
+    case TensorType::F16: return {nullptr, entry_float<F16>};
+    case TensorType::BF16: return {nullptr, entry_float<BF16>};
+    case TensorType::Q4_0: return {entry_q4_0, nullptr};
+    case TensorType::Q4_1: return {entry_q4_1, nullptr};
+    case TensorType::Q5_0: return {entry_q5_0, nullptr};
+    case TensorType::Q5_1: return {entry_q5_1, nullptr};
+    case TensorType::Q8_0: return {entry_q8_0, nullptr};
+    case TensorType::Q2_K: return {entry_q2_k, nullptr};
+    case TensorType::Q3_K: return {entry_q3_k, nullptr};
+    case TensorType::Q4_K: return {entry_q4_k, nullptr};
+    case TensorType::Q5_K: return {entry_q5_k, nullptr};
+    case TensorType::Q6_K: return {entry_q6_k, nullptr};
+    default: return {};
+    }
+}
+
+} // namespace braid::engine::cpu::avx2
+
+#pragma GCC pop_options
+
+#else // not x86: the portable kernels stand in
+
+namespace braid::engine::cpu::avx2 {
+DotKernel dot_kernel(TensorType type) { return scalar::dot_kernel(type); }
+void quantize_row_q8(const float* x, BlockQ8* y, std::int64_t k) { scalar::quantize_row_q8(x, y, k); }
+} // namespace braid::engine::cpu::avx2
+
+#endif

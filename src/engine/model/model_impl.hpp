@@ -1,0 +1,28 @@
+// What a loaded Model holds; contexts share it (std::shared_ptr), so it outlives the Model handle.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "braid/engine/model.hpp"
+#include "engine/arch/architecture.hpp"
+#include "engine/model/weights.hpp"
+
+namespace braid::engine {
+
+struct Model::Impl {
+    gguf::File file;
+    ModelInfo info;
+    std::unique_ptr<Tokenizer> tokenizer;
+    WeightTable weights;
+    const Architecture* architecture = nullptr;
+    std::unique_ptr<ModelGraph> graph;
+    BackendKind backend = BackendKind::automatic;
+    double load_ms = 0;
+    std::vector<TokenId> end_of_generation; // EOS, EOT and the chat end markers of the vocabulary
+
+    explicit Impl(gguf::File f) : file(std::move(f)) {}
+    bool is_end_of_generation(TokenId id) const;
+};
+
+} // namespace braid::engine
