@@ -1,0 +1,51 @@
+// The C functions of braid/testing.h.
+#include "handles.hpp"
+#include "json_io.hpp"
+#include "steps/fake_model.hpp"
+#include "braid/testing.h"
+
+using namespace braid;
+using namespace braid::capi;
+
+namespace {
+
+const testing::FakeChatModel& fake_of(const braid_runnable* model) {
+    const AnyRunnable& runnable = use(model, "model").runnable;
+    const testing::FakeChatModel* fake = fake_chat_model_of(runnable);
+    if (!fake)
+        throw Error(errc::invalid_argument, "model is not a fake chat model (it is '" + runnable.name() + "')");
+    return *fake;
+}
+
+} // namespace
+
+extern "C" {
+
+braid_status braid_fake_chat_model(braid_runnable** out, const char* config_json) {
+    return guard([&] {
+        out_param(out, "out");
+        put_runnable(out, make_fake_chat_model(parse_json(config_json, "config_json")));
+    });
+}
+
+braid_status braid_fake_chat_model_calls(char** out_json, const braid_runnable* model) {
+    return guard([&] {
+        out_param(out_json, "out_json");
+        const testing::FakeChatModel& fake = fake_of(model);
+        Value received = Value::array();
+        for (const Messages& messages : fake.received())
+            received.push_back(Value(messages));
+        Value options = Value::array();
+        for (const GenerationOptions& o : fake.received_options())
+            options.push_back(Value(o));
+        put_string(out_json, dump_json({{"call_count", fake.call_count()}, {"received", std::move(received)},
+                                        {"options", std::move(options)}}));
+    });
+}
+
+braid_status braid_fake_chat_model_reset(const braid_runnable* model) {
+    // The model was created non-const (make_fake_chat_model); reset() locks its own records.
+    return guard([&] { const_cast<testing::FakeChatModel&>(fake_of(model)).reset(); });
+}
+
+} // extern "C"
