@@ -1,0 +1,88 @@
+#include "braid/engine/generator.hpp"
+
+#include <chrono>
+
+#include "braid/engine/text_stream.hpp"
+#include "braid/error.hpp"
+
+namespace braid::engine {
+
+const char* stop_reason_name(StopReason reason) noexcept {
+    switch (reason) {
+    case StopReason::length: return "length";
+    case StopReason::end_of_generation: return "end_of_generation";
+    case StopReason::stop_string: return "stop_string";
+    case StopReason::cancelled: return "cancelled";
+    case StopReason::context_full: return "context_full";
+    }
+    return "?";
+}
+
+GenerateResult generate(const Model& model, Context& ctx, std::span<const TokenId> prompt, const GenerateOptions& options,
+                        SeqId seq) {
+    using clock = std::chrono::steady_clock;
+    if (options.max_tokens < 0)
+        throw Error(errc::invalid_argument, "generate: max_tokens must be ≥ 0");
+    if (prompt.empty())
+        throw Error(errc::invalid_argument, "generate: the prompt has no tokens");
+    if (model.info().is_embedding_model())
+        throw Error(errc::invalid_argument, "generate: " + model.info().architecture + " is an embedding model");
+    Sampler sampler(options.sampling);
+    for (TokenId id : prompt)
+        sampler.accept(id);
+    TextStream stream(options.stop);
+    GenerateResult result;
+    result.prompt_tokens = prompt.size();
+    const Tokenizer& tok = model.tokenizer();
+
+    auto t0 = clock::now();
+    std::int32_t pos = ctx.next_position(seq);
+    ctx.decode(Batch::sequence(prompt, pos, seq));
+    pos += static_cast<std::int32_t>(prompt.size());
+    result.prompt_ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+
+    auto emit = [&](const std::string& piece) {
+        if (piece.empty())
+            return true;
+        result.text += piece;
+        return !options.on_text || options.on_text(piece);
+    };
+    t0 = clock::now();
+    std::span<const float> logits = ctx.logits(0);
+    result.stop_reason = StopReason::length;
+    bool open = true; // the stream still takes text
+    for (int i = 0; i < options.max_tokens; ++i) {
+        const TokenId next = sampler.sample(logits);
+        sampler.accept(next);
+        result.tokens.push_back(next);
+        if (!options.ignore_eos && model.is_end_of_generation(next)) {
+            result.stop_reason = StopReason::end_of_generation;
+            break;
+        }
+        if (!emit(stream.push(tok.token_to_piece(next)))) {
+            result.stop_reason = StopReason::cancelled;
+            open = false;
+            break;
+        }
+        if (stream.stopped()) {
+            result.stop_reason = StopReason::stop_string;
+            open = false;
+            break;
+        }
+        if (i + 1 == options.max_tokens)
+            break;
+        if (ctx.n_used() >= ctx.n_ctx()) {
+            result.stop_reason = StopReason::context_full;
+            break;
+        }
+        const TokenId one[] = {next};
+        ctx.decode(Batch::sequence(one, pos++, seq));
+        logits = ctx.logits(0);
+    }
+    if (open && !emit(stream.finish()))
+        result.stop_reason = StopReason::cancelled;
+    result.generate_ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+    return result;
+}
+
+} // namespace braid::engine

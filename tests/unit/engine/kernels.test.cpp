@@ -1,0 +1,195 @@
+// The CPU dot-product kernels (portable and AVX2) against the float reference — dequantize the weight
+// row, multiply with the activations, sum in double — for every weight type, 1–4 activation rows,
+// and row lengths that are one block, odd multiples, and large.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "backend/cpu/dot.hpp"
+#include "backend/cpu/vec.hpp"
+#include "braid/engine/quant.hpp"
+
+namespace engine = braid::engine;
+namespace cpu = braid::engine::cpu;
+using engine::TensorType;
+
+namespace {
+
+const TensorType all_types[] = {TensorType::F32,  TensorType::F16,  TensorType::BF16, TensorType::Q4_0, TensorType::Q4_1,
+                                TensorType::Q5_0, TensorType::Q5_1, TensorType::Q8_0, TensorType::Q2_K, TensorType::Q3_K,
+                                TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K};
+
+// Random but valid weight bytes of @p type: quantized from random floats where braid can quantize the
+// type, else random bytes with sane fp16 scales.
+std::vector<std::byte> random_row(TensorType type, std::int64_t n, std::mt19937& rng) {
+    std::vector<std::byte> row(static_cast<std::size_t>(engine::row_bytes(type, n)));
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    if (engine::can_quantize(type)) {
+        std::vector<float> x(static_cast<std::size_t>(n));
+        for (float& v : x)
+            v = normal(rng);
+        engine::quantize_row(type, x.data(), row.data(), n);
+        return row;
+    }
+    std::uniform_int_distribution<int> byte(0, 255);
+    for (std::byte& b : row)
+        b = static_cast<std::byte>(byte(rng));
+    // Overwrite the fp16 scales with small positive values so the row holds finite numbers.
+    const std::int64_t bb = engine::block_bytes(type), blocks = n / engine::block_elements(type);
+    auto put_half = [&](std::byte* p, float v) {
+        const std::uint16_t h = engine::fp32_to_fp16(v);
+        std::memcpy(p, &h, 2);
+    };
+    for (std::int64_t b = 0; b < blocks; ++b) {
+        std::byte* blk = row.data() + b * bb;
+        switch (type) {
+        case TensorType::Q4_1: put_half(blk, 0.05f); put_half(blk + 2, -0.3f); break;
+        case TensorType::Q5_0: put_half(blk, 0.05f); break;
+        case TensorType::Q5_1: put_half(blk, 0.05f); put_half(blk + 2, -0.4f); break;
+        case TensorType::Q2_K: put_half(blk + 80, 0.02f); put_half(blk + 82, 0.01f); break;
+        case TensorType::Q3_K: put_half(blk + 108, 0.01f); break;
+        case TensorType::Q5_K: put_half(blk, 0.01f); put_half(blk + 2, 0.005f); break;
+        default: break;
+        }
+    }
+    return row;
+}
+
+double reference_dot(TensorType type, const std::vector<std::byte>& w, const float* x, std::int64_t n) {
+    std::vector<float> row(static_cast<std::size_t>(n));
+    engine::dequantize_row(type, w.data(), row.data(), n);
+    double s = 0;
+    for (std::int64_t i = 0; i < n; ++i)
+        s += static_cast<double>(row[static_cast<std::size_t>(i)]) * x[i];
+    return s;
+}
+
+bool quantized(TensorType t) { return t != TensorType::F32 && t != TensorType::F16 && t != TensorType::BF16; }
+
+} // namespace
+
+TEST_CASE("[kernels] quantize_row_q8: AVX2 and portable give the same codes", "[engine]") {
+    std::mt19937 rng(7);
+    std::normal_distribution<float> normal(0.0f, 3.0f);
+    std::vector<float> x(32 * 40);
+    for (float& v : x)
+        v = normal(rng);
+    std::fill(x.begin(), x.begin() + 32, 0.0f); // an all-zero block
+    std::vector<cpu::BlockQ8> a(40), b(40);
+    cpu::scalar::quantize_row_q8(x.data(), a.data(), static_cast<std::int64_t>(x.size()));
+    cpu::avx2::quantize_row_q8(x.data(), b.data(), static_cast<std::int64_t>(x.size()));
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        CHECK(a[i].d == b[i].d);
+        CHECK(a[i].sum[0] == b[i].sum[0]);
+        CHECK(a[i].sum[1] == b[i].sum[1]);
+        CHECK(std::equal(std::begin(a[i].qs), std::end(a[i].qs), std::begin(b[i].qs)));
+        int s0 = 0, s1 = 0;
+        for (int j = 0; j < 16; ++j) {
+            s0 += a[i].qs[j];
+            s1 += a[i].qs[16 + j];
+        }
+        CHECK(s0 == a[i].sum[0]);
+        CHECK(s1 == a[i].sum[1]);
+    }
+    CHECK(a[0].d == 0.0f);
+}
+
+TEST_CASE("[kernels] every weight type: portable and AVX2 dot products match the float reference", "[engine]") {
+    std::mt19937 rng(42);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (TensorType type : all_types) {
+        const std::int64_t block = std::max<std::int64_t>(engine::block_elements(type), 32);
+        for (std::int64_t blocks : {std::int64_t{1}, std::int64_t{3}, std::int64_t{8}}) {
+            const std::int64_t n = block * blocks + (quantized(type) ? 0 : 5); // float types: a ragged tail
+            DYNAMIC_SECTION(engine::tensor_type_name(type) << " n=" << n) {
+                const std::vector<std::byte> w = random_row(type, n, rng);
+                std::vector<float> x(static_cast<std::size_t>(n * 4));
+                for (float& v : x)
+                    v = normal(rng);
+                double expected[4], scale = 0;
+                for (int c = 0; c < 4; ++c) {
+                    expected[c] = reference_dot(type, w, x.data() + c * n, n);
+                    scale = std::max(scale, std::fabs(expected[c]));
+                }
+                // |error| relative to the row's magnitude: 8-bit activations for quantized weights.
+                std::vector<float> row(static_cast<std::size_t>(n));
+                engine::dequantize_row(type, w.data(), row.data(), n);
+                double norm_w = 0, norm_x = 0;
+                for (std::int64_t i = 0; i < n; ++i) {
+                    norm_w += static_cast<double>(row[static_cast<std::size_t>(i)]) * row[static_cast<std::size_t>(i)];
+                    norm_x += static_cast<double>(x[static_cast<std::size_t>(i)]) * x[static_cast<std::size_t>(i)];
+                }
+                const double bound = (quantized(type) ? 2e-2 : 1e-5) * std::sqrt(norm_w * norm_x) + 1e-6;
+                for (cpu::Isa isa : {cpu::Isa::scalar, cpu::Isa::avx2}) {
+                    const cpu::DotKernel k = cpu::dot_kernel(type, isa);
+                    for (int cols = 1; cols <= 4; ++cols) {
+                        float out[8] = {};
+                        if (quantized(type)) {
+                            REQUIRE(k.quant != nullptr);
+                            std::vector<cpu::BlockQ8> xq(static_cast<std::size_t>(n / 32 * 4));
+                            cpu::scalar::quantize_row_q8(x.data(), xq.data(), n * 4);
+                            k.quant(w.data(), xq.data(), n / 32, cols, n / 32, out, 2);
+                        } else {
+                            REQUIRE(k.real != nullptr);
+                            k.real(w.data(), x.data(), n, cols, n, out, 2);
+                        }
+                        for (int c = 0; c < cols; ++c) {
+                            INFO("isa " << cpu::isa_name(isa) << ", rows " << cols << ", row " << c);
+                            CHECK(std::fabs(out[2 * c] - expected[c]) <= bound);
+                        }
+                    }
+                }
+                (void)scale;
+            }
+        }
+    }
+}
+
+TEST_CASE("[kernels] the portable and AVX2 integer kernels agree closely", "[engine]") {
+    // Same integer sums, different float summation order: agreement to float rounding.
+    std::mt19937 rng(3);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (TensorType type : all_types) {
+        if (!quantized(type))
+            continue;
+        const std::int64_t n = std::max<std::int64_t>(engine::block_elements(type), 32) * 4;
+        const auto w = random_row(type, n, rng);
+        std::vector<float> x(static_cast<std::size_t>(n));
+        for (float& v : x)
+            v = normal(rng);
+        std::vector<cpu::BlockQ8> xq(static_cast<std::size_t>(n / 32));
+        cpu::scalar::quantize_row_q8(x.data(), xq.data(), n);
+        float a = 0, b = 0;
+        cpu::dot_kernel(type, cpu::Isa::scalar).quant(w.data(), xq.data(), 0, 1, n / 32, &a, 1);
+        cpu::dot_kernel(type, cpu::Isa::avx2).quant(w.data(), xq.data(), 0, 1, n / 32, &b, 1);
+        INFO(engine::tensor_type_name(type));
+        CHECK(std::fabs(a - b) <= 1e-4 * (std::fabs(a) + 1.0f));
+    }
+}
+
+TEST_CASE("[kernels] attention vector primitives", "[engine]") {
+    std::vector<float> x(37), y(37), y2(37);
+    std::vector<std::uint16_t> h(37);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        x[i] = static_cast<float>(i) * 0.25f - 3.0f;
+        y[i] = y2[i] = static_cast<float>(i % 5);
+    }
+    for (cpu::Isa isa : {cpu::Isa::scalar, cpu::Isa::avx2}) {
+        const cpu::VecOps& ops = cpu::vec_ops(isa);
+        ops.to_f16(x.data(), h.data(), 37);
+        for (std::size_t i = 0; i < x.size(); ++i)
+            CHECK(engine::fp16_to_fp32(h[i]) == x[i]); // exactly representable
+        double d = 0;
+        for (std::size_t i = 0; i < x.size(); ++i)
+            d += static_cast<double>(x[i]) * y[i];
+        CHECK(ops.dot_f16(h.data(), y.data(), 37) == Approx(d).epsilon(1e-6));
+        CHECK(ops.dot_f32(x.data(), y.data(), 37) == Approx(d).epsilon(1e-6));
+        std::vector<float> acc = y2;
+        ops.mad_round_f16(acc.data(), h.data(), 0.5f, 37);
+        for (std::size_t i = 0; i < acc.size(); ++i)
+            CHECK(acc[i] == Approx(y2[i] + 0.5f * x[i]).margin(1e-2));
+    }
+}
