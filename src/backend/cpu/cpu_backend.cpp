@@ -35,7 +35,23 @@ constexpr std::int64_t row_block = 16;
 
 bool is_quantized(TensorType t) { return t != TensorType::F32 && t != TensorType::F16 && t != TensorType::BF16; }
 
-std::size_t q8_bytes(std::int64_t k, std::int64_t rows) {
+// The activation format a weight type's fast kernel takes.
+enum class ActFormat : std::uint8_t { f32, q8, q8k };
+
+ActFormat act_format(TensorType t) {
+    switch (t) {
+    case TensorType::Q2_K:
+    case TensorType::Q3_K:
+    case TensorType::Q4_K:
+    case TensorType::Q5_K:
+    case TensorType::Q6_K: return ActFormat::q8k;
+    default: return is_quantized(t) ? ActFormat::q8 : ActFormat::f32;
+    }
+}
+
+std::size_t act_bytes(ActFormat f, std::int64_t k, std::int64_t rows) {
+    if (f == ActFormat::q8k)
+        return static_cast<std::size_t>(k / 256 * rows) * sizeof(BlockQ8K);
     return static_cast<std::size_t>(k / 32 * rows) * sizeof(BlockQ8);
 }
 
@@ -68,6 +84,7 @@ struct Step {
     StepKind kind = StepKind::node;
     int node = -1;        // the graph node (node) or the tensor to quantize (quantize)
     int q8 = -1;          // quantize: the q8 buffer written; matmul: the shared q8 input, or -1
+    ActFormat format = ActFormat::q8; // quantize: the format written
     bool barrier = false; // wait for every thread before this step
 };
 
@@ -83,6 +100,7 @@ struct Plan {
 // Per-thread scratch memory.
 struct Scratch {
     std::vector<BlockQ8> q8;
+    std::vector<BlockQ8K> q8k;
     std::vector<float> row;
     AttentionScratch attn;
 };
@@ -119,6 +137,7 @@ public:
         scratch_.resize(static_cast<std::size_t>(pool_.size()));
         for (Scratch& s : scratch_) {
             s.q8.resize(static_cast<std::size_t>(local_quantize_tokens * ((max_k_ + 31) / 32)));
+            s.q8k.resize(static_cast<std::size_t>(local_quantize_tokens * ((max_k_ + 255) / 256)));
             s.row.resize(static_cast<std::size_t>(std::max(max_k_ * row_block, kv_dim_)));
             s.attn.resize(static_cast<int>(info.head_dim), static_cast<int>(std::max<std::int64_t>(info.n_rot, 2)), config.n_ctx);
         }
@@ -193,32 +212,33 @@ private:
         Plan plan;
         plan.shape = g.shape();
         plan.n_nodes = g.nodes().size();
-        const std::int64_t T = g.shape().n_tokens;
         const std::size_t n_tensors = g.tensors().size();
         const bool fast = config_.kernels == CpuKernels::fast;
         // 1. Steps, with a shared 8-bit copy of each quantized matmul input (prompt processing).
-        std::vector<int> q8_of(n_tensors, -1);
+        std::vector<int> q8_of(2 * n_tensors, -1); // per (tensor, q8 or q8k)
         std::vector<std::size_t> q8_size;
         for (std::size_t i = 0; i < g.nodes().size(); ++i) {
             const Node& n = g.nodes()[i];
             Step step;
             step.node = static_cast<int>(i);
-            if (fast && n.op == Op::matmul && is_quantized(g.tensor(n.src[0]).type) && g.tensor(n.src[1]).ne1 > local_quantize_tokens) {
+            const ActFormat format = n.op == Op::matmul ? act_format(g.tensor(n.src[0]).type) : ActFormat::f32;
+            if (fast && format != ActFormat::f32 && g.tensor(n.src[1]).ne1 > local_quantize_tokens) {
                 const int x = n.src[1];
-                if (q8_of[static_cast<std::size_t>(x)] < 0) {
-                    q8_of[static_cast<std::size_t>(x)] = static_cast<int>(q8_size.size());
-                    q8_size.push_back(q8_bytes(g.tensor(x).ne0, g.tensor(x).ne1));
+                const std::size_t key = 2 * static_cast<std::size_t>(x) + (format == ActFormat::q8k ? 1 : 0);
+                if (q8_of[key] < 0) {
+                    q8_of[key] = static_cast<int>(q8_size.size());
+                    q8_size.push_back(act_bytes(format, g.tensor(x).ne0, g.tensor(x).ne1));
                     Step q;
                     q.kind = StepKind::quantize;
                     q.node = x;
-                    q.q8 = q8_of[static_cast<std::size_t>(x)];
+                    q.q8 = q8_of[key];
+                    q.format = format;
                     plan.steps.push_back(q);
                 }
-                step.q8 = q8_of[static_cast<std::size_t>(x)];
+                step.q8 = q8_of[key];
             }
             plan.steps.push_back(step);
         }
-        (void)T;
         // 2. Buffers (activations, then q8 copies) and what each step reads and writes.
         const std::size_t n_buffers = n_tensors + q8_size.size();
         auto buffer_bytes = [&](std::size_t b) {
@@ -325,10 +345,13 @@ private:
             const GraphTensor& t = g.tensor(step.node);
             const auto [r0, r1] = split(t.ne1, ith, nth);
             const float* x = tensor(plan, step.node);
-            auto* q = reinterpret_cast<BlockQ8*>(arena_.data + plan.q8_offset[static_cast<std::size_t>(step.q8)]);
-            const std::int64_t nb = t.ne0 / 32;
-            for (std::int64_t r = r0; r < r1; ++r)
-                quantize(x + r * t.ne0, q + r * nb, t.ne0);
+            std::byte* q = arena_.data + plan.q8_offset[static_cast<std::size_t>(step.q8)];
+            for (std::int64_t r = r0; r < r1; ++r) {
+                if (step.format == ActFormat::q8k)
+                    quantize_k(x + r * t.ne0, reinterpret_cast<BlockQ8K*>(q) + r * (t.ne0 / 256), t.ne0);
+                else
+                    quantize(x + r * t.ne0, reinterpret_cast<BlockQ8*>(q) + r * (t.ne0 / 32), t.ne0);
+            }
             return;
         }
         const Node& n = g.nodes()[static_cast<std::size_t>(step.node)];
@@ -422,6 +445,12 @@ private:
         else
             scalar::quantize_row_q8(x, q, k);
     }
+    void quantize_k(const float* x, BlockQ8K* q, std::int64_t k) const {
+        if (isa_ == Isa::avx2)
+            avx2::quantize_row_q8k(x, q, k);
+        else
+            scalar::quantize_row_q8k(x, q, k);
+    }
 
     void matmul(const Plan& plan, std::size_t index, const Graph& g, const Node& n, const Step& step, float* y, Scratch& scratch,
                 int /*ith*/, int nth) {
@@ -432,16 +461,21 @@ private:
         const float* bias = vector(g, n.src[2]);
         const float* residual = n.src[3] >= 0 ? tensor(plan, n.src[3]) : nullptr;
         const bool reference = config_.kernels == CpuKernels::reference;
-        const bool quant = !reference && is_quantized(w.type);
-        const BlockQ8* xq = nullptr;
-        const std::int64_t nb = K / 32;
+        const ActFormat format = reference ? ActFormat::f32 : act_format(w.type);
+        const bool quant = format != ActFormat::f32;
+        const std::byte* xq = nullptr;
+        const std::int64_t nb = format == ActFormat::q8k ? K / 256 : K / 32; // activation blocks per row
         if (quant) {
             if (step.q8 >= 0) {
-                xq = reinterpret_cast<const BlockQ8*>(arena_.data + plan.q8_offset[static_cast<std::size_t>(step.q8)]);
+                xq = arena_.data + plan.q8_offset[static_cast<std::size_t>(step.q8)];
+            } else if (format == ActFormat::q8k) {
+                for (std::int64_t t = 0; t < T; ++t)
+                    quantize_k(x + t * K, scratch.q8k.data() + t * nb, K);
+                xq = reinterpret_cast<const std::byte*>(scratch.q8k.data());
             } else {
                 for (std::int64_t t = 0; t < T; ++t)
                     quantize(x + t * K, scratch.q8.data() + t * nb, K);
-                xq = scratch.q8.data();
+                xq = reinterpret_cast<const std::byte*>(scratch.q8.data());
             }
         }
         const DotKernel kernel = dot_kernel(w.type, isa_);
@@ -472,8 +506,10 @@ private:
                     for (std::int64_t r = b0; r < b1; ++r) {
                         const std::byte* wr = w.data + static_cast<std::uint64_t>(r) * w.row_bytes;
                         float* yr = y + t * N + r;
-                        if (quant) {
-                            kernel.quant(wr, xq + t * nb, nb, cols, nb, yr, N);
+                        if (format == ActFormat::q8k) {
+                            kernel.quant_k(wr, reinterpret_cast<const BlockQ8K*>(xq) + t * nb, nb, cols, nb, yr, N);
+                        } else if (quant) {
+                            kernel.quant(wr, reinterpret_cast<const BlockQ8*>(xq) + t * nb, nb, cols, nb, yr, N);
                         } else if (convert_rows) {
                             f32_kernel.real(reinterpret_cast<const std::byte*>(scratch.row.data() + (r - b0) * K), x + t * K, K,
                                             cols, K, yr, N);

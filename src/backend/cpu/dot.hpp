@@ -20,13 +20,17 @@ inline constexpr int max_dot_rows = 4;
 /// @p blocks is the row length / 32.
 using QuantDot = void (*)(const std::byte* w, const BlockQ8* x, std::int64_t x_stride, int n, std::int64_t blocks,
                           float* out, std::int64_t out_stride);
+/// The same for K-quant weights with 256-value activation blocks; @p blocks is the row length / 256.
+using QuantDotK = void (*)(const std::byte* w, const BlockQ8K* x, std::int64_t x_stride, int n, std::int64_t blocks,
+                           float* out, std::int64_t out_stride);
 /// The same for float activations; x_stride and @p k in elements.
 using FloatDot = void (*)(const std::byte* w, const float* x, std::int64_t x_stride, int n, std::int64_t k,
                           float* out, std::int64_t out_stride);
 
 struct DotKernel {
-    QuantDot quant = nullptr; // set for quantized types
-    FloatDot real = nullptr;  // set for F32, F16, BF16
+    QuantDot quant = nullptr;    // the 32-value types (Q4_0 … Q8_0)
+    QuantDotK quant_k = nullptr; // the K-quants (Q2_K … Q6_K)
+    FloatDot real = nullptr;     // F32, F16, BF16
 };
 
 /// The kernel of @p type for @p isa (quantized types need row lengths that are multiples of their block).
@@ -35,11 +39,13 @@ DotKernel dot_kernel(TensorType type, Isa isa);
 namespace scalar {
 DotKernel dot_kernel(TensorType type);
 void quantize_row_q8(const float* x, BlockQ8* y, std::int64_t k);
+void quantize_row_q8k(const float* x, BlockQ8K* y, std::int64_t k);
 } // namespace scalar
 
 namespace avx2 {
 DotKernel dot_kernel(TensorType type);
 void quantize_row_q8(const float* x, BlockQ8* y, std::int64_t k);
+void quantize_row_q8k(const float* x, BlockQ8K* y, std::int64_t k);
 } // namespace avx2
 
 } // namespace braid::engine::cpu

@@ -1,7 +1,10 @@
 // AVX2 dot products (selected at run time; see isa.cpp). Weight codes are unpacked to unsigned bytes
 // once per block and multiplied with up to four activation rows by vpmaddubsw (u8 × s8 → s16 pairs),
-// then summed to s32 with vpmaddwd — by ones, or by the sub-block scales of the K-quants directly.
-// Offsets (−8, −16, −32, −4) and minimums are applied through the activation block sums.
+// then summed to s32 with vpmaddwd — by ones, or by the sub-block scales of the K-quants directly, whose
+// sub-blocks add up in integers over a 256-value super-block. Offsets of the 32-value types are taken
+// off in 16-bit integers (one more vpmaddubsw with the offset); the K-quants' offsets and minimums go
+// through the activation sums with one vpmaddwd per super-block. Two accumulators per row keep the FMA
+// latency out of the loop.
 // Only <immintrin.h> and plain headers follow the target pragma, so no shared inline code is compiled
 // for AVX2 by accident.
 #include <cstdint>
@@ -53,24 +56,13 @@ inline __m256i bits_to_0x10(std::uint32_t bits) {
     return _mm256_and_si256(set, _mm256_set1_epi8(0x10));
 }
 
-// Σ codes · activations of one 32-value block as 8 int32 lanes.
-inline __m256i dot_u8(__m256i codes, const std::int8_t* x) {
-    return _mm256_madd_epi16(_mm256_maddubs_epi16(codes, load32(x)), _mm256_set1_epi16(1));
-}
-
-// Same, each 16-value half multiplied by its own scale (int16).
+// Σ codes · activations of 32 values as 8 int32 lanes, each 16-value half times its scale (int16).
 inline __m256i dot_u8_scaled(__m256i codes, const std::int8_t* x, __m256i scales) {
     return _mm256_madd_epi16(_mm256_maddubs_epi16(codes, load32(x)), scales);
 }
 
 inline __m256i half_scales(int s0, int s1) {
     return _mm256_set_m128i(_mm_set1_epi16(static_cast<short>(s1)), _mm_set1_epi16(static_cast<short>(s0)));
-}
-
-template <int N>
-inline void store(const __m256 (&acc)[N], const float (&extra)[N], float* out, std::int64_t out_stride) {
-    for (int c = 0; c < N; ++c)
-        out[c * out_stride] = hsum(acc[c]) + extra[c];
 }
 
 // ---- 32-value block types ------------------------------------------------------------------------
@@ -111,102 +103,116 @@ struct Q5_1 {
 
 template <class T, int N>
 void dot_simple(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
-    __m256 acc[N];
+    __m256 acc[2][N];
     float extra[N];
     for (int c = 0; c < N; ++c) {
-        acc[c] = _mm256_setzero_ps();
+        acc[0][c] = acc[1][c] = _mm256_setzero_ps();
         extra[c] = 0;
     }
+    const __m256i offset = _mm256_set1_epi8(static_cast<char>(T::offset));
+    const __m256i ones = _mm256_set1_epi16(1);
     for (std::int64_t b = 0; b < blocks; ++b, w += T::bytes) {
         const __m256i q = T::codes(w);
         const float d = half_at(w);
-        const float m = T::has_min ? half_at(w + 2) : 0.0f;
+        const int u = static_cast<int>(b & 1);
         for (int c = 0; c < N; ++c) {
             const BlockQ8& a = x[c * xs + b];
-            const float dd = d * a.d;
-            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot_u8(q, a.qs)), _mm256_set1_ps(dd), acc[c]);
-            const float sum = static_cast<float>(a.sum[0] + a.sum[1]);
+            const __m256i xq = load32(a.qs);
+            __m256i p = _mm256_maddubs_epi16(q, xq);
+            if constexpr (T::offset != 0)
+                p = _mm256_sub_epi16(p, _mm256_maddubs_epi16(offset, xq)); // Σ (q − offset)·x in 16 bits
+            acc[u][c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_madd_epi16(p, ones)), _mm256_set1_ps(d * a.d), acc[u][c]);
             if constexpr (T::has_min)
-                extra[c] += m * a.d * sum;
-            else
-                extra[c] -= static_cast<float>(T::offset) * dd * sum;
+                extra[c] += half_at(w + 2) * a.d * static_cast<float>(a.sum[0] + a.sum[1]);
         }
     }
-    store(acc, extra, out, os);
+    for (int c = 0; c < N; ++c)
+        out[c * os] = hsum(_mm256_add_ps(acc[0][c], acc[1][c])) + extra[c];
 }
 
 template <int N>
 void dot_q8_0(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
-    __m256 acc[N];
-    float extra[N];
-    for (int c = 0; c < N; ++c) {
-        acc[c] = _mm256_setzero_ps();
-        extra[c] = 0;
-    }
+    __m256 acc[2][N];
+    for (int c = 0; c < N; ++c)
+        acc[0][c] = acc[1][c] = _mm256_setzero_ps();
+    const __m256i ones = _mm256_set1_epi16(1);
     for (std::int64_t b = 0; b < blocks; ++b, w += 34) {
         const __m256i q = load32(w + 2);
         const __m256i abs_q = _mm256_sign_epi8(q, q);
         const float d = half_at(w);
+        const int u = static_cast<int>(b & 1);
         for (int c = 0; c < N; ++c) {
             const BlockQ8& a = x[c * xs + b];
             // Signed × signed through |q| × (x with q's sign).
             const __m256i sx = _mm256_sign_epi8(load32(a.qs), q);
-            const __m256i s = _mm256_madd_epi16(_mm256_maddubs_epi16(abs_q, sx), _mm256_set1_epi16(1));
-            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_set1_ps(d * a.d), acc[c]);
+            const __m256i s = _mm256_madd_epi16(_mm256_maddubs_epi16(abs_q, sx), ones);
+            acc[u][c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_set1_ps(d * a.d), acc[u][c]);
         }
     }
-    store(acc, extra, out, os);
+    for (int c = 0; c < N; ++c)
+        out[c * os] = hsum(_mm256_add_ps(acc[0][c], acc[1][c]));
 }
 
-// ---- K-quants: 256-value super-blocks over 8 activation blocks -------------------------------------
+// ---- K-quants: 256-value super-blocks against BlockQ8K -------------------------------------------
+
+inline __m256i load_bsums(const BlockQ8K& a) { return load32(a.bsums); }
 
 template <int N>
-void dot_q2_k(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
-    __m256 acc[N];
-    float extra[N];
-    for (int c = 0; c < N; ++c) {
-        acc[c] = _mm256_setzero_ps();
-        extra[c] = 0;
-    }
-    for (std::int64_t sb = 0; sb < blocks / 8; ++sb, w += 84) {
+void dot_q2_k(const std::byte* w, const BlockQ8K* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
+    __m256 acc[N], accm[N];
+    for (int c = 0; c < N; ++c)
+        acc[c] = accm[c] = _mm256_setzero_ps();
+    alignas(32) std::int16_t mins[16];
+    for (std::int64_t sb = 0; sb < blocks; ++sb, w += 84) {
         const auto* scales = reinterpret_cast<const u8*>(w);
         const float d = half_at(w + 80), dmin = half_at(w + 82);
+        for (int i = 0; i < 16; ++i)
+            mins[i] = static_cast<std::int16_t>(scales[i] >> 4);
+        const __m256i minv = _mm256_load_si256(reinterpret_cast<const __m256i*>(mins));
+        __m256i sumi[N];
+        for (int c = 0; c < N; ++c)
+            sumi[c] = _mm256_setzero_si256();
         for (int half = 0; half < 2; ++half) {
             const __m256i raw = load32(w + 16 + 32 * half);
             for (int g = 0; g < 4; ++g) {
                 const int ab = 4 * half + g;
                 const __m256i q = _mm256_and_si256(_mm256_srli_epi16(raw, 2 * g), _mm256_set1_epi8(3));
-                const u8 s0 = scales[2 * ab], s1 = scales[2 * ab + 1];
-                const __m256i sc = half_scales(s0 & 15, s1 & 15);
-                for (int c = 0; c < N; ++c) {
-                    const BlockQ8& a = x[c * xs + sb * 8 + ab];
-                    acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot_u8_scaled(q, a.qs, sc)), _mm256_set1_ps(d * a.d), acc[c]);
-                    extra[c] -= dmin * a.d * static_cast<float>((s0 >> 4) * a.sum[0] + (s1 >> 4) * a.sum[1]);
-                }
+                const __m256i sc = half_scales(scales[2 * ab] & 15, scales[2 * ab + 1] & 15);
+                for (int c = 0; c < N; ++c)
+                    sumi[c] = _mm256_add_epi32(sumi[c], dot_u8_scaled(q, x[c * xs + sb].qs + 32 * ab, sc));
             }
         }
+        for (int c = 0; c < N; ++c) {
+            const BlockQ8K& a = x[c * xs + sb];
+            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi[c]), _mm256_set1_ps(d * a.d), acc[c]);
+            accm[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_madd_epi16(load_bsums(a), minv)), _mm256_set1_ps(dmin * a.d), accm[c]);
+        }
     }
-    store(acc, extra, out, os);
+    for (int c = 0; c < N; ++c)
+        out[c * os] = hsum(_mm256_sub_ps(acc[c], accm[c]));
 }
 
 template <int N>
-void dot_q3_k(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
+void dot_q3_k(const std::byte* w, const BlockQ8K* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
     __m256 acc[N];
-    float extra[N];
-    for (int c = 0; c < N; ++c) {
+    for (int c = 0; c < N; ++c)
         acc[c] = _mm256_setzero_ps();
-        extra[c] = 0;
-    }
-    int scales[16];
-    for (std::int64_t sb = 0; sb < blocks / 8; ++sb, w += 110) {
+    alignas(32) std::int16_t scales[16];
+    for (std::int64_t sb = 0; sb < blocks; ++sb, w += 110) {
         const auto* packed = reinterpret_cast<const u8*>(w + 96);
         for (int i = 0; i < 16; ++i) {
             const int low = i < 8 ? (packed[i] & 0x0f) : (packed[i - 8] >> 4);
             const int high = (packed[8 + (i % 4)] >> (2 * (i / 4))) & 3;
-            scales[i] = (low | (high << 4)) - 32;
+            scales[i] = static_cast<std::int16_t>((low | (high << 4)) - 32);
         }
+        const __m256i scv = _mm256_load_si256(reinterpret_cast<const __m256i*>(scales));
         const float d = half_at(w + 108);
         const __m256i hmask = load32(w);
+        __m256i sumi[N];
+        for (int c = 0; c < N; ++c) // the −4 offset of every code, through the sums of 16
+            sumi[c] = _mm256_slli_epi32(_mm256_madd_epi16(load_bsums(x[c * xs + sb]), scv), 2);
+        for (int c = 0; c < N; ++c)
+            sumi[c] = _mm256_sub_epi32(_mm256_setzero_si256(), sumi[c]);
         for (int half = 0; half < 2; ++half) {
             const __m256i raw = load32(w + 32 + 32 * half);
             for (int g = 0; g < 4; ++g) {
@@ -214,18 +220,16 @@ void dot_q3_k(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_
                 const __m256i low = _mm256_and_si256(_mm256_srli_epi16(raw, 2 * g), _mm256_set1_epi8(3));
                 const __m256i high = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hmask, ab), _mm256_set1_epi8(1)), 2);
                 const __m256i q = _mm256_or_si256(low, high);
-                const int s0 = scales[2 * ab], s1 = scales[2 * ab + 1];
-                const __m256i sc = half_scales(s0, s1);
-                for (int c = 0; c < N; ++c) {
-                    const BlockQ8& a = x[c * xs + sb * 8 + ab];
-                    const float dd = d * a.d;
-                    acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot_u8_scaled(q, a.qs, sc)), _mm256_set1_ps(dd), acc[c]);
-                    extra[c] -= 4.0f * dd * static_cast<float>(s0 * a.sum[0] + s1 * a.sum[1]);
-                }
+                const __m256i sc = half_scales(scales[2 * ab], scales[2 * ab + 1]);
+                for (int c = 0; c < N; ++c)
+                    sumi[c] = _mm256_add_epi32(sumi[c], dot_u8_scaled(q, x[c * xs + sb].qs + 32 * ab, sc));
             }
         }
+        for (int c = 0; c < N; ++c)
+            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi[c]), _mm256_set1_ps(d * x[c * xs + sb].d), acc[c]);
     }
-    store(acc, extra, out, os);
+    for (int c = 0; c < N; ++c)
+        out[c * os] = hsum(acc[c]);
 }
 
 inline void scale_min_k4(int j, const u8* q, int& scale, int& min) {
@@ -239,53 +243,67 @@ inline void scale_min_k4(int j, const u8* q, int& scale, int& min) {
 }
 
 template <int N, bool Five>
-void dot_q45_k(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
+void dot_q45_k(const std::byte* w, const BlockQ8K* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
     constexpr int bytes = Five ? 176 : 144;
     constexpr int qs_at = Five ? 48 : 16;
-    __m256 acc[N];
-    float extra[N];
-    for (int c = 0; c < N; ++c) {
-        acc[c] = _mm256_setzero_ps();
-        extra[c] = 0;
-    }
-    for (std::int64_t sb = 0; sb < blocks / 8; ++sb, w += bytes) {
+    __m256 acc[N], accm[N];
+    for (int c = 0; c < N; ++c)
+        acc[c] = accm[c] = _mm256_setzero_ps();
+    alignas(32) std::int16_t mins[16];
+    int sc[8];
+    for (std::int64_t sb = 0; sb < blocks; ++sb, w += bytes) {
         const float d = half_at(w), dmin = half_at(w + 2);
         const auto* packed = reinterpret_cast<const u8*>(w + 4);
+        for (int j = 0; j < 8; ++j) {
+            int mn;
+            scale_min_k4(j, packed, sc[j], mn);
+            mins[2 * j] = mins[2 * j + 1] = static_cast<std::int16_t>(mn);
+        }
+        const __m256i minv = _mm256_load_si256(reinterpret_cast<const __m256i*>(mins));
         __m256i qh = _mm256_setzero_si256();
         if constexpr (Five)
             qh = load32(w + 16);
+        __m256i sumi[N];
+        for (int c = 0; c < N; ++c)
+            sumi[c] = _mm256_setzero_si256();
         for (int pair = 0; pair < 4; ++pair) {
             const __m256i raw = load32(w + qs_at + 32 * pair);
-            for (int k = 0; k < 2; ++k) {
-                const int j = 2 * pair + k;
-                __m256i q = _mm256_and_si256(k ? _mm256_srli_epi16(raw, 4) : raw, _mm256_set1_epi8(0x0f));
-                if constexpr (Five)
-                    q = _mm256_or_si256(q, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, j), _mm256_set1_epi8(1)), 4));
-                int sc, mn;
-                scale_min_k4(j, packed, sc, mn);
-                const __m256i scv = _mm256_set1_epi16(static_cast<short>(sc));
-                for (int c = 0; c < N; ++c) {
-                    const BlockQ8& a = x[c * xs + sb * 8 + j];
-                    acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot_u8_scaled(q, a.qs, scv)), _mm256_set1_ps(d * a.d), acc[c]);
-                    extra[c] -= dmin * a.d * static_cast<float>(mn * (a.sum[0] + a.sum[1]));
-                }
+            __m256i lo = _mm256_and_si256(raw, _mm256_set1_epi8(0x0f));
+            __m256i hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), _mm256_set1_epi8(0x0f));
+            if constexpr (Five) {
+                lo = _mm256_or_si256(lo, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2 * pair), _mm256_set1_epi8(1)), 4));
+                hi = _mm256_or_si256(hi, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2 * pair + 1), _mm256_set1_epi8(1)), 4));
+            }
+            const __m256i s_lo = _mm256_set1_epi16(static_cast<short>(sc[2 * pair]));
+            const __m256i s_hi = _mm256_set1_epi16(static_cast<short>(sc[2 * pair + 1]));
+            for (int c = 0; c < N; ++c) {
+                const std::int8_t* xq = x[c * xs + sb].qs + 64 * pair;
+                sumi[c] = _mm256_add_epi32(sumi[c], _mm256_add_epi32(dot_u8_scaled(lo, xq, s_lo), dot_u8_scaled(hi, xq + 32, s_hi)));
             }
         }
+        for (int c = 0; c < N; ++c) {
+            const BlockQ8K& a = x[c * xs + sb];
+            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi[c]), _mm256_set1_ps(d * a.d), acc[c]);
+            accm[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_madd_epi16(load_bsums(a), minv)), _mm256_set1_ps(dmin * a.d), accm[c]);
+        }
     }
-    store(acc, extra, out, os);
+    for (int c = 0; c < N; ++c)
+        out[c * os] = hsum(_mm256_sub_ps(acc[c], accm[c]));
 }
 
 template <int N>
-void dot_q6_k(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
+void dot_q6_k(const std::byte* w, const BlockQ8K* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
     __m256 acc[N];
-    float extra[N];
-    for (int c = 0; c < N; ++c) {
+    for (int c = 0; c < N; ++c)
         acc[c] = _mm256_setzero_ps();
-        extra[c] = 0;
-    }
-    for (std::int64_t sb = 0; sb < blocks / 8; ++sb, w += 210) {
+    for (std::int64_t sb = 0; sb < blocks; ++sb, w += 210) {
         const auto* sc = reinterpret_cast<const std::int8_t*>(w + 192);
         const float d = half_at(w + 208);
+        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(sc)));
+        __m256i sumi[N];
+        for (int c = 0; c < N; ++c) // the −32 offset of every code, through the sums of 16
+            sumi[c] = _mm256_sub_epi32(_mm256_setzero_si256(),
+                                       _mm256_slli_epi32(_mm256_madd_epi16(load_bsums(x[c * xs + sb]), sc16), 5));
         for (int half = 0; half < 2; ++half) {
             const __m256i qh = load32(w + 128 + 32 * half);
             const __m256i ql0 = load32(w + 64 * half);
@@ -296,18 +314,16 @@ void dot_q6_k(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_
                 const __m256i low = _mm256_and_si256(quad >= 2 ? _mm256_srli_epi16(l4, 4) : l4, _mm256_set1_epi8(0x0f));
                 const __m256i high = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2 * quad), _mm256_set1_epi8(3)), 4);
                 const __m256i q = _mm256_or_si256(low, high);
-                const int s0 = sc[2 * ab], s1 = sc[2 * ab + 1];
-                const __m256i scv = half_scales(s0, s1);
-                for (int c = 0; c < N; ++c) {
-                    const BlockQ8& a = x[c * xs + sb * 8 + ab];
-                    const float dd = d * a.d;
-                    acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot_u8_scaled(q, a.qs, scv)), _mm256_set1_ps(dd), acc[c]);
-                    extra[c] -= 32.0f * dd * static_cast<float>(s0 * a.sum[0] + s1 * a.sum[1]);
-                }
+                const __m256i scv = half_scales(sc[2 * ab], sc[2 * ab + 1]);
+                for (int c = 0; c < N; ++c)
+                    sumi[c] = _mm256_add_epi32(sumi[c], dot_u8_scaled(q, x[c * xs + sb].qs + 32 * ab, scv));
             }
         }
+        for (int c = 0; c < N; ++c)
+            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi[c]), _mm256_set1_ps(d * x[c * xs + sb].d), acc[c]);
     }
-    store(acc, extra, out, os);
+    for (int c = 0; c < N; ++c)
+        out[c * os] = hsum(acc[c]);
 }
 
 // ---- float weights ---------------------------------------------------------------------------------
@@ -370,8 +386,8 @@ void dot_float(const std::byte* w, const float* x, std::int64_t xs, std::int64_t
 
 // ---- dispatch on the number of activation rows -----------------------------------------------------
 
-#define BRAID_QUANT_ENTRY(name, call)                                                                          \
-    void name(const std::byte* w, const BlockQ8* x, std::int64_t xs, int n, std::int64_t blocks, float* out,    \
+#define BRAID_DOT_ENTRY(name, call, Block)                                                                    \
+    void name(const std::byte* w, const Block* x, std::int64_t xs, int n, std::int64_t blocks, float* out,      \
               std::int64_t os) {                                                                               \
         switch (n) {                                                                                           \
         case 1: call<1>(w, x, xs, blocks, out, os); break;                                                     \
@@ -385,20 +401,20 @@ template <int N> void q4_0_rows(const std::byte* w, const BlockQ8* x, std::int64
 template <int N> void q4_1_rows(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { dot_simple<Q4_1, N>(w, x, xs, b, o, os); }
 template <int N> void q5_0_rows(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { dot_simple<Q5_0, N>(w, x, xs, b, o, os); }
 template <int N> void q5_1_rows(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { dot_simple<Q5_1, N>(w, x, xs, b, o, os); }
-template <int N> void q4_k_rows(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { dot_q45_k<N, false>(w, x, xs, b, o, os); }
-template <int N> void q5_k_rows(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { dot_q45_k<N, true>(w, x, xs, b, o, os); }
+template <int N> void q4_k_rows(const std::byte* w, const BlockQ8K* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { dot_q45_k<N, false>(w, x, xs, b, o, os); }
+template <int N> void q5_k_rows(const std::byte* w, const BlockQ8K* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { dot_q45_k<N, true>(w, x, xs, b, o, os); }
 
-BRAID_QUANT_ENTRY(entry_q4_0, q4_0_rows)
-BRAID_QUANT_ENTRY(entry_q4_1, q4_1_rows)
-BRAID_QUANT_ENTRY(entry_q5_0, q5_0_rows)
-BRAID_QUANT_ENTRY(entry_q5_1, q5_1_rows)
-BRAID_QUANT_ENTRY(entry_q8_0, dot_q8_0)
-BRAID_QUANT_ENTRY(entry_q2_k, dot_q2_k)
-BRAID_QUANT_ENTRY(entry_q3_k, dot_q3_k)
-BRAID_QUANT_ENTRY(entry_q4_k, q4_k_rows)
-BRAID_QUANT_ENTRY(entry_q5_k, q5_k_rows)
-BRAID_QUANT_ENTRY(entry_q6_k, dot_q6_k)
-#undef BRAID_QUANT_ENTRY
+BRAID_DOT_ENTRY(entry_q4_0, q4_0_rows, BlockQ8)
+BRAID_DOT_ENTRY(entry_q4_1, q4_1_rows, BlockQ8)
+BRAID_DOT_ENTRY(entry_q5_0, q5_0_rows, BlockQ8)
+BRAID_DOT_ENTRY(entry_q5_1, q5_1_rows, BlockQ8)
+BRAID_DOT_ENTRY(entry_q8_0, dot_q8_0, BlockQ8)
+BRAID_DOT_ENTRY(entry_q2_k, dot_q2_k, BlockQ8K)
+BRAID_DOT_ENTRY(entry_q3_k, dot_q3_k, BlockQ8K)
+BRAID_DOT_ENTRY(entry_q4_k, q4_k_rows, BlockQ8K)
+BRAID_DOT_ENTRY(entry_q5_k, q5_k_rows, BlockQ8K)
+BRAID_DOT_ENTRY(entry_q6_k, dot_q6_k, BlockQ8K)
+#undef BRAID_DOT_ENTRY
 
 template <class T>
 void entry_float(const std::byte* w, const float* x, std::int64_t xs, int n, std::int64_t k, float* out, std::int64_t os) {
@@ -426,7 +442,7 @@ void quantize_row_q8(const float* x, BlockQ8* y, std::int64_t k) {
         m = _mm_max_ss(m, _mm_movehdup_ps(m));
         const float d = _mm_cvtss_f32(m) / 127.0f;
         const float id = d != 0.0f ? 1.0f / d : 0.0f;
-        y[b].d = d;
+        y[b].d = _cvtsh_ss(_cvtss_sh(d, _MM_FROUND_TO_NEAREST_INT)); // fp16 precision, as llama.cpp's Q8_0
         __m256i q[4];
         for (int i = 0; i < 4; ++i)
             q[i] = _mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(v[i], _mm256_set1_ps(id)),
@@ -450,23 +466,59 @@ void quantize_row_q8(const float* x, BlockQ8* y, std::int64_t k) {
     }
 }
 
-DotKernel dot_kernel(TensorType type) {
-    switch (type) {
-    case TensorType::F32: return {nullptr, entry_float<F32>};
-    case TensorType::F16: return {nullptr, entry_float<F16>};
-    case TensorType::BF16: return {nullptr, entry_float<BF16>};
-    case TensorType::Q4_0: return {entry_q4_0, nullptr};
-    case TensorType::Q4_1: return {entry_q4_1, nullptr};
-    case TensorType::Q5_0: return {entry_q5_0, nullptr};
-    case TensorType::Q5_1: return {entry_q5_1, nullptr};
-    case TensorType::Q8_0: return {entry_q8_0, nullptr};
-    case TensorType::Q2_K: return {entry_q2_k, nullptr};
-    case TensorType::Q3_K: return {entry_q3_k, nullptr};
-    case TensorType::Q4_K: return {entry_q4_k, nullptr};
-    case TensorType::Q5_K: return {entry_q5_k, nullptr};
-    case TensorType::Q6_K: return {entry_q6_k, nullptr};
-    default: return {};
+void quantize_row_q8k(const float* x, BlockQ8K* y, std::int64_t k) {
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    for (std::int64_t b = 0; b < k / 256; ++b, x += 256) {
+        __m256 amax = _mm256_setzero_ps();
+        for (int i = 0; i < 32; ++i)
+            amax = _mm256_max_ps(amax, _mm256_andnot_ps(sign, _mm256_loadu_ps(x + 8 * i)));
+        __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
+        m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+        m = _mm_max_ss(m, _mm_movehdup_ps(m));
+        const float amax_v = _mm_cvtss_f32(m);
+        const float id = amax_v != 0.0f ? 127.0f / amax_v : 0.0f;
+        y[b].d = amax_v != 0.0f ? 1.0f / id : 0.0f;
+        const __m256 idv = _mm256_set1_ps(id);
+        for (int g = 0; g < 8; ++g) {
+            __m256i q[4];
+            for (int i = 0; i < 4; ++i)
+                q[i] = _mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(_mm256_loadu_ps(x + 32 * g + 8 * i), idv),
+                                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+            auto lanes_sum = [](__m256i a, __m256i b2) {
+                const __m256i s = _mm256_add_epi32(a, b2);
+                __m128i t = _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+                t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x4e));
+                t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0xb1));
+                return _mm_cvtsi128_si32(t);
+            };
+            y[b].bsums[2 * g] = static_cast<std::int16_t>(lanes_sum(q[0], q[1]));
+            y[b].bsums[2 * g + 1] = static_cast<std::int16_t>(lanes_sum(q[2], q[3]));
+            __m256i p = _mm256_packs_epi16(_mm256_packs_epi32(q[0], q[1]), _mm256_packs_epi32(q[2], q[3]));
+            p = _mm256_permutevar8x32_epi32(p, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(y[b].qs + 32 * g), p);
+        }
     }
+}
+
+DotKernel dot_kernel(TensorType type) {
+    DotKernel k;
+    switch (type) {
+    case TensorType::F32: k.real = entry_float<F32>; break;
+    case TensorType::F16: k.real = entry_float<F16>; break;
+    case TensorType::BF16: k.real = entry_float<BF16>; break;
+    case TensorType::Q4_0: k.quant = entry_q4_0; break;
+    case TensorType::Q4_1: k.quant = entry_q4_1; break;
+    case TensorType::Q5_0: k.quant = entry_q5_0; break;
+    case TensorType::Q5_1: k.quant = entry_q5_1; break;
+    case TensorType::Q8_0: k.quant = entry_q8_0; break;
+    case TensorType::Q2_K: k.quant_k = entry_q2_k; break;
+    case TensorType::Q3_K: k.quant_k = entry_q3_k; break;
+    case TensorType::Q4_K: k.quant_k = entry_q4_k; break;
+    case TensorType::Q5_K: k.quant_k = entry_q5_k; break;
+    case TensorType::Q6_K: k.quant_k = entry_q6_k; break;
+    default: break;
+    }
+    return k;
 }
 
 } // namespace braid::engine::cpu::avx2
@@ -478,6 +530,7 @@ DotKernel dot_kernel(TensorType type) {
 namespace braid::engine::cpu::avx2 {
 DotKernel dot_kernel(TensorType type) { return scalar::dot_kernel(type); }
 void quantize_row_q8(const float* x, BlockQ8* y, std::int64_t k) { scalar::quantize_row_q8(x, y, k); }
+void quantize_row_q8k(const float* x, BlockQ8K* y, std::int64_t k) { scalar::quantize_row_q8k(x, y, k); }
 } // namespace braid::engine::cpu::avx2
 
 #endif

@@ -109,24 +109,28 @@ float row_q8_0(const std::byte* w, const BlockQ8* x, std::int64_t blocks) {
     return acc;
 }
 
-// K-quants: one super-block of 256 values covers 8 activation blocks.
-float row_q2_k(const std::byte* w, const BlockQ8* x, std::int64_t blocks) {
+// K-quants against 256-value activation blocks: integer sums per sub-block, scaled by the sub-block
+// scale in integers, one float multiply per super-block.
+float row_q2_k(const std::byte* w, const BlockQ8K* x, std::int64_t blocks) {
     float acc = 0;
     u8 q[32];
-    for (std::int64_t sb = 0; sb < blocks / 8; ++sb, w += 84) {
+    for (std::int64_t sb = 0; sb < blocks; ++sb, w += 84) {
+        const BlockQ8K& a = x[sb];
         const auto* scales = reinterpret_cast<const u8*>(w);
         const auto* qs = reinterpret_cast<const u8*>(w + 16);
         const float d = half_at(w + 80), dmin = half_at(w + 82);
+        int isum = 0, msum = 0;
         for (int ab = 0; ab < 8; ++ab) {
-            const BlockQ8& a = x[sb * 8 + ab];
             const int shift = 2 * (ab % 4);
             for (int l = 0; l < 32; ++l)
                 q[l] = (qs[32 * (ab / 4) + l] >> shift) & 3;
-            const u8 s0 = scales[2 * ab], s1 = scales[2 * ab + 1];
-            const int dot = (s0 & 15) * dot16(q, a.qs) + (s1 & 15) * dot16(q + 16, a.qs + 16);
-            const int mins = (s0 >> 4) * a.sum[0] + (s1 >> 4) * a.sum[1];
-            acc += a.d * (d * static_cast<float>(dot) - dmin * static_cast<float>(mins));
+            for (int h = 0; h < 2; ++h) {
+                const int sub = 2 * ab + h;
+                isum += (scales[sub] & 15) * dot16(q + 16 * h, a.qs + 16 * sub);
+                msum += (scales[sub] >> 4) * a.bsums[sub];
+            }
         }
+        acc += a.d * (d * static_cast<float>(isum) - dmin * static_cast<float>(msum));
     }
     return acc;
 }
@@ -139,25 +143,28 @@ void q3_k_scales(const u8* packed, int* scales) {
     }
 }
 
-float row_q3_k(const std::byte* w, const BlockQ8* x, std::int64_t blocks) {
+float row_q3_k(const std::byte* w, const BlockQ8K* x, std::int64_t blocks) {
     float acc = 0;
     u8 q[32];
     int scales[16];
-    for (std::int64_t sb = 0; sb < blocks / 8; ++sb, w += 110) {
+    for (std::int64_t sb = 0; sb < blocks; ++sb, w += 110) {
+        const BlockQ8K& a = x[sb];
         const auto* hmask = reinterpret_cast<const u8*>(w);
         const auto* qs = reinterpret_cast<const u8*>(w + 32);
         q3_k_scales(reinterpret_cast<const u8*>(w + 96), scales);
         const float d = half_at(w + 108);
+        int isum = 0;
         for (int ab = 0; ab < 8; ++ab) {
-            const BlockQ8& a = x[sb * 8 + ab];
             const int shift = 2 * (ab % 4);
             const u8 bit = static_cast<u8>(1u << ab); // 4·half + group
             for (int l = 0; l < 32; ++l)
                 q[l] = static_cast<u8>(((qs[32 * (ab / 4) + l] >> shift) & 3) | ((hmask[l] & bit) ? 4 : 0));
-            const int s0 = scales[2 * ab], s1 = scales[2 * ab + 1];
-            const int dot = s0 * (dot16(q, a.qs) - 4 * a.sum[0]) + s1 * (dot16(q + 16, a.qs + 16) - 4 * a.sum[1]);
-            acc += a.d * d * static_cast<float>(dot);
+            for (int h = 0; h < 2; ++h) {
+                const int sub = 2 * ab + h;
+                isum += scales[sub] * (dot16(q + 16 * h, a.qs + 16 * sub) - 4 * a.bsums[sub]);
+            }
         }
+        acc += a.d * d * static_cast<float>(isum);
     }
     return acc;
 }
@@ -172,59 +179,43 @@ void scale_min_k4(int j, const u8* q, int& scale, int& min) {
     }
 }
 
-float row_q4_k(const std::byte* w, const BlockQ8* x, std::int64_t blocks) {
+template <bool Five>
+float row_q45_k(const std::byte* w, const BlockQ8K* x, std::int64_t blocks) {
     float acc = 0;
     u8 q[32];
-    for (std::int64_t sb = 0; sb < blocks / 8; ++sb, w += 144) {
-        const float d = half_at(w), dmin = half_at(w + 2);
-        const auto* packed = reinterpret_cast<const u8*>(w + 4);
-        const auto* qs = reinterpret_cast<const u8*>(w + 16);
-        for (int j = 0; j < 8; ++j) {
-            const BlockQ8& a = x[sb * 8 + j];
-            int sc, mn;
-            scale_min_k4(j, packed, sc, mn);
-            for (int l = 0; l < 32; ++l)
-                q[l] = (j & 1) ? (qs[32 * (j / 2) + l] >> 4) : (qs[32 * (j / 2) + l] & 0x0f);
-            acc += a.d * (d * static_cast<float>(sc * dot32(q, a.qs)) -
-                          dmin * static_cast<float>(mn * (a.sum[0] + a.sum[1])));
-        }
-    }
-    return acc;
-}
-
-float row_q5_k(const std::byte* w, const BlockQ8* x, std::int64_t blocks) {
-    float acc = 0;
-    u8 q[32];
-    for (std::int64_t sb = 0; sb < blocks / 8; ++sb, w += 176) {
+    for (std::int64_t sb = 0; sb < blocks; ++sb, w += Five ? 176 : 144) {
+        const BlockQ8K& a = x[sb];
         const float d = half_at(w), dmin = half_at(w + 2);
         const auto* packed = reinterpret_cast<const u8*>(w + 4);
         const auto* qh = reinterpret_cast<const u8*>(w + 16);
-        const auto* ql = reinterpret_cast<const u8*>(w + 48);
+        const auto* qs = reinterpret_cast<const u8*>(w + (Five ? 48 : 16));
+        int isum = 0, msum = 0;
         for (int j = 0; j < 8; ++j) {
-            const BlockQ8& a = x[sb * 8 + j];
             int sc, mn;
             scale_min_k4(j, packed, sc, mn);
             for (int l = 0; l < 32; ++l) {
-                const u8 low = (j & 1) ? (ql[32 * (j / 2) + l] >> 4) : (ql[32 * (j / 2) + l] & 0x0f);
-                q[l] = static_cast<u8>(low | (((qh[l] >> j) & 1) << 4));
+                const u8 low = (j & 1) ? (qs[32 * (j / 2) + l] >> 4) : (qs[32 * (j / 2) + l] & 0x0f);
+                q[l] = Five ? static_cast<u8>(low | (((qh[l] >> j) & 1) << 4)) : low;
             }
-            acc += a.d * (d * static_cast<float>(sc * dot32(q, a.qs)) -
-                          dmin * static_cast<float>(mn * (a.sum[0] + a.sum[1])));
+            isum += sc * dot32(q, a.qs + 32 * j);
+            msum += mn * (a.bsums[2 * j] + a.bsums[2 * j + 1]);
         }
+        acc += a.d * (d * static_cast<float>(isum) - dmin * static_cast<float>(msum));
     }
     return acc;
 }
 
-float row_q6_k(const std::byte* w, const BlockQ8* x, std::int64_t blocks) {
+float row_q6_k(const std::byte* w, const BlockQ8K* x, std::int64_t blocks) {
     float acc = 0;
     u8 q[32];
-    for (std::int64_t sb = 0; sb < blocks / 8; ++sb, w += 210) {
+    for (std::int64_t sb = 0; sb < blocks; ++sb, w += 210) {
+        const BlockQ8K& a = x[sb];
         const auto* ql = reinterpret_cast<const u8*>(w);
         const auto* qh = reinterpret_cast<const u8*>(w + 128);
         const auto* sc = reinterpret_cast<const std::int8_t*>(w + 192);
         const float d = half_at(w + 208);
+        int isum = 0;
         for (int ab = 0; ab < 8; ++ab) {
-            const BlockQ8& a = x[sb * 8 + ab];
             const int half = ab / 4, quad = ab % 4;
             const u8* l4 = ql + 64 * half + 32 * (quad & 1);
             const u8* h2 = qh + 32 * half;
@@ -232,12 +223,21 @@ float row_q6_k(const std::byte* w, const BlockQ8* x, std::int64_t blocks) {
                 const int low = quad >= 2 ? (l4[l] >> 4) : (l4[l] & 0x0f);
                 q[l] = static_cast<u8>(low | (((h2[l] >> (2 * quad)) & 3) << 4));
             }
-            const int s0 = sc[2 * ab], s1 = sc[2 * ab + 1];
-            const int dot = s0 * (dot16(q, a.qs) - 32 * a.sum[0]) + s1 * (dot16(q + 16, a.qs + 16) - 32 * a.sum[1]);
-            acc += a.d * d * static_cast<float>(dot);
+            for (int h = 0; h < 2; ++h) {
+                const int sub = 2 * ab + h;
+                isum += sc[sub] * (dot16(q + 16 * h, a.qs + 16 * sub) - 32 * a.bsums[sub]);
+            }
         }
+        acc += a.d * d * static_cast<float>(isum);
     }
     return acc;
+}
+
+template <float (*Row)(const std::byte*, const BlockQ8K*, std::int64_t)>
+void quant_dot_k(const std::byte* w, const BlockQ8K* x, std::int64_t x_stride, int n, std::int64_t blocks, float* out,
+                 std::int64_t out_stride) {
+    for (int c = 0; c < n; ++c)
+        out[c * out_stride] = Row(w, x + c * x_stride, blocks);
 }
 
 template <float (*Row)(const std::byte*, const BlockQ8*, std::int64_t)>
@@ -288,7 +288,7 @@ void quantize_row_q8(const float* x, BlockQ8* y, std::int64_t k) {
             amax = std::fmax(amax, std::fabs(x[i]));
         const float d = amax / 127.0f;
         const float id = d != 0.0f ? 1.0f / d : 0.0f;
-        y[b].d = d;
+        y[b].d = fp16_to_fp32(fp32_to_fp16(d)); // the scale at fp16 precision, as llama.cpp's Q8_0 keeps it
         int s0 = 0, s1 = 0;
         for (int i = 0; i < 32; ++i) {
             const int q = static_cast<int>(std::nearbyint(x[i] * id));
@@ -300,23 +300,45 @@ void quantize_row_q8(const float* x, BlockQ8* y, std::int64_t k) {
     }
 }
 
-DotKernel dot_kernel(TensorType type) {
-    switch (type) {
-    case TensorType::F32: return {nullptr, dot_f32};
-    case TensorType::F16: return {nullptr, dot_f16};
-    case TensorType::BF16: return {nullptr, dot_bf16};
-    case TensorType::Q4_0: return {quant_dot<row_q4_0>, nullptr};
-    case TensorType::Q4_1: return {quant_dot<row_q4_1>, nullptr};
-    case TensorType::Q5_0: return {quant_dot<row_q5_0>, nullptr};
-    case TensorType::Q5_1: return {quant_dot<row_q5_1>, nullptr};
-    case TensorType::Q8_0: return {quant_dot<row_q8_0>, nullptr};
-    case TensorType::Q2_K: return {quant_dot<row_q2_k>, nullptr};
-    case TensorType::Q3_K: return {quant_dot<row_q3_k>, nullptr};
-    case TensorType::Q4_K: return {quant_dot<row_q4_k>, nullptr};
-    case TensorType::Q5_K: return {quant_dot<row_q5_k>, nullptr};
-    case TensorType::Q6_K: return {quant_dot<row_q6_k>, nullptr};
-    default: return {};
+void quantize_row_q8k(const float* x, BlockQ8K* y, std::int64_t k) {
+    for (std::int64_t b = 0; b < k / 256; ++b, x += 256) {
+        float amax = 0;
+        for (int i = 0; i < 256; ++i)
+            amax = std::fmax(amax, std::fabs(x[i]));
+        // As llama.cpp's Q8_K: the inverse scale first, the scale its reciprocal.
+        const float id = amax != 0.0f ? 127.0f / amax : 0.0f;
+        y[b].d = amax != 0.0f ? 1.0f / id : 0.0f;
+        for (int g = 0; g < 16; ++g) {
+            int s = 0;
+            for (int i = 16 * g; i < 16 * g + 16; ++i) {
+                const int q = static_cast<int>(std::nearbyint(x[i] * id));
+                y[b].qs[i] = static_cast<std::int8_t>(q);
+                s += q;
+            }
+            y[b].bsums[g] = static_cast<std::int16_t>(s);
+        }
     }
+}
+
+DotKernel dot_kernel(TensorType type) {
+    DotKernel k;
+    switch (type) {
+    case TensorType::F32: k.real = dot_f32; break;
+    case TensorType::F16: k.real = dot_f16; break;
+    case TensorType::BF16: k.real = dot_bf16; break;
+    case TensorType::Q4_0: k.quant = quant_dot<row_q4_0>; break;
+    case TensorType::Q4_1: k.quant = quant_dot<row_q4_1>; break;
+    case TensorType::Q5_0: k.quant = quant_dot<row_q5_0>; break;
+    case TensorType::Q5_1: k.quant = quant_dot<row_q5_1>; break;
+    case TensorType::Q8_0: k.quant = quant_dot<row_q8_0>; break;
+    case TensorType::Q2_K: k.quant_k = quant_dot_k<row_q2_k>; break;
+    case TensorType::Q3_K: k.quant_k = quant_dot_k<row_q3_k>; break;
+    case TensorType::Q4_K: k.quant_k = quant_dot_k<row_q45_k<false>>; break;
+    case TensorType::Q5_K: k.quant_k = quant_dot_k<row_q45_k<true>>; break;
+    case TensorType::Q6_K: k.quant_k = quant_dot_k<row_q6_k>; break;
+    default: break;
+    }
+    return k;
 }
 
 } // namespace braid::engine::cpu::scalar

@@ -1,6 +1,6 @@
 // Activations quantized to 8 bits for dot products with quantized weights: blocks of 32 values with a
 // float scale and the sums of each 16-value half (so weight offsets and minimums cost one multiply per
-// half instead of one per value). Every weight type's sub-blocks (16 or 32 values) line up with them.
+// half instead of one per value) for the 32-value weight types; blocks of 256 for the K-quants.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +14,18 @@ struct BlockQ8 {
 };
 static_assert(sizeof(BlockQ8) == 40);
 
+/// Activations for the K-quant weight types: 256 values with one scale and the sums of each 16, so a
+/// super-block's sub-block products add up in integers and take one float multiply.
+struct BlockQ8K {
+    float d;
+    std::int8_t qs[256];
+    std::int16_t bsums[16]; // Σ qs[16i .. 16i+15]
+};
+static_assert(sizeof(BlockQ8K) == 292);
+
 /// Quantizes @p k floats (a multiple of 32) to k / 32 blocks: d = max|x| / 127, q = round(x / d).
 void quantize_row_q8(const float* x, BlockQ8* y, std::int64_t k);
+/// Quantizes @p k floats (a multiple of 256) to k / 256 blocks the same way.
+void quantize_row_q8k(const float* x, BlockQ8K* y, std::int64_t k);
 
 } // namespace braid::engine::cpu

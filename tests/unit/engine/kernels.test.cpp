@@ -97,6 +97,28 @@ TEST_CASE("[kernels] quantize_row_q8: AVX2 and portable give the same codes", "[
     CHECK(a[0].d == 0.0f);
 }
 
+TEST_CASE("[kernels] quantize_row_q8k: AVX2 and portable give the same codes and sums", "[engine]") {
+    std::mt19937 rng(9);
+    std::normal_distribution<float> normal(0.0f, 2.0f);
+    std::vector<float> x(256 * 3);
+    for (float& v : x)
+        v = normal(rng);
+    std::vector<cpu::BlockQ8K> a(3), b(3);
+    cpu::scalar::quantize_row_q8k(x.data(), a.data(), 768);
+    cpu::avx2::quantize_row_q8k(x.data(), b.data(), 768);
+    for (int i = 0; i < 3; ++i) {
+        CHECK(a[i].d == b[i].d);
+        CHECK(std::equal(std::begin(a[i].qs), std::end(a[i].qs), std::begin(b[i].qs)));
+        CHECK(std::equal(std::begin(a[i].bsums), std::end(a[i].bsums), std::begin(b[i].bsums)));
+        for (int g = 0; g < 16; ++g) {
+            int s = 0;
+            for (int j = 0; j < 16; ++j)
+                s += a[i].qs[16 * g + j];
+            CHECK(s == a[i].bsums[g]);
+        }
+    }
+}
+
 TEST_CASE("[kernels] every weight type: portable and AVX2 dot products match the float reference", "[engine]") {
     std::mt19937 rng(42);
     std::normal_distribution<float> normal(0.0f, 1.0f);
@@ -127,7 +149,11 @@ TEST_CASE("[kernels] every weight type: portable and AVX2 dot products match the
                     const cpu::DotKernel k = cpu::dot_kernel(type, isa);
                     for (int cols = 1; cols <= 4; ++cols) {
                         float out[8] = {};
-                        if (quantized(type)) {
+                        if (k.quant_k) { // K-quants: 256-value activation blocks
+                            std::vector<cpu::BlockQ8K> xq(static_cast<std::size_t>(n / 256 * 4));
+                            cpu::scalar::quantize_row_q8k(x.data(), xq.data(), n * 4);
+                            k.quant_k(w.data(), xq.data(), n / 256, cols, n / 256, out, 2);
+                        } else if (quantized(type)) {
                             REQUIRE(k.quant != nullptr);
                             std::vector<cpu::BlockQ8> xq(static_cast<std::size_t>(n / 32 * 4));
                             cpu::scalar::quantize_row_q8(x.data(), xq.data(), n * 4);
@@ -160,11 +186,18 @@ TEST_CASE("[kernels] the portable and AVX2 integer kernels agree closely", "[eng
         std::vector<float> x(static_cast<std::size_t>(n));
         for (float& v : x)
             v = normal(rng);
-        std::vector<cpu::BlockQ8> xq(static_cast<std::size_t>(n / 32));
-        cpu::scalar::quantize_row_q8(x.data(), xq.data(), n);
         float a = 0, b = 0;
-        cpu::dot_kernel(type, cpu::Isa::scalar).quant(w.data(), xq.data(), 0, 1, n / 32, &a, 1);
-        cpu::dot_kernel(type, cpu::Isa::avx2).quant(w.data(), xq.data(), 0, 1, n / 32, &b, 1);
+        if (cpu::dot_kernel(type, cpu::Isa::scalar).quant_k) {
+            std::vector<cpu::BlockQ8K> xq(static_cast<std::size_t>(n / 256));
+            cpu::scalar::quantize_row_q8k(x.data(), xq.data(), n);
+            cpu::dot_kernel(type, cpu::Isa::scalar).quant_k(w.data(), xq.data(), 0, 1, n / 256, &a, 1);
+            cpu::dot_kernel(type, cpu::Isa::avx2).quant_k(w.data(), xq.data(), 0, 1, n / 256, &b, 1);
+        } else {
+            std::vector<cpu::BlockQ8> xq(static_cast<std::size_t>(n / 32));
+            cpu::scalar::quantize_row_q8(x.data(), xq.data(), n);
+            cpu::dot_kernel(type, cpu::Isa::scalar).quant(w.data(), xq.data(), 0, 1, n / 32, &a, 1);
+            cpu::dot_kernel(type, cpu::Isa::avx2).quant(w.data(), xq.data(), 0, 1, n / 32, &b, 1);
+        }
         INFO(engine::tensor_type_name(type));
         CHECK(std::fabs(a - b) <= 1e-4 * (std::fabs(a) + 1.0f));
     }
