@@ -13,22 +13,6 @@
 namespace braid::cli {
 namespace {
 
-// A --file line: "\n" and "\t" stand for newline and tab, "\\" for a backslash.
-std::string unescape_line(const std::string& line) {
-    std::string out;
-    out.reserve(line.size());
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        if (line[i] == '\\' && i + 1 < line.size()) {
-            char c = line[i + 1];
-            if (c == 'n') { out.push_back('\n'); ++i; continue; }
-            if (c == 't') { out.push_back('\t'); ++i; continue; }
-            if (c == '\\') { out.push_back('\\'); ++i; continue; }
-        }
-        out.push_back(line[i]);
-    }
-    return out;
-}
-
 int run(Args& args) {
     const std::string model = args.value("--model");
     const bool has_text = args.present("--text");

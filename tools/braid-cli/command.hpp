@@ -39,6 +39,9 @@ struct Registration {
     explicit Registration(Command command);
 };
 
+/// A line of a prompt or case file: `\n` and `\t` stand for newline and tab, `\\` for a backslash.
+std::string unescape_line(const std::string& line);
+
 /// Every registered command, sorted by name.
 const std::vector<Command>& commands();
 

@@ -24,6 +24,23 @@ Registration::Registration(Command command) {
 
 const std::vector<Command>& commands() { return registry(); }
 
+std::string unescape_line(const std::string& line) {
+    std::string out;
+    out.reserve(line.size());
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        if (line[i] == '\\' && i + 1 < line.size()) {
+            const char c = line[i + 1];
+            if (c == 'n' || c == 't' || c == '\\') {
+                out.push_back(c == 'n' ? '\n' : c == 't' ? '\t' : '\\');
+                ++i;
+                continue;
+            }
+        }
+        out.push_back(line[i]);
+    }
+    return out;
+}
+
 bool Args::has(const std::string& flag) {
     for (size_t i = 0; i < args_.size(); ++i) {
         if (!used_[i] && args_[i] == flag) {

@@ -1,0 +1,121 @@
+// braid-cli bench: prompt processing of p tokens in one batch and generation of n tokens one at a
+// time, medians of r runs after a warm-up — llama-bench's procedure, so the figures compare with
+// llama.cpp's (shared/reference/peer-speed.md).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+#include "braid/engine/context.hpp"
+#include "braid/error.hpp"
+#include "engine_options.hpp"
+
+namespace braid::cli {
+namespace {
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : v[v.size() / 2];
+}
+
+int run(Args& args) {
+    EngineOptions options = read_engine_options(args);
+    const long long p = int_option(args, "-p", 128, 0, 1 << 20);
+    const long long n = int_option(args, "-n", 64, 0, 1 << 20);
+    const long long reps = int_option(args, "-r", 3, 1, 1000);
+    const bool json = args.has("--json");
+    args.positional();
+    if (options.context.n_ctx == 0)
+        options.context.n_ctx = std::max<long long>(p, n) + 16;
+    options.context.n_batch = std::max<long long>(options.context.n_batch, p);
+
+    using clock = std::chrono::steady_clock;
+    engine::Model model = load_model(options);
+    engine::Context ctx = engine::Context::create(model, options.context);
+    const engine::ModelInfo& info = model.info();
+    // Random tokens after BOS, as llama-bench: speed does not depend on which tokens.
+    std::mt19937 rng(42);
+    std::uniform_int_distribution<engine::TokenId> any(0, static_cast<engine::TokenId>(info.n_vocab - 1));
+    const engine::TokenId first = model.tokenizer().bos().value_or(0);
+    std::vector<engine::TokenId> prompt(static_cast<std::size_t>(p));
+    for (std::size_t i = 0; i < prompt.size(); ++i)
+        prompt[i] = i == 0 ? first : any(rng);
+
+    auto run_pp = [&] {
+        ctx.clear();
+        const auto t0 = clock::now();
+        ctx.decode(engine::Batch::sequence(prompt, 0, 0));
+        return std::chrono::duration<double>(clock::now() - t0).count();
+    };
+    auto run_tg = [&] {
+        ctx.clear();
+        engine::TokenId tok = first;
+        const auto t0 = clock::now();
+        for (long long i = 0; i < n; ++i) {
+            const engine::TokenId one[] = {tok};
+            ctx.decode(engine::Batch::sequence(one, static_cast<std::int32_t>(i), 0));
+            tok = any(rng);
+        }
+        return std::chrono::duration<double>(clock::now() - t0).count();
+    };
+    std::vector<double> pp_s, tg_s;
+    if (p > 0) {
+        run_pp(); // warm-up
+        for (long long r = 0; r < reps; ++r)
+            pp_s.push_back(run_pp());
+    }
+    if (n > 0) {
+        run_tg();
+        for (long long r = 0; r < reps; ++r)
+            tg_s.push_back(run_tg());
+    }
+    const double pp_tps = p > 0 ? static_cast<double>(p) / median(pp_s) : 0.0;
+    const double tg_tps = n > 0 ? static_cast<double>(n) / median(tg_s) : 0.0;
+    std::string types;
+    {
+        std::map<std::string, int> count;
+        for (const auto& t : model.file().tensors())
+            ++count[std::string(engine::tensor_type_name(t.type))];
+        for (const auto& [name, c] : count)
+            types += (types.empty() ? "" : " ") + name + "×" + std::to_string(c);
+    }
+    if (json) {
+        nlohmann::ordered_json j{{"model", options.model},
+                                 {"architecture", info.architecture},
+                                 {"params", info.n_params},
+                                 {"bytes", info.weight_bytes},
+                                 {"types", types},
+                                 {"backend", engine::backend_name(ctx.backend())},
+                                 {"device", ctx.device_name()},
+                                 {"threads", options.context.threads},
+                                 {"p", p},
+                                 {"n", n},
+                                 {"reps", reps},
+                                 {"pp_tps", pp_tps},
+                                 {"tg_tps", tg_tps},
+                                 {"load_ms", model.load_ms()}};
+        std::cout << j.dump() << '\n';
+    } else {
+        std::printf("%s: %s, %.1f M params, %.1f MiB (%s)\n", options.model.c_str(), info.architecture.c_str(),
+                    static_cast<double>(info.n_params) / 1e6, static_cast<double>(info.weight_bytes) / (1 << 20), types.c_str());
+        std::printf("%s\n", ctx.device_name().c_str());
+        std::printf("load %.1f ms\n", model.load_ms());
+        if (p > 0)
+            std::printf("pp%lld: %10.1f tok/s\n", p, pp_tps);
+        if (n > 0)
+            std::printf("tg%lld: %10.1f tok/s\n", n, tg_tps);
+    }
+    return 0;
+}
+
+const Registration reg{{"bench",
+                        "--model M [-p 128] [-n 64] [-r 3] [-t THREADS] [--backend cpu|vulkan] [--json]: "
+                        "prompt-processing and generation tokens/s (llama-bench's procedure)",
+                        run}};
+
+} // namespace
+} // namespace braid::cli

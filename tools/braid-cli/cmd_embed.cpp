@@ -1,0 +1,59 @@
+// braid-cli embed: the pooled (and by default L2-normalized) embedding of each --text with an
+// embedding model (bert family), one JSON line per text with --json.
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "braid/engine/context.hpp"
+#include "braid/error.hpp"
+#include "engine_options.hpp"
+
+namespace braid::cli {
+namespace {
+
+int run(Args& args) {
+    EngineOptions options = read_engine_options(args);
+    std::vector<std::string> texts;
+    while (args.present("--text"))
+        texts.push_back(args.value("--text"));
+    const bool raw = args.has("--raw");
+    const bool json = args.has("--json");
+    args.positional();
+    if (texts.empty())
+        throw Error(errc::invalid_argument, "embed needs --text TEXT (repeatable)");
+    engine::Model model = load_model(options);
+    if (!model.info().is_embedding_model())
+        throw Error(errc::invalid_argument, options.model + " is a " + model.info().architecture +
+                                                " model without pooling, not an embedding model");
+    engine::Context ctx = engine::Context::create(model, options.context);
+    for (const std::string& text : texts) {
+        const auto tokens = model.tokenizer().tokenize(text, true, false);
+        ctx.decode(engine::Batch::sequence(tokens, 0, 0, true));
+        const auto e = ctx.embedding(0);
+        std::vector<float> v(e.begin(), e.end());
+        if (!raw) {
+            double norm = 0;
+            for (float x : v)
+                norm += static_cast<double>(x) * x;
+            norm = std::sqrt(norm);
+            for (float& x : v)
+                x = norm > 0 ? static_cast<float>(x / norm) : 0.0f;
+        }
+        if (json) {
+            nlohmann::ordered_json j{{"text", text}, {"tokens", tokens.size()}, {"embedding", v}};
+            std::cout << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+        } else {
+            for (std::size_t i = 0; i < v.size(); ++i)
+                std::printf("%s%.6f", i ? " " : "", static_cast<double>(v[i]));
+            std::printf("\n");
+        }
+    }
+    return 0;
+}
+
+const Registration reg{{"embed", "--model M --text T [--text T2 ...] [--raw] [--json]: sentence embeddings (normalized unless --raw)", run}};
+
+} // namespace
+} // namespace braid::cli

@@ -1,0 +1,40 @@
+#include "sampling_options.hpp"
+
+#include <random>
+
+#include "braid/error.hpp"
+#include "engine_options.hpp"
+
+namespace braid::cli {
+
+engine::SamplingOptions read_sampling_options(Args& args) {
+    engine::SamplingOptions s;
+    s.temperature = static_cast<float>(float_option(args, "--temp", s.temperature, 0.0, 100.0));
+    s.top_k = static_cast<int>(int_option(args, "--top-k", s.top_k, 0, 1 << 24));
+    s.top_p = static_cast<float>(float_option(args, "--top-p", s.top_p, 0.0, 1.0));
+    s.min_p = static_cast<float>(float_option(args, "--min-p", s.min_p, 0.0, 1.0));
+    s.typical_p = static_cast<float>(float_option(args, "--typical", s.typical_p, 0.0, 1.0));
+    s.repeat_penalty = static_cast<float>(float_option(args, "--repeat-penalty", s.repeat_penalty, 1e-3, 100.0));
+    s.penalty_last_n = static_cast<int>(int_option(args, "--repeat-last-n", s.penalty_last_n, 0, 1 << 20));
+    s.frequency_penalty = static_cast<float>(float_option(args, "--frequency-penalty", 0.0, -100.0, 100.0));
+    s.presence_penalty = static_cast<float>(float_option(args, "--presence-penalty", 0.0, -100.0, 100.0));
+    const long long seed = int_option(args, "--seed", -1, -1, (1LL << 62));
+    s.seed = seed >= 0 ? static_cast<std::uint64_t>(seed) : std::random_device{}();
+    while (args.present("--logit-bias")) {
+        const std::string item = args.value("--logit-bias");
+        const auto eq = item.find('=');
+        try {
+            if (eq == std::string::npos)
+                throw std::invalid_argument("no =");
+            std::size_t used = 0;
+            const int id = std::stoi(item.substr(0, eq), &used);
+            const float bias = std::stof(item.substr(eq + 1));
+            s.logit_bias.emplace_back(id, bias);
+        } catch (const std::exception&) {
+            throw Error(errc::invalid_argument, "--logit-bias: '" + item + "' is not TOKEN_ID=BIAS");
+        }
+    }
+    return s;
+}
+
+} // namespace braid::cli
