@@ -32,8 +32,8 @@ braid_status make_callback_step(braid_runnable** out, const char* name, braid_st
 }
 
 // The call of a running callback, checked.
-braid_call& live_call(braid_call* call) {
-    braid_call& c = use(call, "call");
+CallState& live_call(braid_call* call) {
+    CallState& c = use(call, "call");
     if (!c.ctx)
         throw Error(errc::invalid_argument, "call is not a running callback's call");
     return c;
@@ -60,7 +60,7 @@ braid_status braid_runnable_from_transform_callback(braid_runnable** out, const 
 
 braid_status braid_call_set_output(braid_call* call, const char* output_json) {
     return guard([&] {
-        braid_call& c = live_call(call);
+        CallState& c = live_call(call);
         if (c.transform)
             throw Error(errc::invalid_argument, "a transform step emits chunks with braid_call_emit, not braid_call_set_output");
         c.output = parse_json(output_json, "output_json");
@@ -69,7 +69,7 @@ braid_status braid_call_set_output(braid_call* call, const char* output_json) {
 
 braid_status braid_call_emit(braid_call* call, const char* chunk_json) {
     return guard([&] {
-        braid_call& c = live_call(call);
+        CallState& c = live_call(call);
         if (!c.transform)
             throw Error(errc::invalid_argument, "a plain callback step sets its output with braid_call_set_output, not braid_call_emit");
         c.chunks.push_back(parse_json(chunk_json, "chunk_json"));
@@ -82,7 +82,7 @@ braid_status braid_call_set_error(braid_call* call, const char* message) {
 
 braid_status braid_call_check(const braid_call* call) {
     return guard([&] {
-        const braid_call& c = use(call, "call");
+        const CallState& c = use(call, "call");
         if (!c.ctx)
             throw Error(errc::invalid_argument, "call is not a running callback's call");
         c.ctx->check();
@@ -91,7 +91,7 @@ braid_status braid_call_check(const braid_call* call) {
 
 const char* braid_call_configurable(braid_call* call) {
     try {
-        braid_call& c = live_call(call);
+        CallState& c = live_call(call);
         c.configurable = dump_json(c.ctx->configurable());
         return c.configurable.c_str();
     } catch (...) {
@@ -102,7 +102,7 @@ const char* braid_call_configurable(braid_call* call) {
 braid_status braid_call_invoke(char** out_json, braid_call* call, const braid_runnable* runnable, const char* input_json) {
     return guard([&] {
         out_param(out_json, "out_json");
-        const braid_call& c = live_call(call);
+        const CallState& c = live_call(call);
         const AnyRunnable& step = use(runnable, "runnable").runnable;
         const Value input = parse_json(input_json, "input_json");
         put_string(out_json, dump_json(c.ctx->invoke(step, input)));

@@ -29,16 +29,16 @@ CallbackStep::~CallbackStep() {
         destroy_(user_data_);
 }
 
-void CallbackStep::call(braid_call& call, const Value& input) const {
+void CallbackStep::call(CallState& call, const Value& input) const {
     const std::string text = dump_json(input);
-    const braid_status status = fn_(&call, text.c_str(), user_data_);
+    const braid_status status = fn_(to_handle<braid_call>(&call), text.c_str(), user_data_);
     call.tag = Tag::freed; // the call is over: later uses of the pointer are refused
     if (status != BRAID_OK)
         throw_failure(status, call.error, name_);
 }
 
 Value CallbackStep::invoke(const Value& input, const RunContext& ctx) const {
-    braid_call c;
+    CallState c;
     c.ctx = &ctx;
     c.transform = transform_;
     call(c, input);
@@ -59,7 +59,7 @@ Stream<Value> CallbackStep::transform(Stream<Value> input, const RunContext& ctx
 
 Stream<Value> CallbackStep::transform_chunks(const CallbackStep* self, Stream<Value> input, const RunContext& ctx) {
     while (auto chunk = input.next()) {
-        braid_call c;
+        CallState c;
         c.ctx = &ctx;
         c.transform = true;
         self->call(c, *chunk);

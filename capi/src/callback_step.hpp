@@ -9,19 +9,20 @@
 #include "braid/callback.h"
 #include "braid/core/runnable_impl.hpp"
 
-struct braid_call {
-    static constexpr braid::capi::Tag tag_value = braid::capi::Tag::call;
-    static constexpr const char* type_name = "braid_call";
-    braid::capi::Tag tag = tag_value;
-    const braid::RunContext* ctx = nullptr;
-    bool transform = false;              // emits chunks instead of setting one output
-    std::optional<braid::Value> output;  // braid_call_set_output
-    std::vector<braid::Value> chunks;    // braid_call_emit
-    std::optional<std::string> error;    // braid_call_set_error
-    std::string configurable;            // text handed out by braid_call_configurable
-};
-
 namespace braid::capi {
+
+/// What a braid_call handle points to: one call of a callback step, alive while the function runs.
+struct CallState {
+    static constexpr Tag tag_value = Tag::call;
+    static constexpr const char* type_name = "braid_call";
+    Tag tag = tag_value;
+    const RunContext* ctx = nullptr;
+    bool transform = false;          // emits chunks instead of setting one output
+    std::optional<Value> output;     // braid_call_set_output
+    std::vector<Value> chunks;       // braid_call_emit
+    std::optional<std::string> error; // braid_call_set_error
+    std::string configurable;        // text handed out by braid_call_configurable
+};
 
 /// The step: calls the function once per input (plain), or once per input chunk when streamed
 /// (transform). Owns the user data: destroy(user_data) runs with the destructor.
@@ -40,7 +41,7 @@ public:
 
 private:
     // Calls the function on @p input; its outcome is in @p call. Throws the error it returned.
-    void call(braid_call& call, const Value& input) const;
+    void call(CallState& call, const Value& input) const;
     static Stream<Value> transform_chunks(const CallbackStep* self, Stream<Value> input, const RunContext& ctx);
 
     std::string name_;

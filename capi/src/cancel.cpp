@@ -10,7 +10,7 @@ extern "C" {
 braid_status braid_cancel_token_create(braid_cancel_token** out_token) {
     return guard([&] {
         out_param(out_token, "out_token");
-        *out_token = new braid_cancel_token;
+        *out_token = to_handle<braid_cancel_token>(new CancelTokenHandle);
     });
 }
 
@@ -19,7 +19,11 @@ braid_status braid_cancel_token_cancel(braid_cancel_token* token) {
 }
 
 int32_t braid_cancel_token_is_cancelled(const braid_cancel_token* token) {
-    return token && token->tag == Tag::cancel_token && token->token.cancelled() ? 1 : 0;
+    try {
+        return use(token, "token").token.cancelled() ? 1 : 0;
+    } catch (...) {
+        return 0;
+    }
 }
 
 void braid_cancel_token_free(braid_cancel_token* token) { release(token); }

@@ -13,9 +13,9 @@ braid_status braid_gguf_open(braid_gguf** out_file, const char* path) {
     return guard([&] {
         out_param(out_file, "out_file");
         auto file = std::make_shared<const gguf::File>(gguf::File::open(require(path, "path")));
-        auto* handle = new braid_gguf;
+        auto* handle = new GgufHandle;
         handle->file = std::move(file);
-        *out_file = handle;
+        *out_file = to_handle<braid_gguf>(handle);
     });
 }
 

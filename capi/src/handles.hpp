@@ -1,4 +1,4 @@
-// The structs behind the opaque handles of the C ABI. Each starts with a tag that identifies its type,
+// The objects behind the opaque handles of the C ABI. Each starts with a tag that identifies its type,
 // so a handle of the wrong type (or a stray pointer to zeroed memory) is reported, not used.
 #pragma once
 
@@ -6,9 +6,15 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <variant>
 
 #include "boundary.hpp"
+#include "braid/callback.h"
+#include "braid/gguf.h"
+#include "braid/model.h"
+#include "braid/runnable.h"
+#include "braid/tokenizer.h"
 #include "braid/core/callbacks.hpp"
 #include "braid/core/cancellation.hpp"
 #include "braid/core/runnable.hpp"
@@ -36,72 +42,97 @@ struct ModelData {
     std::shared_ptr<const engine::Tokenizer> tokenizer;
 };
 
-} // namespace braid::capi
-
-struct braid_runnable {
-    static constexpr braid::capi::Tag tag_value = braid::capi::Tag::runnable;
+/// The objects behind the public handles. The C types stay incomplete everywhere (as in the headers):
+/// a handle is a pointer to one of these, cast, so that the ABI (and abidiff) sees opaque pointers only.
+struct RunnableHandle {
+    static constexpr Tag tag_value = Tag::runnable;
     static constexpr const char* type_name = "braid_runnable";
-    braid::capi::Tag tag = tag_value;
-    braid::AnyRunnable runnable;
+    Tag tag = tag_value;
+    AnyRunnable runnable;
 };
 
-struct braid_cancel_token {
-    static constexpr braid::capi::Tag tag_value = braid::capi::Tag::cancel_token;
+struct CancelTokenHandle {
+    static constexpr Tag tag_value = Tag::cancel_token;
     static constexpr const char* type_name = "braid_cancel_token";
-    braid::capi::Tag tag = tag_value;
-    braid::CancellationToken token;
+    Tag tag = tag_value;
+    CancellationToken token;
 };
 
-struct braid_stream {
-    static constexpr braid::capi::Tag tag_value = braid::capi::Tag::stream;
+struct StreamHandle {
+    static constexpr Tag tag_value = Tag::stream;
     static constexpr const char* type_name = "braid_stream";
-    braid::capi::Tag tag = tag_value;
-    std::variant<braid::Stream<braid::Value>, braid::Stream<braid::Event>> items;
+    Tag tag = tag_value;
+    std::variant<Stream<Value>, Stream<Event>> items;
     bool finished = false;
     std::atomic<bool> busy{false}; // a stream is pulled by one thread at a time
 };
 
-struct braid_gguf {
-    static constexpr braid::capi::Tag tag_value = braid::capi::Tag::gguf;
+struct GgufHandle {
+    static constexpr Tag tag_value = Tag::gguf;
     static constexpr const char* type_name = "braid_gguf";
-    braid::capi::Tag tag = tag_value;
-    std::shared_ptr<const braid::gguf::File> file;
+    Tag tag = tag_value;
+    std::shared_ptr<const gguf::File> file;
 };
 
-struct braid_tokenizer {
-    static constexpr braid::capi::Tag tag_value = braid::capi::Tag::tokenizer;
+struct TokenizerHandle {
+    static constexpr Tag tag_value = Tag::tokenizer;
     static constexpr const char* type_name = "braid_tokenizer";
-    braid::capi::Tag tag = tag_value;
-    std::shared_ptr<const braid::engine::Tokenizer> tokenizer;
+    Tag tag = tag_value;
+    std::shared_ptr<const engine::Tokenizer> tokenizer;
 };
 
-struct braid_model {
-    static constexpr braid::capi::Tag tag_value = braid::capi::Tag::model;
+struct ModelHandle {
+    static constexpr Tag tag_value = Tag::model;
     static constexpr const char* type_name = "braid_model";
-    braid::capi::Tag tag = tag_value;
-    std::shared_ptr<const braid::capi::ModelData> data;
+    Tag tag = tag_value;
+    std::shared_ptr<const ModelData> data;
 };
 
-namespace braid::capi {
+struct CallState; // callback_step.hpp
 
-/// The handle @p handle, checked: Error(errc::invalid_argument) naming @p what when it is NULL or not a
-/// live handle of type H.
-template <class H>
-H& use(H* handle, const char* what) {
-    require(handle, what);
-    if (handle->tag != H::tag_value)
-        throw Error(errc::invalid_argument, std::string(what) + " is not a live " + H::type_name +
-                                                (handle->tag == Tag::freed ? " (it was freed)" : " (wrong or corrupted handle)"));
-    return *handle;
+/// The object behind each public handle type.
+template <class C>
+struct Internal;
+template <> struct Internal<braid_runnable> { using type = RunnableHandle; };
+template <> struct Internal<braid_cancel_token> { using type = CancelTokenHandle; };
+template <> struct Internal<braid_stream> { using type = StreamHandle; };
+template <> struct Internal<braid_gguf> { using type = GgufHandle; };
+template <> struct Internal<braid_tokenizer> { using type = TokenizerHandle; };
+template <> struct Internal<braid_model> { using type = ModelHandle; };
+template <> struct Internal<braid_call> { using type = CallState; };
+
+/// The internal type of public handle C, with C's constness.
+template <class C>
+using internal_t = std::conditional_t<std::is_const_v<C>, const typename Internal<std::remove_const_t<C>>::type,
+                                      typename Internal<std::remove_const_t<C>>::type>;
+
+/// The public handle for @p object.
+template <class C>
+C* to_handle(typename Internal<C>::type* object) noexcept {
+    return reinterpret_cast<C*>(object);
 }
 
-/// Frees a handle made with new (NULL and handles of another type are ignored).
-template <class H>
-void release(H* handle) noexcept {
-    if (!handle || handle->tag != H::tag_value)
+/// The object behind @p handle, checked: Error(errc::invalid_argument) naming @p what when it is NULL or
+/// not a live handle of its type.
+template <class C>
+internal_t<C>& use(C* handle, const char* what) {
+    require(handle, what);
+    auto* object = reinterpret_cast<internal_t<C>*>(handle);
+    using H = std::remove_const_t<internal_t<C>>;
+    if (object->tag != H::tag_value)
+        throw Error(errc::invalid_argument, std::string(what) + " is not a live " + H::type_name +
+                                                (object->tag == Tag::freed ? " (it was freed)" : " (wrong or corrupted handle)"));
+    return *object;
+}
+
+/// Frees the object behind a handle (NULL and handles of another type are ignored).
+template <class C>
+void release(C* handle) noexcept {
+    auto* object = reinterpret_cast<internal_t<C>*>(handle);
+    if (!object || object->tag != internal_t<C>::tag_value)
         return;
-    handle->tag = Tag::freed;
-    delete handle;
+    object->tag = Tag::freed;
+    delete object;
 }
 
 /// A new runnable handle for @p runnable, written to @p out.

@@ -76,9 +76,9 @@ braid_status braid_model_load(braid_model** out_model, const char* path, const b
         if (data->file.contains("tokenizer.ggml.model"))
             data->tokenizer = engine::make_tokenizer(engine::Vocab::from_gguf(path));
         progress.report(1.0f);
-        auto* handle = new braid_model;
+        auto* handle = new ModelHandle;
         handle->data = std::move(data);
-        *out_model = handle;
+        *out_model = to_handle<braid_model>(handle);
     });
 }
 
@@ -105,9 +105,9 @@ braid_status braid_model_tokenizer(braid_tokenizer** out_tokenizer, const braid_
         const ModelData& data = *use(model, "model").data;
         if (!data.tokenizer)
             throw Error(errc::not_found, "the model file " + data.file.name() + " has no tokenizer (tokenizer.ggml.*)");
-        auto* handle = new braid_tokenizer;
+        auto* handle = new TokenizerHandle;
         handle->tokenizer = data.tokenizer;
-        *out_tokenizer = handle;
+        *out_tokenizer = to_handle<braid_tokenizer>(handle);
     });
 }
 

@@ -84,9 +84,10 @@ braid_status braid_parser_xml(braid_runnable** out, const char* tags_json) {
 braid_status braid_parser_format_instructions(char** out_text, const braid_runnable* parser) {
     return guard([&] {
         out_param(out_text, "out_text");
-        const auto* step = dynamic_cast<const ParserStep*>(use(parser, "parser").runnable.impl().get());
+        const AnyRunnable& runnable = use(parser, "parser").runnable;
+        const auto* step = dynamic_cast<const ParserStep*>(runnable.impl().get());
         if (!step)
-            throw Error(errc::invalid_argument, "parser is not an output parser (it is '" + parser->runnable.name() + "')");
+            throw Error(errc::invalid_argument, "parser is not an output parser (it is '" + runnable.name() + "')");
         put_string(out_text, step->format_instructions());
     });
 }

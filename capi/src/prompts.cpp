@@ -28,9 +28,10 @@ braid_status braid_chat_prompt_template(braid_runnable** out, const char* messag
 braid_status braid_prompt_variables(char** out_json, const braid_runnable* prompt) {
     return guard([&] {
         out_param(out_json, "out_json");
-        const auto* step = dynamic_cast<const PromptStep*>(use(prompt, "prompt").runnable.impl().get());
+        const AnyRunnable& runnable = use(prompt, "prompt").runnable;
+        const auto* step = dynamic_cast<const PromptStep*>(runnable.impl().get());
         if (!step)
-            throw Error(errc::invalid_argument, "prompt is not a prompt template (it is '" + prompt->runnable.name() + "')");
+            throw Error(errc::invalid_argument, "prompt is not a prompt template (it is '" + runnable.name() + "')");
         put_string(out_json, dump_json(Value(step->input_variables())));
     });
 }

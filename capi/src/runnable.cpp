@@ -11,9 +11,9 @@ namespace braid::capi {
 void put_runnable(braid_runnable** out, AnyRunnable runnable) {
     if (!runnable)
         throw Error(errc::internal, "an empty runnable reached the C ABI");
-    auto* handle = new braid_runnable;
+    auto* handle = new RunnableHandle;
     handle->runnable = std::move(runnable);
-    *out = handle;
+    *out = to_handle<braid_runnable>(handle);
 }
 
 namespace {

@@ -77,14 +77,9 @@ braid_status braid_runnable_stream_open(braid_stream** out_stream, const braid_r
         out_param(out_stream, "out_stream");
         const AnyRunnable& step = use(runnable, "runnable").runnable;
         Value input = parse_json(input_json, "input_json");
-        auto* stream = new braid_stream;
-        try {
-            stream->items = step.stream(std::move(input), run_config(options));
-        } catch (...) {
-            delete stream;
-            throw;
-        }
-        *out_stream = stream;
+        auto stream = std::make_unique<StreamHandle>();
+        stream->items = step.stream(std::move(input), run_config(options));
+        *out_stream = to_handle<braid_stream>(stream.release());
     });
 }
 
@@ -94,21 +89,16 @@ braid_status braid_runnable_events_open(braid_stream** out_stream, const braid_r
         out_param(out_stream, "out_stream");
         const AnyRunnable& step = use(runnable, "runnable").runnable;
         Value input = parse_json(input_json, "input_json");
-        auto* stream = new braid_stream;
-        try {
-            stream->items = step.events(std::move(input), run_config(options));
-        } catch (...) {
-            delete stream;
-            throw;
-        }
-        *out_stream = stream;
+        auto stream = std::make_unique<StreamHandle>();
+        stream->items = step.events(std::move(input), run_config(options));
+        *out_stream = to_handle<braid_stream>(stream.release());
     });
 }
 
 braid_status braid_stream_next(char** out_json, braid_stream* stream) {
     return guard([&]() -> braid_status {
         out_param(out_json, "out_json");
-        braid_stream& s = use(stream, "stream");
+        StreamHandle& s = use(stream, "stream");
         if (s.busy.exchange(true, std::memory_order_acquire))
             throw Error(errc::invalid_argument, "stream is being pulled by another thread");
         const Busy busy{s.busy};

@@ -25,9 +25,9 @@ braid_status braid_tokenizer_load(braid_tokenizer** out_tokenizer, const char* p
     return guard([&] {
         out_param(out_tokenizer, "out_tokenizer");
         std::shared_ptr<const engine::Tokenizer> tokenizer = engine::load_tokenizer(require(path, "path"));
-        auto* handle = new braid_tokenizer;
+        auto* handle = new TokenizerHandle;
         handle->tokenizer = std::move(tokenizer);
-        *out_tokenizer = handle;
+        *out_tokenizer = to_handle<braid_tokenizer>(handle);
     });
 }
 
