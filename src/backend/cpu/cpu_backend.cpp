@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <new>
@@ -32,6 +34,9 @@ constexpr std::int64_t local_quantize_tokens = 2;
 constexpr std::int64_t min_parallel_elements = 16384;
 // Rows of a weight that share one pass over a group of activation rows (prompt processing).
 constexpr std::int64_t row_block = 16;
+// A forward pass with fewer multiply-adds than this runs on one thread: waking the others and meeting
+// at every barrier would cost more than it saves (tiny models, single tokens).
+constexpr double min_parallel_macs = 4e6;
 
 bool is_quantized(TensorType t) { return t != TensorType::F32 && t != TensorType::F16 && t != TensorType::BF16; }
 
@@ -95,6 +100,7 @@ struct Plan {
     std::vector<std::size_t> offset;    // per graph tensor
     std::vector<std::size_t> q8_offset; // per q8 buffer
     std::size_t arena_bytes = 0;
+    double macs = 0;                    // multiply-adds of the matmuls (without attention)
 };
 
 // Per-thread scratch memory.
@@ -159,11 +165,14 @@ public:
             counters_[i].store(0, std::memory_order_relaxed);
         std::atomic<bool> failed{false};
         std::exception_ptr error;
+        const double attention_macs = 2.0 * static_cast<double>(inputs.cells.size()) * static_cast<double>(inputs.tokens.size()) *
+                                      static_cast<double>(model_.info.n_head * model_.info.head_dim * model_.info.n_layer);
+        const bool parallel = pool_.size() > 1 && plan.macs + attention_macs >= min_parallel_macs;
         const std::function<void(int)> body = [&](int ith) {
-            const int nth = pool_.size();
+            const int nth = parallel ? pool_.size() : 1;
             for (std::size_t i = 0; i < plan.steps.size(); ++i) {
                 const Step& step = plan.steps[i];
-                if (step.barrier)
+                if (step.barrier && parallel)
                     pool_.barrier();
                 if (failed.load(std::memory_order_relaxed))
                     continue; // keep meeting the barriers
@@ -175,7 +184,10 @@ public:
                 }
             }
         };
-        pool_.run(body);
+        if (parallel)
+            pool_.run(body);
+        else
+            body(0);
         if (error)
             std::rethrow_exception(error);
         const GraphTensor& o = graph.tensor(graph.output());
@@ -205,6 +217,14 @@ private:
             plan_.shape.n_pooled == s.n_pooled)
             return plan_;
         plan_ = make_plan(g);
+        if (std::getenv("BRAID_DEBUG_PLAN")) {
+            std::size_t barriers = 0;
+            for (const Step& st : plan_.steps)
+                barriers += st.barrier;
+            std::fprintf(stderr, "cpu plan: %zu tokens, %zu steps, %zu barriers, %.1f MiB scratch\n",
+                         static_cast<std::size_t>(g.shape().n_tokens), plan_.steps.size(), barriers,
+                         static_cast<double>(plan_.arena_bytes) / (1 << 20));
+        }
         return plan_;
     }
 
@@ -237,6 +257,9 @@ private:
                 }
                 step.q8 = q8_of[key];
             }
+            if (n.op == Op::matmul)
+                plan.macs += static_cast<double>(g.tensor(n.src[0]).ne0 * g.tensor(n.src[0]).ne1) *
+                             static_cast<double>(g.tensor(n.src[1]).ne1);
             plan.steps.push_back(step);
         }
         // 2. Buffers (activations, then q8 copies) and what each step reads and writes.

@@ -61,13 +61,25 @@ void SpinPool::run(const std::function<void(int)>& fn) {
 void SpinPool::barrier() noexcept {
     if (n_ == 1)
         return;
-    const unsigned phase = barrier_phase_.load(std::memory_order_acquire);
+    const unsigned phase = barrier_phase_.load(std::memory_order_seq_cst);
     if (arrived_.fetch_add(1, std::memory_order_acq_rel) == n_ - 1) {
         arrived_.store(0, std::memory_order_relaxed);
-        barrier_phase_.fetch_add(1, std::memory_order_release);
+        barrier_phase_.fetch_add(1, std::memory_order_seq_cst);
+        if (sleepers_.load(std::memory_order_seq_cst) > 0)
+            barrier_phase_.notify_all();
         return;
     }
-    spin_until([&] { return barrier_phase_.load(std::memory_order_acquire) != phase; });
+    // Spin (the others usually arrive within microseconds), then sleep: on a busy machine a spinning
+    // thread takes the core its peer needs.
+    for (unsigned i = 0; i < 4000; ++i) {
+        if (barrier_phase_.load(std::memory_order_acquire) != phase)
+            return;
+        BRAID_PAUSE();
+    }
+    sleepers_.fetch_add(1, std::memory_order_seq_cst);
+    while (barrier_phase_.load(std::memory_order_seq_cst) == phase)
+        barrier_phase_.wait(phase, std::memory_order_seq_cst);
+    sleepers_.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void SpinPool::worker(int ith) {

@@ -1,7 +1,7 @@
 // The CPU backend's worker threads: every thread runs the whole step list of a forward pass and meets
 // the others at barriers between dependent steps. Workers spin briefly between passes (token generation
-// starts the next pass within microseconds) and then sleep; waits spin with pause and yield, so an
-// oversubscribed machine degrades instead of stalling.
+// starts the next pass within microseconds) and at barriers, then sleep on a futex, so an oversubscribed
+// machine degrades instead of stalling.
 #pragma once
 
 #include <atomic>
@@ -36,6 +36,7 @@ private:
     alignas(64) std::atomic<int> finished_{0};
     alignas(64) std::atomic<int> arrived_{0};
     alignas(64) std::atomic<unsigned> barrier_phase_{0};
+    std::atomic<int> sleepers_{0}; // threads asleep at the barrier
     std::atomic<bool> stop_{false};
     std::exception_ptr error_;
     std::atomic<bool> failed_{false};
