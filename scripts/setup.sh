@@ -13,7 +13,7 @@ packages=(
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers
   doxygen
   valgrind abigail-tools
-  openjdk-17-jdk-headless junit5               # Java binding (JNI) and its JUnit 5 tests
+  default-jdk-headless junit5                  # Java binding (JNI) and its JUnit 5 tests
   mono-mcs mono-runtime nunit-console libnunit-cil-dev   # C# binding (P/Invoke, built with mcs) and its NUnit tests
   python3
 )
