@@ -27,7 +27,7 @@ struct ChatTemplateLimits {
     /// Total bytes of strings, lists and dicts one render may allocate (cumulative, not live).
     std::size_t max_allocated_bytes = std::size_t{1} << 30;
     /// Most evaluation steps (statements, expressions, units of work inside filters) of one render.
-    std::uint64_t max_steps = 50'000'000;
+    std::uint64_t max_steps = 20'000'000;
     /// Deepest nesting of statements, expressions and macro calls while rendering.
     unsigned max_depth = 400;
 };

@@ -11,6 +11,11 @@ namespace braid::jinja {
 
 namespace {
 
+// Every Python object has dunder attributes (__class__, __init__, ...); the sandbox refuses them all.
+bool is_dunder(std::string_view name) {
+    return name.size() > 4 && name.substr(0, 2) == "__" && name.substr(name.size() - 2) == "__";
+}
+
 Value missing_attribute(const Value& obj, std::string_view name) {
     return Value::undefined("'" + object_description(obj) + "' has no attribute " + repr_string(name));
 }
@@ -43,9 +48,7 @@ Value python_attribute(Renderer& r, const Value& obj, std::string_view name, boo
         found = false;
         return {};
     }
-    // Every Python object has dunder attributes (__class__, __init__, ...); the sandbox refuses them all.
-    if (name.size() > 4 && name.substr(0, 2) == "__" && name.substr(name.size() - 2) == "__")
-        return unsafe_attribute(obj, name);
+    if (is_dunder(name)) return unsafe_attribute(obj, name);
     switch (method_kind(obj, name)) {
     case MethodKind::safe: return bound_method(obj, name);
     case MethodKind::unsafe: return unsafe_attribute(obj, name);
@@ -94,6 +97,7 @@ std::vector<Value> characters(const std::string& s) {
 }
 
 Value get_attr(Renderer& r, const Value& obj, std::string_view name) {
+    if (is_dunder(name)) return unsafe_attribute(obj, name);
     if (obj.is_undefined()) raise_undefined(obj);
     bool found = false;
     Value v = python_attribute(r, obj, name, found);

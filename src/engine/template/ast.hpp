@@ -59,6 +59,7 @@ struct Expr {
     std::vector<CompareOp> compare_ops;
     FilterFn filter = nullptr;
     TestFn test = nullptr;
+    unsigned depth = 1;      // levels of this tree (bounded by the parser)
 };
 
 /// What a `for`, `set` or `with` assigns to: a name, a namespace attribute (`ns.x`) or a tuple of targets.

@@ -24,7 +24,10 @@ ChatTemplateFailure failure_of(jinja::FailureKind kind) {
     case jinja::FailureKind::runtime:
     case jinja::FailureKind::value:
     case jinja::FailureKind::zero_division:
-    case jinja::FailureKind::overflow: return ChatTemplateFailure::runtime;
+    case jinja::FailureKind::overflow:
+    case jinja::FailureKind::index:
+    case jinja::FailureKind::key:
+    case jinja::FailureKind::assertion: return ChatTemplateFailure::runtime;
     }
     return ChatTemplateFailure::runtime;
 }

@@ -82,8 +82,10 @@ Value Renderer::eval_call(const Expr& e) {
     return call(fn, args);
 }
 
+// @p subject, when given, replaces args[0] (filter and set blocks apply a chain to their body).
 Value Renderer::eval_filter(const Expr& e, const Value* subject) {
-    const Value value = e.args[0] ? eval(*e.args[0]) : *subject;
+    if (!subject && !e.args[0]) fail(FailureKind::runtime, "filter without a value");
+    const Value value = subject ? *subject : eval(*e.args[0]);
     Args args;
     collect_args(e, 1, args);
     return e.filter(*this, value, args);
@@ -98,13 +100,13 @@ Value Renderer::apply_filter_chain(const Expr& chain, Value subject) {
 
 Value Renderer::apply_filter(std::string_view name, const Value& subject, Args& args) {
     const FilterFn f = find_filter(name);
-    if (!f) fail(FailureKind::runtime, "No filter named " + repr_string(name) + " found.");
+    if (!f) fail(FailureKind::runtime, "No filter named " + repr_string(name) + ".");
     return f(*this, subject, args);
 }
 
 bool Renderer::apply_test(std::string_view name, const Value& subject, Args& args) {
     const TestFn t = find_test(name);
-    if (!t) fail(FailureKind::runtime, "No test named " + repr_string(name) + " found.");
+    if (!t) fail(FailureKind::runtime, "No test named " + repr_string(name) + ".");
     return t(*this, subject, args);
 }
 

@@ -202,8 +202,8 @@ Value f_truncate(Renderer&, const Value& v, Args& a) {
     const std::int64_t leeway = b.get(3).is_none() || !b.has(3) ? 5 : b.integer(3, 5);
     const auto end_len = static_cast<std::int64_t>(utf8::length(end));
     if (length < end_len)
-        fail(FailureKind::value, "expected length >= " + std::to_string(end_len) + ", got " + std::to_string(length));
-    if (leeway < 0) fail(FailureKind::value, "expected leeway >= 0, got " + std::to_string(leeway));
+        fail(FailureKind::assertion, "expected length >= " + std::to_string(end_len) + ", got " + std::to_string(length));
+    if (leeway < 0) fail(FailureKind::assertion, "expected leeway >= 0, got " + std::to_string(leeway));
     const auto offsets = utf8::offsets(s);
     const auto n = static_cast<std::int64_t>(offsets.size() - 1);
     if (n <= length + leeway) return v.is_string() ? v : Value::string(s);

@@ -29,26 +29,18 @@ std::string SourceMap::locate(std::size_t offset) const {
 }
 
 std::string normalize_source(std::string_view source) {
-    // Jinja joins source.splitlines() with "\n": every line boundary Python knows becomes "\n", and a
-    // final one disappears.
+    // Jinja splits the source on "\r\n", "\r" and "\n", drops a last empty line and joins with "\n".
     std::string out;
     out.reserve(source.size());
-    bool ends_with_break = false;
-    for (std::size_t i = 0; i < source.size();) {
-        std::size_t n = 0;
-        const char32_t cp = utf8::decode(source, i, n);
-        const bool line_break = cp == '\n' || cp == '\r' || cp == 0x0B || cp == 0x0C || cp == 0x1C || cp == 0x1D ||
-                                cp == 0x1E || cp == 0x85 || cp == 0x2028 || cp == 0x2029;
-        if (line_break) {
+    for (std::size_t i = 0; i < source.size(); ++i) {
+        if (source[i] == '\r') {
             out.push_back('\n');
-            if (cp == '\r' && i + 1 < source.size() && source[i + 1] == '\n') ++n;
+            if (i + 1 < source.size() && source[i + 1] == '\n') ++i;
         } else {
-            out.append(source, i, n);
+            out.push_back(source[i]);
         }
-        ends_with_break = line_break;
-        i += n;
     }
-    if (ends_with_break) out.pop_back();
+    if (!out.empty() && out.back() == '\n') out.pop_back();
     return out;
 }
 

@@ -46,8 +46,8 @@ private:
     std::vector<std::size_t> line_starts_;
 };
 
-/// The source as Jinja reads it: every line break Python knows ("\r\n", "\r", "\v", "\f", U+2028, ...)
-/// becomes "\n"; one trailing line break is dropped (keep_trailing_newline=False).
+/// The source as Jinja reads it: "\r\n" and "\r" become "\n"; one trailing newline is dropped
+/// (keep_trailing_newline=False).
 std::string normalize_source(std::string_view source);
 
 /// Tokenizes a normalized source. Throws a syntax Failure whose offset points at the problem.

@@ -90,10 +90,27 @@ private:
     struct DepthGuard {
         Parser& p;
         explicit DepthGuard(Parser& parser, const Token& at) : p(parser) {
-            if (++p.depth_ > max_parse_depth) fail(at, "template nested too deeply");
+            if (++p.depth_ > max_parse_depth)
+                fail(at, "template nested more than " + std::to_string(max_parse_depth) + " levels deep");
         }
         ~DepthGuard() { --p.depth_; }
     };
+
+    // Bounds the depth of an expression tree: chains such as `a + b + c ...` or `x|f|f|f ...` are built
+    // without recursion, but evaluating and destroying them recurses once per level.
+    static ExprPtr seal(ExprPtr e) {
+        unsigned deepest = 0;
+        for (const auto& a : e->args)
+            if (a) deepest = std::max(deepest, a->depth);
+        for (const auto& [k, v] : e->kwargs) deepest = std::max(deepest, v->depth);
+        if (e->dyn_args) deepest = std::max(deepest, e->dyn_args->depth);
+        if (e->dyn_kwargs) deepest = std::max(deepest, e->dyn_kwargs->depth);
+        e->depth = deepest + 1;
+        if (e->depth > max_expression_depth)
+            throw Failure{FailureKind::syntax, "expression nested more than " + std::to_string(max_expression_depth) +
+                                                   " levels deep", e->offset};
+        return e;
+    }
 
     static ExprPtr make(ExprKind kind, std::size_t offset) {
         auto e = std::make_unique<Expr>();
@@ -348,19 +365,28 @@ private:
         while (true) {
             if (!items.empty()) expect_op(",");
             if (is_tuple_end(extra_end)) break;
-            const Token& name = cur();
-            if (name.kind != Kind::name || name.text == "true" || name.text == "false" || name.text == "none" ||
-                name.text == "True" || name.text == "False" || name.text == "None")
-                fail(name, "can't assign to " + describe(name));
-            next();
-            Target t;
-            t.offset = name.offset;
-            t.name = name.text;
-            if (with_namespace && is_op(".")) {
+            if (is_op("(")) {
+                // `(a, b)`: a parenthesized target (a tuple only with a comma inside).
+                const Token& open = next();
+                DepthGuard guard(*this, open);
+                Target inner = parse_target(false, nullptr);
+                expect_op(")");
+                items.push_back(std::move(inner));
+            } else {
+                const Token& name = cur();
+                if (name.kind != Kind::name || name.text == "true" || name.text == "false" || name.text == "none" ||
+                    name.text == "True" || name.text == "False" || name.text == "None")
+                    fail(name, "can't assign to " + describe(name));
                 next();
-                t.attr = expect_name().text;
+                Target t;
+                t.offset = name.offset;
+                t.name = name.text;
+                if (with_namespace && is_op(".")) {
+                    next();
+                    t.attr = expect_name().text;
+                }
+                items.push_back(std::move(t));
             }
-            items.push_back(std::move(t));
             if (is_op(",")) {
                 is_tuple = true;
             } else {
@@ -409,7 +435,7 @@ private:
         }
         auto e = make(ExprKind::tuple, offset);
         e->args = std::move(items);
-        return e;
+        return seal(std::move(e));
     }
 
     ExprPtr parse_condexpr() {
@@ -426,7 +452,7 @@ private:
             e->args.push_back(std::move(cond));
             e->args.push_back(std::move(expr1));
             e->args.push_back(std::move(expr3));
-            expr1 = std::move(e);
+            expr1 = seal(std::move(e));
         }
         return expr1;
     }
@@ -438,7 +464,7 @@ private:
             auto e = make(ExprKind::or_, offset);
             e->args.push_back(std::move(left));
             e->args.push_back(parse_and());
-            left = std::move(e);
+            left = seal(std::move(e));
         }
         return left;
     }
@@ -450,7 +476,7 @@ private:
             auto e = make(ExprKind::and_, offset);
             e->args.push_back(std::move(left));
             e->args.push_back(parse_not());
-            left = std::move(e);
+            left = seal(std::move(e));
         }
         return left;
     }
@@ -461,7 +487,7 @@ private:
             const std::size_t offset = next().offset;
             auto e = make(ExprKind::not_, offset);
             e->args.push_back(parse_not());
-            return e;
+            return seal(std::move(e));
         }
         return parse_compare();
     }
@@ -497,7 +523,7 @@ private:
         e->args.push_back(std::move(first));
         for (auto& o : operands) e->args.push_back(std::move(o));
         e->compare_ops = std::move(ops);
-        return e;
+        return seal(std::move(e));
     }
 
     ExprPtr binary(BinaryOp op, std::size_t offset, ExprPtr left, ExprPtr right) {
@@ -505,7 +531,7 @@ private:
         e->op = op;
         e->args.push_back(std::move(left));
         e->args.push_back(std::move(right));
-        return e;
+        return seal(std::move(e));
     }
 
     ExprPtr parse_math1() {
@@ -526,7 +552,7 @@ private:
         auto e = make(ExprKind::concat, offset);
         e->args.push_back(std::move(first));
         while (skip_op("~")) e->args.push_back(parse_math2());
-        return e;
+        return seal(std::move(e));
     }
 
     ExprPtr parse_math2() {
@@ -554,9 +580,9 @@ private:
     }
 
     ExprPtr parse_unary(bool with_filter) {
-        DepthGuard guard(*this, cur());
         ExprPtr node;
         if (is_op("-") || is_op("+")) {
+            DepthGuard guard(*this, cur());
             const Token& t = next();
             node = make(t.text == "-" ? ExprKind::neg : ExprKind::pos, t.offset);
             node->args.push_back(parse_unary(false));
@@ -584,28 +610,28 @@ private:
                 e->kind = ExprKind::name;
                 e->name = t.text;
             }
-            return e;
+            return seal(std::move(e));
         }
         case Kind::string: {
             std::string text;
             while (cur().kind == Kind::string) text += next().text;
             auto e = make(ExprKind::constant, t.offset);
             e->constant = Value::string(std::move(text));
-            return e;
+            return seal(std::move(e));
         }
         case Kind::integer:
         case Kind::floating: {
             next();
             auto e = make(ExprKind::constant, t.offset);
             e->constant = t.kind == Kind::integer ? Value::integer(t.integer) : Value::floating(t.floating);
-            return e;
+            return seal(std::move(e));
         }
         case Kind::op:
             if (t.text == "(") {
                 next();
                 ExprPtr e = parse_tuple(false, true, nullptr, true);
                 expect_op(")");
-                return e;
+                return seal(std::move(e));
             }
             if (t.text == "[") return parse_list();
             if (t.text == "{") return parse_dict();
@@ -623,7 +649,7 @@ private:
             e->args.push_back(parse_expression(true));
         }
         expect_op("]");
-        return e;
+        return seal(std::move(e));
     }
 
     ExprPtr parse_dict() {
@@ -636,7 +662,7 @@ private:
             e->args.push_back(parse_expression(true));
         }
         expect_op("}");
-        return e;
+        return seal(std::move(e));
     }
 
     ExprPtr parse_postfix(ExprPtr node) {
@@ -673,7 +699,7 @@ private:
                 auto e = make(ExprKind::getattr, attr.offset);
                 e->name = attr.text;
                 e->args.push_back(std::move(node));
-                return e;
+                return seal(std::move(e));
             }
             if (attr.kind != Kind::integer) fail(attr, "expected name or number after '.'");
             auto e = make(ExprKind::getitem, attr.offset);
@@ -681,7 +707,7 @@ private:
             index->constant = Value::integer(attr.integer);
             e->args.push_back(std::move(node));
             e->args.push_back(std::move(index));
-            return e;
+            return seal(std::move(e));
         }
         // '[' subscript: an index, a slice, or several (a tuple key).
         std::vector<ExprPtr> keys;
@@ -706,7 +732,7 @@ private:
             tuple->args = std::move(keys);
             e->args.push_back(std::move(tuple));
         }
-        return e;
+        return seal(std::move(e));
     }
 
     // One subscript: returns the key expression, or builds a slice of @p node into @p slice.
@@ -729,7 +755,7 @@ private:
         e->args.push_back(std::move(start));
         e->args.push_back(std::move(stop));
         e->args.push_back(std::move(step));
-        slice = std::move(e);
+        slice = seal(std::move(e));
         return nullptr;
     }
 
@@ -774,7 +800,7 @@ private:
         auto e = make(ExprKind::call, callee->offset);
         e->args.push_back(std::move(callee));
         parse_call_args(*e);
-        return e;
+        return seal(std::move(e));
     }
 
     // `| name(args) | name2 ...`; with @p start_inline the first filter has no leading pipe.
@@ -791,7 +817,7 @@ private:
             if (!e->filter) fail(name_token, "no filter named '" + name + "'");
             e->args.push_back(std::move(node));
             if (is_op("(")) parse_call_args(*e);
-            node = std::move(e);
+            node = seal(std::move(e));
         }
         return node;
     }
@@ -816,10 +842,10 @@ private:
             if (is_name("is")) fail(cur(), "you cannot chain multiple tests with 'is'");
             e->args.push_back(parse_postfix(parse_primary()));
         }
-        if (!negated) return e;
+        if (!negated) return seal(std::move(e));
         auto n = make(ExprKind::not_, is.offset);
         n->args.push_back(std::move(e));
-        return n;
+        return seal(std::move(n));
     }
 
     const std::vector<Token>& tokens_;

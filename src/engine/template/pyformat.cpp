@@ -295,7 +295,7 @@ std::string printf_format(const std::string& fmt, const Value& args, bool markup
             if (depth > 0) fail(FailureKind::value, "incomplete format key");
             const std::string key = fmt.substr(key_start, i - 1 - key_start);
             keyed = mapping->find(std::string_view(key));
-            if (!keyed) fail(FailureKind::value, "KeyError: " + repr_string(key));
+            if (!keyed) fail(FailureKind::key, repr_string(key));
             used_mapping = true;
         }
         Spec spec;
@@ -502,14 +502,13 @@ private:
                 index = head.size() > 9 ? SIZE_MAX : std::stoul(head);
             }
             if (index >= args_.positional.size())
-                fail(FailureKind::value, "IndexError: Replacement index " + std::to_string(index) +
-                                             " out of range for positional args tuple");
+                fail(FailureKind::index, "tuple index out of range");
             v = args_.positional[index];
         } else {
             const Value* found = nullptr;
             for (const auto& [key, value] : args_.keyword)
                 if (key == head) found = &value;
-            if (!found) fail(FailureKind::value, "KeyError: " + repr_string(head));
+            if (!found) fail(FailureKind::key, repr_string(head));
             v = *found;
         }
         while (k < name.size()) {

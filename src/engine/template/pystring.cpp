@@ -191,7 +191,42 @@ std::vector<std::string> splitlines(std::string_view s, bool keepends) {
     return out;
 }
 
-std::string upper(std::string_view s) { return utf8::map(s, utf8::to_upper); }
+namespace {
+
+// U+00DF (sharp s) is the one full case mapping templates meet: its upper case is "SS", its title case "Ss".
+constexpr char32_t sharp_s = 0xDF;
+
+// Maps each code point with @p f; a sharp s becomes @p sharp where @p f upper-cases.
+template <class F>
+std::string map_sharp(std::string_view s, F f, const char* sharp) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t n = 0;
+        const char32_t cp = utf8::decode(s, i, n);
+        if (cp == utf8::invalid) {
+            out.push_back(s[i]);
+        } else if (cp == sharp_s) {
+            // Ask @p f what it does to an 's' (it may keep state): upper-casing gives @p sharp.
+            if (f(U's') == U'S') {
+                out += sharp;
+            } else {
+                out += "\xC3\x9F";
+            }
+        } else {
+            utf8::append(out, f(cp));
+        }
+        i += n;
+    }
+    return out;
+}
+
+} // namespace
+
+std::string upper(std::string_view s) {
+    return map_sharp(s, [](char32_t cp) { return utf8::to_upper(cp); }, "SS");
+}
+
 std::string lower(std::string_view s) { return utf8::map(s, utf8::to_lower); }
 std::string swapcase(std::string_view s) {
     return utf8::map(s, [](char32_t cp) { return utf8::is_upper(cp) ? utf8::to_lower(cp) : utf8::to_upper(cp); });
@@ -199,20 +234,20 @@ std::string swapcase(std::string_view s) {
 
 std::string capitalize(std::string_view s) {
     bool first = true;
-    return utf8::map(s, [&](char32_t cp) {
+    return map_sharp(s, [&](char32_t cp) {
         const char32_t out = first ? utf8::to_upper(cp) : utf8::to_lower(cp);
         first = false;
         return out;
-    });
+    }, "Ss");
 }
 
 std::string title(std::string_view s) {
     bool previous_cased = false;
-    return utf8::map(s, [&](char32_t cp) {
+    return map_sharp(s, [&](char32_t cp) {
         const char32_t out = previous_cased ? utf8::to_lower(cp) : utf8::to_upper(cp);
         previous_cased = is_cased(cp);
         return out;
-    });
+    }, "Ss");
 }
 
 std::string replace(std::string_view s, std::string_view old, std::string_view replacement, std::int64_t count) {

@@ -17,6 +17,9 @@ const char* python_name(FailureKind kind) noexcept {
     case FailureKind::value: return "ValueError";
     case FailureKind::zero_division: return "ZeroDivisionError";
     case FailureKind::overflow: return "OverflowError";
+    case FailureKind::index: return "IndexError";
+    case FailureKind::key: return "KeyError";
+    case FailureKind::assertion: return "AssertionError";
     case FailureKind::limit: return "LimitError";
     }
     return "Error";

@@ -35,6 +35,9 @@ enum class FailureKind : std::uint8_t {
     value,          // ValueError
     zero_division,  // ZeroDivisionError
     overflow,       // OverflowError
+    index,          // IndexError
+    key,            // KeyError
+    assertion,      // AssertionError (Jinja's filters assert their arguments)
     limit,          // a braid limit (steps, output size, nesting) was exceeded
 };
 
