@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "braid/engine/chat_template.hpp"
@@ -80,6 +81,38 @@ inline std::string render(const std::string& source, const json& context = json:
     braid::engine::ChatTemplateRenderOptions options;
     options.now = reference_now();
     return braid::engine::ChatTemplate(source).render(context, options);
+}
+
+/// One interpreter check: a template, its context (JSON text), and what the transformers recipe on
+/// Jinja2 produced for them: the rendering, or (with `error` set) the error message and Python class.
+struct Expectation {
+    const char* source;
+    const char* context;
+    const char* expected;
+    const char* error;  // "" for a rendering, else the Python exception class
+};
+
+/// Checks one Expectation. For an error, the class must match and, with @p exact_message, the message.
+inline void check(const Expectation& e, bool exact_message = true) {
+    INFO("template: " << e.source);
+    INFO("context: " << e.context);
+    const json context = json::parse(e.context);
+    if (std::string(e.error).empty()) {
+        try {
+            CHECK(render(e.source, context) == e.expected);
+        } catch (const braid::Error& err) {
+            FAIL_CHECK("unexpected error: " << err.what());
+        }
+        return;
+    }
+    try {
+        const std::string out = render(e.source, context);
+        FAIL_CHECK("expected " << e.error << ", rendered: " << out);
+    } catch (const braid::engine::ChatTemplateError& err) {
+        CHECK(err.python_type() == e.error);
+        if (exact_message) CHECK(err.message() == e.expected);
+        CHECK(err.line() >= 1);
+    }
 }
 
 } // namespace braid_test
