@@ -17,6 +17,7 @@
 #include "backend/cpu/attention.hpp"
 #include "backend/cpu/dot.hpp"
 #include "backend/cpu/ops.hpp"
+#include "backend/cpu/repack.hpp"
 #include "backend/cpu/spin_pool.hpp"
 #include "braid/engine/quant.hpp"
 #include "braid/error.hpp"
@@ -217,6 +218,11 @@ private:
             plan_.shape.n_pooled == s.n_pooled)
             return plan_;
         plan_ = make_plan(g);
+        // Interleave the rows of the weights the fast kernels read that way, the first time they are used.
+        if (config_.kernels == CpuKernels::fast && isa_ == Isa::avx2)
+            for (const Node& n : g.nodes())
+                if (n.op == Op::matmul)
+                    pack(g.tensor(n.src[0]).weight);
         if (std::getenv("BRAID_DEBUG_PLAN")) {
             std::size_t barriers = 0;
             for (const Step& st : plan_.steps)
@@ -226,6 +232,25 @@ private:
                          static_cast<double>(plan_.arena_bytes) / (1 << 20));
         }
         return plan_;
+    }
+
+    void pack(int index) {
+        if (packed_.empty())
+            packed_.resize(model_.weights.size());
+        const Weight& w = model_.weights[index];
+        auto& slot = packed_[static_cast<std::size_t>(index)];
+        if (slot || !can_repack(w.type) || w.ne1 % 8 != 0 || w.ne0 % 32 != 0 || (!packed_dot(w.type) && !packed_dot_k(w.type)))
+            return;
+        auto buffer = std::make_unique<AlignedBuffer>();
+        buffer->ensure(packed_group_bytes(w.type, w.ne0) * static_cast<std::size_t>(w.ne1 / 8), "repacked weights");
+        repack_rows(w.type, w.data, buffer->data, w.ne1, w.ne0);
+        slot = std::move(buffer);
+    }
+
+    const std::byte* packed(int index) const {
+        return static_cast<std::size_t>(index) < packed_.size() && packed_[static_cast<std::size_t>(index)]
+                   ? packed_[static_cast<std::size_t>(index)]->data
+                   : nullptr;
     }
 
     Plan make_plan(const Graph& g) const {
@@ -502,6 +527,10 @@ private:
             }
         }
         const DotKernel kernel = dot_kernel(w.type, isa_);
+        const std::byte* groups = quant ? packed(g.tensor(n.src[0]).weight) : nullptr;
+        const PackedDot packed_kernel = groups ? packed_dot(w.type) : nullptr;
+        const PackedDotK packed_kernel_k = groups ? packed_dot_k(w.type) : nullptr;
+        const std::size_t group_bytes = groups ? packed_group_bytes(w.type, K) : 0;
         const DotKernel f32_kernel = dot_kernel(TensorType::F32, isa_);
         const bool convert_rows = !reference && !quant && w.type != TensorType::F32 && T >= 8;
         // Chunks of rows, taken in turn by whichever thread is free.
@@ -524,6 +553,19 @@ private:
                     for (std::int64_t r = b0; r < b1; ++r)
                         dequantize_row(w.type, w.data + static_cast<std::uint64_t>(r) * w.row_bytes,
                                        scratch.row.data() + (r - b0) * K, K);
+                if (packed_kernel || packed_kernel_k) { // eight interleaved rows per call (b0, b1 are multiples of 8)
+                    for (std::int64_t t = 0; t < T; t += max_dot_rows) {
+                        const int cols = static_cast<int>(std::min<std::int64_t>(max_dot_rows, T - t));
+                        for (std::int64_t r = b0; r < b1; r += 8) {
+                            const std::byte* grp = groups + static_cast<std::size_t>(r / 8) * group_bytes;
+                            if (packed_kernel_k)
+                                packed_kernel_k(grp, reinterpret_cast<const BlockQ8K*>(xq) + t * nb, nb, cols, nb, y + t * N + r, N);
+                            else
+                                packed_kernel(grp, reinterpret_cast<const BlockQ8*>(xq) + t * nb, nb, cols, nb, y + t * N + r, N);
+                        }
+                    }
+                    continue;
+                }
                 for (std::int64_t t = 0; t < T; t += max_dot_rows) {
                     const int cols = static_cast<int>(std::min<std::int64_t>(max_dot_rows, T - t));
                     for (std::int64_t r = b0; r < b1; ++r) {
@@ -607,6 +649,7 @@ private:
     std::vector<Scratch> scratch_;
     AlignedBuffer arena_;
     Plan plan_;
+    std::vector<std::unique_ptr<AlignedBuffer>> packed_; // per weight: its rows interleaved by 8, or null
     std::unique_ptr<std::atomic<std::int64_t>[]> counters_; // per step: the next matmul row to take
     std::size_t n_counters_ = 0;
 };

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "backend/cpu/dot.hpp"
+#include "backend/cpu/repack.hpp"
 #include "backend/cpu/vec.hpp"
 #include "braid/engine/quant.hpp"
 
@@ -224,5 +225,60 @@ TEST_CASE("[kernels] attention vector primitives", "[engine]") {
         ops.mad_round_f16(acc.data(), h.data(), 0.5f, 37);
         for (std::size_t i = 0; i < acc.size(); ++i)
             CHECK(acc[i] == Approx(y2[i] + 0.5f * x[i]).margin(1e-2));
+    }
+}
+
+TEST_CASE("[kernels] rows interleaved by eight (Q4_0, Q8_0, Q4_K) give the file layout's results", "[engine]") {
+    std::mt19937 rng(11);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (TensorType type : {TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K}) {
+        const bool k_quant = type == TensorType::Q4_K;
+        if (cpu::active_isa() != cpu::Isa::avx2 || (!cpu::packed_dot(type) && !cpu::packed_dot_k(type)))
+            continue; // no AVX2 here
+        for (std::int64_t k : k_quant ? std::vector<std::int64_t>{256, 768} : std::vector<std::int64_t>{32, 96, 1024}) {
+            DYNAMIC_SECTION(engine::tensor_type_name(type) << " k=" << k) {
+                const std::int64_t rows = 16;
+                std::vector<std::byte> w;
+                for (std::int64_t r = 0; r < rows; ++r) {
+                    const auto row = random_row(type, k, rng);
+                    w.insert(w.end(), row.begin(), row.end());
+                }
+                std::vector<std::byte> packed(cpu::packed_group_bytes(type, k) * rows / 8);
+                cpu::repack_rows(type, w.data(), packed.data(), rows, k);
+                std::vector<float> x(static_cast<std::size_t>(4 * k));
+                for (float& v : x)
+                    v = normal(rng);
+                std::vector<cpu::BlockQ8> xq(static_cast<std::size_t>(4 * k / 32));
+                cpu::scalar::quantize_row_q8(x.data(), xq.data(), 4 * k);
+                std::vector<cpu::BlockQ8K> xk(static_cast<std::size_t>(4 * k / 256));
+                if (k_quant)
+                    cpu::scalar::quantize_row_q8k(x.data(), xk.data(), 4 * k);
+                const cpu::DotKernel plain = cpu::dot_kernel(type, cpu::Isa::scalar);
+                const std::int64_t rb = engine::row_bytes(type, k);
+                const std::int64_t nb = k_quant ? k / 256 : k / 32;
+                for (int cols = 1; cols <= 4; ++cols) {
+                    std::vector<float> got(static_cast<std::size_t>(4 * rows)), want(got.size());
+                    for (std::int64_t g = 0; g < rows / 8; ++g) {
+                        const std::byte* grp = packed.data() + g * cpu::packed_group_bytes(type, k);
+                        if (k_quant)
+                            cpu::packed_dot_k(type)(grp, xk.data(), nb, cols, nb, got.data() + 8 * g, rows);
+                        else
+                            cpu::packed_dot(type)(grp, xq.data(), nb, cols, nb, got.data() + 8 * g, rows);
+                    }
+                    for (std::int64_t r = 0; r < rows; ++r) {
+                        if (k_quant)
+                            plain.quant_k(w.data() + r * rb, xk.data(), nb, cols, nb, want.data() + r, rows);
+                        else
+                            plain.quant(w.data() + r * rb, xq.data(), nb, cols, nb, want.data() + r, rows);
+                    }
+                    for (int c = 0; c < cols; ++c)
+                        for (std::int64_t r = 0; r < rows; ++r) {
+                            INFO("cols " << cols << " col " << c << " row " << r);
+                            const float a = got[static_cast<std::size_t>(c * rows + r)], b = want[static_cast<std::size_t>(c * rows + r)];
+                            CHECK(std::fabs(a - b) <= 1e-4f * (std::fabs(b) + 1.0f));
+                        }
+                }
+            }
+        }
     }
 }

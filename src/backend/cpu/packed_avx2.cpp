@@ -1,0 +1,199 @@
+// AVX2 kernels over 8 interleaved rows (repack.hpp): per block, the eight rows' codes times one
+// activation block broadcast four values at a time, so each 32-bit lane collects one row's sum.
+#include <cstdint>
+#include <cstring>
+
+#include "backend/cpu/repack.hpp"
+
+#if defined(__x86_64__) || defined(__i386__)
+#pragma GCC push_options
+#pragma GCC target("avx2,fma,f16c")
+#include <immintrin.h>
+
+namespace braid::engine::cpu {
+
+namespace {
+
+// How far ahead of the block being read the weights are requested (token generation streams them from
+// memory once per token).
+constexpr int prefetch_distance = 1024;
+
+inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
+
+inline __m256i broadcast4(const std::int8_t* p) {
+    std::int32_t v;
+    std::memcpy(&v, p, 4);
+    return _mm256_set1_epi32(v);
+}
+
+template <int N>
+void q4_0x8(const std::byte* group, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
+    __m256 acc[N];
+    for (int c = 0; c < N; ++c)
+        acc[c] = _mm256_setzero_ps();
+    const __m256i nibble = _mm256_set1_epi8(0x0f);
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (std::int64_t b = 0; b < blocks; ++b) {
+        const std::byte* blk = group + b * 144;
+        _mm_prefetch(reinterpret_cast<const char*>(blk) + prefetch_distance, _MM_HINT_T0); // stream ahead of the loads
+        _mm_prefetch(reinterpret_cast<const char*>(blk) + prefetch_distance + 64, _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(blk) + prefetch_distance + 128, _MM_HINT_T0);
+        const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk)));
+        __m256i lo[4], hi[4];
+        for (int k = 0; k < 4; ++k) {
+            const __m256i raw = load32(blk + 16 + 32 * k);
+            lo[k] = _mm256_and_si256(raw, nibble);
+            hi[k] = _mm256_and_si256(_mm256_srli_epi16(raw, 4), nibble);
+        }
+        for (int c = 0; c < N; ++c) {
+            const BlockQ8& a = x[c * xs + b];
+            // 16-bit sums are safe: 8 products of pairs ≤ 2·15·127 each.
+            __m256i s16 = _mm256_maddubs_epi16(lo[0], broadcast4(a.qs));
+            s16 = _mm256_add_epi16(s16, _mm256_maddubs_epi16(hi[0], broadcast4(a.qs + 16)));
+            for (int k = 1; k < 4; ++k) {
+                s16 = _mm256_add_epi16(s16, _mm256_maddubs_epi16(lo[k], broadcast4(a.qs + 4 * k)));
+                s16 = _mm256_add_epi16(s16, _mm256_maddubs_epi16(hi[k], broadcast4(a.qs + 16 + 4 * k)));
+            }
+            __m256i s32 = _mm256_madd_epi16(s16, ones);
+            s32 = _mm256_sub_epi32(s32, _mm256_set1_epi32(8 * (a.sum[0] + a.sum[1]))); // codes are value + 8
+            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s32), _mm256_mul_ps(dw, _mm256_set1_ps(a.d)), acc[c]);
+        }
+    }
+    for (int c = 0; c < N; ++c)
+        _mm256_storeu_ps(out + c * os, acc[c]);
+}
+
+template <int N>
+void q8_0x8(const std::byte* group, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
+    __m256 acc[N];
+    for (int c = 0; c < N; ++c)
+        acc[c] = _mm256_setzero_ps();
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (std::int64_t b = 0; b < blocks; ++b) {
+        const std::byte* blk = group + b * 272;
+        for (int line = 0; line < 272; line += 64)
+            _mm_prefetch(reinterpret_cast<const char*>(blk) + prefetch_distance + line, _MM_HINT_T0);
+        const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk)));
+        __m256i s32[N];
+        for (int c = 0; c < N; ++c)
+            s32[c] = _mm256_setzero_si256();
+        for (int k = 0; k < 8; ++k) {
+            const __m256i w = load32(blk + 16 + 32 * k);
+            const __m256i abs_w = _mm256_sign_epi8(w, w);
+            for (int c = 0; c < N; ++c) {
+                // Signed × signed through |w| × (x with w's sign).
+                const __m256i sx = _mm256_sign_epi8(broadcast4(x[c * xs + b].qs + 4 * k), w);
+                s32[c] = _mm256_add_epi32(s32[c], _mm256_madd_epi16(_mm256_maddubs_epi16(abs_w, sx), ones));
+            }
+        }
+        for (int c = 0; c < N; ++c)
+            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s32[c]), _mm256_mul_ps(dw, _mm256_set1_ps(x[c * xs + b].d)), acc[c]);
+    }
+    for (int c = 0; c < N; ++c)
+        _mm256_storeu_ps(out + c * os, acc[c]);
+}
+
+
+template <int N>
+void q4_kx8(const std::byte* group, const BlockQ8K* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
+    __m256 acc[N], accm[N];
+    for (int c = 0; c < N; ++c)
+        acc[c] = accm[c] = _mm256_setzero_ps();
+    const __m256i nibble = _mm256_set1_epi8(0x0f);
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (std::int64_t b = 0; b < blocks; ++b) {
+        const auto* blk = reinterpret_cast<const unsigned char*>(group) + b * 1184;
+        const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk)));
+        const __m256 dmin = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + 16)));
+        __m256i sumi[N], summ[N];
+        for (int c = 0; c < N; ++c)
+            sumi[c] = summ[c] = _mm256_setzero_si256();
+        for (int p = 0; p < 4; ++p) {
+            const unsigned char* chunks = blk + 160 + 256 * p;
+            for (int line = 0; line < 256; line += 64)
+                _mm_prefetch(reinterpret_cast<const char*>(chunks) + prefetch_distance + line, _MM_HINT_T0);
+            __m256i lo16[N], hi16[N];
+            for (int c = 0; c < N; ++c)
+                lo16[c] = hi16[c] = _mm256_setzero_si256();
+            for (int k = 0; k < 8; ++k) { // 16-bit sums are safe: 8 products of pairs ≤ 2·15·127
+                const __m256i raw = load32(chunks + 32 * k);
+                const __m256i lo = _mm256_and_si256(raw, nibble);
+                const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), nibble);
+                for (int c = 0; c < N; ++c) {
+                    const std::int8_t* xq = x[c * xs + b].qs + 64 * p + 4 * k;
+                    lo16[c] = _mm256_add_epi16(lo16[c], _mm256_maddubs_epi16(lo, broadcast4(xq)));
+                    hi16[c] = _mm256_add_epi16(hi16[c], _mm256_maddubs_epi16(hi, broadcast4(xq + 32)));
+                }
+            }
+            const __m256i sc_lo = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(blk + 32 + 16 * p)));
+            const __m256i sc_hi = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(blk + 40 + 16 * p)));
+            for (int c = 0; c < N; ++c) {
+                sumi[c] = _mm256_add_epi32(sumi[c], _mm256_mullo_epi32(_mm256_madd_epi16(lo16[c], ones), sc_lo));
+                sumi[c] = _mm256_add_epi32(sumi[c], _mm256_mullo_epi32(_mm256_madd_epi16(hi16[c], ones), sc_hi));
+            }
+        }
+        for (int j = 0; j < 8; ++j) { // minimums: Σ_j min[j][row] · (sum of the activations of sub-block j)
+            const __m256i mn = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(blk + 96 + 8 * j)));
+            for (int c = 0; c < N; ++c) {
+                const BlockQ8K& a = x[c * xs + b];
+                summ[c] = _mm256_add_epi32(summ[c], _mm256_mullo_epi32(mn, _mm256_set1_epi32(a.bsums[2 * j] + a.bsums[2 * j + 1])));
+            }
+        }
+        for (int c = 0; c < N; ++c) {
+            const __m256 da = _mm256_set1_ps(x[c * xs + b].d);
+            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi[c]), _mm256_mul_ps(d, da), acc[c]);
+            accm[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(summ[c]), _mm256_mul_ps(dmin, da), accm[c]);
+        }
+    }
+    for (int c = 0; c < N; ++c)
+        _mm256_storeu_ps(out + c * os, _mm256_sub_ps(acc[c], accm[c]));
+}
+
+void entry_q4_kx8(const std::byte* g, const BlockQ8K* x, std::int64_t xs, int n, std::int64_t blocks, float* out,
+                  std::int64_t os) {
+    switch (n) {
+    case 1: q4_kx8<1>(g, x, xs, blocks, out, os); break;
+    case 2: q4_kx8<2>(g, x, xs, blocks, out, os); break;
+    case 3: q4_kx8<3>(g, x, xs, blocks, out, os); break;
+    default: q4_kx8<4>(g, x, xs, blocks, out, os); break;
+    }
+}
+
+#define BRAID_PACKED_ENTRY(name, kernel)                                                                           \
+    void name(const std::byte* g, const BlockQ8* x, std::int64_t xs, int n, std::int64_t blocks, float* out,         \
+              std::int64_t os) {                                                                                    \
+        switch (n) {                                                                                                \
+        case 1: kernel<1>(g, x, xs, blocks, out, os); break;                                                        \
+        case 2: kernel<2>(g, x, xs, blocks, out, os); break;                                                        \
+        case 3: kernel<3>(g, x, xs, blocks, out, os); break;                                                        \
+        default: kernel<4>(g, x, xs, blocks, out, os); break;                                                       \
+        }                                                                                                           \
+    }
+BRAID_PACKED_ENTRY(entry_q4_0x8, q4_0x8)
+BRAID_PACKED_ENTRY(entry_q8_0x8, q8_0x8)
+#undef BRAID_PACKED_ENTRY
+
+} // namespace
+
+PackedDotK packed_dot_k(TensorType type) noexcept { return type == TensorType::Q4_K ? entry_q4_kx8 : nullptr; }
+
+PackedDot packed_dot(TensorType type) noexcept {
+    switch (type) {
+    case TensorType::Q4_0: return entry_q4_0x8;
+    case TensorType::Q8_0: return entry_q8_0x8;
+    default: return nullptr;
+    }
+}
+
+} // namespace braid::engine::cpu
+
+#pragma GCC pop_options
+
+#else
+
+namespace braid::engine::cpu {
+PackedDot packed_dot(TensorType) noexcept { return nullptr; }
+PackedDotK packed_dot_k(TensorType) noexcept { return nullptr; }
+} // namespace braid::engine::cpu
+
+#endif
