@@ -532,9 +532,14 @@ private:
         const PackedDotK packed_kernel_k = groups ? packed_dot_k(w.type) : nullptr;
         const std::size_t group_bytes = groups ? packed_group_bytes(w.type, K) : 0;
         const DotKernel f32_kernel = dot_kernel(TensorType::F32, isa_);
-        const bool convert_rows = !reference && !quant && w.type != TensorType::F32 && T >= 8;
+        // Float weights in prompt processing: tiles of 3 rows × 4 tokens straight from the weights.
+        const bool tiles = !reference && !quant && kernel.tile != nullptr && T >= tile_cols;
+        const bool convert_rows = !reference && !quant && !tiles && w.type != TensorType::F32 && T >= 8;
         // Chunks of rows, taken in turn by whichever thread is free.
-        const std::int64_t chunk = std::max<std::int64_t>(row_block, (N / (nth * 8) + row_block - 1) / row_block * row_block);
+        // Token generation streams the weights from memory: one long run of rows per thread keeps each
+        // thread's stream sequential. Prompt processing is compute-bound: smaller chunks balance the load.
+        const std::int64_t parts = T <= local_quantize_tokens ? nth : nth * 8;
+        const std::int64_t chunk = std::max<std::int64_t>(row_block, (N / parts + row_block - 1) / row_block * row_block);
         std::atomic<std::int64_t>& next = counters_[index];
         for (;;) {
             const std::int64_t r0 = next.fetch_add(chunk, std::memory_order_relaxed);
@@ -547,7 +552,19 @@ private:
                     reference_dot(scratch.row.data(), x, K, T, y + r, N);
                 }
             }
-            for (std::int64_t b0 = r0; b0 < r1 && !reference; b0 += row_block) {
+            if (tiles) {
+                const FloatTile tile = kernel.tile;
+                for (std::int64_t t = 0; t < T; t += tile_cols) {
+                    const int cols = static_cast<int>(std::min<std::int64_t>(tile_cols, T - t));
+                    std::int64_t r = r0;
+                    for (; cols == tile_cols && r + tile_rows <= r1; r += tile_rows)
+                        tile(w.data + static_cast<std::uint64_t>(r) * w.row_bytes, static_cast<std::int64_t>(w.row_bytes), x + t * K, K,
+                             K, y + t * N + r, N);
+                    for (; r < r1; ++r)
+                        kernel.real(w.data + static_cast<std::uint64_t>(r) * w.row_bytes, x + t * K, K, cols, K, y + t * N + r, N);
+                }
+            }
+            for (std::int64_t b0 = r0; b0 < r1 && !reference && !tiles; b0 += row_block) {
                 const std::int64_t b1 = std::min(r1, b0 + row_block);
                 if (convert_rows) // F16/BF16 rows to floats once for every group of activation rows
                     for (std::int64_t r = b0; r < b1; ++r)

@@ -27,10 +27,18 @@ using QuantDotK = void (*)(const std::byte* w, const BlockQ8K* x, std::int64_t x
 using FloatDot = void (*)(const std::byte* w, const float* x, std::int64_t x_stride, int n, std::int64_t k,
                           float* out, std::int64_t out_stride);
 
+/// A tile of float-weight products for prompt processing: out[c · out_stride + r] = w_r · x_c for three
+/// weight rows (w_r = w + r · w_stride bytes) and four activation rows.
+using FloatTile = void (*)(const std::byte* w, std::int64_t w_stride, const float* x, std::int64_t x_stride, std::int64_t k,
+                           float* out, std::int64_t out_stride);
+/// Rows and columns of a FloatTile.
+inline constexpr int tile_rows = 3, tile_cols = 4;
+
 struct DotKernel {
     QuantDot quant = nullptr;    // the 32-value types (Q4_0 … Q8_0)
     QuantDotK quant_k = nullptr; // the K-quants (Q2_K … Q6_K)
     FloatDot real = nullptr;     // F32, F16, BF16
+    FloatTile tile = nullptr;    // F32, F16, BF16 with AVX2
 };
 
 /// The kernel of @p type for @p isa (quantized types need row lengths that are multiples of their block).

@@ -20,6 +20,9 @@ constexpr int prefetch_distance = 1024;
 
 inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
 
+// An int32 lane's low 16 bits copied to its high 16 bits.
+inline __m256i twice16(__m256i v) { return _mm256_or_si256(v, _mm256_slli_epi32(v, 16)); }
+
 inline __m256i broadcast4(const std::int8_t* p) {
     std::int32_t v;
     std::memcpy(&v, p, 4);
@@ -100,7 +103,6 @@ void q4_kx8(const std::byte* group, const BlockQ8K* x, std::int64_t xs, std::int
     for (int c = 0; c < N; ++c)
         acc[c] = accm[c] = _mm256_setzero_ps();
     const __m256i nibble = _mm256_set1_epi8(0x0f);
-    const __m256i ones = _mm256_set1_epi16(1);
     for (std::int64_t b = 0; b < blocks; ++b) {
         const auto* blk = reinterpret_cast<const unsigned char*>(group) + b * 1184;
         const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk)));
@@ -125,18 +127,25 @@ void q4_kx8(const std::byte* group, const BlockQ8K* x, std::int64_t xs, std::int
                     hi16[c] = _mm256_add_epi16(hi16[c], _mm256_maddubs_epi16(hi, broadcast4(xq + 32)));
                 }
             }
-            const __m256i sc_lo = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(blk + 32 + 16 * p)));
-            const __m256i sc_hi = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(blk + 40 + 16 * p)));
+            // Scales as the same int16 twice per row lane: one vpmaddwd adds a row's two 16-bit sums and
+            // multiplies by its scale.
+            const __m256i sc_lo = twice16(_mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(blk + 32 + 16 * p))));
+            const __m256i sc_hi = twice16(_mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(blk + 40 + 16 * p))));
             for (int c = 0; c < N; ++c) {
-                sumi[c] = _mm256_add_epi32(sumi[c], _mm256_mullo_epi32(_mm256_madd_epi16(lo16[c], ones), sc_lo));
-                sumi[c] = _mm256_add_epi32(sumi[c], _mm256_mullo_epi32(_mm256_madd_epi16(hi16[c], ones), sc_hi));
+                sumi[c] = _mm256_add_epi32(sumi[c], _mm256_madd_epi16(lo16[c], sc_lo));
+                sumi[c] = _mm256_add_epi32(sumi[c], _mm256_madd_epi16(hi16[c], sc_hi));
             }
         }
-        for (int j = 0; j < 8; ++j) { // minimums: Σ_j min[j][row] · (sum of the activations of sub-block j)
-            const __m256i mn = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(blk + 96 + 8 * j)));
+        for (int i = 0; i < 4; ++i) { // minimums: Σ_j min[j][row] · (activation sum of sub-block j), two j per vpmaddwd
+            const __m256i m0 = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(blk + 96 + 16 * i)));
+            const __m256i m1 = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(blk + 104 + 16 * i)));
+            const __m256i pairs = _mm256_or_si256(m0, _mm256_slli_epi32(m1, 16));
             for (int c = 0; c < N; ++c) {
                 const BlockQ8K& a = x[c * xs + b];
-                summ[c] = _mm256_add_epi32(summ[c], _mm256_mullo_epi32(mn, _mm256_set1_epi32(a.bsums[2 * j] + a.bsums[2 * j + 1])));
+                const int s0 = a.bsums[4 * i] + a.bsums[4 * i + 1], s1 = a.bsums[4 * i + 2] + a.bsums[4 * i + 3];
+                const __m256i sums = _mm256_set1_epi32(static_cast<int>((static_cast<std::uint32_t>(s0) & 0xffff) |
+                                                                        (static_cast<std::uint32_t>(s1) << 16)));
+                summ[c] = _mm256_add_epi32(summ[c], _mm256_madd_epi16(pairs, sums));
             }
         }
         for (int c = 0; c < N; ++c) {

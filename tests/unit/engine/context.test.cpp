@@ -78,8 +78,8 @@ TEST_CASE("[context] sequences in one batch compute what they compute alone", "[
     const auto both_first = row_of(ctx, 0), both_second = row_of(ctx, 1);
     // Output rows come in batch order: the sequence whose last token comes first gives row 0.
     const bool a_first = a.size() <= b.size();
-    CHECK(engine_test::nmse(a_first ? both_first : both_second, alone_a) < 1e-10);
-    CHECK(engine_test::nmse(a_first ? both_second : both_first, alone_b) < 1e-10);
+    CHECK(engine_test::nmse(a_first ? both_first : both_second, alone_a) < 1e-6); // float-weight tiles sum in another order than single rows
+    CHECK(engine_test::nmse(a_first ? both_second : both_first, alone_b) < 1e-6); // float-weight tiles sum in another order than single rows
     CHECK(ctx.next_position(0) == static_cast<std::int32_t>(a.size()));
     CHECK(ctx.next_position(1) == static_cast<std::int32_t>(b.size()));
 }
@@ -95,7 +95,7 @@ TEST_CASE("[context] a long batch split by n_batch equals one batch; remove() re
     split.decode(Batch::sequence(tokens, 0, 0, true));
     REQUIRE(split.n_outputs() == tokens.size());
     for (std::size_t i = 0; i < tokens.size(); ++i)
-        CHECK(engine_test::nmse(row_of(split, i), row_of(whole, i)) < 1e-10);
+        CHECK(engine_test::nmse(row_of(split, i), row_of(whole, i)) < 1e-6); // float-weight tiles sum in another order than single rows
 
     // Drop the last 4 positions and decode them again: the same logits.
     const auto last = row_of(whole, tokens.size() - 1);
@@ -104,7 +104,7 @@ TEST_CASE("[context] a long batch split by n_batch equals one batch; remove() re
     CHECK(whole.next_position(0) == keep);
     CHECK(whole.n_used() == keep);
     whole.decode(Batch::sequence(std::span(tokens).subspan(static_cast<std::size_t>(keep)), keep, 0));
-    CHECK(engine_test::nmse(row_of(whole, 0), last) < 1e-10);
+    CHECK(engine_test::nmse(row_of(whole, 0), last) < 1e-6); // float-weight tiles sum in another order than single rows
 }
 
 TEST_CASE("[context] results do not depend on the number of threads", "[engine]") {
