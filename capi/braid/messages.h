@@ -2,7 +2,7 @@
  * @file
  * @brief Chat messages as JSON (OpenAI style): normalizing, rendering as text, adding up streamed chunks.
  *
- * A message is `{"role": "system"|"user"|"assistant"|"tool"|<any role>, "content": "...",
+ * A message is `{"role": "system"|"user"|"assistant"|"tool"|(any other role), "content": "...",
  * "tool_calls": [{"id", "type": "function", "function": {"name", "arguments": {...}}}],
  * "tool_call_id": "...", "name": "..."}`; empty fields are left out. A streamed chunk is
  * `{"role", "content", "tool_call_chunks": [{"index", "id", "name", "arguments": "<JSON text piece>"}]}`.
