@@ -38,6 +38,7 @@ struct BackendConfig {
     std::int64_t n_ctx = 0;   // cache cells
     bool kv_f16 = true;
     std::int64_t max_tokens = 512; // most tokens of one graph
+    bool vk_validation = false;    // Vulkan: enable the Khronos validation layer
 };
 
 class Backend {
@@ -51,5 +52,10 @@ public:
 
 /// The CPU backend over @p model's weights (used in place, from the memory map).
 std::unique_ptr<Backend> make_cpu_backend(const Model::Impl& model, const BackendConfig& config);
+/// The Vulkan backend (weights uploaded to the device). Throws Error(errc::device) without a usable
+/// device, Error(errc::out_of_memory) when the model or cache does not fit.
+std::unique_ptr<Backend> make_vulkan_backend(const Model::Impl& model, const BackendConfig& config);
+/// Whether a Vulkan 1.2 device other than a CPU implementation exists (what BackendKind::automatic picks).
+bool vulkan_gpu_available() noexcept;
 
 } // namespace braid::engine

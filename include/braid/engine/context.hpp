@@ -31,6 +31,11 @@ struct ContextOptions {
     CpuKernels kernels = CpuKernels::fast;
     /// Keys and values in the cache as fp16 (half the memory, as llama.cpp's default) or fp32.
     bool kv_f16 = true;
+    /// When the Vulkan backend cannot start (no driver, no device, not enough memory), use the CPU
+    /// backend instead and say so on stderr; otherwise Context::create() throws the Vulkan error.
+    bool cpu_fallback = false;
+    /// Vulkan: enable the Khronos validation layer (also BRAID_VK_VALIDATION=1).
+    bool validation = false;
 };
 
 /// An inference session: a KV cache and the backend state to run the model on it. Decoding changes the

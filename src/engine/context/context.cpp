@@ -4,6 +4,7 @@
 #include "braid/engine/context.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
@@ -191,17 +192,27 @@ Context Context::create(const Model& model, const ContextOptions& options) {
         o.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     BackendKind kind = o.backend.value_or(model.default_backend());
     if (kind == BackendKind::automatic)
-        kind = BackendKind::cpu; // until a GPU backend is built in
-    if (kind == BackendKind::vulkan)
-        throw Error(errc::unsupported, "the Vulkan backend is not part of this build of braid yet; use the CPU backend");
-    impl->backend_kind = kind;
+        kind = vulkan_gpu_available() ? BackendKind::vulkan : BackendKind::cpu;
     BackendConfig config;
     config.threads = o.threads;
     config.kernels = o.kernels;
     config.n_ctx = o.n_ctx;
     config.kv_f16 = o.kv_f16;
     config.max_tokens = o.n_batch;
-    impl->backend = make_cpu_backend(*impl->model, config);
+    config.vk_validation = o.validation;
+    if (kind == BackendKind::vulkan) {
+        try {
+            impl->backend = make_vulkan_backend(*impl->model, config);
+        } catch (const Error& e) {
+            if (!o.cpu_fallback)
+                throw;
+            std::fprintf(stderr, "braid: the Vulkan backend cannot start (%s); using the CPU backend\n", e.what());
+            kind = BackendKind::cpu;
+        }
+    }
+    if (kind == BackendKind::cpu)
+        impl->backend = make_cpu_backend(*impl->model, config);
+    impl->backend_kind = kind;
     impl->cells.assign(static_cast<std::size_t>(o.n_ctx), KvCell{});
     return Context(std::move(impl));
 }

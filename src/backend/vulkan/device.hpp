@@ -1,0 +1,88 @@
+// The Vulkan device: instance (with the Khronos validation layer on request), the physical device
+// (discrete > integrated > virtual > CPU, or BRAID_VK_DEVICE = index or name substring), a compute
+// queue, and the features the kernels may use. One Device per process and selection, shared by every
+// context (pipelines are created once per device).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "backend/vulkan/loader.hpp"
+
+namespace braid::engine::vk {
+
+/// What the kernels may use beyond Vulkan 1.2 core (the portable path needs none of it).
+struct Features {
+    bool float16 = false;          // shaderFloat16
+    bool storage16 = false;        // storageBuffer16BitAccess
+    bool storage8 = false;         // storageBuffer8BitAccess + shaderInt8
+    bool integer_dot = false;      // VK_KHR_shader_integer_dot_product
+    bool subgroup_size_control = false;
+    bool subgroup_arithmetic = false;
+    bool cooperative_matrix = false; // VK_KHR_cooperative_matrix
+    std::uint32_t subgroup_size = 0;
+};
+
+/// One physical device as listed by list_devices().
+struct DeviceInfo {
+    std::uint32_t index = 0; // in the instance's enumeration
+    std::string name;
+    std::string type; // "discrete", "integrated", "virtual", "cpu", "other"
+    std::uint32_t api_version = 0;
+};
+
+class Device {
+public:
+    /// The device for the current environment (BRAID_VK_DEVICE, BRAID_VK_VALIDATION=1), created on first
+    /// use and shared. Throws Error(errc::device) when there is no Vulkan or no usable device.
+    static std::shared_ptr<Device> shared(bool validation = false);
+    /// Every physical device, in braid's order of preference. Throws Error(errc::device) without Vulkan.
+    static std::vector<DeviceInfo> list();
+
+    Device(const Device&) = delete;
+    Device& operator=(const Device&) = delete;
+    ~Device();
+
+    const Functions& fn() const noexcept { return f_; }
+    VkDevice device() const noexcept { return device_; }
+    VkPhysicalDevice physical() const noexcept { return physical_; }
+    VkQueue queue() const noexcept { return queue_; }
+    std::uint32_t queue_family() const noexcept { return queue_family_; }
+    const VkPhysicalDeviceProperties& properties() const noexcept { return properties_; }
+    const VkPhysicalDeviceMemoryProperties& memory() const noexcept { return memory_; }
+    const Features& features() const noexcept { return features_; }
+    /// "llvmpipe (LLVM 15.0.6, 256 bits) (cpu)".
+    std::string name() const;
+    bool is_cpu() const noexcept { return properties_.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU; }
+    /// A memory type among @p bits with all of @p want (and, if possible, all of @p prefer), or ~0u.
+    std::uint32_t memory_type(std::uint32_t bits, VkMemoryPropertyFlags want, VkMemoryPropertyFlags prefer = 0) const;
+
+    /// Validation-layer messages (warnings and errors) since the device was created.
+    std::size_t validation_count() const noexcept { return validation_count_.load(); }
+    std::vector<std::string> validation_messages() const;
+    bool validation() const noexcept { return messenger_ != VK_NULL_HANDLE; }
+    void record_validation(std::string message);
+
+private:
+    explicit Device(bool validation);
+
+    Functions f_;
+    VkInstance instance_ = VK_NULL_HANDLE;
+    VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
+    VkPhysicalDevice physical_ = VK_NULL_HANDLE;
+    VkDevice device_ = VK_NULL_HANDLE;
+    VkQueue queue_ = VK_NULL_HANDLE;
+    std::uint32_t queue_family_ = 0;
+    VkPhysicalDeviceProperties properties_{};
+    VkPhysicalDeviceMemoryProperties memory_{};
+    Features features_;
+    std::atomic<std::size_t> validation_count_{0};
+    mutable std::mutex messages_mutex_;
+    std::vector<std::string> messages_;
+};
+
+} // namespace braid::engine::vk

@@ -1,0 +1,558 @@
+// The Vulkan backend: weights uploaded once (copied straight into mapped memory on unified-memory
+// devices such as lavapipe and integrated GPUs, through a staging buffer elsewhere), KV cache and
+// activations resident, and each batch shape recorded once into a command buffer — one dispatch per
+// graph node, a barrier only where a node touches memory an earlier one wrote (or is still reading) —
+// then replayed for every pass of that shape: one submit and one wait per token. What changes from pass
+// to pass (tokens, positions, cache cells, n_kv, RoPE angles) lives in a small host-visible buffer the
+// kernels read.
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "backend/backend.hpp"
+#include "backend/cpu/ops.hpp"
+#include "backend/vulkan/device.hpp"
+#include "backend/vulkan/memory.hpp"
+#include "backend/vulkan/pipelines.hpp"
+#include "braid/engine/quant.hpp"
+#include "braid/error.hpp"
+#include "engine/model/model_impl.hpp"
+
+namespace braid::engine {
+
+namespace vk {
+
+namespace {
+
+constexpr VkDeviceSize tensor_alignment = 256;
+// Up to this many tokens a matmul is a matrix-vector product per row; beyond it, a tiled product.
+constexpr std::int64_t matvec_max_tokens = 8;
+constexpr std::uint32_t header_ints = 16;
+
+std::string type_suffix(TensorType t) { return std::string(tensor_type_name(t)); }
+
+std::uint32_t u32(std::int64_t v) { return static_cast<std::uint32_t>(v); }
+
+struct Bind {
+    VkBuffer buffer = VK_NULL_HANDLE;
+    VkDeviceSize offset = 0;
+    VkDeviceSize range = 0;
+};
+
+struct PushConstants {
+    std::uint32_t words[push_constant_bytes / 4] = {};
+    std::uint32_t count = 0;
+    PushConstants& u(std::uint32_t v) {
+        words[count++] = v;
+        return *this;
+    }
+    PushConstants& f(float v) {
+        std::memcpy(&words[count++], &v, 4);
+        return *this;
+    }
+};
+
+struct Recorded {
+    GraphShape shape;
+    std::size_t n_nodes = 0;
+    VkCommandBuffer cmd = VK_NULL_HANDLE;
+    VkDescriptorPool pool = VK_NULL_HANDLE;
+    std::size_t dispatches = 0, barriers = 0;
+    std::size_t output_bytes = 0;
+};
+
+class VulkanBackend final : public Backend {
+public:
+    VulkanBackend(const Model::Impl& model, const BackendConfig& config)
+        : model_(model), config_(config), device_(Device::shared(config.vk_validation)), pipelines_(Pipelines::of(device_)),
+          allocator_(std::make_unique<Allocator>(device_)) {
+        const Functions& f = device_->fn();
+        VkCommandPoolCreateInfo pi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+        pi.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+        pi.queueFamilyIndex = device_->queue_family();
+        check(f.vkCreateCommandPool(device_->device(), &pi, nullptr, &command_pool_), "vkCreateCommandPool");
+        VkFenceCreateInfo fi{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+        check(f.vkCreateFence(device_->device(), &fi, nullptr, &fence_), "vkCreateFence");
+        try {
+            dummy_ = allocator_->allocate(Pool::device, 256, "a placeholder buffer");
+            upload_weights();
+            const ModelInfo& info = model.info;
+            kv_row_ = info.n_head_kv * info.head_dim;
+            const VkDeviceSize elem = config.kv_f16 ? 2 : 4;
+            for (std::int64_t l = 0; l < info.n_layer; ++l) {
+                const VkDeviceSize bytes = static_cast<VkDeviceSize>(config.n_ctx * kv_row_) * elem;
+                k_cache_.push_back(allocator_->allocate(Pool::device, bytes, "the KV cache (keys of layer " + std::to_string(l) + ")"));
+                v_cache_.push_back(allocator_->allocate(Pool::device, bytes, "the KV cache (values of layer " + std::to_string(l) + ")"));
+            }
+            // The per-pass inputs at their largest: header, 5 ints per token, outputs, 3 per cell, pooled,
+            // and the RoPE table.
+            const std::int64_t T = config.max_tokens;
+            inputs_ints_ = header_ints + 7 * T + 3 * config.n_ctx + T * std::max<std::int64_t>(info.n_rot, 2);
+            inputs_ = allocator_->allocate(Pool::host, static_cast<VkDeviceSize>(inputs_ints_) * 4, "the per-pass inputs");
+            const std::int64_t out_width = std::max(info.n_vocab, info.n_embd);
+            readback_ = allocator_->allocate(Pool::host, static_cast<VkDeviceSize>(out_width * T) * 4, "the output buffer");
+        } catch (...) {
+            release();
+            throw;
+        }
+    }
+
+    ~VulkanBackend() override { release(); }
+
+    std::string device_name() const override { return "vulkan: " + device_->name(); }
+
+    void compute(const Graph& graph, const BatchInputs& in, std::span<float> out) override {
+        const Functions& f = device_->fn();
+        Recorded& rec = recorded_for(graph);
+        write_inputs(in);
+        VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+        si.commandBufferCount = 1;
+        si.pCommandBuffers = &rec.cmd;
+        check(f.vkQueueSubmit(device_->queue(), 1, &si, fence_), "vkQueueSubmit");
+        check(f.vkWaitForFences(device_->device(), 1, &fence_, VK_TRUE, UINT64_MAX), "vkWaitForFences");
+        check(f.vkResetFences(device_->device(), 1, &fence_), "vkResetFences");
+        if (out.size() * sizeof(float) < rec.output_bytes)
+            throw Error(errc::internal, "vulkan backend: output buffer too small");
+        std::memcpy(out.data(), readback_.mapped, rec.output_bytes);
+    }
+
+private:
+    void release() noexcept {
+        const Functions& f = device_->fn();
+        f.vkDeviceWaitIdle(device_->device());
+        for (auto& [key, rec] : recorded_)
+            drop(rec);
+        recorded_.clear();
+        for (Allocation& a : weights_)
+            allocator_->free(a);
+        for (Allocation& a : k_cache_)
+            allocator_->free(a);
+        for (Allocation& a : v_cache_)
+            allocator_->free(a);
+        allocator_->free(arena_);
+        allocator_->free(inputs_);
+        allocator_->free(readback_);
+        allocator_->free(dummy_);
+        if (fence_)
+            f.vkDestroyFence(device_->device(), fence_, nullptr);
+        if (command_pool_)
+            f.vkDestroyCommandPool(device_->device(), command_pool_, nullptr);
+        fence_ = VK_NULL_HANDLE;
+        command_pool_ = VK_NULL_HANDLE;
+    }
+
+    void drop(Recorded& rec) noexcept {
+        const Functions& f = device_->fn();
+        if (rec.cmd)
+            f.vkFreeCommandBuffers(device_->device(), command_pool_, 1, &rec.cmd);
+        if (rec.pool)
+            f.vkDestroyDescriptorPool(device_->device(), rec.pool, nullptr);
+        rec = Recorded{};
+    }
+
+    // ---- weights ---------------------------------------------------------------------------------
+
+    void upload_weights() {
+        const Functions& f = device_->fn();
+        weights_.resize(model_.weights.size());
+        Allocation staging;
+        VkCommandBuffer cmd = VK_NULL_HANDLE;
+        if (!allocator_->unified()) {
+            VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+            ai.commandPool = command_pool_;
+            ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+            ai.commandBufferCount = 1;
+            check(f.vkAllocateCommandBuffers(device_->device(), &ai, &cmd), "vkAllocateCommandBuffers");
+        }
+        std::vector<float> floats;
+        for (std::size_t i = 0; i < model_.weights.size(); ++i) {
+            const Weight& w = model_.weights[static_cast<int>(i)];
+            // Vectors (norm weights, biases) as floats; matrices as the file stores them.
+            const std::byte* src = w.data;
+            VkDeviceSize bytes = w.bytes;
+            if (w.ne1 == 1) {
+                floats.resize(static_cast<std::size_t>(w.ne0));
+                dequantize_row(w.type, w.data, floats.data(), w.ne0);
+                src = reinterpret_cast<const std::byte*>(floats.data());
+                bytes = static_cast<VkDeviceSize>(w.ne0) * 4;
+            }
+            weights_[i] = allocator_->allocate(Pool::device, bytes + 4, "weight " + w.name);
+            if (weights_[i].mapped) {
+                std::memcpy(weights_[i].mapped, src, bytes);
+                continue;
+            }
+            // Through a staging buffer, a few MiB at a time.
+            for (VkDeviceSize done = 0; done < bytes;) {
+                const VkDeviceSize part = std::min<VkDeviceSize>(bytes - done, VkDeviceSize{64} << 20);
+                if (!staging)
+                    staging = allocator_->allocate(Pool::host, VkDeviceSize{64} << 20, "the upload staging buffer");
+                std::memcpy(staging.mapped, src + done, part);
+                VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+                bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+                check(f.vkBeginCommandBuffer(cmd, &bi), "vkBeginCommandBuffer");
+                VkBufferCopy region{staging.offset, weights_[i].offset + done, part};
+                f.vkCmdCopyBuffer(cmd, staging.buffer, weights_[i].buffer, 1, &region);
+                check(f.vkEndCommandBuffer(cmd), "vkEndCommandBuffer");
+                VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+                si.commandBufferCount = 1;
+                si.pCommandBuffers = &cmd;
+                check(f.vkQueueSubmit(device_->queue(), 1, &si, fence_), "vkQueueSubmit");
+                check(f.vkWaitForFences(device_->device(), 1, &fence_, VK_TRUE, UINT64_MAX), "vkWaitForFences");
+                check(f.vkResetFences(device_->device(), 1, &fence_), "vkResetFences");
+                done += part;
+            }
+        }
+        if (cmd)
+            f.vkFreeCommandBuffers(device_->device(), command_pool_, 1, &cmd);
+        allocator_->free(staging);
+    }
+
+    // ---- per-pass inputs -------------------------------------------------------------------------
+
+    void write_inputs(const BatchInputs& in) {
+        auto* p = reinterpret_cast<std::int32_t*>(inputs_.mapped);
+        const std::int32_t T = static_cast<std::int32_t>(in.tokens.size());
+        const std::int32_t n_kv = static_cast<std::int32_t>(in.cells.size());
+        const std::int32_t n_rot = static_cast<std::int32_t>(std::max<std::int64_t>(model_.info.n_rot, 2));
+        std::int32_t at = header_ints;
+        auto array = [&](std::int32_t count) {
+            const std::int32_t start = at;
+            at += count;
+            if (at > inputs_ints_)
+                throw Error(errc::internal, "vulkan backend: per-pass inputs too large");
+            return start;
+        };
+        p[0] = T;
+        p[1] = n_kv;
+        p[2] = static_cast<std::int32_t>(in.outputs.size());
+        p[3] = static_cast<std::int32_t>(in.pooled.size());
+        p[4] = array(T);
+        p[5] = array(T);
+        p[6] = array(T);
+        p[7] = array(T);
+        p[8] = array(std::max<std::int32_t>(static_cast<std::int32_t>(in.outputs.size()), 1));
+        p[9] = array(std::max(n_kv, 1));
+        p[10] = array(std::max(n_kv, 1));
+        p[11] = array(std::max(n_kv, 1));
+        p[12] = array(std::max<std::int32_t>(static_cast<std::int32_t>(in.pooled.size()), 1));
+        p[13] = array(T * n_rot);
+        p[14] = n_rot;
+        for (std::int32_t t = 0; t < T; ++t) {
+            p[p[4] + t] = in.tokens[static_cast<std::size_t>(t)];
+            p[p[5] + t] = in.positions[static_cast<std::size_t>(t)];
+            p[p[6] + t] = in.seqs[static_cast<std::size_t>(t)];
+            p[p[7] + t] = in.kv_slots[static_cast<std::size_t>(t)];
+            if (model_.info.n_rot > 0) // the same angles as the CPU backend, bit for bit
+                cpu::rope_table(in.positions[static_cast<std::size_t>(t)], static_cast<int>(model_.info.n_rot),
+                                model_.info.rope_freq_base, reinterpret_cast<float*>(p + p[13] + t * n_rot));
+        }
+        for (std::size_t i = 0; i < in.outputs.size(); ++i)
+            p[p[8] + static_cast<std::int32_t>(i)] = in.outputs[i];
+        for (std::int32_t c = 0; c < n_kv; ++c) {
+            const KvCell& cell = in.cells[static_cast<std::size_t>(c)];
+            p[p[9] + c] = cell.pos;
+            p[p[10] + c] = static_cast<std::int32_t>(static_cast<std::uint32_t>(cell.seqs));
+            p[p[11] + c] = static_cast<std::int32_t>(static_cast<std::uint32_t>(cell.seqs >> 32));
+        }
+        for (std::size_t j = 0; j < in.pooled.size(); ++j)
+            p[p[12] + static_cast<std::int32_t>(j)] = in.pooled[j];
+    }
+
+    // ---- recording -------------------------------------------------------------------------------
+
+    Recorded& recorded_for(const Graph& g) {
+        const GraphShape& s = g.shape();
+        const auto key = std::make_tuple(s.n_tokens, s.n_outputs, s.n_pooled, g.nodes().size());
+        if (auto it = recorded_.find(key); it != recorded_.end())
+            return it->second;
+        // Activations: one arena, memory reused between tensors not alive at once.
+        std::vector<std::size_t> offsets;
+        const std::size_t arena_bytes = g.plan_memory(offsets, tensor_alignment, [](const GraphTensor& t) {
+            return std::max<std::size_t>(static_cast<std::size_t>(t.ne0 * t.ne1) * sizeof(float), 16);
+        });
+        if (!arena_ || arena_.size < arena_bytes + tensor_alignment) {
+            // Recorded passes refer to the old arena: drop them all.
+            device_->fn().vkDeviceWaitIdle(device_->device());
+            for (auto& [k, rec] : recorded_)
+                drop(rec);
+            recorded_.clear();
+            allocator_->free(arena_);
+            arena_ = allocator_->allocate(Pool::device, std::max<std::size_t>(arena_bytes + tensor_alignment, arena_floor_),
+                                          "activations of a " + std::to_string(s.n_tokens) + "-token batch");
+        }
+        if (recorded_.size() >= 8) { // a bounded cache of shapes
+            device_->fn().vkDeviceWaitIdle(device_->device());
+            drop(recorded_.begin()->second);
+            recorded_.erase(recorded_.begin());
+        }
+        Recorded& rec = recorded_[key];
+        record(g, offsets, rec);
+        return rec;
+    }
+
+    Bind tensor_bind(const Graph& g, const std::vector<std::size_t>& offsets, int id) const {
+        if (id < 0)
+            return {dummy_.buffer, dummy_.offset, 16};
+        const GraphTensor& t = g.tensor(id);
+        if (t.is_weight) {
+            const Allocation& a = weights_[static_cast<std::size_t>(t.weight)];
+            return {a.buffer, a.offset, a.size};
+        }
+        return {arena_.buffer, arena_.offset + offsets[static_cast<std::size_t>(id)],
+                std::max<VkDeviceSize>(static_cast<VkDeviceSize>(t.ne0 * t.ne1) * 4, 16)};
+    }
+
+    static Bind alloc_bind(const Allocation& a) { return {a.buffer, a.offset, a.size}; }
+
+    void record(const Graph& g, const std::vector<std::size_t>& offsets, Recorded& rec) {
+        const Functions& f = device_->fn();
+        const auto& nodes = g.nodes();
+        rec.shape = g.shape();
+        rec.n_nodes = nodes.size();
+        VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, static_cast<std::uint32_t>(nodes.size() * binding_count)};
+        VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+        pi.maxSets = static_cast<std::uint32_t>(nodes.size());
+        pi.poolSizeCount = 1;
+        pi.pPoolSizes = &size;
+        check(f.vkCreateDescriptorPool(device_->device(), &pi, nullptr, &rec.pool), "vkCreateDescriptorPool");
+        VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+        ai.commandPool = command_pool_;
+        ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+        ai.commandBufferCount = 1;
+        check(f.vkAllocateCommandBuffers(device_->device(), &ai, &rec.cmd), "vkAllocateCommandBuffers");
+        VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+        check(f.vkBeginCommandBuffer(rec.cmd, &bi), "vkBeginCommandBuffer");
+
+        // Hazard tracking for barriers: byte ranges of the arena (and cache layers) touched since the last one.
+        struct Range {
+            VkDeviceSize begin, end;
+        };
+        std::vector<Range> reads, writes;
+        auto overlaps = [](const std::vector<Range>& set, Range r) {
+            return std::any_of(set.begin(), set.end(), [&](const Range& x) { return r.begin < x.end && x.begin < r.end; });
+        };
+        const VkDeviceSize kv_space = VkDeviceSize{1} << 62; // cache layers in a separate address range
+        auto kv_range = [&](int layer) { return Range{kv_space + 2 * static_cast<VkDeviceSize>(layer), kv_space + 2 * static_cast<VkDeviceSize>(layer) + 1}; };
+        auto range_of = [&](int id) {
+            const GraphTensor& t = g.tensor(id);
+            const VkDeviceSize b = offsets[static_cast<std::size_t>(id)];
+            return Range{b, b + std::max<VkDeviceSize>(static_cast<VkDeviceSize>(t.ne0 * t.ne1) * 4, 16)};
+        };
+
+        for (const Node& n : nodes) {
+            std::vector<Range> r, w;
+            for (int s : n.src)
+                if (s >= 0 && !g.tensor(s).is_weight)
+                    r.push_back(range_of(s));
+            if (n.out >= 0)
+                w.push_back(range_of(n.out));
+            if (n.op == Op::kv_store)
+                w.push_back(kv_range(n.params.attn.layer));
+            if (n.op == Op::attention)
+                r.push_back(kv_range(n.params.attn.layer));
+            bool conflict = false;
+            for (const Range& x : r)
+                conflict = conflict || overlaps(writes, x);
+            for (const Range& x : w)
+                conflict = conflict || overlaps(writes, x) || overlaps(reads, x);
+            if (conflict) {
+                VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+                mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT;
+                mb.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
+                f.vkCmdPipelineBarrier(rec.cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &mb,
+                                       0, nullptr, 0, nullptr);
+                ++rec.barriers;
+                reads.clear();
+                writes.clear();
+            }
+            reads.insert(reads.end(), r.begin(), r.end());
+            writes.insert(writes.end(), w.begin(), w.end());
+            encode(g, offsets, n, rec);
+        }
+        // The output to the host-visible readback buffer.
+        const GraphTensor& o = g.tensor(g.output());
+        rec.output_bytes = static_cast<std::size_t>(o.ne0 * o.ne1) * sizeof(float);
+        VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+        mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+        mb.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+        f.vkCmdPipelineBarrier(rec.cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &mb, 0, nullptr, 0,
+                               nullptr);
+        if (rec.output_bytes > 0) {
+            VkBufferCopy region{arena_.offset + offsets[static_cast<std::size_t>(g.output())], readback_.offset, rec.output_bytes};
+            f.vkCmdCopyBuffer(rec.cmd, arena_.buffer, readback_.buffer, 1, &region);
+        }
+        VkMemoryBarrier hb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+        hb.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+        hb.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+        f.vkCmdPipelineBarrier(rec.cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &hb, 0, nullptr, 0, nullptr);
+        check(f.vkEndCommandBuffer(rec.cmd), "vkEndCommandBuffer");
+    }
+
+    void dispatch(Recorded& rec, const std::string& pipeline, const Bind (&binds)[binding_count], const PushConstants& pc,
+                  std::uint32_t gx, std::uint32_t gy = 1) {
+        if (gx == 0 || gy == 0)
+            return;
+        const Functions& f = device_->fn();
+        VkDescriptorSetLayout layout = pipelines_->set_layout();
+        VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+        ai.descriptorPool = rec.pool;
+        ai.descriptorSetCount = 1;
+        ai.pSetLayouts = &layout;
+        VkDescriptorSet set = VK_NULL_HANDLE;
+        check(f.vkAllocateDescriptorSets(device_->device(), &ai, &set), "vkAllocateDescriptorSets");
+        VkDescriptorBufferInfo infos[binding_count];
+        VkWriteDescriptorSet writes[binding_count];
+        for (std::uint32_t i = 0; i < binding_count; ++i) {
+            const Bind& b = binds[i].buffer ? binds[i] : Bind{dummy_.buffer, dummy_.offset, 16};
+            infos[i] = {b.buffer, b.offset, b.range};
+            writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+            writes[i].dstSet = set;
+            writes[i].dstBinding = i;
+            writes[i].descriptorCount = 1;
+            writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+            writes[i].pBufferInfo = &infos[i];
+        }
+        f.vkUpdateDescriptorSets(device_->device(), binding_count, writes, 0, nullptr);
+        f.vkCmdBindPipeline(rec.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipelines_->get(pipeline));
+        f.vkCmdBindDescriptorSets(rec.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipelines_->layout(), 0, 1, &set, 0, nullptr);
+        f.vkCmdPushConstants(rec.cmd, pipelines_->layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, push_constant_bytes, pc.words);
+        f.vkCmdDispatch(rec.cmd, gx, gy, 1);
+        ++rec.dispatches;
+    }
+
+    void encode(const Graph& g, const std::vector<std::size_t>& offsets, const Node& n, Recorded& rec) {
+        Bind b[binding_count];
+        b[4] = alloc_bind(inputs_);
+        auto T = [&](int id) { return tensor_bind(g, offsets, id); };
+        const GraphTensor* out = n.out >= 0 ? &g.tensor(n.out) : nullptr;
+        const std::uint32_t groups_limit = 65535;
+        switch (n.op) {
+        case Op::get_rows: {
+            const Weight& w = model_.weights[g.tensor(n.src[0]).weight];
+            b[0] = T(n.src[0]);
+            b[3] = T(n.out);
+            PushConstants pc;
+            pc.u(u32(w.ne0)).u(u32(static_cast<std::int64_t>(w.row_bytes))).u(u32(w.ne1)).u(static_cast<std::uint32_t>(n.params.ids));
+            const std::uint32_t chunks = u32((w.ne0 + 31) / 32);
+            dispatch(rec, "get_rows_" + type_suffix(w.type), b, pc, (chunks + 63) / 64, u32(out->ne1));
+            return;
+        }
+        case Op::add:
+        case Op::swiglu:
+        case Op::gelu: {
+            b[0] = T(n.src[0]);
+            b[1] = n.src[1] >= 0 ? T(n.src[1]) : Bind{};
+            b[3] = T(n.out);
+            const std::uint64_t count = static_cast<std::uint64_t>(out->ne0 * out->ne1);
+            PushConstants pc;
+            pc.u(static_cast<std::uint32_t>(count));
+            const std::uint64_t groups = (count + 255) / 256;
+            const char* name = n.op == Op::add ? "add" : n.op == Op::swiglu ? "swiglu" : "gelu";
+            dispatch(rec, name, b, pc, static_cast<std::uint32_t>(std::min<std::uint64_t>(groups, groups_limit)),
+                     static_cast<std::uint32_t>((groups + groups_limit - 1) / groups_limit));
+            return;
+        }
+        case Op::rms_norm:
+        case Op::layer_norm: {
+            b[0] = T(n.src[0]);
+            b[1] = T(n.src[1]);
+            b[2] = n.src[2] >= 0 ? T(n.src[2]) : Bind{};
+            b[3] = T(n.out);
+            PushConstants pc;
+            pc.u(u32(out->ne0)).f(n.params.eps);
+            dispatch(rec, n.op == Op::rms_norm ? "rms_norm" : "layer_norm", b, pc, u32(out->ne1));
+            return;
+        }
+        case Op::matmul: {
+            const Weight& w = model_.weights[g.tensor(n.src[0]).weight];
+            const GraphTensor& x = g.tensor(n.src[1]);
+            b[0] = T(n.src[0]);
+            b[1] = T(n.src[1]);
+            b[2] = n.src[2] >= 0 ? T(n.src[2]) : Bind{};
+            b[5] = n.src[3] >= 0 ? T(n.src[3]) : Bind{};
+            b[3] = T(n.out);
+            PushConstants pc;
+            pc.u(u32(w.ne0)).u(u32(w.ne1)).u(u32(x.ne1)).u(u32(static_cast<std::int64_t>(w.row_bytes)))
+                .u(n.src[2] >= 0 ? 1u : 0u).u(n.src[3] >= 0 ? 1u : 0u);
+            if (x.ne1 <= matvec_max_tokens) {
+                const std::uint32_t rows = u32(w.ne1);
+                dispatch(rec, "matvec_" + type_suffix(w.type), b, pc, std::min(rows, groups_limit), (rows + groups_limit - 1) / groups_limit);
+            } else {
+                dispatch(rec, "matmul_" + type_suffix(w.type), b, pc, u32((w.ne1 + 31) / 32), u32((x.ne1 + 31) / 32));
+            }
+            return;
+        }
+        case Op::kv_store: {
+            const AttentionParams& a = n.params.attn;
+            b[0] = T(n.src[0]);
+            b[1] = T(n.src[1]);
+            b[5] = alloc_bind(k_cache_[static_cast<std::size_t>(a.layer)]);
+            b[3] = alloc_bind(v_cache_[static_cast<std::size_t>(a.layer)]);
+            PushConstants pc;
+            pc.u(u32(kv_row_)).u(static_cast<std::uint32_t>(a.head_dim)).u(static_cast<std::uint32_t>(a.n_rot)).u(a.neox ? 1u : 0u);
+            const std::uint32_t pairs = u32(kv_row_ / 2);
+            dispatch(rec, config_.kv_f16 ? "kv_store_f16" : "kv_store_f32", b, pc, (pairs + 63) / 64, u32(g.tensor(n.src[0]).ne1));
+            return;
+        }
+        case Op::attention: {
+            const AttentionParams& a = n.params.attn;
+            b[0] = T(n.src[0]);
+            b[5] = alloc_bind(k_cache_[static_cast<std::size_t>(a.layer)]);
+            b[2] = alloc_bind(v_cache_[static_cast<std::size_t>(a.layer)]);
+            b[3] = T(n.out);
+            PushConstants pc;
+            pc.u(static_cast<std::uint32_t>(a.n_head)).u(static_cast<std::uint32_t>(a.n_head_kv)).u(static_cast<std::uint32_t>(a.head_dim))
+                .u(static_cast<std::uint32_t>(a.n_rot)).u(a.neox ? 1u : 0u).u(a.causal ? 1u : 0u).f(a.scale).u(u32(out->ne1));
+            const std::uint32_t pairs = u32(out->ne1) * static_cast<std::uint32_t>(a.n_head);
+            dispatch(rec, config_.kv_f16 ? "attention_f16" : "attention_f32", b, pc, (pairs + 31) / 32);
+            return;
+        }
+        case Op::select:
+        case Op::pool: {
+            b[0] = T(n.src[0]);
+            b[3] = T(n.out);
+            PushConstants pc;
+            pc.u(u32(out->ne0)).u(static_cast<std::uint32_t>(n.params.pooling));
+            dispatch(rec, n.op == Op::select ? "select" : "pool", b, pc, u32((out->ne0 + 63) / 64), u32(out->ne1));
+            return;
+        }
+        }
+    }
+
+    const Model::Impl& model_;
+    BackendConfig config_;
+    std::shared_ptr<Device> device_;
+    std::shared_ptr<Pipelines> pipelines_;
+    std::unique_ptr<Allocator> allocator_;
+    VkCommandPool command_pool_ = VK_NULL_HANDLE;
+    VkFence fence_ = VK_NULL_HANDLE;
+    std::vector<Allocation> weights_;
+    std::vector<Allocation> k_cache_, v_cache_;
+    Allocation arena_, inputs_, readback_, dummy_;
+    std::int64_t kv_row_ = 0;
+    std::int64_t inputs_ints_ = 0;
+    std::size_t arena_floor_ = 0;
+    std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::size_t>, Recorded> recorded_;
+};
+
+} // namespace
+
+} // namespace vk
+
+std::unique_ptr<Backend> make_vulkan_backend(const Model::Impl& model, const BackendConfig& config) {
+    return std::make_unique<vk::VulkanBackend>(model, config);
+}
+
+bool vulkan_gpu_available() noexcept {
+    try {
+        for (const vk::DeviceInfo& d : vk::Device::list())
+            if (d.type != "cpu" && d.api_version >= VK_API_VERSION_1_2)
+                return true;
+    } catch (...) {
+    }
+    return false;
+}
+
+} // namespace braid::engine
