@@ -1,6 +1,7 @@
 #include "backend/vulkan/device.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -304,6 +305,7 @@ std::uint32_t Device::memory_type(std::uint32_t bits, VkMemoryPropertyFlags want
 
 void Device::record_validation(std::string message) {
     ++validation_count_;
+    std::fprintf(stderr, "braid: Vulkan validation: %s\n", message.c_str());
     const std::lock_guard lock(messages_mutex_);
     if (messages_.size() < 100)
         messages_.push_back(std::move(message));

@@ -61,6 +61,8 @@ struct Recorded {
     VkDescriptorPool pool = VK_NULL_HANDLE;
     std::size_t dispatches = 0, barriers = 0;
     std::size_t output_bytes = 0;
+    int rope_dims = 0;          // the graph's RoPE (every layer uses the same)
+    float rope_base = 10000.0f;
 };
 
 class VulkanBackend final : public Backend {
@@ -89,7 +91,7 @@ public:
             // The per-pass inputs at their largest: header, 5 ints per token, outputs, 3 per cell, pooled,
             // and the RoPE table.
             const std::int64_t T = config.max_tokens;
-            inputs_ints_ = header_ints + 7 * T + 3 * config.n_ctx + T * std::max<std::int64_t>(info.n_rot, 2);
+            inputs_ints_ = header_ints + 7 * T + 3 * config.n_ctx + T * std::max<std::int64_t>({info.n_rot, info.head_dim, 2});
             inputs_ = allocator_->allocate(Pool::host, static_cast<VkDeviceSize>(inputs_ints_) * 4, "the per-pass inputs");
             const std::int64_t out_width = std::max(info.n_vocab, info.n_embd);
             readback_ = allocator_->allocate(Pool::host, static_cast<VkDeviceSize>(out_width * T) * 4, "the output buffer");
@@ -106,7 +108,7 @@ public:
     void compute(const Graph& graph, const BatchInputs& in, std::span<float> out) override {
         const Functions& f = device_->fn();
         Recorded& rec = recorded_for(graph);
-        write_inputs(in);
+        write_inputs(in, rec);
         VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
         si.commandBufferCount = 1;
         si.pCommandBuffers = &rec.cmd;
@@ -126,6 +128,8 @@ private:
             drop(rec);
         recorded_.clear();
         for (Allocation& a : weights_)
+            allocator_->free(a);
+        for (Allocation& a : vectors_)
             allocator_->free(a);
         for (Allocation& a : k_cache_)
             allocator_->free(a);
@@ -166,22 +170,10 @@ private:
             ai.commandBufferCount = 1;
             check(f.vkAllocateCommandBuffers(device_->device(), &ai, &cmd), "vkAllocateCommandBuffers");
         }
-        std::vector<float> floats;
-        for (std::size_t i = 0; i < model_.weights.size(); ++i) {
-            const Weight& w = model_.weights[static_cast<int>(i)];
-            // Vectors (norm weights, biases) as floats; matrices as the file stores them.
-            const std::byte* src = w.data;
-            VkDeviceSize bytes = w.bytes;
-            if (w.ne1 == 1) {
-                floats.resize(static_cast<std::size_t>(w.ne0));
-                dequantize_row(w.type, w.data, floats.data(), w.ne0);
-                src = reinterpret_cast<const std::byte*>(floats.data());
-                bytes = static_cast<VkDeviceSize>(w.ne0) * 4;
-            }
-            weights_[i] = allocator_->allocate(Pool::device, bytes + 4, "weight " + w.name);
-            if (weights_[i].mapped) {
-                std::memcpy(weights_[i].mapped, src, bytes);
-                continue;
+        auto upload = [&](Allocation& dst, const std::byte* src, VkDeviceSize bytes) {
+            if (dst.mapped) {
+                std::memcpy(dst.mapped, src, bytes);
+                return;
             }
             // Through a staging buffer, a few MiB at a time.
             for (VkDeviceSize done = 0; done < bytes;) {
@@ -192,8 +184,8 @@ private:
                 VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
                 bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
                 check(f.vkBeginCommandBuffer(cmd, &bi), "vkBeginCommandBuffer");
-                VkBufferCopy region{staging.offset, weights_[i].offset + done, part};
-                f.vkCmdCopyBuffer(cmd, staging.buffer, weights_[i].buffer, 1, &region);
+                VkBufferCopy region{staging.offset, dst.offset + done, part};
+                f.vkCmdCopyBuffer(cmd, staging.buffer, dst.buffer, 1, &region);
                 check(f.vkEndCommandBuffer(cmd), "vkEndCommandBuffer");
                 VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
                 si.commandBufferCount = 1;
@@ -203,6 +195,20 @@ private:
                 check(f.vkResetFences(device_->device(), 1, &fence_), "vkResetFences");
                 done += part;
             }
+        };
+        vectors_.resize(model_.weights.size());
+        std::vector<float> floats;
+        for (std::size_t i = 0; i < model_.weights.size(); ++i) {
+            const Weight& w = model_.weights[static_cast<int>(i)];
+            // As the file stores it (+4 bytes: kernels read whole 32-bit words).
+            weights_[i] = allocator_->allocate(Pool::device, w.bytes + 4, "weight " + w.name);
+            upload(weights_[i], w.data, w.bytes);
+            if (w.ne1 == 1) { // a vector (norm weight, bias): also as floats
+                floats.resize(static_cast<std::size_t>(w.ne0));
+                dequantize_row(w.type, w.data, floats.data(), w.ne0);
+                vectors_[i] = allocator_->allocate(Pool::device, static_cast<VkDeviceSize>(w.ne0) * 4, "weight " + w.name);
+                upload(vectors_[i], reinterpret_cast<const std::byte*>(floats.data()), static_cast<VkDeviceSize>(w.ne0) * 4);
+            }
         }
         if (cmd)
             f.vkFreeCommandBuffers(device_->device(), command_pool_, 1, &cmd);
@@ -211,11 +217,11 @@ private:
 
     // ---- per-pass inputs -------------------------------------------------------------------------
 
-    void write_inputs(const BatchInputs& in) {
+    void write_inputs(const BatchInputs& in, const Recorded& rec) {
         auto* p = reinterpret_cast<std::int32_t*>(inputs_.mapped);
         const std::int32_t T = static_cast<std::int32_t>(in.tokens.size());
         const std::int32_t n_kv = static_cast<std::int32_t>(in.cells.size());
-        const std::int32_t n_rot = static_cast<std::int32_t>(std::max<std::int64_t>(model_.info.n_rot, 2));
+        const std::int32_t n_rot = std::max(rec.rope_dims, 2);
         std::int32_t at = header_ints;
         auto array = [&](std::int32_t count) {
             const std::int32_t start = at;
@@ -244,9 +250,9 @@ private:
             p[p[5] + t] = in.positions[static_cast<std::size_t>(t)];
             p[p[6] + t] = in.seqs[static_cast<std::size_t>(t)];
             p[p[7] + t] = in.kv_slots[static_cast<std::size_t>(t)];
-            if (model_.info.n_rot > 0) // the same angles as the CPU backend, bit for bit
-                cpu::rope_table(in.positions[static_cast<std::size_t>(t)], static_cast<int>(model_.info.n_rot),
-                                model_.info.rope_freq_base, reinterpret_cast<float*>(p + p[13] + t * n_rot));
+            if (rec.rope_dims > 0) // the same angles as the CPU backend, bit for bit
+                cpu::rope_table(in.positions[static_cast<std::size_t>(t)], rec.rope_dims, rec.rope_base,
+                                reinterpret_cast<float*>(p + p[13] + t * n_rot));
         }
         for (std::size_t i = 0; i < in.outputs.size(); ++i)
             p[p[8] + static_cast<std::int32_t>(i)] = in.outputs[i];
@@ -292,12 +298,14 @@ private:
         return rec;
     }
 
-    Bind tensor_bind(const Graph& g, const std::vector<std::size_t>& offsets, int id) const {
+    Bind tensor_bind(const Graph& g, const std::vector<std::size_t>& offsets, int id, bool as_vector = false) const {
         if (id < 0)
             return {dummy_.buffer, dummy_.offset, 16};
         const GraphTensor& t = g.tensor(id);
         if (t.is_weight) {
-            const Allocation& a = weights_[static_cast<std::size_t>(t.weight)];
+            const Allocation& a = (as_vector ? vectors_ : weights_)[static_cast<std::size_t>(t.weight)];
+            if (!a)
+                throw Error(errc::internal, "vulkan backend: " + model_.weights[t.weight].name + " is not a vector");
             return {a.buffer, a.offset, a.size};
         }
         return {arena_.buffer, arena_.offset + offsets[static_cast<std::size_t>(id)],
@@ -342,6 +350,12 @@ private:
         };
 
         for (const Node& n : nodes) {
+            if (n.op == Op::kv_store || n.op == Op::attention) {
+                if (rec.rope_dims != 0 && (rec.rope_dims != n.params.attn.n_rot || rec.rope_base != n.params.attn.rope_base))
+                    throw Error(errc::unsupported, "vulkan backend: layers with different RoPE settings");
+                rec.rope_dims = n.params.attn.n_rot;
+                rec.rope_base = n.params.attn.rope_base;
+            }
             std::vector<Range> r, w;
             for (int s : n.src)
                 if (s >= 0 && !g.tensor(s).is_weight)
@@ -426,6 +440,7 @@ private:
         Bind b[binding_count];
         b[4] = alloc_bind(inputs_);
         auto T = [&](int id) { return tensor_bind(g, offsets, id); };
+        auto V = [&](int id) { return tensor_bind(g, offsets, id, true); }; // norm weights and biases as floats
         const GraphTensor* out = n.out >= 0 ? &g.tensor(n.out) : nullptr;
         const std::uint32_t groups_limit = 65535;
         switch (n.op) {
@@ -457,8 +472,8 @@ private:
         case Op::rms_norm:
         case Op::layer_norm: {
             b[0] = T(n.src[0]);
-            b[1] = T(n.src[1]);
-            b[2] = n.src[2] >= 0 ? T(n.src[2]) : Bind{};
+            b[1] = V(n.src[1]);
+            b[2] = n.src[2] >= 0 ? V(n.src[2]) : Bind{};
             b[3] = T(n.out);
             PushConstants pc;
             pc.u(u32(out->ne0)).f(n.params.eps);
@@ -470,7 +485,7 @@ private:
             const GraphTensor& x = g.tensor(n.src[1]);
             b[0] = T(n.src[0]);
             b[1] = T(n.src[1]);
-            b[2] = n.src[2] >= 0 ? T(n.src[2]) : Bind{};
+            b[2] = n.src[2] >= 0 ? V(n.src[2]) : Bind{};
             b[5] = n.src[3] >= 0 ? T(n.src[3]) : Bind{};
             b[3] = T(n.out);
             PushConstants pc;
@@ -528,7 +543,8 @@ private:
     std::unique_ptr<Allocator> allocator_;
     VkCommandPool command_pool_ = VK_NULL_HANDLE;
     VkFence fence_ = VK_NULL_HANDLE;
-    std::vector<Allocation> weights_;
+    std::vector<Allocation> weights_; // as stored in the file
+    std::vector<Allocation> vectors_; // 1-D weights as floats (norm weights, biases)
     std::vector<Allocation> k_cache_, v_cache_;
     Allocation arena_, inputs_, readback_, dummy_;
     std::int64_t kv_row_ = 0;
