@@ -1,6 +1,7 @@
 #version 450
-// Y = X · Wᵀ (+ bias) (+ residual) for prompt processing: 32 rows × 32 tokens per workgroup, weights
-// dequantized 32 values at a time into shared memory, 4 × 4 outputs per invocation.
+// Y = X · Wᵀ (+ bias) (+ residual) for prompt processing, tiled in registers: each invocation takes
+// 2 rows × 8 tokens, dequantizes its rows 32 values at a time once for all 8 tokens, and needs no shared
+// memory or barriers (which lavapipe runs as a switch between every invocation).
 #define W_BINDING 0
 #include "quants.glsl"
 
@@ -15,55 +16,52 @@ layout(push_constant) uniform Params {
     uint has_bias, has_residual;
 } p;
 
-shared float ws[32][33];
-shared float xs[32][33];
+#define TM 2u
+#define TN 8u
 
 void main() {
-    const uint r0 = gl_WorkGroupID.x * 32u, t0 = gl_WorkGroupID.y * 32u;
-    const uint lid = gl_LocalInvocationID.x;
-    const uint ri = lid % 8u, tj = lid / 8u;
-    float acc[4][4];
-    for (uint i = 0u; i < 4u; ++i)
-        for (uint j = 0u; j < 4u; ++j)
+    const uint row_tiles = (p.N + TM - 1u) / TM;
+    const uint id = gl_GlobalInvocationID.x + gl_GlobalInvocationID.y * 65535u * 64u;
+    if (id >= row_tiles * ((p.T + TN - 1u) / TN))
+        return;
+    // Consecutive invocations take consecutive row tiles of the same tokens (they share x).
+    const uint r0 = (id % row_tiles) * TM, t0 = (id / row_tiles) * TN;
+    float acc[TM][TN];
+    for (uint i = 0u; i < TM; ++i)
+        for (uint j = 0u; j < TN; ++j)
             acc[i][j] = 0.0;
-    for (uint k0 = 0u; k0 < p.K; k0 += 32u) {
-        // Weights: invocations 0…31 each one row's 32 values.
-        if (lid < 32u) {
-            const uint r = r0 + lid;
+    const uint rows = min(TM, p.N - r0), tokens = min(TN, p.T - t0);
 #ifdef FLOAT_WEIGHTS
-            for (uint l = 0u; l < 32u; ++l)
-                ws[lid][l] = (r < p.N && k0 + l < p.K) ? value_at(r * p.row_bytes, k0 + l) : 0.0;
-#else
-            float v[32];
-            if (r < p.N)
-                chunk(r * p.row_bytes, k0 / 32u, v);
-            for (uint l = 0u; l < 32u; ++l)
-                ws[lid][l] = r < p.N ? v[l] : 0.0;
-#endif
+    for (uint k = 0u; k < p.K; ++k) {
+        float w[TM];
+        for (uint i = 0u; i < TM; ++i)
+            w[i] = i < rows ? value_at((r0 + i) * p.row_bytes, k) : 0.0;
+        for (uint j = 0u; j < tokens; ++j) {
+            const float xv = x[(t0 + j) * p.K + k];
+            for (uint i = 0u; i < TM; ++i)
+                acc[i][j] += w[i] * xv;
         }
-        // Activations: 32 tokens × 32 values, 16 per invocation.
-        for (uint e = lid; e < 1024u; e += 64u) {
-            const uint t = e / 32u, l = e % 32u;
-            xs[t][l] = (t0 + t < p.T && k0 + l < p.K) ? x[(t0 + t) * p.K + k0 + l] : 0.0;
-        }
-        barrier();
-        for (uint l = 0u; l < 32u; ++l) {
-            float a[4], b[4];
-            for (uint i = 0u; i < 4u; ++i)
-                a[i] = ws[ri + 8u * i][l];
-            for (uint j = 0u; j < 4u; ++j)
-                b[j] = xs[tj + 8u * j][l];
-            for (uint i = 0u; i < 4u; ++i)
-                for (uint j = 0u; j < 4u; ++j)
-                    acc[i][j] += a[i] * b[j];
-        }
-        barrier();
     }
-    for (uint i = 0u; i < 4u; ++i)
-        for (uint j = 0u; j < 4u; ++j) {
-            const uint r = r0 + ri + 8u * i, t = t0 + tj + 8u * j;
-            if (r >= p.N || t >= p.T)
-                continue;
+#else
+    float v[TM][32];
+    for (uint c = 0u; c < p.K / 32u; ++c) {
+        for (uint i = 0u; i < TM; ++i)
+            if (i < rows)
+                chunk((r0 + i) * p.row_bytes, c, v[i]);
+        for (uint j = 0u; j < tokens; ++j) {
+            const uint xb = (t0 + j) * p.K + 32u * c;
+            for (uint i = 0u; i < TM; ++i) {
+                float s = 0.0;
+                for (uint l = 0u; l < 32u; ++l)
+                    s += v[i][l] * x[xb + l];
+                acc[i][j] += s;
+            }
+        }
+    }
+#endif
+    for (uint i = 0u; i < rows; ++i)
+        for (uint j = 0u; j < tokens; ++j) {
+            const uint r = r0 + i, t = t0 + j;
             float v = acc[i][j];
             if (p.has_bias != 0u)
                 v += bias[r];

@@ -1,6 +1,9 @@
 #version 450
-// y[t, r] = W[r] · x[t] (+ bias[r]) (+ residual[t, r]) for a few tokens: one workgroup per row, its
-// invocations over the row's 32-value chunks (float weights: values), a tree sum in shared memory.
+// y[t, r] = W[r] · x[t] (+ bias[r]) (+ residual[t, r]) for a few tokens: one subgroup per row, its lanes
+// over the row's 32-value chunks (float weights: values), summed with subgroupAdd — no shared memory and
+// no barriers (lavapipe runs a barrier as a switch between every invocation).
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_KHR_shader_subgroup_arithmetic : require
 #define W_BINDING 0
 #include "quants.glsl"
 
@@ -16,48 +19,38 @@ layout(push_constant) uniform Params {
 } p;
 
 #define MAX_T 8
-shared float partial[MAX_T][64];
 
 void main() {
-    const uint r = gl_WorkGroupID.x + gl_WorkGroupID.y * 65535u;
-    const uint lid = gl_LocalInvocationID.x;
-    const bool in_range = r < p.N;
+    const uint r = (gl_WorkGroupID.x + gl_WorkGroupID.y * 65535u) * gl_NumSubgroups + gl_SubgroupID;
+    const uint lane = gl_SubgroupInvocationID, lanes = gl_SubgroupSize;
+    if (r >= p.N)
+        return; // a whole subgroup leaves together
     const uint row = r * p.row_bytes;
     float acc[MAX_T];
     for (uint t = 0u; t < MAX_T; ++t)
         acc[t] = 0.0;
-    if (in_range) {
 #ifdef FLOAT_WEIGHTS
-        for (uint i = lid; i < p.K; i += 64u) {
-            const float w = value_at(row, i);
-            for (uint t = 0u; t < p.T; ++t)
-                acc[t] += w * x[t * p.K + i];
-        }
+    for (uint i = lane; i < p.K; i += lanes) {
+        const float w = value_at(row, i);
+        for (uint t = 0u; t < p.T; ++t)
+            acc[t] += w * x[t * p.K + i];
+    }
 #else
-        float v[32];
-        for (uint j = lid; j < p.K / 32u; j += 64u) {
-            chunk(row, j, v);
-            for (uint t = 0u; t < p.T; ++t) {
-                float s = 0.0;
-                for (uint l = 0u; l < 32u; ++l)
-                    s += v[l] * x[t * p.K + 32u * j + l];
-                acc[t] += s;
-            }
-        }
-#endif
-    }
-    for (uint t = 0u; t < p.T; ++t)
-        partial[t][lid] = acc[t];
-    barrier();
-    for (uint width = 32u; width > 0u; width >>= 1) {
-        if (lid < width)
-            for (uint t = 0u; t < p.T; ++t)
-                partial[t][lid] += partial[t][lid + width];
-        barrier();
-    }
-    if (lid == 0u && in_range) {
+    float v[32];
+    for (uint j = lane; j < p.K / 32u; j += lanes) {
+        chunk(row, j, v);
         for (uint t = 0u; t < p.T; ++t) {
-            float v = partial[t][0];
+            float s = 0.0;
+            for (uint l = 0u; l < 32u; ++l)
+                s += v[l] * x[t * p.K + 32u * j + l];
+            acc[t] += s;
+        }
+    }
+#endif
+    for (uint t = 0u; t < p.T; ++t) {
+        const float total = subgroupAdd(acc[t]);
+        if (lane == 0u) {
+            float v = total;
             if (p.has_bias != 0u)
                 v += bias[r];
             if (p.has_residual != 0u)

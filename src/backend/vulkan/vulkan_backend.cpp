@@ -492,10 +492,15 @@ private:
             pc.u(u32(w.ne0)).u(u32(w.ne1)).u(u32(x.ne1)).u(u32(static_cast<std::int64_t>(w.row_bytes)))
                 .u(n.src[2] >= 0 ? 1u : 0u).u(n.src[3] >= 0 ? 1u : 0u);
             if (x.ne1 <= matvec_max_tokens) {
-                const std::uint32_t rows = u32(w.ne1);
-                dispatch(rec, "matvec_" + type_suffix(w.type), b, pc, std::min(rows, groups_limit), (rows + groups_limit - 1) / groups_limit);
+                // One subgroup per row: 64 / subgroup size rows per workgroup.
+                const std::uint32_t per_group = std::max<std::uint32_t>(1, 64 / std::max<std::uint32_t>(1, device_->features().subgroup_size));
+                const std::uint32_t groups = (u32(w.ne1) + per_group - 1) / per_group;
+                dispatch(rec, "matvec_" + type_suffix(w.type), b, pc, std::min(groups, groups_limit), (groups + groups_limit - 1) / groups_limit);
             } else {
-                dispatch(rec, "matmul_" + type_suffix(w.type), b, pc, u32((w.ne1 + 31) / 32), u32((x.ne1 + 31) / 32));
+                const std::uint64_t tiles = static_cast<std::uint64_t>((w.ne1 + 1) / 2) * static_cast<std::uint64_t>((x.ne1 + 7) / 8);
+                const std::uint64_t groups = (tiles + 63) / 64;
+                dispatch(rec, "matmul_" + type_suffix(w.type), b, pc, static_cast<std::uint32_t>(std::min<std::uint64_t>(groups, groups_limit)),
+                         static_cast<std::uint32_t>((groups + groups_limit - 1) / groups_limit));
             }
             return;
         }
