@@ -1,6 +1,8 @@
 #version 450
-// RMSNorm (RMS defined) or LayerNorm of each row, times its weight (plus bias for LayerNorm). One
-// workgroup per row; sums in shared memory.
+// RMSNorm (RMS defined) or LayerNorm of each row, times its weight (plus bias for LayerNorm): one
+// subgroup per row, sums with subgroupAdd (no shared memory, no barriers).
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_KHR_shader_subgroup_arithmetic : require
 layout(local_size_x = 64) in;
 layout(std430, set = 0, binding = 0) readonly buffer X { float x[]; };
 layout(std430, set = 0, binding = 1) readonly buffer Weight { float w[]; };
@@ -9,44 +11,32 @@ layout(std430, set = 0, binding = 3) writeonly buffer Y { float y[]; };
 layout(push_constant) uniform Params {
     uint n;
     float eps;
+    uint rows;
 } p;
 
-shared float sums[64];
-
-float row_sum(float v) {
-    const uint lid = gl_LocalInvocationID.x;
-    sums[lid] = v;
-    barrier();
-    for (uint width = 32u; width > 0u; width >>= 1) {
-        if (lid < width)
-            sums[lid] += sums[lid + width];
-        barrier();
-    }
-    const float total = sums[0];
-    barrier();
-    return total;
-}
-
 void main() {
-    const uint base = gl_WorkGroupID.x * p.n;
-    const uint lid = gl_LocalInvocationID.x;
+    const uint r = gl_WorkGroupID.x * gl_NumSubgroups + gl_SubgroupID;
+    if (r >= p.rows)
+        return;
+    const uint base = r * p.n;
+    const uint lane = gl_SubgroupInvocationID, lanes = gl_SubgroupSize;
 #ifdef RMS
     float sq = 0.0;
-    for (uint i = lid; i < p.n; i += 64u)
+    for (uint i = lane; i < p.n; i += lanes)
         sq += x[base + i] * x[base + i];
-    const float scale = 1.0 / sqrt(row_sum(sq) / float(p.n) + p.eps);
-    for (uint i = lid; i < p.n; i += 64u)
+    const float scale = 1.0 / sqrt(subgroupAdd(sq) / float(p.n) + p.eps);
+    for (uint i = lane; i < p.n; i += lanes)
         y[base + i] = x[base + i] * scale * w[i];
 #else
     float s = 0.0;
-    for (uint i = lid; i < p.n; i += 64u)
+    for (uint i = lane; i < p.n; i += lanes)
         s += x[base + i];
-    const float mean = row_sum(s) / float(p.n);
+    const float mean = subgroupAdd(s) / float(p.n);
     float var = 0.0;
-    for (uint i = lid; i < p.n; i += 64u)
+    for (uint i = lane; i < p.n; i += lanes)
         var += (x[base + i] - mean) * (x[base + i] - mean);
-    const float scale = 1.0 / sqrt(row_sum(var) / float(p.n) + p.eps);
-    for (uint i = lid; i < p.n; i += 64u)
+    const float scale = 1.0 / sqrt(subgroupAdd(var) / float(p.n) + p.eps);
+    for (uint i = lane; i < p.n; i += lanes)
         y[base + i] = (x[base + i] - mean) * scale * w[i] + b[i];
 #endif
 }

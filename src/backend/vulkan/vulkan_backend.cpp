@@ -70,6 +70,9 @@ public:
     VulkanBackend(const Model::Impl& model, const BackendConfig& config)
         : model_(model), config_(config), device_(Device::shared(config.vk_validation)), pipelines_(Pipelines::of(device_)),
           allocator_(std::make_unique<Allocator>(device_)) {
+        if (!device_->features().subgroup_arithmetic)
+            throw Error(errc::unsupported, "Vulkan: " + device_->name() + " has no subgroup arithmetic in compute shaders, "
+                                                                            "which braid's kernels need");
         const Functions& f = device_->fn();
         VkCommandPoolCreateInfo pi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
         pi.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
@@ -314,6 +317,11 @@ private:
 
     static Bind alloc_bind(const Allocation& a) { return {a.buffer, a.offset, a.size}; }
 
+    // Kernels with one subgroup per row run 64 invocations per workgroup.
+    std::uint32_t rows_per_group() const {
+        return std::max<std::uint32_t>(1, 64 / std::max<std::uint32_t>(1, device_->features().subgroup_size));
+    }
+
     void record(const Graph& g, const std::vector<std::size_t>& offsets, Recorded& rec) {
         const Functions& f = device_->fn();
         const auto& nodes = g.nodes();
@@ -476,8 +484,9 @@ private:
             b[2] = n.src[2] >= 0 ? V(n.src[2]) : Bind{};
             b[3] = T(n.out);
             PushConstants pc;
-            pc.u(u32(out->ne0)).f(n.params.eps);
-            dispatch(rec, n.op == Op::rms_norm ? "rms_norm" : "layer_norm", b, pc, u32(out->ne1));
+            pc.u(u32(out->ne0)).f(n.params.eps).u(u32(out->ne1));
+            const std::uint32_t per_group = rows_per_group();
+            dispatch(rec, n.op == Op::rms_norm ? "rms_norm" : "layer_norm", b, pc, (u32(out->ne1) + per_group - 1) / per_group);
             return;
         }
         case Op::matmul: {
@@ -493,7 +502,7 @@ private:
                 .u(n.src[2] >= 0 ? 1u : 0u).u(n.src[3] >= 0 ? 1u : 0u);
             if (x.ne1 <= matvec_max_tokens) {
                 // One subgroup per row: 64 / subgroup size rows per workgroup.
-                const std::uint32_t per_group = std::max<std::uint32_t>(1, 64 / std::max<std::uint32_t>(1, device_->features().subgroup_size));
+                const std::uint32_t per_group = rows_per_group();
                 const std::uint32_t groups = (u32(w.ne1) + per_group - 1) / per_group;
                 dispatch(rec, "matvec_" + type_suffix(w.type), b, pc, std::min(groups, groups_limit), (groups + groups_limit - 1) / groups_limit);
             } else {
