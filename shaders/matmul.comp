@@ -6,7 +6,8 @@
 #include "quants.glsl"
 
 layout(local_size_x = 64) in;
-layout(std430, set = 0, binding = 1) readonly buffer X { float x[]; };
+layout(std430, set = 0, binding = 1) readonly buffer X4 { vec4 x4[]; };
+layout(std430, set = 0, binding = 1) readonly buffer X1 { float x[]; };
 layout(std430, set = 0, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, set = 0, binding = 5) readonly buffer Residual { float residual[]; };
 layout(std430, set = 0, binding = 3) writeonly buffer Y { float y[]; };
@@ -14,6 +15,7 @@ layout(push_constant) uniform Params {
     uint K, N, T;
     uint row_bytes;
     uint has_bias, has_residual;
+    uint blocks_per_row, b_words, c_words;
 } p;
 
 #define TM 2u
@@ -27,33 +29,51 @@ void main() {
     // Consecutive invocations take consecutive row tiles of the same tokens (they share x).
     const uint r0 = (id % row_tiles) * TM, t0 = (id / row_tiles) * TN;
     float acc[TM][TN];
-    for (uint i = 0u; i < TM; ++i)
-        for (uint j = 0u; j < TN; ++j)
+    [[unroll]] for (uint i = 0u; i < TM; ++i)
+        [[unroll]] for (uint j = 0u; j < TN; ++j)
             acc[i][j] = 0.0;
     const uint rows = min(TM, p.N - r0), tokens = min(TN, p.T - t0);
 #ifdef FLOAT_WEIGHTS
-    for (uint k = 0u; k < p.K; ++k) {
-        float w[TM];
-        for (uint i = 0u; i < TM; ++i)
-            w[i] = i < rows ? value_at((r0 + i) * p.row_bytes, k) : 0.0;
-        for (uint j = 0u; j < tokens; ++j) {
-            const float xv = x[(t0 + j) * p.K + k];
-            for (uint i = 0u; i < TM; ++i)
-                acc[i][j] += w[i] * xv;
+    if (p.K % 8u == 0u && p.row_bytes % 16u == 0u) {
+        for (uint k = 0u; k < p.K; k += 8u) {
+            vec4 wa[TM], wb[TM];
+            [[unroll]] for (uint i = 0u; i < TM; ++i)
+                values8((r0 + min(i, rows - 1u)) * p.row_bytes, k, wa[i], wb[i]);
+            [[unroll]] for (uint j = 0u; j < TN; ++j) {
+                if (j >= tokens)
+                    break;
+                const vec4 xa = x4[((t0 + j) * p.K + k) / 4u], xb = x4[((t0 + j) * p.K + k) / 4u + 1u];
+                [[unroll]] for (uint i = 0u; i < TM; ++i)
+                    acc[i][j] += dot(wa[i], xa) + dot(wb[i], xb);
+            }
+        }
+    } else {
+        for (uint k = 0u; k < p.K; ++k) {
+            float w[TM];
+            [[unroll]] for (uint i = 0u; i < TM; ++i)
+                w[i] = value_at((r0 + min(i, rows - 1u)) * p.row_bytes, k);
+            [[unroll]] for (uint j = 0u; j < TN; ++j) {
+                if (j >= tokens)
+                    break;
+                const float xv = x[(t0 + j) * p.K + k];
+                [[unroll]] for (uint i = 0u; i < TM; ++i)
+                    acc[i][j] += w[i] * xv;
+            }
         }
     }
 #else
-    float v[TM][32];
+    vec4 v[TM][8];
     for (uint c = 0u; c < p.K / 32u; ++c) {
-        for (uint i = 0u; i < TM; ++i)
-            if (i < rows)
-                chunk((r0 + i) * p.row_bytes, c, v[i]);
-        for (uint j = 0u; j < tokens; ++j) {
-            const uint xb = (t0 + j) * p.K + 32u * c;
-            for (uint i = 0u; i < TM; ++i) {
+        [[unroll]] for (uint i = 0u; i < TM; ++i)
+            chunk((r0 + min(i, rows - 1u)) * p.blocks_per_row + c / CHUNKS_PER_BLOCK, c % CHUNKS_PER_BLOCK, p.b_words, p.c_words, v[i]);
+        [[unroll]] for (uint j = 0u; j < TN; ++j) {
+            if (j >= tokens)
+                break;
+            const uint xb = ((t0 + j) * p.K + 32u * c) / 4u;
+            [[unroll]] for (uint i = 0u; i < TM; ++i) {
                 float s = 0.0;
-                for (uint l = 0u; l < 32u; ++l)
-                    s += v[i][l] * x[xb + l];
+                [[unroll]] for (uint k = 0u; k < 8u; ++k)
+                    s += dot(v[i][k], x4[xb + k]);
                 acc[i][j] += s;
             }
         }

@@ -1,14 +1,18 @@
 #version 450
 // y[t, r] = W[r] · x[t] (+ bias[r]) (+ residual[t, r]) for a few tokens: one subgroup per row, its lanes
-// over the row's 32-value chunks (float weights: values), summed with subgroupAdd — no shared memory and
-// no barriers (lavapipe runs a barrier as a switch between every invocation).
+// over the row's 32-value chunks (float weights: groups of 8 values), summed with subgroupAdd — no shared
+// memory and no barriers (lavapipe runs a barrier as a switch between every invocation). Rows are
+// strided over the workgroups dispatched (a CPU implementation pays per workgroup). ROW_PER_INVOCATION
+// (CPU implementations): one row per invocation instead.
 #extension GL_KHR_shader_subgroup_basic : require
 #extension GL_KHR_shader_subgroup_arithmetic : require
+#extension GL_KHR_shader_subgroup_ballot : require
 #define W_BINDING 0
 #include "quants.glsl"
 
 layout(local_size_x = 64) in;
-layout(std430, set = 0, binding = 1) readonly buffer X { float x[]; };
+layout(std430, set = 0, binding = 1) readonly buffer X4 { vec4 x4[]; };
+layout(std430, set = 0, binding = 1) readonly buffer X1 { float x[]; };
 layout(std430, set = 0, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, set = 0, binding = 5) readonly buffer Residual { float residual[]; };
 layout(std430, set = 0, binding = 3) writeonly buffer Y { float y[]; };
@@ -16,40 +20,70 @@ layout(push_constant) uniform Params {
     uint K, N, T;
     uint row_bytes;
     uint has_bias, has_residual;
+    uint groups;
+    uint blocks_per_row, b_words, c_words;
 } p;
 
-#define MAX_T 8
+#ifdef SINGLE_TOKEN
+#define MAX_T 1u
+#else
+#define MAX_T 8u
+#endif
 
-void main() {
-    const uint r = (gl_WorkGroupID.x + gl_WorkGroupID.y * 65535u) * gl_NumSubgroups + gl_SubgroupID;
-    const uint lane = gl_SubgroupInvocationID, lanes = gl_SubgroupSize;
-    if (r >= p.N)
-        return; // a whole subgroup leaves together
-    const uint row = r * p.row_bytes;
+void row_product(uint r, uint lane, uint lanes, bool store) {
     float acc[MAX_T];
-    for (uint t = 0u; t < MAX_T; ++t)
+    [[unroll]] for (uint t = 0u; t < MAX_T; ++t)
         acc[t] = 0.0;
 #ifdef FLOAT_WEIGHTS
-    for (uint i = lane; i < p.K; i += lanes) {
-        const float w = value_at(row, i);
-        for (uint t = 0u; t < p.T; ++t)
-            acc[t] += w * x[t * p.K + i];
+    const uint row = r * p.row_bytes;
+    if (p.K % 8u == 0u && row % 16u == 0u) { // 16-byte loads
+        for (uint i = 8u * lane; i < p.K; i += 8u * lanes) {
+            vec4 a, b;
+            values8(row, i, a, b);
+            [[unroll]] for (uint t = 0u; t < MAX_T; ++t)
+                if (t < p.T)
+                    acc[t] += dot(a, x4[(t * p.K + i) / 4u]) + dot(b, x4[(t * p.K + i) / 4u + 1u]);
+        }
+    } else {
+        for (uint i = lane; i < p.K; i += lanes) {
+            const float w = value_at(row, i);
+            [[unroll]] for (uint t = 0u; t < MAX_T; ++t)
+                if (t < p.T)
+                    acc[t] += w * x[t * p.K + i];
+        }
     }
 #else
-    float v[32];
+    vec4 v[8];
     for (uint j = lane; j < p.K / 32u; j += lanes) {
-        chunk(row, j, v);
-        for (uint t = 0u; t < p.T; ++t) {
+        chunk(r * p.blocks_per_row + j / CHUNKS_PER_BLOCK, j % CHUNKS_PER_BLOCK, p.b_words, p.c_words, v);
+        [[unroll]] for (uint t = 0u; t < MAX_T; ++t) {
+            if (t >= p.T)
+                break;
+            const uint xb = (t * p.K + 32u * j) / 4u;
             float s = 0.0;
-            for (uint l = 0u; l < 32u; ++l)
-                s += v[l] * x[t * p.K + 32u * j + l];
+#ifdef ROW_PER_INVOCATION
+            // Every invocation needs the same 8 vec4 of x: lane i loads the i-th, then each is broadcast
+            // (one load per invocation instead of eight).
+            const vec4 xl = x4[xb + min(gl_SubgroupInvocationID, 7u)];
+            [[unroll]] for (uint k = 0u; k < 8u; ++k)
+                s += dot(v[k], subgroupBroadcast(xl, k));
+#else
+            [[unroll]] for (uint k = 0u; k < 8u; ++k)
+                s += dot(v[k], x4[xb + k]);
+#endif
             acc[t] += s;
         }
     }
 #endif
-    for (uint t = 0u; t < p.T; ++t) {
+    [[unroll]] for (uint t = 0u; t < MAX_T; ++t) {
+        if (t >= p.T)
+            break;
+#ifdef ROW_PER_INVOCATION
+        const float total = acc[t];
+#else
         const float total = subgroupAdd(acc[t]);
-        if (lane == 0u) {
+#endif
+        if (lane == 0u && store) {
             float v = total;
             if (p.has_bias != 0u)
                 v += bias[r];
@@ -58,4 +92,23 @@ void main() {
             y[t * p.N + r] = v;
         }
     }
+}
+
+void main() {
+#ifdef ROW_PER_INVOCATION
+    // CPU implementations: every invocation one row, all reading the same activations (uniform loads
+    // there, while loads at addresses that differ per invocation are gathered one by one).
+    // The whole subgroup runs every iteration (rows past the end repeat the last row without storing):
+    // the activations are shared with subgroupBroadcast, which needs every lane.
+    const uint lane0 = gl_GlobalInvocationID.x - gl_SubgroupInvocationID;
+    for (uint base = lane0; base < p.N; base += p.groups * 64u) {
+        const uint r = base + gl_SubgroupInvocationID;
+        row_product(min(r, p.N - 1u), 0u, 1u, r < p.N);
+    }
+    return;
+#endif
+    const uint lane = gl_SubgroupInvocationID, lanes = gl_SubgroupSize;
+    const uint stride = p.groups * gl_NumSubgroups;
+    for (uint r = gl_WorkGroupID.x * gl_NumSubgroups + gl_SubgroupID; r < p.N; r += stride)
+        row_product(r, lane, lanes, true);
 }

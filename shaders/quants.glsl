@@ -1,26 +1,55 @@
-// Reading weights of every GGUF type from a buffer of 32-bit words (byte offsets; no 8/16-bit storage
-// needed), and decoding one chunk of 32 values — the same definitions as src/engine/quant/dequantize.cpp.
+// Weights of every GGUF type in braid's device layout (src/backend/vulkan/device_layout.cpp), read with
+// 16-byte loads (lavapipe pays per load, whatever its width; GPUs like wide aligned loads too), and the
+// decoding of one chunk of 32 values — the definitions of src/engine/quant/dequantize.cpp.
+//
+// Device layout of a tensor (blocks numbered row after row):
+//   F32 / F16 / BF16: as in the file.
+//   Q4_0, Q4_1, Q5_0, Q5_1: region A = the 16 bytes of codes of each block; region B (at word b_words)
+//     = 4 bytes per block (fp16 d, and fp16 m for Q4_1/Q5_1, else 0); region C (word c_words, Q5_0/Q5_1)
+//     = the 32 high bits of each block.
+//   Q8_0: region A = the 32 codes of each block; region B = fp16 d per block (4 bytes).
+//   Q2_K … Q6_K: each super-block as in the file, padded to a multiple of 16 bytes (96, 112, 144, 176,
+//     224 bytes).
 // The including shader defines W_BINDING and exactly one TYPE_* macro.
+#extension GL_EXT_control_flow_attributes : require
 
-layout(std430, set = 0, binding = W_BINDING) readonly buffer Weights { uint W[]; };
+layout(std430, set = 0, binding = W_BINDING) readonly buffer Weights4 { uvec4 W4[]; };
+layout(std430, set = 0, binding = W_BINDING) readonly buffer Weights1 { uint W[]; };
 
-uint byte_at(uint o) { return (W[o >> 2] >> ((o & 3u) * 8u)) & 0xffu; }
-// 16 bits at an even offset (never across two words).
-uint u16_at(uint o) { return (W[o >> 2] >> ((o & 2u) * 8u)) & 0xffffu; }
-// 32 bits at an even offset.
-uint u32_at(uint o) { return (o & 2u) == 0u ? W[o >> 2] : (u16_at(o) | (u16_at(o + 2u) << 16)); }
-float f16_at(uint o) { return unpackHalf2x16(u16_at(o)).x; }
-int i8_at(uint o) { return int(byte_at(o) << 24) >> 24; }
+uint byte_of(uvec4 q, uint i) { return (q[i >> 2] >> ((i & 3u) * 8u)) & 0xffu; }
+int sbyte_of(uvec4 q, uint i) { return int(byte_of(q, i) << 24) >> 24; }
+float half_lo(uint w) { return unpackHalf2x16(w).x; }
+float half_hi(uint w) { return unpackHalf2x16(w).y; }
 
 #if defined(TYPE_F32) || defined(TYPE_F16) || defined(TYPE_BF16)
 #define FLOAT_WEIGHTS 1
+// One value at element @i of the row that starts at byte @row (any alignment of i).
 float value_at(uint row, uint i) {
 #if defined(TYPE_F32)
     return uintBitsToFloat(W[(row >> 2) + i]);
 #elif defined(TYPE_F16)
-    return f16_at(row + 2u * i);
+    const uint o = row + 2u * i;
+    return unpackHalf2x16(W[o >> 2] >> ((o & 2u) * 8u)).x;
 #else
-    return uintBitsToFloat(u16_at(row + 2u * i) << 16);
+    const uint o = row + 2u * i;
+    return uintBitsToFloat(((W[o >> 2] >> ((o & 2u) * 8u)) & 0xffffu) << 16);
+#endif
+}
+// Eight values at elements i … i+7 (row + 4·i bytes (F32) or row + 2·i (16-bit) a multiple of 16).
+void values8(uint row, uint i, out vec4 a, out vec4 b) {
+#if defined(TYPE_F32)
+    const uint q = (row >> 4) + (i >> 2);
+    a = uintBitsToFloat(W4[q]);
+    b = uintBitsToFloat(W4[q + 1u]);
+#else
+    const uvec4 q = W4[(row >> 4) + (i >> 3)];
+#if defined(TYPE_F16)
+    a = vec4(unpackHalf2x16(q.x), unpackHalf2x16(q.y));
+    b = vec4(unpackHalf2x16(q.z), unpackHalf2x16(q.w));
+#else
+    a = uintBitsToFloat(uvec4(q.x << 16, q.x & 0xffff0000u, q.y << 16, q.y & 0xffff0000u));
+    b = uintBitsToFloat(uvec4(q.z << 16, q.z & 0xffff0000u, q.w << 16, q.w & 0xffff0000u));
+#endif
 #endif
 }
 #endif
@@ -32,122 +61,149 @@ float value_at(uint row, uint i) {
 #define CHUNKS_PER_BLOCK 8u
 #endif
 
+#if defined(TYPE_Q2_K)
+#define BLOCK_VEC4 6u
+#elif defined(TYPE_Q3_K)
+#define BLOCK_VEC4 7u
+#elif defined(TYPE_Q4_K)
+#define BLOCK_VEC4 9u
+#elif defined(TYPE_Q5_K)
+#define BLOCK_VEC4 11u
+#elif defined(TYPE_Q6_K)
+#define BLOCK_VEC4 14u
+#endif
+
 #if defined(TYPE_Q4_K) || defined(TYPE_Q5_K)
-void scale_min_k4(uint j, uint q, out float scale, out float mn) {
+// The 6-bit scale and min of sub-block j from the 12 bytes at byte 4 of the header @h.
+void scale_min_k4(uint j, uvec4 h, out float scale, out float mn) {
     if (j < 4u) {
-        scale = float(byte_at(q + j) & 63u);
-        mn = float(byte_at(q + j + 4u) & 63u);
+        scale = float(byte_of(h, 4u + j) & 63u);
+        mn = float(byte_of(h, 8u + j) & 63u);
     } else {
-        scale = float((byte_at(q + j + 4u) & 15u) | ((byte_at(q + j - 4u) >> 6) << 4));
-        mn = float((byte_at(q + j + 4u) >> 4) | ((byte_at(q + j) >> 6) << 4));
+        scale = float((byte_of(h, 8u + j) & 15u) | ((byte_of(h, j) >> 6) << 4));
+        mn = float((byte_of(h, 8u + j) >> 4) | ((byte_of(h, 4u + j) >> 6) << 4));
     }
 }
 #endif
 
 #ifdef CHUNKS_PER_BLOCK
-// Values 32·j … 32·j + 31 of the row that starts at byte @row.
-void chunk(uint row, uint j, out float v[32]) {
-#if defined(TYPE_Q4_0)
-    const uint b = row + 18u * j;
-    const float d = f16_at(b);
-    for (uint l = 0u; l < 16u; ++l) {
-        const uint q = byte_at(b + 2u + l);
-        v[l] = (float(q & 15u) - 8.0) * d;
-        v[l + 16u] = (float(q >> 4) - 8.0) * d;
-    }
-#elif defined(TYPE_Q4_1)
-    const uint b = row + 20u * j;
-    const float d = f16_at(b), m = f16_at(b + 2u);
-    for (uint l = 0u; l < 16u; ++l) {
-        const uint q = byte_at(b + 4u + l);
-        v[l] = float(q & 15u) * d + m;
-        v[l + 16u] = float(q >> 4) * d + m;
-    }
-#elif defined(TYPE_Q5_0)
-    const uint b = row + 22u * j;
-    const float d = f16_at(b);
-    const uint qh = u32_at(b + 2u);
-    for (uint l = 0u; l < 16u; ++l) {
-        const uint q = byte_at(b + 6u + l);
-        v[l] = (float((q & 15u) | (((qh >> l) & 1u) << 4)) - 16.0) * d;
-        v[l + 16u] = (float((q >> 4) | (((qh >> (l + 16u)) & 1u) << 4)) - 16.0) * d;
-    }
-#elif defined(TYPE_Q5_1)
-    const uint b = row + 24u * j;
-    const float d = f16_at(b), m = f16_at(b + 2u);
-    const uint qh = u32_at(b + 4u);
-    for (uint l = 0u; l < 16u; ++l) {
-        const uint q = byte_at(b + 8u + l);
-        v[l] = float((q & 15u) | (((qh >> l) & 1u) << 4)) * d + m;
-        v[l + 16u] = float((q >> 4) | (((qh >> (l + 16u)) & 1u) << 4)) * d + m;
+// The 32 values of chunk @sub (0 … CHUNKS_PER_BLOCK−1) of block @blk, as 8 vec4 in order.
+// @b_words / @c_words: where regions B and C start (32-bit words).
+void chunk(uint blk, uint sub, uint b_words, uint c_words, out vec4 v[8]) {
+#if defined(TYPE_Q4_0) || defined(TYPE_Q4_1) || defined(TYPE_Q5_0) || defined(TYPE_Q5_1)
+    const uvec4 q = W4[blk];
+    const uint dm = W[b_words + blk];
+    const float d = half_lo(dm);
+#if defined(TYPE_Q4_1) || defined(TYPE_Q5_1)
+    const float m = half_hi(dm);
+#elif defined(TYPE_Q4_0)
+    const float m = -8.0 * d;
+#else
+    const float m = -16.0 * d;
+#endif
+#if defined(TYPE_Q5_0) || defined(TYPE_Q5_1)
+    const uint qh = W[c_words + blk];
+#endif
+    [[unroll]] for (uint k = 0u; k < 4u; ++k) {
+        const uint w = q[k];
+        uvec4 lo = uvec4(w & 15u, (w >> 8) & 15u, (w >> 16) & 15u, (w >> 24) & 15u);
+        uvec4 hi = uvec4((w >> 4) & 15u, (w >> 12) & 15u, (w >> 20) & 15u, (w >> 28) & 15u);
+#if defined(TYPE_Q5_0) || defined(TYPE_Q5_1)
+        lo |= ((uvec4(qh) >> (uvec4(0u, 1u, 2u, 3u) + 4u * k)) & 1u) << 4;
+        hi |= ((uvec4(qh) >> (uvec4(16u, 17u, 18u, 19u) + 4u * k)) & 1u) << 4;
+#endif
+        v[k] = vec4(lo) * d + m;
+        v[k + 4u] = vec4(hi) * d + m;
     }
 #elif defined(TYPE_Q8_0)
-    const uint b = row + 34u * j;
-    const float d = f16_at(b);
-    for (uint l = 0u; l < 32u; ++l)
-        v[l] = float(i8_at(b + 2u + l)) * d;
-#elif defined(TYPE_Q2_K)
-    const uint sb = j / 8u, ab = j % 8u;
-    const uint b = row + 84u * sb;
-    const float d = f16_at(b + 80u), dmin = f16_at(b + 82u);
-    const uint shift = 2u * (ab % 4u);
-    for (uint h = 0u; h < 2u; ++h) {
-        const uint sc = byte_at(b + 2u * ab + h);
-        const float dl = d * float(sc & 15u), ml = dmin * float(sc >> 4);
-        for (uint l = 0u; l < 16u; ++l)
-            v[16u * h + l] = dl * float((byte_at(b + 16u + 32u * (ab / 4u) + 16u * h + l) >> shift) & 3u) - ml;
-    }
-#elif defined(TYPE_Q3_K)
-    const uint sb = j / 8u, ab = j % 8u;
-    const uint b = row + 110u * sb;
-    const float d = f16_at(b + 108u);
-    const uint shift = 2u * (ab % 4u);
-    const uint bit = 1u << ab;
-    for (uint h = 0u; h < 2u; ++h) {
-        const uint i = 2u * ab + h; // the 6-bit scale i, offset 32
-        const uint low = i < 8u ? (byte_at(b + 96u + i) & 15u) : (byte_at(b + 96u + i - 8u) >> 4);
-        const uint high = (byte_at(b + 104u + (i % 4u)) >> (2u * (i / 4u))) & 3u;
-        const float dl = d * float(int(low | (high << 4)) - 32);
-        for (uint l = 0u; l < 16u; ++l) {
-            const uint idx = 16u * h + l;
-            const int q = int((byte_at(b + 32u + 32u * (ab / 4u) + idx) >> shift) & 3u) - ((byte_at(b + idx) & bit) != 0u ? 0 : 4);
-            v[idx] = dl * float(q);
+    const float d = half_lo(W[b_words + blk]);
+    [[unroll]] for (uint h = 0u; h < 2u; ++h) {
+        const uvec4 q = W4[2u * blk + h];
+        [[unroll]] for (uint k = 0u; k < 4u; ++k) {
+            const ivec4 s = ivec4(q[k] << 24, q[k] << 16, q[k] << 8, q[k]) >> 24;
+            v[4u * h + k] = vec4(s) * d;
         }
     }
-#elif defined(TYPE_Q4_K)
-    const uint sb = j / 8u, ab = j % 8u;
-    const uint b = row + 144u * sb;
-    const float d = f16_at(b), dmin = f16_at(b + 2u);
-    float sc, mn;
-    scale_min_k4(ab, b + 4u, sc, mn);
-    const float dl = d * sc, ml = dmin * mn;
-    for (uint l = 0u; l < 32u; ++l) {
-        const uint q = byte_at(b + 16u + 32u * (ab / 2u) + l);
-        v[l] = dl * float((ab & 1u) != 0u ? (q >> 4) : (q & 15u)) - ml;
+#elif defined(TYPE_Q2_K)
+    const uint base = blk * BLOCK_VEC4;
+    const uint ab = sub;
+    const uvec4 scales = W4[base];
+    const uint dd = W4[base + 5u].x;
+    const float d = half_lo(dd), dmin = half_hi(dd);
+    const uint shift = 2u * (ab % 4u);
+    [[unroll]] for (uint h = 0u; h < 2u; ++h) {
+        const uint sc = byte_of(scales, 2u * ab + h);
+        const float dl = d * float(sc & 15u), ml = dmin * float(sc >> 4);
+        const uvec4 q = W4[base + 1u + 2u * (ab / 4u) + h];
+        [[unroll]] for (uint k = 0u; k < 4u; ++k) {
+            const uvec4 c = (uvec4(q[k]) >> (uvec4(0u, 8u, 16u, 24u) + shift)) & 3u;
+            v[4u * h + k] = vec4(c) * dl - ml;
+        }
     }
-#elif defined(TYPE_Q5_K)
-    const uint sb = j / 8u, ab = j % 8u;
-    const uint b = row + 176u * sb;
-    const float d = f16_at(b), dmin = f16_at(b + 2u);
+#elif defined(TYPE_Q3_K)
+    const uint base = blk * BLOCK_VEC4;
+    const uint ab = sub;
+    const uvec4 hm0 = W4[base], hm1 = W4[base + 1u];
+    const uvec4 tail = W4[base + 6u]; // scales (12 bytes), d
+    const float d = half_lo(tail.w);
+    const uint shift = 2u * (ab % 4u);
+    [[unroll]] for (uint h = 0u; h < 2u; ++h) {
+        const uint i = 2u * ab + h; // the 6-bit scale i, offset 32
+        const uint low = i < 8u ? (byte_of(tail, i) & 15u) : (byte_of(tail, i - 8u) >> 4);
+        const uint high = (byte_of(tail, 8u + (i % 4u)) >> (2u * (i / 4u))) & 3u;
+        const float dl = d * float(int(low | (high << 4)) - 32);
+        const uvec4 q = W4[base + 2u + 2u * (ab / 4u) + h];
+        const uvec4 hm = h == 0u ? hm0 : hm1;
+        [[unroll]] for (uint k = 0u; k < 4u; ++k) {
+            const ivec4 c = ivec4((uvec4(q[k]) >> (uvec4(0u, 8u, 16u, 24u) + shift)) & 3u);
+            const ivec4 hb = ivec4((uvec4(hm[k]) >> (uvec4(0u, 8u, 16u, 24u) + ab)) & 1u);
+            v[4u * h + k] = vec4(c - 4 * (1 - hb)) * dl;
+        }
+    }
+#elif defined(TYPE_Q4_K) || defined(TYPE_Q5_K)
+    const uint base = blk * BLOCK_VEC4;
+    const uint ab = sub;
+    const uvec4 head = W4[base];
+    const float d = half_lo(head.x), dmin = half_hi(head.x);
     float sc, mn;
-    scale_min_k4(ab, b + 4u, sc, mn);
+    scale_min_k4(ab, head, sc, mn);
     const float dl = d * sc, ml = dmin * mn;
-    for (uint l = 0u; l < 32u; ++l) {
-        const uint q = byte_at(b + 48u + 32u * (ab / 2u) + l);
-        const uint low = (ab & 1u) != 0u ? (q >> 4) : (q & 15u);
-        v[l] = dl * float(low | (((byte_at(b + 16u + l) >> ab) & 1u) << 4)) - ml;
+#if defined(TYPE_Q4_K)
+    const uint qs = base + 1u;
+#else
+    const uint qs = base + 3u;
+    const uvec4 qh0 = W4[base + 1u], qh1 = W4[base + 2u];
+#endif
+    const uint nib = (ab & 1u) * 4u;
+    [[unroll]] for (uint h = 0u; h < 2u; ++h) {
+        const uvec4 q = W4[qs + 2u * (ab / 2u) + h];
+#if defined(TYPE_Q5_K)
+        const uvec4 qh = h == 0u ? qh0 : qh1;
+#endif
+        [[unroll]] for (uint k = 0u; k < 4u; ++k) {
+            uvec4 c = (uvec4(q[k]) >> (uvec4(0u, 8u, 16u, 24u) + nib)) & 15u;
+#if defined(TYPE_Q5_K)
+            c |= ((uvec4(qh[k]) >> (uvec4(0u, 8u, 16u, 24u) + ab)) & 1u) << 4;
+#endif
+            v[4u * h + k] = vec4(c) * dl - ml;
+        }
     }
 #elif defined(TYPE_Q6_K)
-    const uint sb = j / 8u, ab = j % 8u;
-    const uint b = row + 210u * sb;
-    const float d = f16_at(b + 208u);
+    const uint base = blk * BLOCK_VEC4;
+    const uint ab = sub;
     const uint half_ = ab / 4u, quad = ab % 4u;
-    for (uint l = 0u; l < 32u; ++l) {
-        const uint ql = byte_at(b + 64u * half_ + 32u * (quad & 1u) + l);
-        const uint low = quad >= 2u ? (ql >> 4) : (ql & 15u);
-        const uint high = (byte_at(b + 128u + 32u * half_ + l) >> (2u * quad)) & 3u;
-        const float s = float(i8_at(b + 192u + 2u * ab + l / 16u));
-        v[l] = d * s * float(int(low | (high << 4)) - 32);
+    const uvec4 scales = W4[base + 12u];
+    const float d = half_lo(W4[base + 13u].x);
+    const uint lshift = quad >= 2u ? 4u : 0u;
+    [[unroll]] for (uint h = 0u; h < 2u; ++h) {
+        const uvec4 ql = W4[base + 4u * half_ + 2u * (quad & 1u) + h];
+        const uvec4 qh = W4[base + 8u + 2u * half_ + h];
+        const float s = d * float(sbyte_of(scales, 2u * ab + h));
+        [[unroll]] for (uint k = 0u; k < 4u; ++k) {
+            const uvec4 lo = (uvec4(ql[k]) >> (uvec4(0u, 8u, 16u, 24u) + lshift)) & 15u;
+            const uvec4 hi = (uvec4(qh[k]) >> (uvec4(0u, 8u, 16u, 24u) + 2u * quad)) & 3u;
+            v[4u * h + k] = (vec4(lo | (hi << 4)) - 32.0) * s;
+        }
     }
 #endif
 }

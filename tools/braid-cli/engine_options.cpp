@@ -63,6 +63,10 @@ EngineOptions read_engine_options(Args& args) {
         o.context.kernels = engine::CpuKernels::reference;
     if (args.has("--kv-f32"))
         o.context.kv_f16 = false;
+    if (args.has("--cpu-fallback"))
+        o.context.cpu_fallback = true;
+    if (args.has("--vk-validation"))
+        o.context.validation = true;
     o.quiet = args.has("--quiet");
     return o;
 }

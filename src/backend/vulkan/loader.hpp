@@ -75,7 +75,12 @@ namespace braid::engine::vk {
     X(vkDestroyFence)                                                                                          \
     X(vkResetFences)                                                                                           \
     X(vkWaitForFences)                                                                                         \
-    X(vkQueueSubmit)
+    X(vkQueueSubmit)                                                                                           \
+    X(vkCreateQueryPool)                                                                                       \
+    X(vkDestroyQueryPool)                                                                                      \
+    X(vkCmdResetQueryPool)                                                                                     \
+    X(vkCmdWriteTimestamp)                                                                                     \
+    X(vkGetQueryPoolResults)
 
 /// Function pointers (null until loaded; instance/device ones after the instance/device exist).
 struct Functions {

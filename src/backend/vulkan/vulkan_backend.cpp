@@ -6,6 +6,8 @@
 // to pass (tokens, positions, cache cells, n_kv, RoPE angles) lives in a small host-visible buffer the
 // kernels read.
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <string>
@@ -14,6 +16,7 @@
 #include "backend/backend.hpp"
 #include "backend/cpu/ops.hpp"
 #include "backend/vulkan/device.hpp"
+#include "backend/vulkan/device_layout.hpp"
 #include "backend/vulkan/memory.hpp"
 #include "backend/vulkan/pipelines.hpp"
 #include "braid/engine/quant.hpp"
@@ -63,6 +66,8 @@ struct Recorded {
     std::size_t output_bytes = 0;
     int rope_dims = 0;          // the graph's RoPE (every layer uses the same)
     float rope_base = 10000.0f;
+    VkQueryPool timestamps = VK_NULL_HANDLE; // BRAID_VK_PROFILE: two per dispatch
+    std::vector<std::string> names;          // the pipeline of each dispatch
 };
 
 class VulkanBackend final : public Backend {
@@ -104,7 +109,10 @@ public:
         }
     }
 
-    ~VulkanBackend() override { release(); }
+    ~VulkanBackend() override {
+        print_profile();
+        release();
+    }
 
     std::string device_name() const override { return "vulkan: " + device_->name(); }
 
@@ -121,6 +129,39 @@ public:
         if (out.size() * sizeof(float) < rec.output_bytes)
             throw Error(errc::internal, "vulkan backend: output buffer too small");
         std::memcpy(out.data(), readback_.mapped, rec.output_bytes);
+        if (rec.timestamps)
+            collect_profile(rec);
+    }
+
+    // BRAID_VK_PROFILE=1: device time per pipeline, printed when the backend goes away.
+    void collect_profile(const Recorded& rec) {
+        std::vector<std::uint64_t> ticks(2 * rec.names.size());
+        if (ticks.empty() ||
+            device_->fn().vkGetQueryPoolResults(device_->device(), rec.timestamps, 0, static_cast<std::uint32_t>(ticks.size()),
+                                                ticks.size() * 8, ticks.data(), 8, VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT) != VK_SUCCESS)
+            return;
+        const double ns = device_->properties().limits.timestampPeriod;
+        for (std::size_t i = 0; i < rec.names.size(); ++i) {
+            auto& [total, count] = profile_[rec.names[i]];
+            total += static_cast<double>(ticks[2 * i + 1] - ticks[2 * i]) * ns * 1e-6;
+            ++count;
+        }
+    }
+
+    void print_profile() const {
+        if (profile_.empty())
+            return;
+        std::vector<std::pair<double, std::string>> order;
+        double sum = 0;
+        for (const auto& [name, tc] : profile_) {
+            order.emplace_back(tc.first, name);
+            sum += tc.first;
+        }
+        std::sort(order.rbegin(), order.rend());
+        std::fprintf(stderr, "braid vulkan profile (device ms, %s):\n", device_->name().c_str());
+        for (const auto& [ms, name] : order)
+            std::fprintf(stderr, "  %-22s %9.2f ms %5.1f%%  %zu dispatches\n", name.c_str(), ms, 100.0 * ms / sum,
+                         profile_.at(name).second);
     }
 
 private:
@@ -152,6 +193,8 @@ private:
 
     void drop(Recorded& rec) noexcept {
         const Functions& f = device_->fn();
+        if (rec.timestamps)
+            f.vkDestroyQueryPool(device_->device(), rec.timestamps, nullptr);
         if (rec.cmd)
             f.vkFreeCommandBuffers(device_->device(), command_pool_, 1, &rec.cmd);
         if (rec.pool)
@@ -200,12 +243,21 @@ private:
             }
         };
         vectors_.resize(model_.weights.size());
+        layouts_.resize(model_.weights.size());
         std::vector<float> floats;
         for (std::size_t i = 0; i < model_.weights.size(); ++i) {
             const Weight& w = model_.weights[static_cast<int>(i)];
-            // As the file stores it (+4 bytes: kernels read whole 32-bit words).
-            weights_[i] = allocator_->allocate(Pool::device, w.bytes + 4, "weight " + w.name);
-            upload(weights_[i], w.data, w.bytes);
+            // In the device layout (16-byte aligned pieces, see shaders/quants.glsl), +16 bytes so a
+            // kernel's last 16-byte load stays inside.
+            layouts_[i] = device_layout(w.type, w.ne0, w.ne1);
+            weights_[i] = allocator_->allocate(Pool::device, layouts_[i].bytes + 16, "weight " + w.name);
+            if (layouts_[i].bytes == w.bytes && (w.type == TensorType::F32 || w.type == TensorType::F16 || w.type == TensorType::BF16)) {
+                upload(weights_[i], w.data, w.bytes);
+            } else {
+                std::vector<std::byte> converted(layouts_[i].bytes);
+                to_device_layout(w.type, w.ne0, w.ne1, w.data, converted.data());
+                upload(weights_[i], converted.data(), converted.size());
+            }
             if (w.ne1 == 1) { // a vector (norm weight, bias): also as floats
                 floats.resize(static_cast<std::size_t>(w.ne0));
                 dequantize_row(w.type, w.data, floats.data(), w.ne0);
@@ -317,6 +369,10 @@ private:
 
     static Bind alloc_bind(const Allocation& a) { return {a.buffer, a.offset, a.size}; }
 
+    // Workgroups worth dispatching for kernels that loop: a CPU implementation (lavapipe) pays per
+    // workgroup and runs a few threads, a GPU wants many.
+    std::uint32_t max_groups() const { return device_->is_cpu() ? 16u : 65535u; }
+
     // Kernels with one subgroup per row run 64 invocations per workgroup.
     std::uint32_t rows_per_group() const {
         return std::max<std::uint32_t>(1, 64 / std::max<std::uint32_t>(1, device_->features().subgroup_size));
@@ -340,6 +396,13 @@ private:
         check(f.vkAllocateCommandBuffers(device_->device(), &ai, &rec.cmd), "vkAllocateCommandBuffers");
         VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
         check(f.vkBeginCommandBuffer(rec.cmd, &bi), "vkBeginCommandBuffer");
+        if (profiling_) {
+            VkQueryPoolCreateInfo qi{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+            qi.queryType = VK_QUERY_TYPE_TIMESTAMP;
+            qi.queryCount = static_cast<std::uint32_t>(2 * nodes.size());
+            check(f.vkCreateQueryPool(device_->device(), &qi, nullptr, &rec.timestamps), "vkCreateQueryPool");
+            f.vkCmdResetQueryPool(rec.cmd, rec.timestamps, 0, qi.queryCount);
+        }
 
         // Hazard tracking for barriers: byte ranges of the arena (and cache layers) touched since the last one.
         struct Range {
@@ -440,7 +503,14 @@ private:
         f.vkCmdBindPipeline(rec.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipelines_->get(pipeline));
         f.vkCmdBindDescriptorSets(rec.cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipelines_->layout(), 0, 1, &set, 0, nullptr);
         f.vkCmdPushConstants(rec.cmd, pipelines_->layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, push_constant_bytes, pc.words);
+        if (rec.timestamps)
+            f.vkCmdWriteTimestamp(rec.cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, rec.timestamps, static_cast<std::uint32_t>(2 * rec.names.size()));
         f.vkCmdDispatch(rec.cmd, gx, gy, 1);
+        if (rec.timestamps) {
+            f.vkCmdWriteTimestamp(rec.cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, rec.timestamps,
+                                  static_cast<std::uint32_t>(2 * rec.names.size() + 1));
+            rec.names.push_back(pipeline);
+        }
         ++rec.dispatches;
     }
 
@@ -456,8 +526,10 @@ private:
             const Weight& w = model_.weights[g.tensor(n.src[0]).weight];
             b[0] = T(n.src[0]);
             b[3] = T(n.out);
+            const DeviceLayout& l = layouts_[static_cast<std::size_t>(g.tensor(n.src[0]).weight)];
             PushConstants pc;
-            pc.u(u32(w.ne0)).u(u32(static_cast<std::int64_t>(w.row_bytes))).u(u32(w.ne1)).u(static_cast<std::uint32_t>(n.params.ids));
+            pc.u(u32(w.ne0)).u(u32(static_cast<std::int64_t>(w.row_bytes))).u(u32(w.ne1)).u(static_cast<std::uint32_t>(n.params.ids))
+                .u(l.blocks_per_row).u(l.b_words).u(l.c_words);
             const std::uint32_t chunks = u32((w.ne0 + 31) / 32);
             dispatch(rec, "get_rows_" + type_suffix(w.type), b, pc, (chunks + 63) / 64, u32(out->ne1));
             return;
@@ -497,15 +569,22 @@ private:
             b[2] = n.src[2] >= 0 ? V(n.src[2]) : Bind{};
             b[5] = n.src[3] >= 0 ? T(n.src[3]) : Bind{};
             b[3] = T(n.out);
+            const DeviceLayout& l = layouts_[static_cast<std::size_t>(g.tensor(n.src[0]).weight)];
             PushConstants pc;
             pc.u(u32(w.ne0)).u(u32(w.ne1)).u(u32(x.ne1)).u(u32(static_cast<std::int64_t>(w.row_bytes)))
                 .u(n.src[2] >= 0 ? 1u : 0u).u(n.src[3] >= 0 ? 1u : 0u);
             if (x.ne1 <= matvec_max_tokens) {
-                // One subgroup per row: 64 / subgroup size rows per workgroup.
-                const std::uint32_t per_group = rows_per_group();
-                const std::uint32_t groups = (u32(w.ne1) + per_group - 1) / per_group;
-                dispatch(rec, "matvec_" + type_suffix(w.type), b, pc, std::min(groups, groups_limit), (groups + groups_limit - 1) / groups_limit);
+                // GPUs: one subgroup per row. CPU implementations: one row per invocation (they gather
+                // loads whose address differs between invocations one by one). Rows strided over the
+                // workgroups dispatched.
+                const bool per_invocation = device_->is_cpu();
+                const std::uint32_t per_group = per_invocation ? 64 : rows_per_group();
+                const std::uint32_t groups = std::min(max_groups(), (u32(w.ne1) + per_group - 1) / per_group);
+                pc.u(groups).u(l.blocks_per_row).u(l.b_words).u(l.c_words);
+                const std::string name = std::string(per_invocation ? "matvecrow" : "matvec") + (x.ne1 == 1 ? "1_" : "_") + type_suffix(w.type);
+                dispatch(rec, name, b, pc, groups);
             } else {
+                pc.u(l.blocks_per_row).u(l.b_words).u(l.c_words);
                 const std::uint64_t tiles = static_cast<std::uint64_t>((w.ne1 + 1) / 2) * static_cast<std::uint64_t>((x.ne1 + 7) / 8);
                 const std::uint64_t groups = (tiles + 63) / 64;
                 dispatch(rec, "matmul_" + type_suffix(w.type), b, pc, static_cast<std::uint32_t>(std::min<std::uint64_t>(groups, groups_limit)),
@@ -559,11 +638,14 @@ private:
     VkFence fence_ = VK_NULL_HANDLE;
     std::vector<Allocation> weights_; // as stored in the file
     std::vector<Allocation> vectors_; // 1-D weights as floats (norm weights, biases)
+    std::vector<DeviceLayout> layouts_; // of each weight
     std::vector<Allocation> k_cache_, v_cache_;
     Allocation arena_, inputs_, readback_, dummy_;
     std::int64_t kv_row_ = 0;
     std::int64_t inputs_ints_ = 0;
     std::size_t arena_floor_ = 0;
+    bool profiling_ = std::getenv("BRAID_VK_PROFILE") != nullptr;
+    std::map<std::string, std::pair<double, std::size_t>> profile_; // pipeline → (device ms, dispatches)
     std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::size_t>, Recorded> recorded_;
 };
 

