@@ -12,7 +12,16 @@ layout(std430, set = 0, binding = 5) readonly buffer KCache { uint kc[]; };
 layout(std430, set = 0, binding = 2) readonly buffer VCache { uint vc[]; };
 float k_at(uint i) { return unpackHalf2x16(kc[i >> 1])[i & 1u]; }
 float v_at(uint i) { return unpackHalf2x16(vc[i >> 1])[i & 1u]; }
+#ifdef HALF_ARITHMETIC
+// Devices with fp16 arithmetic round through a conversion instruction (round to nearest even, the
+// execution mode asked for below) instead of integer emulation.
+#extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+#extension GL_EXT_spirv_intrinsics : require
+spirv_execution_mode(capabilities = [4467], 4462, 16); // RoundingModeRTE for 16-bit floats
+#define ROUND(x) float(float16_t(x))
+#else
 #define ROUND(x) round_f16(x)
+#endif
 #else
 layout(std430, set = 0, binding = 5) readonly buffer KCache { float kc[]; };
 layout(std430, set = 0, binding = 2) readonly buffer VCache { float vc[]; };

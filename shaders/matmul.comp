@@ -1,7 +1,10 @@
 #version 450
-// Y = X · Wᵀ (+ bias) (+ residual) for prompt processing, tiled in registers: each invocation takes
-// 2 rows × 8 tokens, dequantizes its rows 32 values at a time once for all 8 tokens, and needs no shared
-// memory or barriers (which lavapipe runs as a switch between every invocation).
+// Y = X · Wᵀ (+ bias) (+ residual) for prompt processing, tiled in registers without shared memory or
+// barriers (lavapipe runs a barrier as a switch between every invocation): a subgroup takes 8 tokens and
+// lanes × 2 consecutive rows; each lane dequantizes its 2 rows 32 values at a time, the subgroup loads
+// the 8 tokens' activations once (each lane one part) and shares them with subgroupBroadcast.
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_KHR_shader_subgroup_ballot : require
 #define W_BINDING 0
 #include "quants.glsl"
 
@@ -22,66 +25,80 @@ layout(push_constant) uniform Params {
 #define TN 8u
 
 void main() {
-    const uint row_tiles = (p.N + TM - 1u) / TM;
-    const uint id = gl_GlobalInvocationID.x + gl_GlobalInvocationID.y * 65535u * 64u;
-    if (id >= row_tiles * ((p.T + TN - 1u) / TN))
-        return;
-    // Consecutive invocations take consecutive row tiles of the same tokens (they share x).
-    const uint r0 = (id % row_tiles) * TM, t0 = (id / row_tiles) * TN;
+    const uint lane = gl_SubgroupInvocationID, lanes = gl_SubgroupSize;
+    const uint subgroup = gl_WorkGroupID.x * gl_NumSubgroups + gl_SubgroupID + gl_WorkGroupID.y * 65535u * gl_NumSubgroups;
+    const uint rows_per_tile = lanes * TM;
+    const uint row_tiles = (p.N + rows_per_tile - 1u) / rows_per_tile;
+    if (subgroup >= row_tiles * ((p.T + TN - 1u) / TN))
+        return; // the whole subgroup
+    const uint r0 = (subgroup % row_tiles) * rows_per_tile + lane * TM;
+    const uint t0 = (subgroup / row_tiles) * TN;
+    const uint tokens = min(TN, p.T - t0);
+    // Rows past the end repeat the last row (every lane must take part in the broadcasts).
+    uint rows[TM];
+    [[unroll]] for (uint i = 0u; i < TM; ++i)
+        rows[i] = min(r0 + i, p.N - 1u);
     float acc[TM][TN];
     [[unroll]] for (uint i = 0u; i < TM; ++i)
         [[unroll]] for (uint j = 0u; j < TN; ++j)
             acc[i][j] = 0.0;
-    const uint rows = min(TM, p.N - r0), tokens = min(TN, p.T - t0);
+    const bool vec_path = p.K % 32u == 0u
 #ifdef FLOAT_WEIGHTS
-    if (p.K % 8u == 0u && p.row_bytes % 16u == 0u) {
-        for (uint k = 0u; k < p.K; k += 8u) {
-            vec4 wa[TM], wb[TM];
-            [[unroll]] for (uint i = 0u; i < TM; ++i)
-                values8((r0 + min(i, rows - 1u)) * p.row_bytes, k, wa[i], wb[i]);
-            [[unroll]] for (uint j = 0u; j < TN; ++j) {
-                if (j >= tokens)
-                    break;
-                const vec4 xa = x4[((t0 + j) * p.K + k) / 4u], xb = x4[((t0 + j) * p.K + k) / 4u + 1u];
-                [[unroll]] for (uint i = 0u; i < TM; ++i)
-                    acc[i][j] += dot(wa[i], xa) + dot(wb[i], xb);
+                          && p.row_bytes % 16u == 0u
+#endif
+        ;
+    if (vec_path) {
+        for (uint c = 0u; c < p.K / 32u; ++c) {
+            vec4 v[TM][8];
+            [[unroll]] for (uint i = 0u; i < TM; ++i) {
+#ifdef FLOAT_WEIGHTS
+                [[unroll]] for (uint k = 0u; k < 4u; ++k)
+                    values8(rows[i] * p.row_bytes, 32u * c + 8u * k, v[i][2u * k], v[i][2u * k + 1u]);
+#else
+                chunk(rows[i] * p.blocks_per_row + c / CHUNKS_PER_BLOCK, c % CHUNKS_PER_BLOCK, p.b_words, p.c_words, v[i]);
+#endif
+            }
+            // Lane l loads vec4 l % 8 of token l / 8 (lanes ≥ 8 cover further tokens when subgroups are wide).
+            [[unroll]] for (uint jb = 0u; jb < TN; jb += max(lanes / 8u, 1u)) {
+                const uint j_lane = jb + lane / 8u;
+                const vec4 xl = x4[((t0 + min(j_lane, tokens - 1u)) * p.K + 32u * c) / 4u + (lane % 8u)];
+                [[unroll]] for (uint jj = 0u; jj < max(lanes / 8u, 1u); ++jj) {
+                    const uint j = jb + jj;
+                    if (j >= TN)
+                        break;
+                    [[unroll]] for (uint k = 0u; k < 8u; ++k) {
+                        const vec4 xv = subgroupBroadcast(xl, 8u * jj + k);
+                        [[unroll]] for (uint i = 0u; i < TM; ++i)
+                            acc[i][j] += dot(v[i][k], xv);
+                    }
+                }
             }
         }
-    } else {
+    } else { // float weights with rows not a multiple of 32 values: one value at a time
         for (uint k = 0u; k < p.K; ++k) {
             float w[TM];
+#ifdef FLOAT_WEIGHTS
             [[unroll]] for (uint i = 0u; i < TM; ++i)
-                w[i] = value_at((r0 + min(i, rows - 1u)) * p.row_bytes, k);
+                w[i] = value_at(rows[i] * p.row_bytes, k);
+#else
+            [[unroll]] for (uint i = 0u; i < TM; ++i)
+                w[i] = 0.0;
+#endif
             [[unroll]] for (uint j = 0u; j < TN; ++j) {
-                if (j >= tokens)
-                    break;
-                const float xv = x[(t0 + j) * p.K + k];
+                const float xv = x[(t0 + min(j, tokens - 1u)) * p.K + k];
                 [[unroll]] for (uint i = 0u; i < TM; ++i)
                     acc[i][j] += w[i] * xv;
             }
         }
     }
-#else
-    vec4 v[TM][8];
-    for (uint c = 0u; c < p.K / 32u; ++c) {
-        [[unroll]] for (uint i = 0u; i < TM; ++i)
-            chunk((r0 + min(i, rows - 1u)) * p.blocks_per_row + c / CHUNKS_PER_BLOCK, c % CHUNKS_PER_BLOCK, p.b_words, p.c_words, v[i]);
+    [[unroll]] for (uint i = 0u; i < TM; ++i) {
+        const uint r = r0 + i;
+        if (r >= p.N)
+            continue;
         [[unroll]] for (uint j = 0u; j < TN; ++j) {
             if (j >= tokens)
                 break;
-            const uint xb = ((t0 + j) * p.K + 32u * c) / 4u;
-            [[unroll]] for (uint i = 0u; i < TM; ++i) {
-                float s = 0.0;
-                [[unroll]] for (uint k = 0u; k < 8u; ++k)
-                    s += dot(v[i][k], x4[xb + k]);
-                acc[i][j] += s;
-            }
-        }
-    }
-#endif
-    for (uint i = 0u; i < rows; ++i)
-        for (uint j = 0u; j < tokens; ++j) {
-            const uint r = r0 + i, t = t0 + j;
+            const uint t = t0 + j;
             float v = acc[i][j];
             if (p.has_bias != 0u)
                 v += bias[r];
@@ -89,4 +106,5 @@ void main() {
                 v += residual[t * p.N + r];
             y[t * p.N + r] = v;
         }
+    }
 }

@@ -230,11 +230,14 @@ Device::Device(bool validation) : f_(global_functions()) {
         f2.pNext = &f11;
         f_.vkGetPhysicalDeviceFeatures2(physical_, &f2);
         VkPhysicalDeviceSubgroupProperties sub{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+        VkPhysicalDeviceVulkan12Properties p12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_PROPERTIES};
+        sub.pNext = &p12;
         VkPhysicalDeviceProperties2 p2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
         p2.pNext = &sub;
         f_.vkGetPhysicalDeviceProperties2(physical_, &p2);
         const auto ext = device_extensions(f_, physical_);
         features_.float16 = f12.shaderFloat16;
+        features_.rte16 = p12.shaderRoundingModeRTEFloat16;
         features_.storage16 = f11.storageBuffer16BitAccess;
         features_.storage8 = f12.storageBuffer8BitAccess && f12.shaderInt8;
         features_.integer_dot = contains(ext, "VK_KHR_shader_integer_dot_product");

@@ -18,6 +18,7 @@ namespace braid::engine::vk {
 /// What the kernels may use beyond Vulkan 1.2 core (the portable path needs none of it).
 struct Features {
     bool float16 = false;          // shaderFloat16
+    bool rte16 = false;            // shaderRoundingModeRTEFloat16 (fp16 conversions round to nearest even)
     bool storage16 = false;        // storageBuffer16BitAccess
     bool storage8 = false;         // storageBuffer8BitAccess + shaderInt8
     bool integer_dot = false;      // VK_KHR_shader_integer_dot_product

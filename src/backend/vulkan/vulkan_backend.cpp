@@ -585,8 +585,12 @@ private:
                 dispatch(rec, name, b, pc, groups);
             } else {
                 pc.u(l.blocks_per_row).u(l.b_words).u(l.c_words);
-                const std::uint64_t tiles = static_cast<std::uint64_t>((w.ne1 + 1) / 2) * static_cast<std::uint64_t>((x.ne1 + 7) / 8);
-                const std::uint64_t groups = (tiles + 63) / 64;
+                // One subgroup per tile of 8 tokens × (subgroup size × 2) rows.
+                const std::uint64_t sg = std::max<std::uint32_t>(1, device_->features().subgroup_size);
+                const std::uint64_t tiles = static_cast<std::uint64_t>((static_cast<std::uint64_t>(w.ne1) + 2 * sg - 1) / (2 * sg)) *
+                                            static_cast<std::uint64_t>((x.ne1 + 7) / 8);
+                const std::uint64_t per_group = std::max<std::uint64_t>(1, 64 / sg);
+                const std::uint64_t groups = (tiles + per_group - 1) / per_group;
                 dispatch(rec, "matmul_" + type_suffix(w.type), b, pc, static_cast<std::uint32_t>(std::min<std::uint64_t>(groups, groups_limit)),
                          static_cast<std::uint32_t>((groups + groups_limit - 1) / groups_limit));
             }
@@ -614,7 +618,10 @@ private:
             pc.u(static_cast<std::uint32_t>(a.n_head)).u(static_cast<std::uint32_t>(a.n_head_kv)).u(static_cast<std::uint32_t>(a.head_dim))
                 .u(static_cast<std::uint32_t>(a.n_rot)).u(a.neox ? 1u : 0u).u(a.causal ? 1u : 0u).f(a.scale).u(u32(out->ne1));
             const std::uint32_t pairs = u32(out->ne1) * static_cast<std::uint32_t>(a.n_head);
-            dispatch(rec, config_.kv_f16 ? "attention_f16" : "attention_f32", b, pc, (pairs + 31) / 32);
+            if (a.head_dim > 256)
+                throw Error(errc::unsupported, "vulkan backend: head_dim " + std::to_string(a.head_dim) + " is larger than 256");
+            const bool half = device_->features().float16 && device_->features().rte16;
+            dispatch(rec, !config_.kv_f16 ? "attention_f32" : half ? "attention_f16h" : "attention_f16", b, pc, (pairs + 31) / 32);
             return;
         }
         case Op::select:
