@@ -145,3 +145,40 @@ TEST_CASE("[vulkan] every model and weight type of shared/ agrees", "[vulkan]") 
     }
     CHECK(device->validation_count() == messages);
 }
+
+TEST_CASE("[vulkan] many generations and context cycles; a cache too large is a clear error", "[vulkan]") {
+    const auto device = engine::vk::Device::shared(true);
+    const std::size_t messages = device->validation_count();
+    engine::Model model = engine::Model::load(test_models() / "stories260K.gguf");
+    engine::ContextOptions o;
+    o.backend = engine::BackendKind::vulkan;
+    o.validation = true;
+    o.n_ctx = 64;
+    const auto prompt = model.tokenizer().tokenize("Once upon a time", true);
+    std::vector<float> first;
+    for (int cycle = 0; cycle < 6; ++cycle) {
+        engine::Context ctx = engine::Context::create(model, o);
+        for (int run = 0; run < 3; ++run) {
+            ctx.clear();
+            const auto logits = ctx.eval(prompt);
+            if (first.empty())
+                first.assign(logits.begin(), logits.end());
+            CHECK(std::vector<float>(logits.begin(), logits.end()) == first);
+            for (int i = 0; i < 8; ++i) {
+                const engine::TokenId next[] = {static_cast<engine::TokenId>(argmax(ctx.logits(0)))};
+                ctx.eval(next);
+            }
+        }
+    }
+    CHECK(device->validation_count() == messages);
+    // A KV cache no storage buffer can hold (or no memory can back): out_of_memory naming it.
+    engine::ContextOptions huge = o;
+    huge.n_ctx = std::int64_t{1} << 24;
+    try {
+        engine::Context::create(model, huge);
+        SUCCEED("the device had room for 16M cells");
+    } catch (const braid::Error& e) {
+        CHECK(e.kind() == braid::errc::out_of_memory);
+        CHECK(std::string(e.what()).find("KV cache") != std::string::npos);
+    }
+}
