@@ -35,6 +35,7 @@ int run(Args& args) {
 
     using clock = std::chrono::steady_clock;
     engine::Model model = load_model(options);
+    const auto created = clock::now();
     engine::Context ctx = engine::Context::create(model, options.context);
     const engine::ModelInfo& info = model.info();
     // Random tokens after BOS, as llama-bench: speed does not depend on which tokens.
@@ -63,6 +64,14 @@ int run(Args& args) {
         return std::chrono::duration<double>(clock::now() - t0).count();
     };
     std::vector<double> pp_s, tg_s;
+    // Start-up: creating the context and the first pass (uploads, pipelines: compiled, or read from the
+    // on-disk pipeline cache).
+    {
+        const engine::TokenId one[] = {first};
+        ctx.decode(engine::Batch::sequence(one, 0, 0));
+        ctx.clear();
+    }
+    const double startup_ms = std::chrono::duration<double, std::milli>(clock::now() - created).count();
     if (p > 0) {
         run_pp(); // warm-up
         for (long long r = 0; r < reps; ++r)
@@ -97,13 +106,14 @@ int run(Args& args) {
                                  {"reps", reps},
                                  {"pp_tps", pp_tps},
                                  {"tg_tps", tg_tps},
-                                 {"load_ms", model.load_ms()}};
+                                 {"load_ms", model.load_ms()},
+                                 {"startup_ms", startup_ms}};
         std::cout << j.dump() << '\n';
     } else {
         std::printf("%s: %s, %.1f M params, %.1f MiB (%s)\n", options.model.c_str(), info.architecture.c_str(),
                     static_cast<double>(info.n_params) / 1e6, static_cast<double>(info.weight_bytes) / (1 << 20), types.c_str());
         std::printf("%s\n", ctx.device_name().c_str());
-        std::printf("load %.1f ms\n", model.load_ms());
+        std::printf("load %.1f ms, start-up (context + first pass) %.1f ms\n", model.load_ms(), startup_ms);
         if (p > 0)
             std::printf("pp%lld: %10.1f tok/s\n", p, pp_tps);
         if (n > 0)
