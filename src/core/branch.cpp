@@ -2,6 +2,46 @@
 #include "braid/core/router.hpp"
 
 #include <set>
+#include <vector>
+
+#include "braid/core/detail/snapshots.hpp"
+
+namespace braid {
+
+namespace {
+
+// A Value condition seen as a bool one: no run of its own, only the answer's type is checked.
+class BoolCondition final : public RunnableImpl<Value, bool> {
+public:
+    explicit BoolCondition(AnyRunnable condition)
+        : RunnableImpl<Value, bool>(detail::ImplKind::transparent), condition_(std::move(condition)) {}
+
+    bool invoke(const Value& input, const RunContext& ctx) const override {
+        const Value answer = ctx.invoke(condition_, input);
+        if (!answer.is_boolean())
+            throw Error(errc::validation, "branch condition '" + condition_.name() + "' returned " +
+                                              std::string(answer.type_name()) + ", not true or false");
+        return answer.get<bool>();
+    }
+    std::string name() const override { return condition_.name(); }
+    GraphPorts add_to_graph(Graph& graph) const override { return condition_.impl()->add_to_graph(graph); }
+
+private:
+    AnyRunnable condition_;
+};
+
+Runnable<Value, bool> bool_condition(const AnyRunnable& condition) {
+    if (!condition)
+        throw Error(errc::invalid_argument, "Branch: a condition is an empty Runnable handle");
+    return Runnable<Value, bool>(std::make_shared<BoolCondition>(condition));
+}
+
+} // namespace
+
+BranchCase::BranchCase(const AnyRunnable& when, AnyRunnable then)
+    : condition(bool_condition(when)), runnable(std::move(then)) {}
+
+} // namespace braid
 
 namespace braid::detail {
 
@@ -25,9 +65,18 @@ const AnyRunnable& BranchImpl::choose(const Value& input, const RunContext& ctx)
 
 Value BranchImpl::invoke(const Value& input, const RunContext& ctx) const { return ctx.invoke(choose(input, ctx), input); }
 
+ChunkKind BranchImpl::chunk_kind() const {
+    std::vector<const AnyRunnable*> choices{&otherwise_};
+    for (const BranchCase& branch : cases_)
+        choices.push_back(&branch.runnable);
+    return chosen_kind(choices, [](const AnyRunnable* r) { return r->impl()->chunk_kind(); });
+}
+
 Stream<Value> BranchImpl::transform(Stream<Value> input, const RunContext& ctx) const {
     Value whole = collect_input(input);
     Stream<Value> output = ctx.transform(choose(whole, ctx), Stream<Value>::single(whole));
+    if (chunk_kind() == ChunkKind::snapshot)
+        output = as_snapshots(std::move(output)); // another case gives snapshots: so do all
     while (auto chunk = output.next())
         co_yield std::move(*chunk);
 }
@@ -91,9 +140,20 @@ const AnyRunnable& RouterImpl::choose(const Value& input) const {
 
 Value RouterImpl::invoke(const Value& input, const RunContext& ctx) const { return ctx.invoke(choose(input), input); }
 
+ChunkKind RouterImpl::chunk_kind() const {
+    std::vector<const AnyRunnable*> choices;
+    for (const Route& route : routes_)
+        choices.push_back(&route.runnable);
+    if (otherwise_)
+        choices.push_back(&otherwise_);
+    return chosen_kind(choices, [](const AnyRunnable* r) { return r->impl()->chunk_kind(); });
+}
+
 Stream<Value> RouterImpl::transform(Stream<Value> input, const RunContext& ctx) const {
     Value whole = collect_input(input);
     Stream<Value> output = ctx.transform(choose(whole), Stream<Value>::single(whole));
+    if (chunk_kind() == ChunkKind::snapshot)
+        output = as_snapshots(std::move(output)); // another route gives snapshots: so do all
     while (auto chunk = output.next())
         co_yield std::move(*chunk);
 }

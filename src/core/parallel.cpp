@@ -7,8 +7,10 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <utility>
 #include <vector>
 
+#include "braid/core/detail/snapshots.hpp"
 #include "braid/core/passthrough.hpp"
 
 namespace braid::detail {
@@ -17,6 +19,11 @@ namespace {
 
 // How far a streaming branch may run ahead of the pulling thread, in chunks.
 constexpr std::size_t max_queued = 64;
+
+// Branches of an invoke that take less than this in all run on the calling thread, one after the other:
+// waking a pool thread and waiting for it costs about half of it (≈10 µs, 2-core machine), so running
+// them concurrently could not be faster.
+constexpr std::int64_t inline_below_ns = 20000;
 
 int width(const RunContext& ctx) { return ctx.config().max_concurrency.value_or(default_concurrency()); }
 
@@ -35,7 +42,7 @@ struct BranchChunks {
     std::mutex mutex;
     std::condition_variable ready;  // a chunk was queued, or a pool branch finished
     std::condition_variable space;  // the pulling thread took chunks (producers wait when far ahead)
-    std::deque<Value> chunks;
+    std::deque<std::pair<std::size_t, Value>> chunks; // (branch, chunk)
     std::vector<std::atomic<bool>> claimed;
     std::atomic<std::size_t> finished_on_pool{0};
     std::atomic<bool> abandoned{false};
@@ -67,27 +74,63 @@ ParallelImpl::ParallelImpl(std::vector<ParallelBranch> branches) : branches_(std
 
 std::string ParallelImpl::name() const { return "Parallel<" + keys_of(branches_) + ">"; }
 
+ChunkKind ParallelImpl::chunk_kind() const {
+    return chosen_kind(branches_, [](const ParallelBranch& branch) { return branch.runnable.impl()->chunk_kind(); });
+}
+
 Value ParallelImpl::invoke(const Value& input, const RunContext& ctx) const {
     std::vector<Value> outputs(branches_.size());
-    parallel_for(branches_.size(), width(ctx),
-                 [&](std::size_t i) { outputs[i] = ctx.invoke(branches_[i].runnable, input); });
+    std::atomic<std::int64_t> spent_ns{0};
+    auto run = [&](std::size_t i) {
+        const auto start = std::chrono::steady_clock::now();
+        outputs[i] = ctx.invoke(branches_[i].runnable, input);
+        spent_ns.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count(),
+                           std::memory_order_relaxed);
+    };
+    const std::int64_t typical = typical_cost_ns_.load(std::memory_order_relaxed);
+    if (typical >= 0 && typical < inline_below_ns) {
+        for (std::size_t i = 0; i < branches_.size(); ++i)
+            run(i);
+    } else {
+        parallel_for(branches_.size(), width(ctx), run);
+    }
+    // A running average over the last few invokes: one slow call does not switch the mode for good.
+    const std::int64_t spent = spent_ns.load(std::memory_order_relaxed);
+    typical_cost_ns_.store(typical < 0 ? spent : (3 * typical + spent) / 4, std::memory_order_relaxed);
     Value result = Value::object();
     for (std::size_t i = 0; i < branches_.size(); ++i)
         result[branches_[i].key] = std::move(outputs[i]);
     return result;
 }
 
-Stream<Value> ParallelImpl::stream_branches(Value input, const RunContext& ctx) const {
+Stream<Value> ParallelImpl::stream_branches(Value input, const RunContext& ctx, bool snapshots, Value base) const {
     const std::size_t count = branches_.size();
     auto shared = std::make_shared<BranchChunks>(count);
-    auto keyed = [this](std::size_t i, Value chunk) {
+    // In snapshot mode, each branch's output so far (its last snapshot, or its pieces combined).
+    std::vector<std::optional<Value>> latest(snapshots ? count : 0);
+    std::vector<bool> branch_snapshots(count);
+    for (std::size_t i = 0; i < count; ++i)
+        branch_snapshots[i] = kind_for_whole_input(branches_[i].runnable.impl()->chunk_kind()) == ChunkKind::snapshot;
+    // What the consumer gets for chunk @p chunk of branch @p i: `{"key": chunk}`, or the whole object.
+    auto output_for = [&](std::size_t i, Value chunk) {
         Value out = Value::object();
-        out[branches_[i].key] = std::move(chunk);
+        if (!snapshots) {
+            out[branches_[i].key] = std::move(chunk);
+            return out;
+        }
+        if (branch_snapshots[i] || !latest[i])
+            latest[i].emplace(std::move(chunk));
+        else
+            latest[i].emplace(value_concat(std::move(*latest[i]), chunk));
+        out = base;
+        for (std::size_t b = 0; b < count; ++b)
+            if (latest[b])
+                out[branches_[b].key] = *latest[b];
         return out;
     };
     TaskGroup group(
         count, width(ctx),
-        [this, &input, &ctx, shared, keyed](std::size_t i) {
+        [this, &input, &ctx, shared](std::size_t i) {
             if (shared->claimed[i].exchange(true))
                 return; // adopted by the pulling thread
             struct Finished {
@@ -103,12 +146,11 @@ Stream<Value> ParallelImpl::stream_branches(Value input, const RunContext& ctx) 
                 while (auto chunk = output.next()) {
                     if (shared->abandoned.load(std::memory_order_relaxed))
                         return; // the stream was dropped, or another branch failed
-                    Value out = keyed(i, std::move(*chunk));
                     std::unique_lock lock(shared->mutex);
                     shared->space.wait(lock, [&] {
                         return shared->chunks.size() < max_queued || shared->abandoned.load(std::memory_order_relaxed);
                     });
-                    shared->chunks.push_back(std::move(out));
+                    shared->chunks.emplace_back(i, std::move(*chunk));
                     shared->ready.notify_all();
                 }
             } catch (...) {
@@ -132,7 +174,7 @@ Stream<Value> ParallelImpl::stream_branches(Value input, const RunContext& ctx) 
     try {
         for (;;) {
             bool progressed = false;
-            std::optional<Value> next;
+            std::optional<std::pair<std::size_t, Value>> next;
             {
                 const std::lock_guard lock(shared->mutex);
                 if (!shared->chunks.empty()) {
@@ -142,7 +184,7 @@ Stream<Value> ParallelImpl::stream_branches(Value input, const RunContext& ctx) 
                 }
             }
             if (next) {
-                co_yield std::move(*next);
+                co_yield output_for(next->first, std::move(next->second));
                 progressed = true;
             }
             if (shared->abandoned.load(std::memory_order_relaxed))
@@ -155,7 +197,7 @@ Stream<Value> ParallelImpl::stream_branches(Value input, const RunContext& ctx) 
                     continue;
                 }
                 progressed = true;
-                co_yield keyed(adopted[a].index, std::move(*chunk));
+                co_yield output_for(adopted[a].index, std::move(*chunk));
                 ++a;
             }
             // A branch still unstarted after a while has no pool thread coming (a narrow max_concurrency,
@@ -189,7 +231,7 @@ Stream<Value> ParallelImpl::stream_branches(Value input, const RunContext& ctx) 
 }
 
 Stream<Value> ParallelImpl::transform(Stream<Value> input, const RunContext& ctx) const {
-    return stream_branches(collect_input(input), ctx);
+    return stream_branches(collect_input(input), ctx, chunk_kind() == ChunkKind::snapshot, Value::object());
 }
 
 GraphPorts ParallelImpl::add_to_graph(Graph& graph) const {
@@ -223,6 +265,10 @@ AssignImpl::AssignImpl(std::vector<ParallelBranch> branches) : parallel_(std::mo
 
 std::string AssignImpl::name() const { return "Assign<" + keys_of(parallel_.branches()) + ">"; }
 
+ChunkKind AssignImpl::chunk_kind() const {
+    return parallel_.chunk_kind() == ChunkKind::snapshot ? ChunkKind::snapshot : ChunkKind::same_as_input;
+}
+
 Value AssignImpl::invoke(const Value& input, const RunContext& ctx) const {
     require_object(input, name());
     Value result = input;
@@ -233,15 +279,25 @@ Value AssignImpl::invoke(const Value& input, const RunContext& ctx) const {
 }
 
 Stream<Value> AssignImpl::transform(Stream<Value> input, const RunContext& ctx) const {
+    // Snapshots in (or from a branch): every chunk is the whole object so far, the input's part first.
+    const bool input_snapshots = input.snapshots();
+    const bool snapshots = input_snapshots || parallel_.chunk_kind() == ChunkKind::snapshot;
     Value whole;
     while (auto chunk = input.next()) {
         require_object(*chunk, name());
-        whole = value_concat(std::move(whole), *chunk);
-        co_yield std::move(*chunk);
+        if (input_snapshots)
+            whole = *chunk;
+        else
+            whole = value_concat(std::move(whole), *chunk);
+        if (snapshots)
+            co_yield whole;
+        else
+            co_yield std::move(*chunk);
     }
     if (whole.is_null())
         throw Error(errc::invalid_argument, "step '" + name() + "' received an empty input stream");
-    Stream<Value> computed = parallel_.stream_branches(std::move(whole), ctx);
+    Value base = snapshots ? whole : Value::object();
+    Stream<Value> computed = parallel_.stream_branches(std::move(whole), ctx, snapshots, std::move(base));
     while (auto chunk = computed.next())
         co_yield std::move(*chunk);
 }

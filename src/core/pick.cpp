@@ -31,6 +31,7 @@ public:
     }
 
     StreamMode stream_mode() const override { return StreamMode::transform; }
+    ChunkKind chunk_kind() const override { return ChunkKind::same_as_input; }
 
     std::string name() const override {
         std::string keys;

@@ -22,6 +22,10 @@ struct BranchCase {
 
     /// A case from a condition runnable.
     BranchCase(Runnable<Value, bool> when, AnyRunnable then) : condition(std::move(when)), runnable(std::move(then)) {}
+    /// A case from a dynamic condition, whose output must be a JSON boolean (anything else fails at run
+    /// time with Error(errc::validation) naming it). The condition's run is the one events show.
+    /// @throws Error(errc::invalid_argument) if @p when is empty.
+    BranchCase(const AnyRunnable& when, AnyRunnable then);
     /// A case from a predicate `bool(const Value&)`.
     template <class F>
         requires(std::is_invocable_r_v<bool, const std::decay_t<F>&, const Value&> &&
@@ -40,6 +44,7 @@ public:
     Value invoke(const Value& input, const RunContext& ctx) const override;
     Stream<Value> transform(Stream<Value> input, const RunContext& ctx) const override;
     StreamMode stream_mode() const override { return StreamMode::generate; }
+    ChunkKind chunk_kind() const override;
     std::string name() const override { return "Branch"; }
     GraphPorts add_to_graph(Graph& graph) const override;
 

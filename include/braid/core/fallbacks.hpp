@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "braid/core/detail/snapshots.hpp"
 #include "braid/core/retry.hpp"
 #include "braid/core/runnable_impl.hpp"
 
@@ -48,11 +49,14 @@ public:
         std::rethrow_exception(first_failure);
     }
 
-    Stream<Out> transform(Stream<In> input, const RunContext& ctx) const override {
+    Stream<chunk_t<Out>> transform(Stream<chunk_t<In>> input, const RunContext& ctx) const override {
         return fallback_stream(this, std::move(input), ctx);
     }
 
     StreamMode stream_mode() const override { return StreamMode::generate; }
+    ChunkKind chunk_kind() const override {
+        return chosen_kind(steps_, [](const auto& step) { return step->chunk_kind(); });
+    }
     std::string name() const override { return "Fallbacks(" + steps_.front()->name() + ")"; }
 
     GraphPorts add_to_graph(Graph& graph) const override {
@@ -72,14 +76,19 @@ public:
     }
 
 private:
-    static Stream<Out> fallback_stream(const FallbacksImpl* self, Stream<In> input, const RunContext& ctx) {
+    static Stream<chunk_t<Out>> fallback_stream(const FallbacksImpl* self, Stream<chunk_t<In>> input,
+                                                const RunContext& ctx) {
         const In whole = self->collect_input(input);
+        const bool snapshots = self->chunk_kind() == ChunkKind::snapshot;
         std::exception_ptr first_failure;
         for (const auto& step : self->steps_) {
             bool delivered = false;
             std::exception_ptr failure;
             try {
-                Stream<Out> output = ctx.transform(*step, Stream<In>::single(whole));
+                Stream<chunk_t<Out>> output =
+                    ctx.transform(*step, Stream<chunk_t<In>>::single(ChunkTraits<In>::to_chunk(whole)));
+                if (snapshots)
+                    output = as_snapshots(std::move(output));
                 while (auto chunk = output.next()) {
                     delivered = true;
                     co_yield std::move(*chunk);

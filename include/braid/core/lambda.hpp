@@ -58,27 +58,30 @@ private:
 template <class In, class Out, class F, bool Transformer>
 class StreamingLambdaImpl final : public RunnableImpl<In, Out> {
 public:
+    using InChunk = chunk_t<In>;
+    using OutChunk = chunk_t<Out>;
+
     StreamingLambdaImpl(F f, std::string name) : f_(std::move(f)), name_(std::move(name)) {}
 
     Out invoke(const In& input, const RunContext& ctx) const override {
-        Stream<Out> output = transform(Stream<In>::single(input), ctx);
-        std::optional<Out> total;
+        Stream<OutChunk> output = transform(Stream<InChunk>::single(ChunkTraits<In>::to_chunk(input)), ctx);
+        std::optional<OutChunk> total;
         while (auto chunk = output.next()) {
             if (!total) {
                 total.emplace(std::move(*chunk));
-            } else if constexpr (ConcatenableChunk<Out>) {
-                total.emplace(ChunkConcat<Out>::concat(std::move(*total), *chunk));
+            } else if constexpr (ConcatenableChunk<OutChunk>) {
+                total.emplace(ChunkConcat<OutChunk>::concat(std::move(*total), *chunk));
             } else {
                 throw Error(errc::unsupported, "streaming lambda '" + name_ + "' produced several chunks of type " +
-                                                   type_name<Out>() + ", which cannot be combined for invoke");
+                                                   type_name<OutChunk>() + ", which cannot be combined for invoke");
             }
         }
         if (!total)
             throw Error(errc::invalid_argument, "streaming lambda '" + name_ + "' produced no output");
-        return std::move(*total);
+        return ChunkTraits<Out>::from_chunk(std::move(*total));
     }
 
-    Stream<Out> transform(Stream<In> input, const RunContext& ctx) const override {
+    Stream<OutChunk> transform(Stream<InChunk> input, const RunContext& ctx) const override {
         if constexpr (Transformer)
             return f_(std::move(input), ctx);
         else
@@ -86,11 +89,13 @@ public:
     }
 
     StreamMode stream_mode() const override { return Transformer ? StreamMode::transform : StreamMode::generate; }
+    // A transform maps its input chunks: snapshots in, snapshots out.
+    ChunkKind chunk_kind() const override { return Transformer ? ChunkKind::same_as_input : ChunkKind::delta; }
     std::string name() const override { return name_; }
 
 private:
-    static Stream<Out> generate(const StreamingLambdaImpl* self, Stream<In> input, const RunContext& ctx) {
-        Stream<Out> output = self->f_(self->collect_input(input), ctx);
+    static Stream<OutChunk> generate(const StreamingLambdaImpl* self, Stream<InChunk> input, const RunContext& ctx) {
+        Stream<OutChunk> output = self->f_(self->collect_input(input), ctx);
         while (auto chunk = output.next())
             co_yield std::move(*chunk);
     }
@@ -116,20 +121,22 @@ public:
         : Runnable<In, Out>(std::make_shared<detail::LambdaImpl<In, Out, std::decay_t<F>>>(std::forward<F>(f),
                                                                                            std::move(name))) {}
 
-    /// A streaming step from `Stream<Out> f(Stream<In> input, const RunContext& ctx)` (a coroutine):
-    /// it sees the input chunks as they come (StreamMode::transform). invoke() streams one input through
-    /// it and combines the output chunks.
+    /// A streaming step from `Stream<chunk_t<Out>> f(Stream<chunk_t<In>> input, const RunContext& ctx)` (a
+    /// coroutine; chunk_t<T> is T except for types that stream as another, such as Message): it sees the
+    /// input chunks as they come (StreamMode::transform); when they are snapshots, its output chunks are
+    /// taken as snapshots too. invoke() streams one input through it and combines the output chunks.
     template <class F>
-        requires std::is_invocable_r_v<Stream<Out>, const std::decay_t<F>&, Stream<In>, const RunContext&>
+        requires std::is_invocable_r_v<Stream<chunk_t<Out>>, const std::decay_t<F>&, Stream<chunk_t<In>>,
+                                       const RunContext&>
     static Runnable<In, Out> transformer(F&& f, std::string name = "Lambda") {
         return Runnable<In, Out>(std::make_shared<detail::StreamingLambdaImpl<In, Out, std::decay_t<F>, true>>(
             std::forward<F>(f), std::move(name)));
     }
 
-    /// A streaming step from `Stream<Out> f(In input, const RunContext& ctx)` (a coroutine taking its input
-    /// by value): it collects its input, then streams its output (StreamMode::generate).
+    /// A streaming step from `Stream<chunk_t<Out>> f(In input, const RunContext& ctx)` (a coroutine taking
+    /// its input by value): it collects its input, then streams its output (StreamMode::generate).
     template <class F>
-        requires std::is_invocable_r_v<Stream<Out>, const std::decay_t<F>&, In, const RunContext&>
+        requires std::is_invocable_r_v<Stream<chunk_t<Out>>, const std::decay_t<F>&, In, const RunContext&>
     static Runnable<In, Out> generator(F&& f, std::string name = "Lambda") {
         return Runnable<In, Out>(std::make_shared<detail::StreamingLambdaImpl<In, Out, std::decay_t<F>, false>>(
             std::forward<F>(f), std::move(name)));

@@ -3,6 +3,8 @@
 /// `{"key": output, ...}` (LangChain's RunnableParallel / a dict in a chain).
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -29,25 +31,33 @@ public:
     Value invoke(const Value& input, const RunContext& ctx) const override;
     Stream<Value> transform(Stream<Value> input, const RunContext& ctx) const override;
     StreamMode stream_mode() const override { return StreamMode::generate; }
+    ChunkKind chunk_kind() const override;
     std::string name() const override;
     GraphPorts add_to_graph(Graph& graph) const override;
 
     /// The branches, in order.
     const std::vector<ParallelBranch>& branches() const noexcept { return branches_; }
     /// Streams the branches' chunks for one whole input, each as `{"key": chunk}`, as they come from the
-    /// concurrently running branches.
-    Stream<Value> stream_branches(Value input, const RunContext& ctx) const;
+    /// concurrently running branches; with @p snapshots, the whole object so far each time instead:
+    /// @p base with the branches' outputs so far set in it.
+    Stream<Value> stream_branches(Value input, const RunContext& ctx, bool snapshots, Value base) const;
 
 private:
     std::vector<ParallelBranch> branches_;
+    // How long the branches of an invoke took in all, lately (ns; -1 until measured): branches that
+    // take less than waking a pool thread costs run one after the other on the caller's thread.
+    mutable std::atomic<std::int64_t> typical_cost_ns_{-1};
 };
 
 } // namespace detail
 
 /// Runs its branches concurrently (on the shared pool, at most RunConfig::max_concurrency at once) on the
-/// same input and returns `{"key": output, ...}` in branch order. The first failing branch's error
+/// same input and returns `{"key": output, ...}` in branch order. Branches that together take only a
+/// few microseconds (less than handing work to another thread costs) run one after the other on the
+/// calling thread instead; the Parallel measures this as it goes. The first failing branch's error
 /// propagates (the others finish first). Streaming collects the input, then yields `{"key": chunk}`
-/// objects as the branches produce them (they combine, with value_concat, into the invoke result).
+/// objects as the branches produce them (they combine, with value_concat, into the invoke result) —
+/// unless a branch streams snapshots (a JSON parser): then each chunk is the whole object so far.
 class Parallel : public AnyRunnable {
 public:
     /// A Parallel of @p branches: `Parallel({{"a", r1}, {"b", r2}})`.

@@ -20,8 +20,9 @@ template <class T>
 class PassthroughImpl final : public RunnableImpl<T, T> {
 public:
     T invoke(const T& input, const RunContext&) const override { return input; }
-    Stream<T> transform(Stream<T> input, const RunContext&) const override { return input; }
+    Stream<chunk_t<T>> transform(Stream<chunk_t<T>> input, const RunContext&) const override { return input; }
     StreamMode stream_mode() const override { return StreamMode::transform; }
+    ChunkKind chunk_kind() const override { return ChunkKind::same_as_input; }
     std::string name() const override { return "Passthrough"; }
 };
 
@@ -33,6 +34,7 @@ public:
     Value invoke(const Value& input, const RunContext& ctx) const override;
     Stream<Value> transform(Stream<Value> input, const RunContext& ctx) const override;
     StreamMode stream_mode() const override { return StreamMode::transform; }
+    ChunkKind chunk_kind() const override;
     std::string name() const override;
     GraphPorts add_to_graph(Graph& graph) const override;
 

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "braid/core/detail/snapshots.hpp"
 #include "braid/core/runnable_impl.hpp"
 
 namespace braid {
@@ -75,11 +76,12 @@ public:
         }
     }
 
-    Stream<Out> transform(Stream<In> input, const RunContext& ctx) const override {
+    Stream<chunk_t<Out>> transform(Stream<chunk_t<In>> input, const RunContext& ctx) const override {
         return retry_stream(this, std::move(input), ctx);
     }
 
     StreamMode stream_mode() const override { return StreamMode::generate; }
+    ChunkKind chunk_kind() const override { return kind_for_whole_input(inner_->chunk_kind()); }
     std::string name() const override { return "Retry(" + inner_->name() + ")"; }
 
     GraphPorts add_to_graph(Graph& graph) const override {
@@ -96,13 +98,14 @@ private:
         return attempt < policy_.max_attempts && policy_.retry_if(error);
     }
 
-    static Stream<Out> retry_stream(const RetryImpl* self, Stream<In> input, const RunContext& ctx) {
+    static Stream<chunk_t<Out>> retry_stream(const RetryImpl* self, Stream<chunk_t<In>> input, const RunContext& ctx) {
         const In whole = self->collect_input(input);
         for (int attempt = 1;; ++attempt) {
             bool delivered = false;
             std::exception_ptr failure;
             try {
-                Stream<Out> output = ctx.transform(*self->inner_, Stream<In>::single(whole));
+                Stream<chunk_t<Out>> output =
+                    ctx.transform(*self->inner_, Stream<chunk_t<In>>::single(ChunkTraits<In>::to_chunk(whole)));
                 while (auto chunk = output.next()) {
                     delivered = true;
                     co_yield std::move(*chunk);

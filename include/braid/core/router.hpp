@@ -29,6 +29,7 @@ public:
     Value invoke(const Value& input, const RunContext& ctx) const override;
     Stream<Value> transform(Stream<Value> input, const RunContext& ctx) const override;
     StreamMode stream_mode() const override { return StreamMode::generate; }
+    ChunkKind chunk_kind() const override;
     std::string name() const override { return "Router(" + key_ + ")"; }
     GraphPorts add_to_graph(Graph& graph) const override;
 

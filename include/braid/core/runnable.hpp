@@ -36,13 +36,20 @@
 
 namespace braid {
 
-/// True when T converts to a Value (nlohmann `to_json`, found by ADL, or a built-in JSON type).
+namespace detail {
 template <class T>
-concept ToValue = std::is_constructible_v<Value, const T&>;
+concept FromJson = std::default_initializable<T> && requires(const Value& v, T& out) { nlohmann::from_json(v, out); };
+} // namespace detail
 
-/// True when a Value converts to T (nlohmann `from_json`, found by ADL, or a built-in JSON type).
+/// True when T, and its stream chunks (chunk_t<T>), convert to a Value (nlohmann `to_json`, found by
+/// ADL, or a built-in JSON type).
 template <class T>
-concept FromValue = std::default_initializable<T> && requires(const Value& v, T& out) { nlohmann::from_json(v, out); };
+concept ToValue = std::is_constructible_v<Value, const T&> && std::is_constructible_v<Value, const chunk_t<T>&>;
+
+/// True when a Value converts to T and to its stream chunks (nlohmann `from_json`, found by ADL, or a
+/// built-in JSON type).
+template <class T>
+concept FromValue = detail::FromJson<T> && detail::FromJson<chunk_t<T>>;
 
 namespace detail {
 /// Error(errc::invalid_argument) for an empty Runnable handle.
@@ -51,15 +58,18 @@ namespace detail {
 
 /// A handle to a step In → Out: cheap to copy (one shared_ptr), immutable, safe to use from many threads.
 ///
-/// Every composition (`a | b`, Parallel, Branch, with_retry ...) is again a Runnable. Out is also the type
-/// of the chunks a stream yields; chunks combine with ChunkConcat<Out> (see braid/core/chunk.hpp).
+/// Every composition (`a | b`, Parallel, Branch, with_retry ...) is again a Runnable. A stream yields
+/// chunks of type chunk_t<Out>: Out itself, except for types that stream as another (a Message streams
+/// as MessageChunk); pieces combine with ChunkConcat (see braid/core/chunk.hpp).
 template <class In, class Out>
 class Runnable {
 public:
     /// The input type.
     using input_type = In;
-    /// The output (and chunk) type.
+    /// The output type.
     using output_type = Out;
+    /// The type of the chunks stream() yields.
+    using chunk_type = chunk_t<Out>;
     /// The implementation interface.
     using impl_type = RunnableImpl<In, Out>;
 
@@ -133,19 +143,22 @@ public:
 
     /// The output of @p input as a stream of chunks: they flow through every step that can transform
     /// (see StreamMode). The stream owns copies of the input, the config and the runnable. Cancellation
-    /// and the deadline are checked between chunks; errors are thrown from the stream.
-    Stream<Out> stream(In input, RunConfig config = {}) const {
-        checked("stream");
-        return stream_of(impl_, std::move(input), std::move(config));
+    /// and the deadline are checked between chunks; errors are thrown from the stream. Its snapshots()
+    /// says whether each chunk is the whole output so far (a JSON parser's partial values) or a piece.
+    Stream<chunk_type> stream(In input, RunConfig config = {}) const {
+        const impl_type& step = checked("stream");
+        Stream<chunk_type> output = stream_of(impl_, std::move(input), std::move(config));
+        output.set_snapshots(snapshot_output(step.chunk_kind(), false));
+        return output;
     }
 
-    /// Streams @p input, calling @p on_chunk(const Out&) for each chunk as it comes, then returns.
+    /// Streams @p input, calling @p on_chunk(const chunk_type&) for each chunk as it comes, then returns.
     template <class F>
-        requires std::invocable<F&, const Out&>
+        requires std::invocable<F&, const chunk_t<Out>&>
     void stream(const In& input, F&& on_chunk, const RunConfig& config = default_run_config()) const {
-        Stream<Out> chunks = stream(input, config);
+        Stream<chunk_type> chunks = stream(input, config);
         while (auto chunk = chunks.next())
-            on_chunk(static_cast<const Out&>(*chunk));
+            on_chunk(static_cast<const chunk_type&>(*chunk));
     }
 
     /// The events of every run nested in this one (start, chunk, end, error with run ids and parent ids),
@@ -233,12 +246,16 @@ private:
         return config.max_concurrency.value_or(detail::default_concurrency());
     }
 
-    static Stream<Out> stream_of(std::shared_ptr<const impl_type> impl, In input, RunConfig config) {
+    static Stream<chunk_type> stream_of(std::shared_ptr<const impl_type> impl, In input, RunConfig config) {
         validate_config(config);
         const RunContext root(config);
-        Stream<Out> output = root.transform(*impl, Stream<In>::single(std::move(input)));
+        Stream<chunk_type> output = root.transform(*impl, single_chunk(std::move(input)));
         while (auto chunk = output.next())
             co_yield std::move(*chunk);
+    }
+
+    static Stream<chunk_t<In>> single_chunk(In input) {
+        return Stream<chunk_t<In>>::single(ChunkTraits<In>::to_chunk(std::move(input)));
     }
 
     static Stream<Event> events_of(std::shared_ptr<const impl_type> impl, In input, RunConfig config) {
@@ -248,7 +265,7 @@ private:
         try {
             validate_config(config);
             const RunContext root(config);
-            Stream<Out> output = root.transform(*impl, Stream<In>::single(std::move(input)));
+            Stream<chunk_type> output = root.transform(*impl, single_chunk(std::move(input)));
             while (output.next()) {
                 for (Event& event : collector->drain())
                     co_yield std::move(event);
@@ -267,6 +284,21 @@ private:
 
 /// The type-erased runnable: Value in, Value out (maps, the C ABI, bindings).
 using AnyRunnable = Runnable<Value, Value>;
+
+/// The implementation behind @p runnable as a T (a dynamic_cast: T may be an interface the
+/// implementation also derives from), looking through the conversion of a typed step to AnyRunnable;
+/// null when it is something else. Wrappers that change behaviour (with_config, bind, with_retry ...)
+/// are not looked through.
+template <class T, class In, class Out>
+std::shared_ptr<const T> find_impl(const Runnable<In, Out>& runnable) {
+    std::shared_ptr<const detail::ImplBase> impl = runnable.impl();
+    while (impl) {
+        if (auto found = std::dynamic_pointer_cast<const T>(impl))
+            return found;
+        impl = impl->adapted();
+    }
+    return nullptr;
+}
 
 /// Wraps an implementation in a handle: `make_runnable(std::make_shared<MyStep>(...))`.
 /// In and Out come from the implementation's RunnableImpl base.
@@ -350,7 +382,7 @@ Out RunContext::invoke(const Runnable<In, Out>& step, const std::type_identity_t
 }
 
 template <class In, class Out>
-Stream<Out> RunContext::transform(const Runnable<In, Out>& step, Stream<In> input) const {
+Stream<chunk_t<Out>> RunContext::transform(const Runnable<In, Out>& step, Stream<chunk_t<In>> input) const {
     if (!step)
         detail::throw_empty_runnable("RunContext::transform");
     return transform(*step.impl(), std::move(input));

@@ -19,6 +19,8 @@
 ///         for (std::string& chunk : input) co_yield invoke(chunk, ctx);
 ///     }
 ///     braid::StreamMode stream_mode() const override { return braid::StreamMode::transform; }
+///     // Each output chunk is its input chunk transformed: snapshots in give snapshots out.
+///     braid::ChunkKind chunk_kind() const override { return braid::ChunkKind::same_as_input; }
 ///     std::string name() const override { return "Upper"; }
 /// };
 /// braid::Runnable<std::string, std::string> upper = braid::make_runnable(std::make_shared<Upper>());
@@ -63,6 +65,18 @@ template <class In, class Out>
 class Runnable;
 
 namespace detail {
+
+/// What every implementation is, whatever its types: a named, polymorphic object (so that find_impl can
+/// look for a kind of step behind any runnable).
+class ImplBase {
+public:
+    virtual ~ImplBase() = default;
+    /// The step's name, used for events, errors and the graph.
+    virtual std::string name() const = 0;
+    /// For a step that only converts the types of another (a typed step seen as AnyRunnable): that step.
+    /// Null for every other step.
+    virtual std::shared_ptr<const ImplBase> adapted() const { return nullptr; }
+};
 
 /// How the run machinery treats an implementation (set by braid's own composites only).
 enum class ImplKind : std::uint8_t {
@@ -130,17 +144,18 @@ public:
     template <class In, class Out>
     Out invoke(const Runnable<In, Out>& step, const std::type_identity_t<In>& input) const;
 
-    /// Streams @p input through @p step as a nested run: its output chunks, as they come.
+    /// Streams @p input through @p step as a nested run: its output chunks, as they come, marked as
+    /// snapshots or pieces (Stream::snapshots()) from the step's chunk_kind().
     /// The returned stream refers to @p step and to this context's config: keep them alive while using it.
     template <class In, class Out>
-    Stream<Out> transform(const RunnableImpl<In, Out>& step, Stream<In> input) const;
+    Stream<chunk_t<Out>> transform(const RunnableImpl<In, Out>& step, Stream<chunk_t<In>> input) const;
     /// Streams @p input through @p step as a nested run (see the other overload).
     template <class In, class Out>
-    Stream<Out> transform(const Runnable<In, Out>& step, Stream<In> input) const;
+    Stream<chunk_t<Out>> transform(const Runnable<In, Out>& step, Stream<chunk_t<In>> input) const;
     /// Streams the output of @p step for one whole @p input, as a nested run.
     template <class In, class Out>
-    Stream<Out> stream(const Runnable<In, Out>& step, std::type_identity_t<In> input) const {
-        return transform(step, Stream<In>::single(std::move(input)));
+    Stream<chunk_t<Out>> stream(const Runnable<In, Out>& step, std::type_identity_t<In> input) const {
+        return transform(step, Stream<chunk_t<In>>::single(ChunkTraits<In>::to_chunk(std::move(input))));
     }
 
     /// A context for the same run with @p config (which must outlive it) in force for nested runs:
@@ -206,34 +221,40 @@ private:
 
 /// The implementation of a runnable step, In → Out. See the file comment for how to write one.
 ///
+/// Streams carry chunks of type chunk_t<In> in and chunk_t<Out> out: In and Out themselves, except for
+/// types that stream as another (a Message streams as MessageChunk; see ChunkTraits).
+///
 /// Shared (through Runnable handles) and invoked from many threads at once: immutable after
 /// construction.
 template <class In, class Out>
-class RunnableImpl {
+class RunnableImpl : public detail::ImplBase {
 public:
     /// The input type.
     using input_type = In;
-    /// The output (and output chunk) type.
+    /// The output type.
     using output_type = Out;
-
-    virtual ~RunnableImpl() = default;
+    /// The type of the input chunks when streamed.
+    using input_chunk = chunk_t<In>;
+    /// The type of the output chunks when streamed.
+    using output_chunk = chunk_t<Out>;
 
     /// Computes the output for one whole input. Required.
     virtual Out invoke(const In& input, const RunContext& ctx) const = 0;
 
     /// Turns a stream of input chunks into a stream of output chunks. Optional: the default collects the
-    /// input (combining chunks with ChunkConcat<In>), calls invoke() and yields its output as one chunk.
-    /// Override it to stream, and override stream_mode() to say how. @p ctx stays valid while the
-    /// returned stream is alive.
-    virtual Stream<Out> transform(Stream<In> input, const RunContext& ctx) const {
+    /// input (see collect_input), calls invoke() and yields its output as one chunk. Override it to
+    /// stream, and override stream_mode() (and chunk_kind() for snapshots) to say how. @p ctx stays valid
+    /// while the returned stream is alive.
+    virtual Stream<output_chunk> transform(Stream<input_chunk> input, const RunContext& ctx) const {
         return buffer_then_invoke(this, std::move(input), ctx);
     }
 
     /// How transform() streams (shown by get_graph()): StreamMode::buffer unless overridden.
     virtual StreamMode stream_mode() const { return StreamMode::buffer; }
 
-    /// The step's name, used for events, errors and the graph.
-    virtual std::string name() const = 0;
+    /// How transform()'s output chunks relate to the whole output: ChunkKind::delta (pieces) unless
+    /// overridden. The run machinery marks the streams between steps with it (Stream::snapshots()).
+    virtual ChunkKind chunk_kind() const { return ChunkKind::delta; }
 
     /// Adds this step to @p graph and returns its entry and exit nodes. The default adds one node
     /// (name(), stream_mode()); composites add their parts.
@@ -245,27 +266,30 @@ public:
     /// How the run machinery treats this implementation (braid's composites set it).
     detail::ImplKind kind() const noexcept { return kind_; }
 
-    /// Collects a whole input from @p input (combining chunks with ChunkConcat<In>) for a step that
-    /// cannot transform: what the default transform() does before invoke(). Generate-mode steps use it too.
+    /// Collects a whole input from @p input for a step that cannot transform: what the default
+    /// transform() does before invoke(). Generate-mode steps use it too. Chunks are combined with
+    /// ChunkConcat, or, when the stream carries snapshots, the last one is kept; then converted with
+    /// ChunkTraits<In>::from_chunk.
     /// @throws Error(errc::invalid_argument) if the stream is empty; Error(errc::unsupported) if it has
     /// several chunks of a type that cannot be combined.
-    In collect_input(Stream<In>& input) const {
-        std::optional<In> whole;
+    In collect_input(Stream<input_chunk>& input) const {
+        const bool snapshots = input.snapshots();
+        std::optional<input_chunk> whole;
         while (auto chunk = input.next()) {
-            if (!whole) {
+            if (!whole || snapshots) {
                 whole.emplace(std::move(*chunk));
-            } else if constexpr (ConcatenableChunk<In>) {
-                whole.emplace(ChunkConcat<In>::concat(std::move(*whole), *chunk));
+            } else if constexpr (ConcatenableChunk<input_chunk>) {
+                whole.emplace(ChunkConcat<input_chunk>::concat(std::move(*whole), *chunk));
             } else {
                 throw Error(errc::unsupported, "step '" + name() + "' cannot stream and received several chunks of type " +
-                                                   detail::type_name<In>() +
+                                                   detail::type_name<input_chunk>() +
                                                    ", which cannot be combined (define operator+ or specialize "
                                                    "braid::ChunkConcat)");
             }
         }
         if (!whole)
             throw Error(errc::invalid_argument, "step '" + name() + "' received an empty input stream");
-        return std::move(*whole);
+        return ChunkTraits<In>::from_chunk(std::move(*whole));
     }
 
 protected:
@@ -275,9 +299,10 @@ protected:
     explicit RunnableImpl(detail::ImplKind kind) noexcept : kind_(kind) {}
 
 private:
-    static Stream<Out> buffer_then_invoke(const RunnableImpl* self, Stream<In> input, const RunContext& ctx) {
+    static Stream<output_chunk> buffer_then_invoke(const RunnableImpl* self, Stream<input_chunk> input,
+                                                   const RunContext& ctx) {
         In whole = self->collect_input(input);
-        co_yield self->invoke(whole, ctx);
+        co_yield ChunkTraits<Out>::to_chunk(self->invoke(whole, ctx));
     }
 
     detail::ImplKind kind_ = detail::ImplKind::step;
@@ -285,12 +310,29 @@ private:
 
 namespace detail {
 
+/// The whole output that the combined chunks @p total of a stream stand for, as an event payload (the
+/// chunk itself when it does not convert).
+template <class Out>
+Value output_event_value(chunk_t<Out> total) noexcept {
+    if constexpr (!std::is_same_v<chunk_t<Out>, Out>) {
+        try {
+            return to_event_value(ChunkTraits<Out>::from_chunk(total));
+        } catch (...) {
+            return to_event_value(total);
+        }
+    } else {
+        return to_event_value(total);
+    }
+}
+
 template <class In, class Out>
-Stream<Out> traced_transform(const RunnableImpl<In, Out>* step, Stream<In> input, RunContext parent) {
+Stream<chunk_t<Out>> traced_transform(const RunnableImpl<In, Out>* step, Stream<chunk_t<In>> input, RunContext parent,
+                                      bool snapshots) {
+    using Chunk = chunk_t<Out>;
     const RunContext ctx = parent.child([step] { return step->name(); });
     if (!ctx.has_callbacks()) {
         try {
-            Stream<Out> output = step->transform(std::move(input), ctx);
+            Stream<Chunk> output = step->transform(std::move(input), ctx);
             while (auto chunk = output.next()) {
                 ctx.check();
                 co_yield std::move(*chunk);
@@ -301,16 +343,16 @@ Stream<Out> traced_transform(const RunnableImpl<In, Out>* step, Stream<In> input
         co_return;
     }
     std::exception_ptr failure;
-    std::optional<Out> total;
+    std::optional<Chunk> total;
     try {
         ctx.emit_start(Value());
-        Stream<Out> output = step->transform(std::move(input), ctx);
+        Stream<Chunk> output = step->transform(std::move(input), ctx);
         while (auto chunk = output.next()) {
             ctx.check();
             ctx.emit_chunk(to_event_value(*chunk));
-            if constexpr (ConcatenableChunk<Out>) {
-                if (total)
-                    total.emplace(ChunkConcat<Out>::concat(std::move(*total), *chunk));
+            if constexpr (ConcatenableChunk<Chunk>) {
+                if (total && !snapshots)
+                    total.emplace(ChunkConcat<Chunk>::concat(std::move(*total), *chunk));
                 else
                     total.emplace(*chunk);
             } else {
@@ -331,7 +373,7 @@ Stream<Out> traced_transform(const RunnableImpl<In, Out>* step, Stream<In> input
         ctx.emit_error(failure);
         std::rethrow_exception(failure);
     }
-    ctx.emit_end(total ? to_event_value(*total) : Value());
+    ctx.emit_end(total ? output_event_value<Out>(std::move(*total)) : Value());
 }
 
 } // namespace detail
@@ -368,10 +410,13 @@ Out RunContext::invoke(const RunnableImpl<In, Out>& step, const std::type_identi
 }
 
 template <class In, class Out>
-Stream<Out> RunContext::transform(const RunnableImpl<In, Out>& step, Stream<In> input) const {
-    if (step.kind() == detail::ImplKind::transparent)
-        return step.transform(std::move(input), *this);
-    return detail::traced_transform(&step, std::move(input), *this);
+Stream<chunk_t<Out>> RunContext::transform(const RunnableImpl<In, Out>& step, Stream<chunk_t<In>> input) const {
+    const bool snapshots = snapshot_output(step.chunk_kind(), input.snapshots());
+    Stream<chunk_t<Out>> output = step.kind() == detail::ImplKind::transparent
+                                      ? step.transform(std::move(input), *this)
+                                      : detail::traced_transform(&step, std::move(input), *this, snapshots);
+    output.set_snapshots(snapshots);
+    return output;
 }
 
 } // namespace braid

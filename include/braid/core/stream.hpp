@@ -26,6 +26,9 @@ namespace braid {
 /// `co_yield` (its locals are destroyed normally). A stream is single-pass and must be consumed from one
 /// thread at a time. Arguments of a coroutine are copied into it only when passed by value: a coroutine
 /// must not take references that may dangle before the stream is consumed.
+///
+/// A stream also says whether its chunks are pieces of the output or snapshots of it (snapshots(), see
+/// braid::ChunkKind); the run machinery sets this for the streams that flow between steps.
 template <class T>
 class Stream {
 public:
@@ -67,12 +70,14 @@ public:
     /// An empty stream (no coroutine): yields nothing.
     Stream() noexcept = default;
     /// Streams are move-only.
-    Stream(Stream&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+    Stream(Stream&& other) noexcept
+        : handle_(std::exchange(other.handle_, {})), snapshots_(std::exchange(other.snapshots_, false)) {}
     /// Move assignment: destroys the current producer first.
     Stream& operator=(Stream&& other) noexcept {
         if (this != &other) {
             reset();
             handle_ = std::exchange(other.handle_, {});
+            snapshots_ = std::exchange(other.snapshots_, false);
         }
         return *this;
     }
@@ -97,6 +102,12 @@ public:
             return std::nullopt;
         return std::move(promise.current);
     }
+
+    /// True when each chunk is the whole output so far and replaces the previous one (ChunkKind::snapshot);
+    /// false when chunks are pieces to combine (the default).
+    bool snapshots() const noexcept { return snapshots_; }
+    /// Says whether the chunks are snapshots (see snapshots()).
+    void set_snapshots(bool snapshots) noexcept { snapshots_ = snapshots; }
 
     /// Input iterator over the chunks (range-for support). Dereferencing gives the current chunk.
     class iterator {
@@ -162,6 +173,7 @@ private:
 
     std::coroutine_handle<promise_type> handle_;
     std::optional<T> pending_;
+    bool snapshots_ = false;
 };
 
 } // namespace braid

@@ -28,11 +28,12 @@ public:
         return ctx.with_config(merged).invoke(*inner_, input);
     }
 
-    Stream<Out> transform(Stream<In> input, const RunContext& ctx) const override {
+    Stream<chunk_t<Out>> transform(Stream<chunk_t<In>> input, const RunContext& ctx) const override {
         return configured_stream(this, std::move(input), ctx);
     }
 
     StreamMode stream_mode() const override { return inner_->stream_mode(); }
+    ChunkKind chunk_kind() const override { return inner_->chunk_kind(); }
     std::string name() const override { return inner_->name(); }
     GraphPorts add_to_graph(Graph& graph) const override { return inner_->add_to_graph(graph); }
 
@@ -45,9 +46,9 @@ private:
         return merged;
     }
 
-    static Stream<Out> configured_stream(const WithConfigImpl* self, Stream<In> input, RunContext ctx) {
+    static Stream<chunk_t<Out>> configured_stream(const WithConfigImpl* self, Stream<chunk_t<In>> input, RunContext ctx) {
         const RunConfig merged = self->merged_config(ctx);
-        Stream<Out> output = ctx.with_config(merged).transform(*self->inner_, std::move(input));
+        Stream<chunk_t<Out>> output = ctx.with_config(merged).transform(*self->inner_, std::move(input));
         while (auto chunk = output.next())
             co_yield std::move(*chunk);
     }
@@ -75,11 +76,12 @@ public:
         return ctx.with_configurable(merged).invoke(*inner_, input);
     }
 
-    Stream<Out> transform(Stream<In> input, const RunContext& ctx) const override {
+    Stream<chunk_t<Out>> transform(Stream<chunk_t<In>> input, const RunContext& ctx) const override {
         return bound_stream(this, std::move(input), ctx);
     }
 
     StreamMode stream_mode() const override { return inner_->stream_mode(); }
+    ChunkKind chunk_kind() const override { return inner_->chunk_kind(); }
     std::string name() const override { return inner_->name(); }
     GraphPorts add_to_graph(Graph& graph) const override { return inner_->add_to_graph(graph); }
 
@@ -87,9 +89,9 @@ public:
     const Value& kwargs() const noexcept { return kwargs_; }
 
 private:
-    static Stream<Out> bound_stream(const BindImpl* self, Stream<In> input, RunContext ctx) {
+    static Stream<chunk_t<Out>> bound_stream(const BindImpl* self, Stream<chunk_t<In>> input, RunContext ctx) {
         const Value merged = merge_objects(ctx.configurable(), self->kwargs_);
-        Stream<Out> output = ctx.with_configurable(merged).transform(*self->inner_, std::move(input));
+        Stream<chunk_t<Out>> output = ctx.with_configurable(merged).transform(*self->inner_, std::move(input));
         while (auto chunk = output.next())
             co_yield std::move(*chunk);
     }

@@ -26,11 +26,16 @@ public:
         return part(*second_, part(*first_, input, ctx), ctx);
     }
 
-    Stream<C> transform(Stream<A> input, const RunContext& ctx) const override {
+    Stream<chunk_t<C>> transform(Stream<chunk_t<A>> input, const RunContext& ctx) const override {
         return part_stream(*second_, part_stream(*first_, std::move(input), ctx), ctx);
     }
 
     StreamMode stream_mode() const override { return combine_modes(first_->stream_mode(), second_->stream_mode()); }
+
+    ChunkKind chunk_kind() const override {
+        const ChunkKind last = second_->chunk_kind();
+        return last == ChunkKind::same_as_input ? first_->chunk_kind() : last;
+    }
 
     std::string name() const override { return "Sequence"; }
 
@@ -53,7 +58,8 @@ private:
         return ctx.invoke(step, input);
     }
     template <class I, class O>
-    static Stream<O> part_stream(const RunnableImpl<I, O>& step, Stream<I> input, const RunContext& ctx) {
+    static Stream<chunk_t<O>> part_stream(const RunnableImpl<I, O>& step, Stream<chunk_t<I>> input,
+                                          const RunContext& ctx) {
         if (step.kind() == ImplKind::sequence)
             return step.transform(std::move(input), ctx);
         return ctx.transform(step, std::move(input));
@@ -67,8 +73,33 @@ private:
 [[noreturn]] void throw_conversion_error(const std::string& step, const std::string& type, const Value& value,
                                          const std::exception& error);
 
+/// Converts @p input (a Value, or a value converting to one) to T, for the step named @p next_step
+/// (named in the error).
+template <class T, class From>
+T convert_value(const From& input, const std::string& next_step) {
+    if constexpr (std::is_same_v<From, Value>) {
+        try {
+            return input.template get<T>();
+        } catch (const nlohmann::json::exception& error) {
+            throw_conversion_error(next_step, type_name<T>(), input, error);
+        } catch (const Error& error) {
+            // A from_json that reports a malformed value: in a chain, a Value of the wrong shape.
+            if (error.kind() != errc::parse)
+                throw;
+            throw_conversion_error(next_step, type_name<T>(), input, error);
+        }
+    } else {
+        try {
+            return T(input);
+        } catch (const nlohmann::json::exception& error) {
+            throw Error(errc::validation, "cannot convert the " + type_name<From>() + " passed to step '" + next_step +
+                                              "' to a Value: " + error.what());
+        }
+    }
+}
+
 /// Converts between a typed value and Value through nlohmann's to_json / from_json (ADL), chunk by chunk
-/// when streaming. Not a run, not a graph node.
+/// when streaming (chunk_t<From> to chunk_t<To>). Not a run, not a graph node.
 template <class From, class To>
 class ConvertImpl final : public RunnableImpl<From, To> {
 public:
@@ -78,36 +109,24 @@ public:
 
     To invoke(const From& input, const RunContext&) const override { return convert(input); }
 
-    Stream<To> transform(Stream<From> input, const RunContext&) const override {
+    Stream<chunk_t<To>> transform(Stream<chunk_t<From>> input, const RunContext&) const override {
         return convert_all(this, std::move(input));
     }
 
     StreamMode stream_mode() const override { return StreamMode::transform; }
+    ChunkKind chunk_kind() const override { return ChunkKind::same_as_input; }
     std::string name() const override { return "Convert"; }
     GraphPorts add_to_graph(Graph&) const override { return {}; }
 
-    /// The conversion itself.
-    To convert(const From& input) const {
-        if constexpr (std::is_same_v<From, Value>) {
-            try {
-                return input.template get<To>();
-            } catch (const nlohmann::json::exception& error) {
-                throw_conversion_error(next_step_, type_name<To>(), input, error);
-            }
-        } else {
-            try {
-                return To(input);
-            } catch (const nlohmann::json::exception& error) {
-                throw Error(errc::validation, "cannot convert the " + type_name<From>() + " passed to step '" +
-                                                  next_step_ + "' to a Value: " + error.what());
-            }
-        }
-    }
+    /// The conversion of a whole value.
+    To convert(const From& input) const { return convert_value<To>(input, next_step_); }
+    /// The conversion of a chunk.
+    chunk_t<To> convert_chunk(const chunk_t<From>& chunk) const { return convert_value<chunk_t<To>>(chunk, next_step_); }
 
 private:
-    static Stream<To> convert_all(const ConvertImpl* self, Stream<From> input) {
+    static Stream<chunk_t<To>> convert_all(const ConvertImpl* self, Stream<chunk_t<From>> input) {
         while (auto chunk = input.next())
-            co_yield self->convert(*chunk);
+            co_yield self->convert_chunk(*chunk);
     }
 
     std::string next_step_;
@@ -136,25 +155,30 @@ public:
     }
 
     StreamMode stream_mode() const override { return inner_->stream_mode(); }
+    ChunkKind chunk_kind() const override { return inner_->chunk_kind(); }
     std::string name() const override { return name_; }
     GraphPorts add_to_graph(Graph& graph) const override { return inner_->add_to_graph(graph); }
+    std::shared_ptr<const ImplBase> adapted() const override { return inner_; }
 
 private:
-    static Stream<I> inputs(const AdaptImpl* self, Stream<Value> input) {
+    static Stream<chunk_t<I>> inputs(const AdaptImpl* self, Stream<Value> input) {
         while (auto chunk = input.next()) {
             if constexpr (std::is_same_v<I, Value>)
                 co_yield std::move(*chunk);
             else
-                co_yield self->in_.convert(*chunk);
+                co_yield self->in_.convert_chunk(*chunk);
         }
     }
     static Stream<Value> adapt_stream(const AdaptImpl* self, Stream<Value> input, RunContext ctx) {
-        Stream<O> output = ctx.transform(*self->inner_, inputs(self, std::move(input)));
+        const bool snapshots = input.snapshots();
+        Stream<chunk_t<I>> converted = inputs(self, std::move(input));
+        converted.set_snapshots(snapshots);
+        Stream<chunk_t<O>> output = ctx.transform(*self->inner_, std::move(converted));
         while (auto chunk = output.next()) {
             if constexpr (std::is_same_v<O, Value>)
                 co_yield std::move(*chunk);
             else
-                co_yield self->out_.convert(*chunk);
+                co_yield self->out_.convert_chunk(*chunk);
         }
     }
 
