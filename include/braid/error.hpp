@@ -2,7 +2,9 @@
 /// @brief braid's one error type: braid::Error, a std::system_error with one code per failure kind.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 namespace braid {
@@ -33,6 +35,9 @@ inline std::error_code make_error_code(errc e) noexcept { return {static_cast<in
 
 /// Short stable name of an error kind ("invalid_argument", "parse", ...).
 const char* errc_name(errc e) noexcept;
+
+/// The error kind whose errc_name() is @p name; nothing for any other text.
+std::optional<errc> errc_from_name(std::string_view name) noexcept;
 
 /// The exception every braid C++ API throws for an expected failure.
 /// `what()` is the message alone (it names what was wrong); `code()` tells the kind.

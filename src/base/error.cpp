@@ -22,6 +22,15 @@ const char* errc_name(errc e) noexcept {
     return "unknown";
 }
 
+std::optional<errc> errc_from_name(std::string_view name) noexcept {
+    for (int k = static_cast<int>(errc::invalid_argument); k <= static_cast<int>(errc::internal); ++k) {
+        if (name == errc_name(static_cast<errc>(k))) {
+            return static_cast<errc>(k);
+        }
+    }
+    return std::nullopt;
+}
+
 namespace {
 class BraidCategory final : public std::error_category {
 public:

@@ -18,3 +18,13 @@ TEST_CASE("[error] every kind has a distinct stable name", "[unit]") {
     CHECK(std::string(braid::errc_name(braid::errc::internal)) == "internal");
     CHECK(std::string(braid::errc_name(static_cast<braid::errc>(999))) == "unknown");
 }
+
+TEST_CASE("[error] kinds are found by name", "[unit]") {
+    for (int k = 1; k <= 14; ++k) {
+        const auto kind = static_cast<braid::errc>(k);
+        CHECK(braid::errc_from_name(braid::errc_name(kind)) == kind);
+    }
+    CHECK_FALSE(braid::errc_from_name("unknown").has_value());
+    CHECK_FALSE(braid::errc_from_name("").has_value());
+    CHECK_FALSE(braid::errc_from_name("Parse").has_value());
+}
