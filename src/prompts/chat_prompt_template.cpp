@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "braid/error.hpp"
+#include "braid/prompts/prompt_step.hpp"
 
 namespace braid {
 
@@ -83,6 +84,10 @@ ChatPromptTemplate::Part::Part(std::shared_ptr<const MessagesTemplate> nested) {
     part_ = std::move(nested);
 }
 
+ChatPromptTemplate::ChatPromptTemplate() { bind_step(); }
+
+void ChatPromptTemplate::bind_step() { detail::bind_prompt_step(*this, "ChatPromptTemplate"); }
+
 ChatPromptTemplate ChatPromptTemplate::from_messages(std::vector<Part> parts) {
     ChatPromptTemplate t;
     t.parts_ = std::move(parts);
@@ -105,11 +110,75 @@ ChatPromptTemplate ChatPromptTemplate::from_messages(std::vector<Part> parts) {
     for (const std::string& v : t.optional_) {
         t.all_variables_.push_back(v);
     }
+    t.bind_step();
     return t;
 }
 
 ChatPromptTemplate ChatPromptTemplate::from_template(std::string_view template_text) {
     return from_messages({Part("user", template_text)});
+}
+
+namespace {
+
+std::string text_field(const Value& object, const char* key, const std::string& where) {
+    const auto found = object.find(key);
+    if (found == object.end() || !found->is_string()) {
+        throw Error(errc::invalid_argument, where + "." + key + " must be a string");
+    }
+    return found->get<std::string>();
+}
+
+// Error(errc::invalid_argument) when @p part has a key other than @p a and @p b.
+void only_keys(const Value& part, std::string_view a, std::string_view b, const std::string& where) {
+    for (const auto& item : part.items()) {
+        if (item.key() != a && item.key() != b) {
+            throw Error(errc::invalid_argument, where + " has an unknown key '" + item.key() + "' (known: " +
+                                                    std::string(a) + (b.empty() ? "" : ", " + std::string(b)) + ")");
+        }
+    }
+}
+
+ChatPromptTemplate::Part part_of(const Value& part, const std::string& where) {
+    if (part.is_array()) {
+        if (part.size() != 2 || !part[0].is_string() || !part[1].is_string()) {
+            throw Error(errc::invalid_argument, where + " must be [role, template] (two strings), got " + part.dump());
+        }
+        return {part[0].get<std::string>(), part[1].get<std::string>()};
+    }
+    if (!part.is_object()) {
+        throw Error(errc::invalid_argument, where + " must be [role, template] or an object, got " +
+                                                std::string(part.type_name()));
+    }
+    if (part.contains("placeholder")) {
+        only_keys(part, "placeholder", "optional", where);
+        const auto optional = part.find("optional");
+        if (optional != part.end() && !optional->is_boolean()) {
+            throw Error(errc::invalid_argument, where + ".optional must be true or false");
+        }
+        return MessagesPlaceholder(text_field(part, "placeholder", where),
+                                   optional != part.end() && optional->get<bool>());
+    }
+    if (part.contains("message")) {
+        only_keys(part, "message", "", where);
+        return part["message"].get<Message>();
+    }
+    only_keys(part, "role", "content", where);
+    return {text_field(part, "role", where), text_field(part, "content", where)};
+}
+
+} // namespace
+
+ChatPromptTemplate ChatPromptTemplate::from_json(const Value& parts) {
+    if (!parts.is_array()) {
+        throw Error(errc::invalid_argument, "the chat prompt's messages must be a JSON array, got " +
+                                                std::string(parts.type_name()));
+    }
+    std::vector<Part> list;
+    list.reserve(parts.size());
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        list.push_back(part_of(parts[i], "messages[" + std::to_string(i) + "]"));
+    }
+    return from_messages(std::move(list));
 }
 
 ChatPromptTemplate ChatPromptTemplate::partial(PartialValues values) const {
@@ -128,6 +197,7 @@ ChatPromptTemplate ChatPromptTemplate::partial(PartialValues values) const {
     auto is_partial = [&](const std::string& v) { return t.partials_.find(v) != t.partials_.end(); };
     std::erase_if(t.required_, is_partial);
     std::erase_if(t.optional_, is_partial);
+    t.bind_step();
     return t;
 }
 

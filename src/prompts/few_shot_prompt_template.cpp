@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "braid/error.hpp"
+#include "braid/prompts/prompt_step.hpp"
 
 namespace braid {
 
@@ -48,7 +49,10 @@ FewShotPromptTemplate::FewShotPromptTemplate(Config config)
             input_variables_.push_back(v);
         }
     }
+    bind_step();
 }
+
+void FewShotPromptTemplate::bind_step() { detail::bind_prompt_step(*this, "FewShotPromptTemplate"); }
 
 std::string FewShotPromptTemplate::format(const Value& variables) const {
     if (!variables.is_object()) {
@@ -90,6 +94,11 @@ FewShotChatMessagePromptTemplate::FewShotChatMessagePromptTemplate(Config config
             return 0;
         });
     }
+    bind_step();
+}
+
+void FewShotChatMessagePromptTemplate::bind_step() {
+    detail::bind_prompt_step(*this, "FewShotChatMessagePromptTemplate");
 }
 
 Messages FewShotChatMessagePromptTemplate::format_messages(const Value& variables) const {

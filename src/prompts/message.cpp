@@ -237,6 +237,10 @@ void to_json(Value& json, const Message& message) {
 }
 
 void from_json(const Value& json, Message& message) {
+    if (json.is_string()) {
+        message = Message::user(json.get<std::string>());
+        return;
+    }
     require_object(json, "message");
     Message m;
     m.role = canonical_role(string_field(json, "role", "message", true));
@@ -310,6 +314,11 @@ void to_json(Value& json, const MessageChunk& chunk) {
 }
 
 void from_json(const Value& json, MessageChunk& chunk) {
+    if (json.is_string()) {
+        chunk = MessageChunk{};
+        chunk.content = json.get<std::string>();
+        return;
+    }
     require_object(json, "message chunk");
     MessageChunk c;
     c.role = string_field(json, "role", "message chunk", false);

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "braid/error.hpp"
+#include "braid/prompts/prompt_step.hpp"
 #include "prompts/template_parse.hpp"
 
 namespace braid {
@@ -197,8 +198,27 @@ namespace {
 constexpr std::string_view owner_name = "prompt template";
 } // namespace
 
+PartialValues partial_values(const Value& object) {
+    PartialValues values;
+    if (object.is_null()) {
+        return values;
+    }
+    if (!object.is_object()) {
+        throw Error(errc::invalid_argument,
+                    std::string("partial values must be a JSON object of variables, got ") + object.type_name());
+    }
+    for (const auto& item : object.items()) {
+        values.emplace(item.key(), PartialValue(item.value()));
+    }
+    return values;
+}
+
 PromptTemplate::PromptTemplate(std::string_view text)
-    : parsed_(std::make_shared<const detail::ParsedTemplate>(detail::parse_template(text))) {}
+    : parsed_(std::make_shared<const detail::ParsedTemplate>(detail::parse_template(text))) {
+    bind_step();
+}
+
+void PromptTemplate::bind_step() { detail::bind_prompt_step(*this, "PromptTemplate"); }
 
 const std::string& PromptTemplate::text() const noexcept { return parsed_->text; }
 
@@ -209,6 +229,7 @@ PromptTemplate PromptTemplate::partial(PartialValues values) const {
     detail::bind_partials(*copy, std::move(values), owner_name);
     PromptTemplate result = *this;
     result.parsed_ = std::move(copy);
+    result.bind_step();
     return result;
 }
 

@@ -70,13 +70,22 @@ void from_json(const Value& json, PromptValue& prompt) {
         prompt = PromptValue(json.get<std::string>());
         return;
     }
-    if (!json.is_array()) {
-        throw Error(errc::parse, std::string("prompt value must be a string or an array of messages, got ") +
-                                     json.type_name());
+    const Value* list = &json;
+    if (json.is_object()) {
+        const auto found = json.find("messages");
+        if (found == json.end()) {
+            prompt = PromptValue(Messages{json.get<Message>()});
+            return;
+        }
+        list = &*found;
+    }
+    if (!list->is_array()) {
+        throw Error(errc::parse, std::string("prompt value must be a string, a message or an array of messages, got ") +
+                                     list->type_name());
     }
     Messages messages;
-    messages.reserve(json.size());
-    for (const Value& m : json) {
+    messages.reserve(list->size());
+    for (const Value& m : *list) {
         messages.push_back(m.get<Message>());
     }
     prompt = PromptValue(std::move(messages));

@@ -58,8 +58,11 @@ public:
 ///
 /// Roles: "system", "user"/"human", "assistant"/"ai", "tool", any other role string, and
 /// "placeholder" whose text must be `{name}` (the same as `MessagesPlaceholder(name, true)`).
+///
+/// It is also a runnable step, Runnable<Value, PromptValue> (named "ChatPromptTemplate"): variables in, a
+/// chat PromptValue out: `auto chain = prompt | model | braid::StrOutputParser();`.
 /// Immutable and cheap to copy; safe to use from many threads.
-class ChatPromptTemplate final : public MessagesTemplate {
+class ChatPromptTemplate final : public Runnable<Value, PromptValue>, public MessagesTemplate {
 public:
     /// One entry of a chat prompt.
     class Part {
@@ -89,13 +92,20 @@ public:
     };
 
     /// An empty chat prompt (formats to no messages).
-    ChatPromptTemplate() = default;
+    ChatPromptTemplate();
 
     /// Builds a chat prompt from its parts, in order.
     static ChatPromptTemplate from_messages(std::vector<Part> parts);
 
     /// A chat prompt of one user message template.
     static ChatPromptTemplate from_template(std::string_view template_text);
+
+    /// Builds a chat prompt from the JSON array @p parts: `[role, template]` pairs or
+    /// `{"role": ..., "content": template}` objects (message templates), `{"placeholder": name,
+    /// "optional": false}` (a MessagesPlaceholder) and `{"message": {...}}` (a fixed message).
+    /// @throws Error(errc::invalid_argument) naming the part (`messages[2]`) that is malformed, and the
+    ///         errors of from_messages.
+    static ChatPromptTemplate from_json(const Value& parts);
 
     /// Required variables: the message templates' variables and the non-optional placeholders, in
     /// order of first appearance, minus the partial ones.
@@ -128,6 +138,7 @@ public:
 
 private:
     void format_unmerged(Messages& out, const Value& variables) const;
+    void bind_step();
 
     std::vector<Part> parts_;
     std::vector<std::string> required_;

@@ -26,7 +26,9 @@ namespace braid {
 /// });
 /// std::string text = prompt.format({{"input", "big"}});
 /// @endcode
-class FewShotPromptTemplate {
+/// It is also a runnable step, Runnable<Value, PromptValue> (named "FewShotPromptTemplate"): variables in,
+/// a text PromptValue out.
+class FewShotPromptTemplate : public Runnable<Value, PromptValue> {
 public:
     /// What a few-shot prompt is made of. Give either `examples` or `example_selector`.
     struct Config {
@@ -56,6 +58,8 @@ public:
     PromptValue format_prompt(const Value& variables) const { return PromptValue(format(variables)); }
 
 private:
+    void bind_step();
+
     Config config_;
     PromptTemplate prefix_;
     PromptTemplate suffix_;
@@ -74,7 +78,9 @@ private:
 /// });
 /// auto prompt = braid::ChatPromptTemplate::from_messages({{"system", "Be brief."}, few_shot, {"user", "{q}"}});
 /// @endcode
-class FewShotChatMessagePromptTemplate final : public MessagesTemplate {
+/// It is also a runnable step, Runnable<Value, PromptValue> (named "FewShotChatMessagePromptTemplate"):
+/// variables in (for the selector), the example messages as a chat PromptValue out.
+class FewShotChatMessagePromptTemplate final : public Runnable<Value, PromptValue>, public MessagesTemplate {
 public:
     /// What the examples are made of. Give either `examples` or `example_selector`.
     struct Config {
@@ -91,6 +97,12 @@ public:
     /// The example messages for @p variables (the input is only passed to the selector).
     Messages format_messages(const Value& variables) const;
 
+    /// format_messages() as a chat PromptValue (what the runnable form returns).
+    PromptValue format_prompt(const Value& variables) const { return PromptValue(format_messages(variables)); }
+
+    /// None: the examples carry their own variables (the same as required_variables()).
+    std::vector<std::string> input_variables() const { return {}; }
+
     /// MessagesTemplate: appends the example messages.
     void format_messages_to(Messages& out, const Value& variables) const override;
 
@@ -98,6 +110,8 @@ public:
     std::vector<std::string> required_variables() const override { return {}; }
 
 private:
+    void bind_step();
+
     Config config_;
     Messages fixed_messages_; // pre-formatted when the examples are fixed
 };

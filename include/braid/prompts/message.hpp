@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "braid/core/chunk.hpp"
+
 namespace braid {
 
 /// braid's dynamic value (the same alias as braid/core/value.hpp; repeating an alias is allowed).
@@ -127,12 +129,24 @@ struct MessageChunk {
     friend bool operator==(const MessageChunk&, const MessageChunk&) = default;
 };
 
-/// Combines two streamed chunks (the same as `first + next`); the chunk-accumulation customization
-/// point for steps that must buffer a stream.
+/// Combines two streamed chunks (the same as `first + next`).
 inline MessageChunk concat(MessageChunk first, const MessageChunk& next) {
     first += next;
     return first;
 }
+
+/// A Message streams as MessageChunks: a runnable whose output is a Message (a chat model) yields
+/// MessageChunk pieces, which add up (operator+) to the message; a step taking a Message that cannot
+/// transform gets the sum of the chunks, converted with MessageChunk::to_message().
+template <>
+struct ChunkTraits<Message> {
+    /// Messages stream as chunks.
+    using chunk_type = MessageChunk;
+    /// A whole message as one chunk.
+    static MessageChunk to_chunk(const Message& whole) { return MessageChunk::from_message(whole); }
+    /// The message the combined chunks stand for. @throws Error(errc::tool) for malformed tool-call JSON.
+    static Message from_chunk(const MessageChunk& chunk) { return chunk.to_message(); }
+};
 
 /// Writes @p call as `{"id", "type": "function", "function": {"name", "arguments"}}`.
 void to_json(Value& json, const ToolCall& call);
@@ -144,7 +158,9 @@ void from_json(const Value& json, ToolCall& call);
 /// Writes @p message in OpenAI style; empty optional fields are left out.
 void to_json(Value& json, const Message& message);
 /// Reads a message. `content` may be a string, null (an assistant that only calls tools) or an array of
-/// `{"type": "text", "text": ...}` parts (concatenated).
+/// `{"type": "text", "text": ...}` parts (concatenated). A plain JSON string reads as a user message
+/// with that content (LangChain's coercion of a string to a message), so a text can go where a message
+/// is expected, e.g. into an output parser of a dynamic chain.
 /// @throws Error(errc::parse) naming the field that is missing or of the wrong type;
 ///         Error(errc::unsupported) for non-text content parts.
 void from_json(const Value& json, Message& message);
@@ -152,7 +168,7 @@ void from_json(const Value& json, Message& message);
 /// Writes @p chunk as `{"role", "content", "tool_call_chunks": [{"index", "id", "name", "arguments"}]}`
 /// (empty fields left out, content always present).
 void to_json(Value& json, const MessageChunk& chunk);
-/// Reads a chunk written by to_json.
+/// Reads a chunk written by to_json; a plain JSON string reads as a chunk with that content.
 /// @throws Error(errc::parse) naming the field that is of the wrong type.
 void from_json(const Value& json, MessageChunk& chunk);
 

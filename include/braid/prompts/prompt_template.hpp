@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "braid/core/runnable.hpp"
 #include "braid/prompts/prompt_value.hpp"
 
 namespace braid {
@@ -19,6 +20,10 @@ using PartialValue = std::variant<Value, std::function<Value()>>;
 
 /// Variables bound ahead of formatting, by name.
 using PartialValues = std::map<std::string, PartialValue, std::less<>>;
+
+/// Fixed partial values from a JSON object of variables (null gives none), e.g. read from a config.
+/// @throws Error(errc::invalid_argument) if @p object is neither an object nor null.
+PartialValues partial_values(const Value& object);
 
 namespace detail {
 struct ParsedTemplate;
@@ -35,14 +40,18 @@ struct ParsedTemplate;
 ///   its compact JSON text (`3`, `true`, `null`, `[1,2]`). A missing variable throws
 ///   Error(errc::not_found) naming it.
 ///
+/// It is also a runnable step, Runnable<Value, PromptValue> (named "PromptTemplate"): variables in, a text
+/// PromptValue out, so it composes: `prompt | model | parser`.
+///
 /// Immutable and cheap to copy (the parsed form is shared); safe to use from many threads.
 ///
 /// @code
 /// braid::PromptTemplate t("Tell me a {adjective} joke about {topic}.");
 /// std::string s = t.format({{"adjective", "short"}, {"topic", "cats"}});
 /// auto p = t.partial({{"adjective", braid::Value("dry")}});   // p needs only "topic"
+/// braid::PromptValue v = p.invoke({{"topic", "cats"}});        // as a step
 /// @endcode
-class PromptTemplate {
+class PromptTemplate : public Runnable<Value, PromptValue> {
 public:
     /// An empty template (formats to "").
     PromptTemplate() : PromptTemplate(std::string_view()) {}
@@ -73,6 +82,8 @@ public:
     PromptValue format_prompt(const Value& variables) const;
 
 private:
+    void bind_step();
+
     std::shared_ptr<const detail::ParsedTemplate> parsed_;
 };
 

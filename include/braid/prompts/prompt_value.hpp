@@ -52,8 +52,10 @@ private:
 
 /// Writes a text prompt as a JSON string, a chat prompt as an array of messages.
 void to_json(Value& json, const PromptValue& prompt);
-/// Reads a JSON string (text prompt) or an array of messages (chat prompt).
-/// @throws Error(errc::parse) for any other JSON type or a malformed message.
+/// Reads a JSON string (text prompt) or an array of messages (chat prompt; string items are user
+/// messages), and, as a chat model's input in a dynamic chain may be, one message object or an object
+/// with a "messages" array.
+/// @throws Error(errc::parse) for any other JSON value or a malformed message.
 void from_json(const Value& json, PromptValue& prompt);
 
 } // namespace braid

@@ -128,6 +128,6 @@ TEST_CASE("[prompt_value] conversions", "[unit]") {
     CHECK(chat.to_string() == "Human: u\nTool: t");
     CHECK(braid::messages_to_text(chat.messages(), "User", "Bot") == "User: u\nTool: t");
     CHECK(error_of([] { (void)Value(3).get<braid::PromptValue>(); }) ==
-          "parse: prompt value must be a string or an array of messages, got number");
+          "parse: prompt value must be a string, a message or an array of messages, got number");
     CHECK(text != braid::PromptValue(Messages{Message::user("hello")}));
 }

@@ -155,6 +155,7 @@ TEST_CASE("[message] chunks add up like AIMessageChunk", "[unit]") {
         CHECK(j.get<MessageChunk>() == sum);
         CHECK(kind_of([] { (void)Value::parse(R"({"tool_call_chunks":[{"index":-1}]})").get<MessageChunk>(); }) ==
               braid::errc::parse);
-        CHECK(kind_of([] { (void)Value::parse(R"("x")").get<MessageChunk>(); }) == braid::errc::parse);
+        CHECK(kind_of([] { (void)Value::parse(R"(3)").get<MessageChunk>(); }) == braid::errc::parse);
+        CHECK(Value::parse(R"("x")").get<MessageChunk>().content == "x"); // a text is a content chunk
     }
 }

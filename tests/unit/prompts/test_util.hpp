@@ -1,23 +1,6 @@
 // Helpers shared by the prompts tests.
 #pragma once
 
-#include <functional>
-#include <string>
-
 #include <catch2/catch.hpp>
 
-#include "braid/error.hpp"
-
-namespace braid_test {
-
-/// Runs @p f and returns "kind: message" of the braid::Error it throws ("no error" if none).
-inline std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const braid::Error& e) {
-        return std::string(braid::errc_name(e.kind())) + ": " + e.what();
-    }
-    return "no error";
-}
-
-} // namespace braid_test
+#include "unit/error_text.hpp"
