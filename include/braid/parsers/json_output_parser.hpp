@@ -2,9 +2,10 @@
 /// @brief JsonOutputParser: finds the JSON in a model's answer and parses it, whole or while it streams.
 #pragma once
 
-#include <braid/prompts/message.hpp>
 #include <braid/parsers/detail/value.hpp>
+#include <braid/parsers/output_parser.hpp>
 #include <braid/parsers/partial_json.hpp>
+#include <braid/prompts/message.hpp>
 
 #include <cstddef>
 #include <optional>
@@ -38,8 +39,16 @@ struct JsonOutputOptions {
 /// stream() parses incrementally (one pass, no re-parsing) and yields partial values as they grow
 /// (see PartialJsonParser), only when they changed. The parser itself is immutable and thread-safe;
 /// each Stream belongs to one caller.
-class JsonOutputParser {
+///
+/// It is a runnable step, Runnable<Message, Value> (named "JsonOutputParser"): in a streamed chain
+/// (`prompt | model | JsonOutputParser()`) each chunk is the partial value so far, a snapshot that
+/// replaces the previous one (ChunkKind::snapshot: a step that buffers after it gets the final value).
+class JsonOutputParser : public Runnable<Message, Value> {
 public:
+    /// The runnable's stream(input, config) and stream(input, on_chunk, config), next to the
+    /// incremental stream() below.
+    using Runnable<Message, Value>::stream;
+
     /// Candidates tried before giving up.
     static constexpr unsigned max_attempts = 32;
 
@@ -89,7 +98,9 @@ public:
     };
 
     /// Creates a parser with @p options.
-    explicit JsonOutputParser(JsonOutputOptions options = {}) : options_(options) {}
+    explicit JsonOutputParser(JsonOutputOptions options = {}) : options_(options) {
+        detail::bind_parser_step(*this, "JsonOutputParser", ChunkKind::snapshot);
+    }
 
     /// Parses the JSON in @p text (the same result as streaming it in any chunks).
     Value parse(std::string_view text) const;

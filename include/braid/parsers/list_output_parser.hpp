@@ -2,6 +2,7 @@
 /// @brief ListOutputParser: a list of items from a model's answer (comma, line, numbered or bullet lists).
 #pragma once
 
+#include <braid/parsers/output_parser.hpp>
 #include <braid/prompts/message.hpp>
 #include <string>
 #include <string_view>
@@ -25,8 +26,16 @@ enum class ListStyle {
 /// Parses a list of strings from a model's answer. Streaming yields each item as soon as it is
 /// complete (at its comma or the end of its line), the last one at the end. The parser is immutable
 /// and thread-safe; each Stream belongs to one caller and holds only the item being read.
-class ListOutputParser {
+///
+/// It is a runnable step, Runnable<Message, std::vector<std::string>> (named "ListOutputParser"): in a
+/// streamed chain each chunk is the list of items completed by the model's latest chunks (the chunks
+/// append up to the whole list).
+class ListOutputParser : public Runnable<Message, std::vector<std::string>> {
 public:
+    /// The runnable's stream(input, config) and stream(input, on_chunk, config), next to the
+    /// incremental stream() below.
+    using Runnable<Message, std::vector<std::string>>::stream;
+
     /// Incremental parsing of one answer.
     class Stream {
     public:
@@ -51,7 +60,9 @@ public:
     };
 
     /// Creates a parser for lists in @p style.
-    explicit ListOutputParser(ListStyle style = ListStyle::comma) : style_(style) {}
+    explicit ListOutputParser(ListStyle style = ListStyle::comma) : style_(style) {
+        detail::bind_parser_step(*this, "ListOutputParser", ChunkKind::delta);
+    }
 
     /// The items of @p text (the same as streaming it in any chunks).
     std::vector<std::string> parse(std::string_view text) const;

@@ -2,6 +2,7 @@
 /// @brief StrOutputParser: a model's answer as plain text, streamed chunk by chunk.
 #pragma once
 
+#include <braid/parsers/output_parser.hpp>
 #include <braid/prompts/message.hpp>
 #include <optional>
 #include <string>
@@ -11,8 +12,18 @@ namespace braid {
 
 /// Returns the model's text unchanged. Streaming passes each chunk on as it arrives (nothing is
 /// buffered); empty chunks are dropped. Stateless and thread-safe.
-class StrOutputParser {
+///
+/// It is a runnable step, Runnable<Message, std::string> (named "StrOutputParser"), that transforms a
+/// model's stream of MessageChunks into text pieces as they come: `prompt | model | StrOutputParser()`.
+class StrOutputParser : public Runnable<Message, std::string> {
 public:
+    /// The parser (and its step).
+    StrOutputParser() { detail::bind_parser_step(*this, "StrOutputParser", ChunkKind::delta); }
+
+    /// The runnable's stream(input, config) and stream(input, on_chunk, config), next to the
+    /// incremental stream() below.
+    using Runnable<Message, std::string>::stream;
+
     /// Incremental form: one per answer.
     class Stream {
     public:

@@ -2,10 +2,11 @@
 /// @brief StructuredOutputParser: JSON from a model's answer, validated against a JSON Schema.
 #pragma once
 
-#include <braid/prompts/message.hpp>
 #include <braid/parsers/detail/value.hpp>
 #include <braid/parsers/json_output_parser.hpp>
 #include <braid/parsers/json_schema_validator.hpp>
+#include <braid/parsers/output_parser.hpp>
+#include <braid/prompts/message.hpp>
 
 #include <optional>
 #include <string>
@@ -21,8 +22,16 @@ namespace braid {
 /// Streaming yields the same partial values as JsonOutputParser (partial values are not validated:
 /// they are incomplete by nature); the final value is validated at finish().
 /// Immutable and thread-safe; each Stream belongs to one caller.
-class StructuredOutputParser {
+///
+/// It is a runnable step, Runnable<Message, Value> (named "StructuredOutputParser"), streaming partial
+/// values as snapshots like JsonOutputParser; a stream ends with the schema error if the final value
+/// breaks the schema.
+class StructuredOutputParser : public Runnable<Message, Value> {
 public:
+    /// The runnable's stream(input, config) and stream(input, on_chunk, config), next to the
+    /// incremental stream() below.
+    using Runnable<Message, Value>::stream;
+
     /// Incremental parsing of one answer.
     class Stream {
     public:
@@ -47,7 +56,9 @@ public:
     /// Creates a parser for answers matching @p schema (throws braid::Error(errc::invalid_argument)
     /// for a malformed schema, see JsonSchemaValidator).
     explicit StructuredOutputParser(Value schema, JsonOutputOptions options = {})
-        : validator_(std::move(schema)), options_(options) {}
+        : validator_(std::move(schema)), options_(options) {
+        detail::bind_parser_step(*this, "StructuredOutputParser", ChunkKind::snapshot);
+    }
 
     /// Parses and validates the JSON in @p text.
     Value parse(std::string_view text) const;

@@ -2,8 +2,9 @@
 /// @brief XmlOutputParser: XML in a model's answer, turned into JSON.
 #pragma once
 
-#include <braid/prompts/message.hpp>
 #include <braid/parsers/detail/value.hpp>
+#include <braid/parsers/output_parser.hpp>
+#include <braid/prompts/message.hpp>
 
 #include <cstddef>
 #include <memory>
@@ -38,8 +39,15 @@ struct XmlState; // the element tree being read (src/parsers/xml_output_parser.c
 ///
 /// Streaming yields a new partial value each time an element closes: the closed elements mapped as
 /// above, inside the still open ones. Immutable and thread-safe; each Stream belongs to one caller.
-class XmlOutputParser {
+///
+/// It is a runnable step, Runnable<Message, Value> (named "XmlOutputParser"), streaming those partial
+/// values as snapshots (each replaces the previous one).
+class XmlOutputParser : public Runnable<Message, Value> {
 public:
+    /// The runnable's stream(input, config) and stream(input, on_chunk, config), next to the
+    /// incremental stream() below.
+    using Runnable<Message, Value>::stream;
+
     /// Deepest element nesting accepted.
     static constexpr std::size_t max_depth = 256;
 
@@ -71,7 +79,9 @@ public:
     };
 
     /// Creates a parser; @p tags are the element names format_instructions() suggests.
-    explicit XmlOutputParser(std::vector<std::string> tags = {}) : tags_(std::move(tags)) {}
+    explicit XmlOutputParser(std::vector<std::string> tags = {}) : tags_(std::move(tags)) {
+        detail::bind_parser_step(*this, "XmlOutputParser", ChunkKind::snapshot);
+    }
 
     /// Parses the XML in @p text.
     Value parse(std::string_view text) const;
