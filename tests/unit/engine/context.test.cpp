@@ -84,7 +84,7 @@ TEST_CASE("[context] sequences in one batch compute what they compute alone", "[
     CHECK(ctx.next_position(1) == static_cast<std::int32_t>(b.size()));
 }
 
-TEST_CASE("[context] a long batch split by n_batch equals one batch; remove() rewinds", "[engine]") {
+TEST_CASE("[context] a long batch split by n_batch equals one batch, and remove() rewinds", "[engine]") {
     engine::Model model = engine::Model::load(stories);
     const auto tokens = model.tokenizer().tokenize("Lily and Tom were best friends. One day they found a big box in the garden.", true);
     engine::Context whole = engine::Context::create(model);

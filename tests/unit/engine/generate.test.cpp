@@ -127,7 +127,7 @@ TEST_CASE("[generate] seeds, context limits", "[engine]") {
     CHECK(ctx.n_used() == 0);
 }
 
-TEST_CASE("[generate] random weights emit broken UTF-8; pieces stay whole characters", "[engine]") {
+TEST_CASE("[generate] random weights emit broken UTF-8, yet pieces stay whole characters", "[engine]") {
     engine::Model model = engine::Model::load(engine_test::test_models() / "tiny-llama-gqa-q4_k_m.gguf");
     const auto prompt = model.tokenizer().tokenize("Hello", true);
     for (std::uint64_t seed = 0; seed < 4; ++seed) {

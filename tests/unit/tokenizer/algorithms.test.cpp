@@ -21,7 +21,7 @@ VocabSpec bpe_spec(const std::string& pre) {
 
 } // namespace
 
-TEST_CASE("[tokenizer] BPE merges by rank; LLaMA 3 emits whole-word tokens", "[unit]") {
+TEST_CASE("[tokenizer] BPE merges by rank, and LLaMA 3 emits whole-word tokens", "[unit]") {
     SECTION("gpt-2 merges and leaves what has no merge") {
         auto tok = make_tokenizer(Vocab::from_spec(bpe_spec("gpt-2")));
         CHECK(tok->tokenize("abc") == std::vector<TokenId>{3, 2});

@@ -146,7 +146,7 @@ TEST_CASE("[vulkan] every model and weight type of shared/ agrees", "[vulkan]") 
     CHECK(device->validation_count() == messages);
 }
 
-TEST_CASE("[vulkan] many generations and context cycles; a cache too large is a clear error", "[vulkan]") {
+TEST_CASE("[vulkan] many generations and context cycles, and a cache too large is a clear error", "[vulkan]") {
     const auto device = engine::vk::Device::shared(true);
     const std::size_t messages = device->validation_count();
     engine::Model model = engine::Model::load(test_models() / "stories260K.gguf");
