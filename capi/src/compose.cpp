@@ -5,7 +5,6 @@
 
 #include "handles.hpp"
 #include "json_io.hpp"
-#include "steps/bool_condition.hpp"
 #include "braid/compose.h"
 #include "braid/core/branch.hpp"
 #include "braid/core/parallel.hpp"
@@ -124,7 +123,7 @@ braid_status braid_runnable_branch(braid_runnable** out, const braid_runnable* c
         const std::vector<AnyRunnable> then = runnables(steps, count, "steps");
         std::vector<BranchCase> cases;
         for (std::size_t i = 0; i < count; ++i)
-            cases.emplace_back(bool_condition(tests[i]), then[i]);
+            cases.emplace_back(tests[i], then[i]); // the answer must be a JSON boolean
         put_runnable(out, Branch(std::move(cases), use(otherwise, "otherwise").runnable));
     });
 }

@@ -2,8 +2,12 @@
 #include "handles.hpp"
 #include "json_io.hpp"
 #include "options.hpp"
-#include "steps/parser_steps.hpp"
 #include "braid/parsers.h"
+#include "braid/parsers/json_output_parser.hpp"
+#include "braid/parsers/list_output_parser.hpp"
+#include "braid/parsers/str_output_parser.hpp"
+#include "braid/parsers/structured_output_parser.hpp"
+#include "braid/parsers/xml_output_parser.hpp"
 
 namespace braid::capi {
 
@@ -32,14 +36,14 @@ extern "C" {
 braid_status braid_parser_str(braid_runnable** out) {
     return guard([&] {
         out_param(out, "out");
-        put_runnable(out, make_str_parser());
+        put_runnable(out, StrOutputParser());
     });
 }
 
 braid_status braid_parser_json(braid_runnable** out, const braid_json_parser_options* options) {
     return guard([&] {
         out_param(out, "out");
-        put_runnable(out, make_json_parser(json_options(options)));
+        put_runnable(out, JsonOutputParser(json_options(options)));
     });
 }
 
@@ -47,10 +51,10 @@ braid_status braid_parser_list(braid_runnable** out, braid_list_style style) {
     return guard([&] {
         out_param(out, "out");
         switch (style) {
-        case BRAID_LIST_COMMA: put_runnable(out, make_list_parser(ListStyle::comma)); return;
-        case BRAID_LIST_NEWLINE: put_runnable(out, make_list_parser(ListStyle::newline)); return;
-        case BRAID_LIST_NUMBERED: put_runnable(out, make_list_parser(ListStyle::numbered)); return;
-        case BRAID_LIST_MARKDOWN: put_runnable(out, make_list_parser(ListStyle::markdown)); return;
+        case BRAID_LIST_COMMA: put_runnable(out, ListOutputParser(ListStyle::comma)); return;
+        case BRAID_LIST_NEWLINE: put_runnable(out, ListOutputParser(ListStyle::newline)); return;
+        case BRAID_LIST_NUMBERED: put_runnable(out, ListOutputParser(ListStyle::numbered)); return;
+        case BRAID_LIST_MARKDOWN: put_runnable(out, ListOutputParser(ListStyle::markdown)); return;
         case BRAID_LIST_STYLE_MAX_ENUM: break;
         }
         throw Error(errc::invalid_argument, "style " + std::to_string(static_cast<int>(style)) + " is not a braid_list_style");
@@ -61,7 +65,7 @@ braid_status braid_parser_structured(braid_runnable** out, const char* schema_js
     return guard([&] {
         out_param(out, "out");
         Value schema = parse_json(schema_json, "schema_json");
-        put_runnable(out, make_structured_parser(std::move(schema), json_options(options)));
+        put_runnable(out, StructuredOutputParser(std::move(schema), json_options(options)));
     });
 }
 
@@ -77,7 +81,7 @@ braid_status braid_parser_xml(braid_runnable** out, const char* tags_json) {
                 throw Error(errc::invalid_argument, "tags_json must be an array of strings, got " + dump_json(tag));
             names.push_back(tag.get<std::string>());
         }
-        put_runnable(out, make_xml_parser(std::move(names)));
+        put_runnable(out, XmlOutputParser(std::move(names)));
     });
 }
 
@@ -85,7 +89,7 @@ braid_status braid_parser_format_instructions(char** out_text, const braid_runna
     return guard([&] {
         out_param(out_text, "out_text");
         const AnyRunnable& runnable = use(parser, "parser").runnable;
-        const auto* step = dynamic_cast<const ParserStep*>(runnable.impl().get());
+        const auto step = find_impl<OutputParserBase>(runnable);
         if (!step)
             throw Error(errc::invalid_argument, "parser is not an output parser (it is '" + runnable.name() + "')");
         put_string(out_text, step->format_instructions());

@@ -1,8 +1,10 @@
 // The C functions of braid/prompts.h.
 #include "handles.hpp"
 #include "json_io.hpp"
-#include "steps/prompt_steps.hpp"
 #include "braid/prompts.h"
+#include "braid/prompts/chat_prompt_template.hpp"
+#include "braid/prompts/prompt_step.hpp"
+#include "braid/prompts/prompt_template.hpp"
 
 using namespace braid;
 using namespace braid::capi;
@@ -13,15 +15,18 @@ braid_status braid_prompt_template(braid_runnable** out, const char* template_te
     return guard([&] {
         out_param(out, "out");
         const std::string text(require(template_text, "template_text"));
-        put_runnable(out, make_prompt_template(text, parse_json_or(partial_json, "partial_json", Value())));
+        const PartialValues partial = partial_values(parse_json_or(partial_json, "partial_json", Value()));
+        PromptTemplate prompt(text);
+        put_runnable(out, partial.empty() ? prompt : prompt.partial(partial));
     });
 }
 
 braid_status braid_chat_prompt_template(braid_runnable** out, const char* messages_json, const char* partial_json) {
     return guard([&] {
         out_param(out, "out");
-        const Value parts = parse_json(messages_json, "messages_json");
-        put_runnable(out, make_chat_prompt(parts, parse_json_or(partial_json, "partial_json", Value())));
+        const ChatPromptTemplate prompt = ChatPromptTemplate::from_json(parse_json(messages_json, "messages_json"));
+        const PartialValues partial = partial_values(parse_json_or(partial_json, "partial_json", Value()));
+        put_runnable(out, partial.empty() ? prompt : prompt.partial(partial));
     });
 }
 
@@ -29,7 +34,7 @@ braid_status braid_prompt_variables(char** out_json, const braid_runnable* promp
     return guard([&] {
         out_param(out_json, "out_json");
         const AnyRunnable& runnable = use(prompt, "prompt").runnable;
-        const auto* step = dynamic_cast<const PromptStep*>(runnable.impl().get());
+        const auto step = find_impl<PromptImpl>(runnable);
         if (!step)
             throw Error(errc::invalid_argument, "prompt is not a prompt template (it is '" + runnable.name() + "')");
         put_string(out_json, dump_json(Value(step->input_variables())));

@@ -3,21 +3,26 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "handles.hpp"
 #include "json_io.hpp"
 #include "options.hpp"
-#include "steps/bool_condition.hpp"
-#include "steps/fake_model.hpp"
-#include "steps/parser_steps.hpp"
-#include "steps/prompt_steps.hpp"
 #include "braid/core/branch.hpp"
 #include "braid/core/parallel.hpp"
 #include "braid/core/passthrough.hpp"
 #include "braid/core/pick.hpp"
 #include "braid/core/router.hpp"
+#include "braid/parsers/json_output_parser.hpp"
+#include "braid/parsers/list_output_parser.hpp"
+#include "braid/parsers/str_output_parser.hpp"
+#include "braid/parsers/structured_output_parser.hpp"
+#include "braid/parsers/xml_output_parser.hpp"
+#include "braid/prompts/chat_prompt_template.hpp"
+#include "braid/prompts/prompt_template.hpp"
 #include "braid/spec.h"
+#include "braid/testing/fake_chat_model.hpp"
 
 namespace braid::capi {
 
@@ -62,6 +67,20 @@ private:
     }
 
     static Value optional(const Value& spec, const char* key) { return spec.value(key, Value()); }
+
+    template <class Prompt>
+    static AnyRunnable with_partials(const Prompt& prompt, const Value& partial) {
+        const PartialValues values = partial_values(partial);
+        return values.empty() ? AnyRunnable(prompt) : AnyRunnable(prompt.partial(values));
+    }
+
+    static errc kind_named(const Value& name, const std::string& what) {
+        const std::optional<errc> kind = name.is_string() ? errc_from_name(name.get<std::string>()) : std::nullopt;
+        if (!kind)
+            throw Error(errc::invalid_argument, what + " is not an error kind (\"invalid_argument\", \"parse\", ..., "
+                                                       "\"internal\"): " + dump_json(name));
+        return *kind;
+    }
 
     AnyRunnable sequence(const Value& steps, const std::string& at) {
         if (!steps.is_array() || steps.empty())
@@ -134,40 +153,40 @@ private:
         }
         if (type == "prompt") {
             keys({"template", "partial"});
-            return make_prompt_template(text(spec, "template", at), optional(spec, "partial"));
+            return with_partials(PromptTemplate(text(spec, "template", at)), optional(spec, "partial"));
         }
         if (type == "chat_prompt") {
             keys({"messages", "partial"});
-            return make_chat_prompt(field(spec, "messages", at), optional(spec, "partial"));
+            return with_partials(ChatPromptTemplate::from_json(field(spec, "messages", at)), optional(spec, "partial"));
         }
         if (type == "fake_chat_model") {
             Value config = spec;
             for (const std::string& key : modifiers)
                 config.erase(key);
-            return make_fake_chat_model(config);
+            return testing::FakeChatModel(config.get<testing::FakeChatModel::Config>());
         }
         if (type == "str_parser") {
             keys({});
-            return make_str_parser();
+            return StrOutputParser();
         }
         if (type == "json_parser") {
             keys({"allow_partial", "max_depth"});
-            return make_json_parser(json_options(spec, at));
+            return JsonOutputParser(json_options(spec, at));
         }
         if (type == "list_parser") {
             keys({"style"});
-            return make_list_parser(list_style(spec, at));
+            return ListOutputParser(list_style(spec, at));
         }
         if (type == "structured_parser") {
             keys({"schema", "allow_partial", "max_depth"});
-            return make_structured_parser(field(spec, "schema", at), json_options(spec, at));
+            return StructuredOutputParser(field(spec, "schema", at), json_options(spec, at));
         }
         if (type == "xml_parser") {
             keys({"tags"});
             const Value tags = spec.value("tags", Value::array());
             if (!tags.is_array() || !std::all_of(tags.begin(), tags.end(), [](const Value& t) { return t.is_string(); }))
                 throw Error(errc::invalid_argument, "spec at " + at + "/tags: must be an array of strings");
-            return make_xml_parser(tags.get<std::vector<std::string>>());
+            return XmlOutputParser(tags.get<std::vector<std::string>>());
         }
         if (type == "passthrough") {
             keys({});
@@ -202,7 +221,7 @@ private:
                     throw Error(errc::invalid_argument, "spec at " + where + ": must be {\"when\": spec, \"then\": spec}");
                 AnyRunnable when = build(field(cases[i], "when", where), where + "/when");
                 AnyRunnable then = build(field(cases[i], "then", where), where + "/then");
-                list.emplace_back(bool_condition(std::move(when)), std::move(then));
+                list.emplace_back(when, std::move(then)); // the answer must be a JSON boolean
             }
             return Branch(std::move(list), build(field(spec, "default", at), at + "/default"));
         }

@@ -1,20 +1,22 @@
 // The C functions of braid/testing.h.
 #include "handles.hpp"
 #include "json_io.hpp"
-#include "steps/fake_model.hpp"
 #include "braid/testing.h"
+#include "braid/testing/fake_chat_model.hpp"
+
+#include <optional>
 
 using namespace braid;
 using namespace braid::capi;
 
 namespace {
 
-const testing::FakeChatModel& fake_of(const braid_runnable* model) {
+testing::FakeChatModel fake_of(const braid_runnable* model) {
     const AnyRunnable& runnable = use(model, "model").runnable;
-    const testing::FakeChatModel* fake = fake_chat_model_of(runnable);
+    std::optional<testing::FakeChatModel> fake = testing::FakeChatModel::find(runnable);
     if (!fake)
         throw Error(errc::invalid_argument, "model is not a fake chat model (it is '" + runnable.name() + "')");
-    return *fake;
+    return *std::move(fake);
 }
 
 } // namespace
@@ -24,14 +26,14 @@ extern "C" {
 braid_status braid_fake_chat_model(braid_runnable** out, const char* config_json) {
     return guard([&] {
         out_param(out, "out");
-        put_runnable(out, make_fake_chat_model(parse_json(config_json, "config_json")));
+        put_runnable(out, testing::FakeChatModel(parse_json(config_json, "config_json").get<testing::FakeChatModel::Config>()));
     });
 }
 
 braid_status braid_fake_chat_model_calls(char** out_json, const braid_runnable* model) {
     return guard([&] {
         out_param(out_json, "out_json");
-        const testing::FakeChatModel& fake = fake_of(model);
+        const testing::FakeChatModel fake = fake_of(model);
         Value received = Value::array();
         for (const Messages& messages : fake.received())
             received.push_back(Value(messages));
@@ -44,8 +46,8 @@ braid_status braid_fake_chat_model_calls(char** out_json, const braid_runnable* 
 }
 
 braid_status braid_fake_chat_model_reset(const braid_runnable* model) {
-    // The model was created non-const (make_fake_chat_model); reset() locks its own records.
-    return guard([&] { const_cast<testing::FakeChatModel&>(fake_of(model)).reset(); });
+    // The records are the model's own (thread-safe) state: reset() is allowed on a const handle.
+    return guard([&] { fake_of(model).reset(); });
 }
 
 } // extern "C"

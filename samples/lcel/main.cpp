@@ -1,13 +1,12 @@
-// braid LCEL sample: prompt -> chat model -> parser, streaming, and structured output, with a SCRIPTED
-// FAKE MODEL (braid::testing::FakeChatModel): its answers are fixed in this file, it does not read the
-// prompt. Swap in a real ChatModel to talk to a model.
-//
-// The runnable core (operator|, Parallel/assign, events) has not landed yet; the steps are called one
-// after the other here, which is what a `prompt | model | parser` chain does.
+// braid LCEL sample: prompt | chat model | parser chains, parallel/assign, streaming and events, with a
+// SCRIPTED FAKE MODEL (braid::testing::FakeChatModel): its answers are fixed in this file, it does not
+// read the prompt. Any braid::ChatModel (a local GGUF model, a remote one) fits in its place.
 #include <cstdio>
-#include <memory>
 #include <string>
 
+#include "braid/core/lambda.hpp"
+#include "braid/core/parallel.hpp"
+#include "braid/core/passthrough.hpp"
 #include "braid/error.hpp"
 #include "braid/parsers/json_output_parser.hpp"
 #include "braid/parsers/str_output_parser.hpp"
@@ -26,54 +25,77 @@ int main() {
         FakeResponse::text("Paris sits on the Seine and has about two million people."),
         FakeResponse::text("```json\n{\"city\": \"Paris\", \"country\": \"France\", \"landmarks\": [\"Eiffel Tower\", \"Louvre\"]}\n```"),
     };
-    config.chunking = Chunking::words;
-    const auto model = std::make_shared<FakeChatModel>(config);
+    const FakeChatModel model(config); // a Runnable<PromptValue, Message>; copies share the script
 
-    // 1. prompt | model | parser
+    // 1. prompt | model | parser: a Runnable<Value, std::string>, its types checked at compile time.
     const auto prompt = braid::ChatPromptTemplate::from_messages({
         {"system", "You are {role}. Answer in one sentence."},
         braid::MessagesPlaceholder("history", /*optional=*/true),
         {"user", "{question}"},
     });
+    const auto chain = prompt | model | braid::StrOutputParser();
     const Value input = {{"role", "a pirate"}, {"question", "What is the capital of France?"}};
-    const braid::PromptValue prompt_value = prompt.format_prompt(input);
-    std::printf("1) prompt | model | parser\n--- prompt ---\n%s\n", prompt_value.to_string().c_str());
-    const braid::Message answer = model->generate(prompt_value.messages(), {});
-    const std::string text = braid::StrOutputParser().parse(answer);
-    std::printf("--- answer ---\n%s\n\n", text.c_str());
+    std::printf("1) prompt | model | parser\n--- prompt ---\n%s\n", prompt.invoke(input).to_string().c_str());
+    const std::string answer = chain.invoke(input);
+    std::printf("--- answer ---\n%s\n\n", answer.c_str());
 
-    // 2. streaming: chunks flow from the model through the parser as they are produced
+    // 2. Streaming: the model's chunks flow through the parser as they are produced.
     std::puts("2) streaming (one chunk per line)");
     Value followup = input;
     followup["history"] = Value::array({Value(braid::Message::user(input["question"].get<std::string>())),
-                                        Value(answer)});
+                                        Value(braid::Message::assistant(answer))});
     followup["question"] = "Tell me more.";
-    braid::StrOutputParser::Stream text_stream = braid::StrOutputParser().stream();
-    model->stream(prompt.format_messages(followup), {}, [&](const braid::MessageChunk& chunk) {
-        if (auto piece = text_stream.feed(chunk)) {
-            std::printf("  chunk: \"%s\"\n", piece->c_str());
-        }
-    });
-    std::printf("  (the model saw %zu messages)\n\n", model->received().back().size());
+    for (const std::string& piece : chain.stream(followup)) {
+        std::printf("  chunk: \"%s\"\n", piece.c_str());
+    }
+    std::printf("  (the model saw %zu messages)\n\n", model.received().back().size());
 
-    // 3. structured output: partial JSON values while the answer streams, then the final value
-    std::puts("3) streaming JSON (partial values as they grow)");
-    const auto json_prompt = braid::ChatPromptTemplate::from_messages(
-        {braid::Message::system(braid::JsonOutputParser::format_instructions()), // fixed: not a template
-         {"user", "Describe {city}."}});
-    braid::JsonOutputParser::Stream json_stream = braid::JsonOutputParser().stream();
-    model->stream(json_prompt.format_messages({{"city", "Paris"}}), {}, [&](const braid::MessageChunk& chunk) {
-        if (auto partial = json_stream.feed(chunk)) {
-            std::printf("  partial: %s\n", partial->dump().c_str());
-        }
-    });
-    json_stream.finish();
-    std::printf("  final:   %s\n\n", json_stream.result().dump().c_str());
+    // 3. Parallel and assign: compute extra variables concurrently, then run the chain on them.
+    std::puts("3) Parallel{a: Passthrough, b: Lambda} | Lambda | prompt | model | parser");
+    model.reset(); // back to the first scripted answer
+    const auto length = braid::Lambda([](const Value& v) { return Value(v["question"].get<std::string>().size()); }, "length");
+    const auto shaped = braid::Parallel({{"a", braid::Passthrough()}, {"b", length}}) |
+                        braid::Lambda([](const Value& v) {
+                            Value vars = v["a"];
+                            vars["question"] = vars["question"].get<std::string>() + " (" + v["b"].dump() + " characters)";
+                            return vars;
+                        }, "shape") |
+                        chain;
+    std::printf("  %s\n", shaped.invoke(input).c_str());
+    std::printf("  the model was asked: \"%s\"\n", model.received().back().back().content.c_str());
+    const auto with_answer = braid::Passthrough::assign({{"answer", chain}});
+    std::printf("  assign: %s\n\n", with_answer.invoke(followup).dump().c_str());
 
-    // 4. errors are braid::Error values naming what was wrong
-    std::puts("4) a missing variable");
+    // 4. Structured output: partial JSON values while the answer streams, then the final value.
+    std::puts("4) streaming JSON (partial values as they grow)");
+    const auto json_chain = braid::ChatPromptTemplate::from_messages(
+                                {braid::Message::system(braid::JsonOutputParser::format_instructions()), // fixed text
+                                 {"user", "Describe {city}."}}) |
+                            model | braid::JsonOutputParser();
+    Value last;
+    for (Value& partial : json_chain.stream({{"city", "Paris"}})) {
+        std::printf("  partial: %s\n", partial.dump().c_str());
+        last = std::move(partial);
+    }
+    std::printf("  final:   %s\n\n", last.dump().c_str());
+
+    // 5. Events: every nested step's start, chunks and end, with run ids and parent ids.
+    std::puts("5) events of prompt | model | parser");
+    model.reset();
+    braid::RunConfig run;
+    run.run_name = "pirate_chain";
+    run.tags = {"sample"};
+    for (const braid::Event& event : chain.events(input, run)) {
+        const std::string parent = event.parent_run_id ? event.parent_run_id.str().substr(0, 8) : "-";
+        std::printf("  %*s%-5s %-18s run %s parent %s  %s\n", 2 * (event.depth - 1), "", braid::event_kind_name(event.kind),
+                    event.name.c_str(), event.run_id.str().substr(0, 8).c_str(), parent.c_str(), event.data.dump().c_str());
+    }
+    std::puts("");
+
+    // 6. Errors are braid::Error values naming what was wrong.
+    std::puts("6) a missing variable");
     try {
-        (void)prompt.format_prompt({{"role", "a pirate"}});
+        (void)chain.invoke({{"role", "a pirate"}});
     } catch (const braid::Error& e) {
         std::printf("  braid::Error(%s): %s\n", braid::errc_name(e.kind()), e.what());
     }

@@ -150,85 +150,113 @@ void to_json(Value& json, const GenerationOptions& o) {
     }
 }
 
+namespace {
+
+double real(const std::string& key, const Value& v) {
+    if (!v.is_number()) {
+        bad(key, std::string("must be a number, got ") + v.type_name());
+    }
+    return v.get<double>();
+}
+
+std::int64_t integer(const std::string& key, const Value& v) {
+    if (v.is_number_unsigned()) {
+        if (v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+            bad(key, "is too large");
+        }
+        return static_cast<std::int64_t>(v.get<std::uint64_t>());
+    }
+    if (!v.is_number_integer()) {
+        bad(key, std::string("must be an integer, got ") + v.type_name());
+    }
+    return v.get<std::int64_t>();
+}
+
+// Sets the option named @p key from @p v; false when no option has that name.
+bool read_option(GenerationOptions& o, const std::string& key, const Value& v) {
+    if (key == "temperature") {
+        o.temperature = real(key, v);
+    } else if (key == "top_p") {
+        o.top_p = real(key, v);
+    } else if (key == "top_k") {
+        o.top_k = integer(key, v);
+    } else if (key == "min_p") {
+        o.min_p = real(key, v);
+    } else if (key == "typical_p") {
+        o.typical_p = real(key, v);
+    } else if (key == "repeat_penalty") {
+        o.repeat_penalty = real(key, v);
+    } else if (key == "frequency_penalty") {
+        o.frequency_penalty = real(key, v);
+    } else if (key == "presence_penalty") {
+        o.presence_penalty = real(key, v);
+    } else if (key == "max_tokens") {
+        o.max_tokens = integer(key, v);
+    } else if (key == "seed") {
+        const std::int64_t seed = integer(key, v);
+        if (seed < 0) {
+            bad(key, "must be >= 0");
+        }
+        o.seed = static_cast<std::uint64_t>(seed);
+    } else if (key == "stop") {
+        if (v.is_string()) {
+            o.stop = {v.get<std::string>()};
+        } else if (v.is_array()) {
+            for (const Value& s : v) {
+                if (!s.is_string()) {
+                    bad(key, "must be a string or an array of strings");
+                }
+                o.stop.push_back(s.get<std::string>());
+            }
+        } else {
+            bad(key, std::string("must be a string or an array of strings, got ") + v.type_name());
+        }
+    } else if (key == "tools") {
+        o.tools = v;
+    } else if (key == "tool_choice") {
+        o.tool_choice = v;
+    } else if (key == "response_format") {
+        o.response_format = v;
+    } else if (key == "extra") {
+        o.extra = v;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
 void from_json(const Value& json, GenerationOptions& options) {
     if (!json.is_object()) {
         throw Error(errc::invalid_argument,
                     std::string("generation options must be a JSON object, got ") + json.type_name());
     }
     GenerationOptions o;
-    auto real = [](const std::string& key, const Value& v) {
-        if (!v.is_number()) {
-            bad(key, std::string("must be a number, got ") + v.type_name());
-        }
-        return v.get<double>();
-    };
-    auto integer = [](const std::string& key, const Value& v) -> std::int64_t {
-        if (v.is_number_unsigned()) {
-            if (v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
-                bad(key, "is too large");
-            }
-            return static_cast<std::int64_t>(v.get<std::uint64_t>());
-        }
-        if (!v.is_number_integer()) {
-            bad(key, std::string("must be an integer, got ") + v.type_name());
-        }
-        return v.get<std::int64_t>();
-    };
     for (const auto& [key, v] : json.items()) {
         if (v.is_null()) {
             continue; // explicit null: unset
         }
-        if (key == "temperature") {
-            o.temperature = real(key, v);
-        } else if (key == "top_p") {
-            o.top_p = real(key, v);
-        } else if (key == "top_k") {
-            o.top_k = integer(key, v);
-        } else if (key == "min_p") {
-            o.min_p = real(key, v);
-        } else if (key == "typical_p") {
-            o.typical_p = real(key, v);
-        } else if (key == "repeat_penalty") {
-            o.repeat_penalty = real(key, v);
-        } else if (key == "frequency_penalty") {
-            o.frequency_penalty = real(key, v);
-        } else if (key == "presence_penalty") {
-            o.presence_penalty = real(key, v);
-        } else if (key == "max_tokens") {
-            o.max_tokens = integer(key, v);
-        } else if (key == "seed") {
-            const std::int64_t seed = integer(key, v);
-            if (seed < 0) {
-                bad(key, "must be >= 0");
-            }
-            o.seed = static_cast<std::uint64_t>(seed);
-        } else if (key == "stop") {
-            if (v.is_string()) {
-                o.stop = {v.get<std::string>()};
-            } else if (v.is_array()) {
-                for (const Value& s : v) {
-                    if (!s.is_string()) {
-                        bad(key, "must be a string or an array of strings");
-                    }
-                    o.stop.push_back(s.get<std::string>());
-                }
-            } else {
-                bad(key, std::string("must be a string or an array of strings, got ") + v.type_name());
-            }
-        } else if (key == "tools") {
-            o.tools = v;
-        } else if (key == "tool_choice") {
-            o.tool_choice = v;
-        } else if (key == "response_format") {
-            o.response_format = v;
-        } else if (key == "extra") {
-            o.extra = v;
-        } else {
+        if (!read_option(o, key, v)) {
             throw Error(errc::invalid_argument, "generation options: unknown key \"" + key + "\"");
         }
     }
     o.validate();
     options = std::move(o);
+}
+
+GenerationOptions GenerationOptions::from_configurable(const Value& configurable) {
+    GenerationOptions o;
+    if (!configurable.is_object()) {
+        return o;
+    }
+    for (const auto& [key, v] : configurable.items()) {
+        if (!v.is_null()) {
+            read_option(o, key, v); // keys that name no option belong to other steps
+        }
+    }
+    o.validate();
+    return o;
 }
 
 } // namespace braid

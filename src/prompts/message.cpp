@@ -241,7 +241,8 @@ void from_json(const Value& json, Message& message) {
         message = Message::user(json.get<std::string>());
         return;
     }
-    require_object(json, "message");
+    if (!json.is_object())
+        throw Error(errc::parse, std::string("a message must be a text or a JSON object, got ") + json.type_name());
     Message m;
     m.role = canonical_role(string_field(json, "role", "message", true));
     if (const Value* content = field(json, "content"); content != nullptr && !content->is_null()) {
@@ -319,7 +320,8 @@ void from_json(const Value& json, MessageChunk& chunk) {
         chunk.content = json.get<std::string>();
         return;
     }
-    require_object(json, "message chunk");
+    if (!json.is_object())
+        throw Error(errc::parse, std::string("a message chunk must be a text or a JSON object, got ") + json.type_name());
     MessageChunk c;
     c.role = string_field(json, "role", "message chunk", false);
     c.content = string_field(json, "content", "message chunk", false);

@@ -122,7 +122,7 @@ static void test_str_parser(void) {
     CHECK_INVOKE(p, "{\"role\": \"assistant\", \"content\": \"from a message\"}", "\"from a message\"");
     char *out = NULL;
     CHECK_STATUS(BRAID_ERROR_VALIDATION, braid_runnable_invoke(&out, p, "42", NULL));
-    CHECK_CONTAINS(braid_last_error(), "StrOutputParser expects a text or a message");
+    CHECK_CONTAINS(braid_last_error(), "step 'StrOutputParser' expects braid::Message but got the Value 42: a message must be a text or a JSON object");
     CHECK_OK(braid_parser_format_instructions(&out, p));
     CHECK_STREQ(out, "");
     braid_string_free(out);

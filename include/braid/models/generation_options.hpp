@@ -42,6 +42,11 @@ struct GenerationOptions {
     /// @throws Error(errc::invalid_argument) naming the first bad field.
     void validate() const;
 
+    /// The options among the keys of a run's configurable object (what Runnable::bind sets for a model
+    /// step); keys that name no option are left to other steps, null values are unset.
+    /// @throws Error(errc::invalid_argument) naming a wrongly typed or out-of-range option.
+    static GenerationOptions from_configurable(const Value& configurable);
+
     /// Member-wise equality.
     friend bool operator==(const GenerationOptions&, const GenerationOptions&) = default;
 };

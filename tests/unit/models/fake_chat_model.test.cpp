@@ -1,9 +1,11 @@
+#include <atomic>
 #include <functional>
 #include <thread>
 
 #include <catch2/catch.hpp>
 
 #include "braid/testing/fake_chat_model.hpp"
+#include "unit/error_text.hpp"
 
 using braid::GenerationOptions;
 using braid::Message;
@@ -14,13 +16,19 @@ using braid::Value;
 using braid::testing::Chunking;
 using braid::testing::FakeChatModel;
 using braid::testing::FakeResponse;
+using braid_test::error_of;
 
 namespace {
+// The model called directly, outside a chain (as a step it is tested in tests/unit/models/chat_chains).
+Message generate(const FakeChatModel& model, const Messages& messages, const GenerationOptions& options = {}) {
+    const braid::RunContext ctx(braid::default_run_config());
+    return model.model().generate(messages, options, ctx);
+}
+
 std::vector<MessageChunk> stream_all(const FakeChatModel& model, const Messages& messages,
                                      const GenerationOptions& options = {}) {
-    std::vector<MessageChunk> chunks;
-    model.stream(messages, options, [&](const MessageChunk& c) { chunks.push_back(c); });
-    return chunks;
+    const braid::RunContext ctx(braid::default_run_config());
+    return model.model().stream(messages, options, ctx).collect();
 }
 
 std::vector<std::string> contents(const std::vector<MessageChunk>& chunks) {
@@ -29,15 +37,6 @@ std::vector<std::string> contents(const std::vector<MessageChunk>& chunks) {
         out.push_back(c.content);
     }
     return out;
-}
-
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const braid::Error& e) {
-        return std::string(braid::errc_name(e.kind())) + ": " + e.what();
-    }
-    return "no error";
 }
 } // namespace
 
@@ -57,9 +56,9 @@ TEST_CASE("[fake_chat_model] scripted answers cycle and are recorded", "[unit]")
     const FakeChatModel model(std::vector<std::string>{"first answer", "second"});
     CHECK(model.name() == "fake_chat_model");
     const Messages prompt{Message::system("s"), Message::user("q")};
-    CHECK(model.generate(prompt, {}) == Message::assistant("first answer"));
-    CHECK(model.generate({Message::user("2")}, {}).content == "second");
-    CHECK(model.generate({Message::user("3")}, {}).content == "first answer");
+    CHECK(generate(model, prompt) == Message::assistant("first answer"));
+    CHECK(generate(model, {Message::user("2")}).content == "second");
+    CHECK(generate(model, {Message::user("3")}).content == "first answer");
     CHECK(model.call_count() == 3);
     const auto received = model.received();
     REQUIRE(received.size() == 3);
@@ -70,10 +69,10 @@ TEST_CASE("[fake_chat_model] scripted answers cycle and are recorded", "[unit]")
     CHECK(contents(chunks) == std::vector<std::string>{"second"});
     CHECK(chunks[0].role == "assistant");
 
-    const_cast<FakeChatModel&>(model).reset();
+    model.reset();
     CHECK(model.call_count() == 0);
     CHECK(model.received().empty());
-    CHECK(model.generate(prompt, {}).content == "first answer");
+    CHECK(generate(model, prompt).content == "first answer");
 }
 
 TEST_CASE("[fake_chat_model] streaming adds up to generate", "[unit]") {
@@ -91,7 +90,7 @@ TEST_CASE("[fake_chat_model] streaming adds up to generate", "[unit]") {
             for (const auto& c : chunks) {
                 sum += c;
             }
-            CHECK(sum.to_message() == model.generate({Message::user("x")}, {}));
+            CHECK(sum.to_message() == generate(model, {Message::user("x")}));
             CHECK(chunks.front().role == "assistant");
             if (chunking == Chunking::chars && size == 1) {
                 CHECK(chunks.size() > 20);
@@ -104,11 +103,11 @@ TEST_CASE("[fake_chat_model] options: stop and max_tokens", "[unit]") {
     const FakeChatModel model(std::vector<std::string>{"one two three. four five"});
     GenerationOptions stop;
     stop.stop = {".", "zzz"};
-    CHECK(model.generate({}, stop).content == "one two three");
+    CHECK(generate(model, {}, stop).content == "one two three");
     CHECK(contents(stream_all(model, {}, stop)) == std::vector<std::string>{"one", " two", " three"});
     GenerationOptions limit;
     limit.max_tokens = 2;
-    CHECK(model.generate({}, limit).content == "one two");
+    CHECK(generate(model, {}, limit).content == "one two");
     CHECK(contents(stream_all(model, {}, limit)) == std::vector<std::string>{"one", " two"});
     CHECK(model.received_options().back() == limit);
 
@@ -125,27 +124,30 @@ TEST_CASE("[fake_chat_model] scripted errors", "[unit]") {
                         FakeResponse::failure(braid::errc::timeout, "late", 10, "x y"), FakeResponse::text("ok")};
     const FakeChatModel model(config);
     std::vector<MessageChunk> got;
-    CHECK(error_of([&] { model.stream({}, {}, [&](const MessageChunk& c) { got.push_back(c); }); }) ==
-          "device: GPU fell off");
+    auto pull_all = [&] {
+        const braid::RunContext ctx(braid::default_run_config());
+        braid::Stream<MessageChunk> chunks = model.model().stream({}, {}, ctx);
+        while (auto c = chunks.next()) {
+            got.push_back(*c);
+        }
+    };
+    CHECK(error_of(pull_all) == "device: GPU fell off");
     CHECK(contents(got) == std::vector<std::string>{"a", " b"});
     got.clear();
-    CHECK(error_of([&] { model.stream({}, {}, [&](const MessageChunk& c) { got.push_back(c); }); }) ==
-          "timeout: late");
+    CHECK(error_of(pull_all) == "timeout: late");
     CHECK(got.size() == 2);
-    CHECK(model.generate({}, {}).content == "ok");
-    CHECK(error_of([&] { (void)model.generate({}, {}); }) == "device: GPU fell off");
+    CHECK(generate(model, {}).content == "ok");
+    CHECK(error_of([&] { (void)generate(model, {}); }) == "device: GPU fell off");
 
-    SECTION("the callback can stop the stream") {
+    SECTION("a stream dropped early stops the answer where it is") {
         const FakeChatModel words(std::vector<std::string>{"a b c d e f"});
-        int seen = 0;
-        CHECK(error_of([&] {
-                  words.stream({}, {}, [&](const MessageChunk&) {
-                      if (++seen == 3) {
-                          throw braid::Error(braid::errc::cancelled, "stop");
-                      }
-                  });
-              }) == "cancelled: stop");
-        CHECK(seen == 3);
+        const braid::RunContext ctx(braid::default_run_config());
+        {
+            braid::Stream<MessageChunk> chunks = words.model().stream({}, {}, ctx);
+            CHECK(chunks.next()->content == "a");
+        }
+        CHECK(words.call_count() == 1);
+        CHECK(contents(stream_all(words, {})).size() == 6);
     }
     SECTION("bad configuration") {
         CHECK(error_of([] { FakeChatModel m(FakeChatModel::Config{}); }) ==
@@ -163,12 +165,13 @@ TEST_CASE("[fake_chat_model] records from many threads", "[unit]") {
     config.name = "scripted";
     const FakeChatModel model(config);
     CHECK(model.name() == "scripted");
+    CHECK(model.model().name() == "scripted");
     std::vector<std::thread> threads;
     std::atomic<int> a{0};
     for (int t = 0; t < 4; ++t) {
         threads.emplace_back([&, t] {
             for (int i = 0; i < 250; ++i) {
-                if (model.generate({Message::user(std::to_string(t))}, {}).content == "a") {
+                if (generate(model, {Message::user(std::to_string(t))}).content == "a") {
                     ++a;
                 }
             }
@@ -187,7 +190,7 @@ TEST_CASE("[fake_chat_model] no recording when turned off", "[unit]") {
     config.responses = {FakeResponse::text("x")};
     config.record = false;
     const FakeChatModel model(config);
-    (void)model.generate({Message::user("q")}, {});
+    (void)generate(model, {Message::user("q")});
     CHECK(model.call_count() == 1);
     CHECK(model.received().empty());
 }

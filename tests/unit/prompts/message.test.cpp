@@ -92,7 +92,7 @@ TEST_CASE("[message] JSON input forms", "[unit]") {
             }
             return std::string("no error");
         };
-        CHECK(message_of(R"([1])") == "parse: message must be a JSON object, got array");
+        CHECK(message_of(R"([1])") == "parse: a message must be a text or a JSON object, got array");
         CHECK(message_of(R"({"content":"x"})") == "parse: message: missing \"role\"");
         CHECK(message_of(R"({"role":5})") == "parse: message: \"role\" must be a string, got number");
         CHECK(message_of(R"({"role":""})") == "invalid_argument: message role is empty");
