@@ -112,8 +112,9 @@ int run(Args& args) {
     out.write(positional[1]);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!quiet)
-        std::fprintf(stderr, "%s: %zu of %zu tensors to %s (%zu fell back to q8_0/f16), tensor data %.2f MB -> %.2f MB, %.2f s\n",
-                     positional[1].c_str(), converted, in.tensors().size(), positional[2].c_str(), fallbacks,
+        std::fprintf(stderr, "%s: %zu of %zu tensors to %s, %zu to q8_0/f16 (rows not whole %s blocks), tensor data %.2f MB -> %.2f MB, %.2f s\n",
+                     positional[1].c_str(), converted - fallbacks, in.tensors().size(), positional[2].c_str(), fallbacks,
+                     positional[2].c_str(),
                      static_cast<double>(in_bytes) / 1e6, static_cast<double>(out_bytes) / 1e6, seconds);
     return 0;
 }
