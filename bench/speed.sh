@@ -54,5 +54,6 @@ for line in sys.stdin:
     key = "bench-" + name if kind == "speed" else name
     pp, tg, ceiling = peer.get(key, ("–", "–", None))
     label = "bench-llama-180m " + name.upper() if kind == "speed" else name
-    print(f"| {label} | {r[\"pp_tps\"]:,.0f} | {pp} | {r[\"tg_tps\"]:,.0f} | {tg} |")
+    ours_pp, ours_tg = r["pp_tps"], r["tg_tps"]
+    print(f"| {label} | {ours_pp:,.0f} | {pp} | {ours_tg:,.0f} | {tg} |")
 ' "$shared/reference/peer-speed.md"

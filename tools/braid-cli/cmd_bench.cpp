@@ -1,6 +1,7 @@
 // braid-cli bench: prompt processing of p tokens in one batch and generation of n tokens one at a
 // time, medians of r runs after a warm-up — llama-bench's procedure, so the figures compare with
-// llama.cpp's (shared/reference/peer-speed.md).
+// llama.cpp's (shared/reference/peer-speed.md). Embedding models generate nothing: the p-token batch
+// and a 12-token sentence instead.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -63,7 +64,20 @@ int run(Args& args) {
         }
         return std::chrono::duration<double>(clock::now() - t0).count();
     };
-    std::vector<double> pp_s, tg_s;
+    // Embedding models: no generation; instead a 12-token sentence embedded on its own, 32 times per run
+    // (the sentence figure of peer-speed.md; the p-token batch is the batch figure).
+    const bool embedding = info.is_embedding_model();
+    constexpr int sentence_tokens = 12, sentences_per_run = 32;
+    auto run_sentences = [&] {
+        const std::vector<engine::TokenId> sentence(prompt.begin(), prompt.begin() + std::min<std::size_t>(prompt.size(), sentence_tokens));
+        const auto t0 = clock::now();
+        for (int i = 0; i < sentences_per_run; ++i) {
+            ctx.clear();
+            ctx.decode(engine::Batch::sequence(sentence, 0, 0));
+        }
+        return std::chrono::duration<double>(clock::now() - t0).count();
+    };
+    std::vector<double> pp_s, tg_s, sentence_s;
     // Start-up: creating the context and the first pass (uploads, pipelines: compiled, or read from the
     // on-disk pipeline cache).
     {
@@ -77,13 +91,19 @@ int run(Args& args) {
         for (long long r = 0; r < reps; ++r)
             pp_s.push_back(run_pp());
     }
-    if (n > 0) {
+    if (embedding && p >= sentence_tokens) {
+        run_sentences();
+        for (long long r = 0; r < reps; ++r)
+            sentence_s.push_back(run_sentences());
+    }
+    if (n > 0 && !embedding) {
         run_tg();
         for (long long r = 0; r < reps; ++r)
             tg_s.push_back(run_tg());
     }
     const double pp_tps = p > 0 ? static_cast<double>(p) / median(pp_s) : 0.0;
-    const double tg_tps = n > 0 ? static_cast<double>(n) / median(tg_s) : 0.0;
+    const double tg_tps = tg_s.empty() ? 0.0 : static_cast<double>(n) / median(tg_s);
+    const double sentence_tps = sentence_s.empty() ? 0.0 : sentence_tokens * sentences_per_run / median(sentence_s);
     std::string types;
     {
         std::map<std::string, int> count;
@@ -108,6 +128,8 @@ int run(Args& args) {
                                  {"tg_tps", tg_tps},
                                  {"load_ms", model.load_ms()},
                                  {"startup_ms", startup_ms}};
+        if (embedding)
+            j["embed_sentence_tps"] = sentence_tps;
         std::cout << j.dump() << '\n';
     } else {
         std::printf("%s: %s, %.1f M params, %.1f MiB (%s)\n", options.model.c_str(), info.architecture.c_str(),
@@ -116,15 +138,18 @@ int run(Args& args) {
         std::printf("load %.1f ms, start-up (context + first pass) %.1f ms\n", model.load_ms(), startup_ms);
         if (p > 0)
             std::printf("pp%lld: %10.1f tok/s\n", p, pp_tps);
-        if (n > 0)
+        if (!tg_s.empty())
             std::printf("tg%lld: %10.1f tok/s\n", n, tg_tps);
+        if (!sentence_s.empty())
+            std::printf("embedding of a %d-token sentence: %10.1f tok/s\n", sentence_tokens, sentence_tps);
     }
     return 0;
 }
 
 const Registration reg{{"bench",
                         "--model M [-p 128] [-n 64] [-r 3] [-t THREADS] [--backend cpu|vulkan] [--json]: "
-                        "prompt-processing and generation tokens/s (llama-bench's procedure)",
+                        "prompt-processing and generation tokens/s (llama-bench's procedure; embedding models: "
+                        "a p-token batch and a 12-token sentence)",
                         run}};
 
 } // namespace
