@@ -30,5 +30,7 @@
 #include "braid/gguf.h"
 #include "braid/tokenizer.h"
 #include "braid/model.h"
+#include "braid/context.h"
+#include "braid/chat_template.h"
 
 #endif /* BRAID_H */

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -13,13 +14,16 @@
 #include "braid/callback.h"
 #include "braid/gguf.h"
 #include "braid/model.h"
+#include "braid/context.h"
 #include "braid/runnable.h"
 #include "braid/tokenizer.h"
 #include "braid/core/callbacks.hpp"
 #include "braid/core/cancellation.hpp"
 #include "braid/core/runnable.hpp"
 #include "braid/core/stream.hpp"
+#include "braid/engine/context.hpp"
 #include "braid/engine/gguf_file.hpp"
+#include "braid/engine/model.hpp"
 #include "braid/engine/tokenizer.hpp"
 
 namespace braid::capi {
@@ -33,13 +37,18 @@ enum class Tag : std::uint32_t {
     tokenizer = 0x4B545242,
     model = 0x444D5242,
     call = 0x4C435242,
+    context = 0x58435242,
     freed = 0xDEADB4A1,
 };
 
-/// What a loaded model holds: the validated file and, when the file has one, its tokenizer.
+/// What a loaded model holds: the engine's model (weights, validated; the file and tokenizer are its
+/// own), or for a model loaded without weights the validated file and, when it has one, its tokenizer.
 struct ModelData {
-    gguf::File file;
+    std::optional<engine::Model> engine;
+    std::optional<gguf::File> metadata_only;
     std::shared_ptr<const engine::Tokenizer> tokenizer;
+
+    const gguf::File& file() const { return engine ? engine->file() : *metadata_only; }
 };
 
 /// The objects behind the public handles. The C types stay incomplete everywhere (as in the headers):
@@ -88,6 +97,18 @@ struct ModelHandle {
     std::shared_ptr<const ModelData> data;
 };
 
+/// A context and the model it runs (kept alive). One caller at a time: `busy` turns a second one away.
+struct ContextHandle {
+    static constexpr Tag tag_value = Tag::context;
+    static constexpr const char* type_name = "braid_context";
+    Tag tag = tag_value;
+    std::shared_ptr<const ModelData> model;
+    engine::Context context;
+    std::atomic<bool> busy{false};
+
+    ContextHandle(std::shared_ptr<const ModelData> m, engine::Context c) : model(std::move(m)), context(std::move(c)) {}
+};
+
 struct CallState; // callback_step.hpp
 
 /// The object behind each public handle type.
@@ -99,6 +120,7 @@ template <> struct Internal<braid_stream> { using type = StreamHandle; };
 template <> struct Internal<braid_gguf> { using type = GgufHandle; };
 template <> struct Internal<braid_tokenizer> { using type = TokenizerHandle; };
 template <> struct Internal<braid_model> { using type = ModelHandle; };
+template <> struct Internal<braid_context> { using type = ContextHandle; };
 template <> struct Internal<braid_call> { using type = CallState; };
 
 /// The internal type of public handle C, with C's constness.

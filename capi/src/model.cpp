@@ -1,5 +1,5 @@
-// The C functions of braid/model.h: a loaded GGUF model (validated file + tokenizer). Generation and
-// embeddings will hang off it as contexts once the engine's forward pass exists.
+// The C functions of braid/model.h: a loaded GGUF model (the engine's model with its weights, or the
+// validated file and its tokenizer alone). Contexts (context.cpp) run it.
 #include "gguf_json.hpp"
 #include "handles.hpp"
 #include "json_io.hpp"
@@ -37,7 +37,7 @@ Value metadata_or_null(const gguf::File& file, const std::string& key) {
 }
 
 Value model_info(const ModelData& model) {
-    const gguf::File& file = model.file;
+    const gguf::File& file = model.file();
     const Value info = gguf_info_json(file);
     const Value architecture = metadata_or_null(file, "general.architecture");
     const std::string prefix = architecture.is_string() ? architecture.get<std::string>() + "." : std::string("?.");
@@ -53,7 +53,10 @@ Value model_info(const ModelData& model) {
             {"tensor_count", info["tensor_count"]},
             {"parameters", info["parameters"]},
             {"tensor_bytes", info["tensor_bytes"]},
-            {"has_tokenizer", static_cast<bool>(model.tokenizer)}};
+            {"has_tokenizer", static_cast<bool>(model.tokenizer)},
+            {"has_weights", model.engine.has_value()},
+            {"embedding", model.engine ? Value(model.engine->info().is_embedding_model()) : Value()},
+            {"has_chat_template", file.contains("tokenizer.chat_template")}};
 }
 
 } // namespace
@@ -66,15 +69,31 @@ braid_status braid_model_load(braid_model** out_model, const char* path, const b
         require(path, "path");
         static constexpr braid_model_options defaults = BRAID_MODEL_OPTIONS_INIT;
         const braid_model_options o = read_options(options, defaults, sizeof(braid_model_options), "options");
-        if (o.flags != 0)
-            throw Error(errc::invalid_argument, "options->flags must be 0 (no flag is defined yet), got " +
-                                                    std::to_string(o.flags));
+        check_flags(o.flags, BRAID_MODEL_METADATA_ONLY, "options->flags");
         const Progress progress(o);
         progress.report(0.0f);
-        auto data = std::make_shared<ModelData>(ModelData{gguf::File::open(path), nullptr});
-        progress.report(0.5f);
-        if (data->file.contains("tokenizer.ggml.model"))
-            data->tokenizer = engine::make_tokenizer(engine::Vocab::from_gguf(path));
+        auto data = std::make_shared<ModelData>();
+        bool weights = false;
+        {
+            gguf::File file = gguf::File::open(path);
+            weights = !(o.flags & BRAID_MODEL_METADATA_ONLY) && !file.tensors().empty();
+            if (!weights) { // metadata and tokenizer only (a vocabulary file has no tensors)
+                progress.report(0.5f);
+                if (file.contains("tokenizer.ggml.model"))
+                    data->tokenizer = engine::make_tokenizer(engine::Vocab::from_gguf(path));
+                data->metadata_only.emplace(std::move(file));
+            }
+        }
+        if (weights) { // the engine maps the file itself and checks every tensor its architecture needs
+            engine::ModelOptions options;
+            options.progress = [&](float done) {
+                progress.report(done);
+                return true;
+            };
+            data->engine.emplace(engine::Model::load(path, options));
+            // The model's own tokenizer, sharing ownership of the model.
+            data->tokenizer = std::shared_ptr<const engine::Tokenizer>(data->engine->impl(), &data->engine->tokenizer());
+        }
         progress.report(1.0f);
         auto* handle = new ModelHandle;
         handle->data = std::move(data);
@@ -95,7 +114,7 @@ braid_status braid_model_metadata(char** out_json, const braid_model* model, uin
     return guard([&] {
         out_param(out_json, "out_json");
         const std::uint64_t limit = max_array_items == UINT32_MAX ? UINT64_MAX : max_array_items;
-        put_string(out_json, dump_json(gguf_metadata_json(use(model, "model").data->file, limit)));
+        put_string(out_json, dump_json(gguf_metadata_json(use(model, "model").data->file(), limit)));
     });
 }
 
@@ -104,7 +123,7 @@ braid_status braid_model_tokenizer(braid_tokenizer** out_tokenizer, const braid_
         out_param(out_tokenizer, "out_tokenizer");
         const ModelData& data = *use(model, "model").data;
         if (!data.tokenizer)
-            throw Error(errc::not_found, "the model file " + data.file.name() + " has no tokenizer (tokenizer.ggml.*)");
+            throw Error(errc::not_found, "the model file " + data.file().name() + " has no tokenizer (tokenizer.ggml.*)");
         auto* handle = new TokenizerHandle;
         handle->tokenizer = data.tokenizer;
         *out_tokenizer = to_handle<braid_tokenizer>(handle);

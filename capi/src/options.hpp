@@ -40,6 +40,13 @@ T read_options(const T* given, const T& defaults, std::size_t first_size, const 
     return result;
 }
 
+/// Error(errc::invalid_argument) naming @p what when @p flags has bits outside @p known.
+inline void check_flags(std::uint32_t flags, std::uint32_t known, const char* what) {
+    if (flags & ~known)
+        throw Error(errc::invalid_argument, std::string(what) + " has unknown bits (" + std::to_string(flags & ~known) +
+                                                "); known: " + std::to_string(known));
+}
+
 /// The RunConfig of @p options (NULL: the defaults). The deadline counts from now.
 RunConfig run_config(const braid_run_options* options);
 

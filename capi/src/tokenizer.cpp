@@ -3,21 +3,12 @@
 #include <vector>
 
 #include "buffers.hpp"
+#include "options.hpp"
 #include "handles.hpp"
 #include "braid/tokenizer.h"
 
 using namespace braid;
 using namespace braid::capi;
-
-namespace {
-
-void check_flags(uint32_t flags, uint32_t known, const char* what) {
-    if (flags & ~known)
-        throw Error(errc::invalid_argument, std::string(what) + " has unknown bits (" + std::to_string(flags & ~known) +
-                                                "); known: " + std::to_string(known));
-}
-
-} // namespace
 
 extern "C" {
 

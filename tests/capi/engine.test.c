@@ -180,15 +180,19 @@ static void test_model(void) {
     CHECK(count == 1 && ids[0] == 15043);
     braid_tokenizer_free(tok);
 
-    /* a model extract: its metadata summarized */
-    CHECK_OK(braid_model_load(&model, extract, NULL));
+    /* a model extract (a few tensors of a model): its weights are not a model, its metadata is */
+    CHECK_STATUS(BRAID_ERROR_MODEL_FORMAT, braid_model_load(&model, extract, NULL));
+    CHECK_CONTAINS(braid_last_error(), "token_embd.weight");
+    braid_model_options metadata_only = BRAID_MODEL_OPTIONS_INIT;
+    metadata_only.flags = BRAID_MODEL_METADATA_ONLY;
+    CHECK_OK(braid_model_load(&model, extract, &metadata_only));
     CHECK_OK(braid_model_info(&out, model));
     CHECK_CONTAINS(out, "\"context_length\":1024,\"embedding_length\":256,\"block_count\":3,\"head_count\":8,\"head_count_kv\":2,\"vocab_size\":512,\"tensor_count\":4");
     braid_string_free(out);
     braid_model_free(model);
 
     /* a file without a tokenizer loads, and says so (a file of the GGUF fuzz corpus: every tensor type, no tokenizer) */
-    CHECK_OK(braid_model_load(&model, BRAID_SOURCE_DIR "/tests/fuzz/corpus/gguf/all-types.gguf", NULL));
+    CHECK_OK(braid_model_load(&model, BRAID_SOURCE_DIR "/tests/fuzz/corpus/gguf/all-types.gguf", &metadata_only));
     CHECK_STATUS(BRAID_ERROR_NOT_FOUND, braid_model_tokenizer(&tok, model));
     CHECK_CONTAINS(braid_last_error(), "has no tokenizer");
     CHECK(tok == NULL);
@@ -203,8 +207,9 @@ static void test_model(void) {
     CHECK_STATUS(BRAID_ERROR_CANCELLED, braid_model_load(&model, llama_spm, &options));
     CHECK_CONTAINS(braid_last_error(), "progress callback cancelled the load");
     CHECK(model == NULL && p.calls == 2);
-    options.flags = 1;
+    options.flags = 0x10u;
     CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_model_load(&model, llama_spm, &options));
+    CHECK_CONTAINS(braid_last_error(), "options->flags has unknown bits");
     options.flags = 0;
     options.struct_size = 8;
     CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_model_load(&model, llama_spm, &options));
