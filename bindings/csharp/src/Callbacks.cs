@@ -15,6 +15,7 @@ namespace Braid
         internal static readonly NativeMethods.DestroyFn Destroy = DestroyState;
         internal static readonly NativeMethods.ChunkFn Chunk = OnChunk;
         internal static readonly NativeMethods.ProgressFn Progress = OnProgress;
+        internal static readonly NativeMethods.TextFn Text = OnText;
 
         // Calls into libbraid from this thread that are still running (a callback on this thread is then
         // nested in one), and whether this thread was marked as one of braid's own.
@@ -83,11 +84,12 @@ namespace Braid
             internal Func<string, IEnumerable<string>> Chunks;
         }
 
-        /// <summary>A stream or progress listener, and what stopped it.</summary>
+        /// <summary>A stream, progress or text listener, and what stopped it.</summary>
         internal sealed class ListenerState
         {
             internal Func<string, bool> OnChunk;
             internal Func<float, bool> OnProgress;
+            internal Func<string, bool> OnText;
             internal Exception Error;
             internal bool Stopped;
         }
@@ -170,6 +172,22 @@ namespace Braid
             try
             {
                 if (state.OnChunk(Utf8.Read(json)))
+                    return (int)Status.Ok;
+                state.Stopped = true;
+            }
+            catch (Exception e)
+            {
+                state.Error = e;
+            }
+            return (int)Status.Cancelled;
+        }
+
+        private static int OnText(IntPtr piece, UIntPtr length, IntPtr userData)
+        {
+            ListenerState state = (ListenerState)GCHandle.FromIntPtr(userData).Target;
+            try
+            {
+                if (state.OnText(Utf8.Read(piece, (int)length)))
                     return (int)Status.Ok;
                 state.Stopped = true;
             }

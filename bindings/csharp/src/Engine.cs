@@ -1,4 +1,5 @@
-// The engine: GGUF files, tokenizers (buffers sized by a first call), models with progress.
+// The engine: GGUF files, tokenizers (buffers sized by a first call), models with progress (contexts:
+// Context.cs; chat templates: ChatTemplate.cs).
 using System;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
@@ -112,15 +113,36 @@ namespace Braid
         public void Dispose() { handle.Dispose(); }
     }
 
-    /// <summary>A GGUF model loaded once and shared read-only: metadata, summary, tokenizer. Thread-safe.</summary>
+    /// <summary>
+    /// A GGUF model loaded once and shared read-only: weights, metadata, summary, tokenizer, chat template.
+    /// Thread-safe; run it in a <see cref="Context"/> (<see cref="NewContext"/>), one per thread.
+    /// </summary>
     public sealed class Model : IDisposable
     {
+        private const uint MetadataOnly = 0x1; // BRAID_MODEL_METADATA_ONLY
+
         private readonly ModelHandle handle;
 
         private Model(ModelHandle h) { handle = h; }
 
+        internal ModelHandle Handle { get { return handle; } }
+
         /// <summary>Loads <paramref name="path"/>; <paramref name="progress"/> (may be null) returns false to cancel.</summary>
         public static Model Load(string path, Func<float, bool> progress = null)
+        {
+            return Load(path, progress, 0);
+        }
+
+        /// <summary>
+        /// Reads only the metadata and the tokenizer of <paramref name="path"/>, not the weights: any GGUF file
+        /// (a vocabulary, an architecture braid does not run). Such a model has no context (UnsupportedException).
+        /// </summary>
+        public static Model LoadMetadataOnly(string path, Func<float, bool> progress = null)
+        {
+            return Load(path, progress, MetadataOnly);
+        }
+
+        private static Model Load(string path, Func<float, bool> progress, uint flags)
         {
             Callbacks.ListenerState state = new Callbacks.ListenerState { OnProgress = progress };
             GCHandle pin = GCHandle.Alloc(state);
@@ -129,6 +151,7 @@ namespace Braid
                 NativeMethods.ModelOptions o = new NativeMethods.ModelOptions
                 {
                     StructSize = (uint)Marshal.SizeOf(typeof(NativeMethods.ModelOptions)),
+                    Flags = flags,
                     Progress = progress == null ? IntPtr.Zero : Marshal.GetFunctionPointerForDelegate(Callbacks.Progress),
                     ProgressUserData = GCHandle.ToIntPtr(pin),
                 };
@@ -147,7 +170,7 @@ namespace Braid
             }
         }
 
-        /// <summary>{"architecture", "context_length", "vocab_size", ...}.</summary>
+        /// <summary>{"architecture", "context_length", "vocab_size", ..., "has_weights", "embedding", "has_chat_template"}.</summary>
         public string Info { get { IntPtr t; Ensure.Ok(NativeMethods.braid_model_info(out t, handle)); return Utf8.Take(t); } }
 
         /// <summary>The file's metadata (arrays longer than <paramref name="maxArrayItems"/> summarized).</summary>
@@ -167,7 +190,41 @@ namespace Braid
             return new Tokenizer(h);
         }
 
-        /// <summary>Frees the model (tokenizers taken from it keep it until they are disposed).</summary>
+        /// <summary>A new context (it keeps the model's handle alive until it is disposed).</summary>
+        public Context NewContext(ContextOptions options = null)
+        {
+            return Context.Create(this, options);
+        }
+
+        /// <summary>The file's chat template (<c>tokenizer.chat_template</c>), or null when it has none.</summary>
+        public string ChatTemplate
+        {
+            get
+            {
+                IntPtr t;
+                int status = NativeMethods.braid_model_chat_template(out t, handle);
+                if (status == (int)Status.NotFound)
+                    return null;
+                Ensure.Ok(status);
+                return Utf8.Take(t);
+            }
+        }
+
+        /// <summary>
+        /// Renders the model's chat template as transformers' <c>apply_chat_template</c> does: variables
+        /// <paramref name="contextJson"/> (a JSON object with at least "messages", or null) does not give default
+        /// to add_generation_prompt false, tools and documents none, bos_token / eos_token the vocabulary's texts.
+        /// Generate from the prompt with <see cref="GenerateOptions.ParseSpecial"/>. NotFoundException when the
+        /// model has no template; ParseException / TemplateException as <see cref="Braid.ChatTemplate.Render"/>.
+        /// </summary>
+        public string ApplyChatTemplate(string contextJson)
+        {
+            IntPtr t;
+            Ensure.Ok(NativeMethods.braid_model_apply_chat_template(out t, handle, Utf8.Bytes(contextJson)));
+            return Utf8.Take(t);
+        }
+
+        /// <summary>Frees the model (tokenizers and contexts taken from it keep it until they are disposed).</summary>
         public void Dispose() { handle.Dispose(); }
     }
 

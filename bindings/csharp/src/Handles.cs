@@ -1,5 +1,5 @@
 // One SafeHandle subclass per handle type of the C ABI. A child handle (a stream of a runnable, a
-// tokenizer of a model) also holds a reference to its parent's SafeHandle, so that the managed objects
+// tokenizer or a context of a model) also holds a reference to its parent's SafeHandle, so that the managed objects
 // keep the same order as the native ones whatever order they are disposed or finalized in.
 using System;
 using System.Runtime.InteropServices;
@@ -64,6 +64,11 @@ namespace Braid
     internal sealed class ModelHandle : BraidHandle
     {
         protected override void Free(IntPtr p) { NativeMethods.braid_model_free(p); }
+    }
+
+    internal sealed class ContextHandle : BraidHandle
+    {
+        protected override void Free(IntPtr p) { NativeMethods.braid_context_free(p); }
     }
 
     /// <summary>Raw pointers of several SafeHandles for one call, each kept alive until Dispose.</summary>

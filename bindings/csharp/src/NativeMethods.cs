@@ -23,6 +23,9 @@ namespace Braid
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         internal delegate int ProgressFn(float progress, IntPtr userData);
 
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate int TextFn(IntPtr piece, UIntPtr pieceLen, IntPtr userData);
+
         [StructLayout(LayoutKind.Sequential)]
         internal struct RunOptions
         {
@@ -62,6 +65,40 @@ namespace Braid
             public uint Flags;
             public IntPtr Progress;
             public IntPtr ProgressUserData;
+        }
+
+        // braid_context_options (24 bytes).
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct ContextOptions
+        {
+            public uint StructSize;
+            public uint Flags;
+            public uint NCtx;
+            public uint NBatch;
+            public uint Threads;
+            public int Backend;
+        }
+
+        // braid_generate_options: twelve 4-byte fields, then the uint64 seed at offset 48 (8-aligned, no
+        // padding before it), the stop pointer and its count (72 bytes on 64-bit platforms, 4 of them padding).
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct GenerateOptions
+        {
+            public uint StructSize;
+            public uint Flags;
+            public int MaxTokens;
+            public float Temperature;
+            public int TopK;
+            public float TopP;
+            public float MinP;
+            public float TypicalP;
+            public float RepeatPenalty;
+            public float FrequencyPenalty;
+            public float PresencePenalty;
+            public int PenaltyLastN;
+            public ulong Seed;
+            public IntPtr Stop;
+            public uint StopCount;
         }
 
         // Common.
@@ -168,5 +205,18 @@ namespace Braid
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_model_info(out IntPtr outJson, ModelHandle model);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_model_metadata(out IntPtr outJson, ModelHandle model, uint maxArrayItems);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_model_tokenizer(out TokenizerHandle tokenizer, ModelHandle model);
+
+        // Contexts and chat templates.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_context_create(out ContextHandle context, ModelHandle model, ref ContextOptions options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern void braid_context_free(IntPtr context);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_context_info(out IntPtr outJson, ContextHandle context);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_context_clear(ContextHandle context);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int braid_context_generate(out IntPtr outJson, ContextHandle context, byte[] prompt, ref GenerateOptions options, TextFn onText, IntPtr userData);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int braid_context_embed(out UIntPtr outCount, [Out] float[] embedding, UIntPtr capacity, ContextHandle context, byte[] text, uint flags);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_chat_template_render(out IntPtr outText, byte[] template, byte[] context);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_model_chat_template(out IntPtr outText, ModelHandle model);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_model_apply_chat_template(out IntPtr outText, ModelHandle model, byte[] context);
     }
 }

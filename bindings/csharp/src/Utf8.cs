@@ -31,6 +31,12 @@ namespace Braid
             return Strict.GetString(p, length);
         }
 
+        /// <summary>The <paramref name="length"/> bytes of UTF-8 text at <paramref name="text"/>.</summary>
+        internal static unsafe string Read(IntPtr text, int length)
+        {
+            return length == 0 ? "" : Strict.GetString((byte*)text, length);
+        }
+
         /// <summary>Reads a library string and frees it.</summary>
         internal static string Take(IntPtr text)
         {

@@ -1,5 +1,5 @@
 // Native methods of dev.braid.Native for the engine: GGUF files, tokenizers (buffers sized by a first
-// call), models with a progress listener.
+// call), models with a progress listener (contexts and chat templates: jni_context.cpp).
 #include <vector>
 
 #include "jni_util.hpp"
@@ -148,9 +148,10 @@ JNIEXPORT jboolean JNICALL Java_dev_braid_Native_isControl(JNIEnv*, jclass, jlon
     return braid_tokenizer_is_control(handle<braid_tokenizer>(tokenizer), token) ? JNI_TRUE : JNI_FALSE;
 }
 
-JNIEXPORT jlong JNICALL Java_dev_braid_Native_modelLoad(JNIEnv* env, jclass, jstring path, jobject listener) {
+JNIEXPORT jlong JNICALL Java_dev_braid_Native_modelLoad(JNIEnv* env, jclass, jstring path, jint flags, jobject listener) {
     const Utf8 p(env, path);
     braid_model_options o = BRAID_MODEL_OPTIONS_INIT;
+    o.flags = static_cast<uint32_t>(flags);
     Progress progress{env, listener};
     if (listener) {
         o.progress = on_progress;

@@ -48,8 +48,10 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM* vm, void*) {
     c.list_to_array = method(env, "java/util/List", "toArray", "()[Ljava/lang/Object;");
     c.chunk_on_chunk = method(env, "dev/braid/ChunkListener", "onChunk", "(Ljava/lang/String;)Z");
     c.progress_on_progress = method(env, "dev/braid/ProgressListener", "onProgress", "(F)Z");
+    c.text_on_text = method(env, "dev/braid/TextListener", "onText", "(Ljava/lang/String;)Z");
     if (!c.status_exception || !c.braid_exception_code || !c.throwable_to_string || !c.step_apply ||
-        !c.transform_apply || !c.list_to_array || !c.chunk_on_chunk || !c.progress_on_progress)
+        !c.transform_apply || !c.list_to_array || !c.chunk_on_chunk || !c.progress_on_progress ||
+        !c.text_on_text)
         return JNI_ERR;
     return JNI_VERSION_1_8;
 }

@@ -28,6 +28,7 @@ struct Cache {
     jmethodID list_to_array = nullptr;   // java.util.List.toArray()
     jmethodID chunk_on_chunk = nullptr;  // dev.braid.ChunkListener.onChunk(String)
     jmethodID progress_on_progress = nullptr; // dev.braid.ProgressListener.onProgress(float)
+    jmethodID text_on_text = nullptr;         // dev.braid.TextListener.onText(String)
 };
 
 /// The cache (filled by JNI_OnLoad).

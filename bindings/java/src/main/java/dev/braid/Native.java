@@ -152,7 +152,7 @@ final class Native {
 
     static native boolean isControl(long tokenizer, int token);
 
-    static native long modelLoad(String path, ProgressListener listener);
+    static native long modelLoad(String path, int flags, ProgressListener listener);
 
     static native void modelFree(long model);
 
@@ -161,6 +161,30 @@ final class Native {
     static native String modelMetadata(long model, int maxArrayItems);
 
     static native long modelTokenizer(long model);
+
+    /** @return the model's chat template, or null when it has none */
+    static native String modelChatTemplate(long model);
+
+    static native String modelApplyChatTemplate(long model, String contextJson);
+
+    static native String chatTemplateRender(String template, String contextJson);
+
+    // Contexts.
+    static native long contextCreate(long model, int nCtx, int nBatch, int threads, int backend, int flags);
+
+    static native void contextFree(long context);
+
+    static native String contextInfo(long context);
+
+    static native void contextClear(long context);
+
+    /** Streams the text to the listener (may be null) on this thread; false from it: CancelledException. */
+    static native String contextGenerate(long context, String prompt, int maxTokens, float temperature, int topK,
+                                         float topP, float minP, float typicalP, float repeatPenalty,
+                                         float frequencyPenalty, float presencePenalty, int penaltyLastN, long seed,
+                                         String[] stop, int flags, TextListener listener);
+
+    static native float[] contextEmbed(long context, String text, int flags);
 
     /** Called by a JVM shutdown hook: from then on, native threads stay attached to the exiting VM. */
     static native void vmExiting();
