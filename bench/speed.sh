@@ -36,13 +36,13 @@ run() { # model p n reps
     if [ "$backend" = vulkan ]; then
       echo "speed $type $(run "$models/bench-llama-180m-$type.gguf" 128 16 1)"
     else
-      echo "speed $type $(run "$models/bench-llama-180m-$type.gguf" 128 64 3)"
+      echo "speed $type $(run "$models/bench-llama-180m-$type.gguf" 128 64 5)"
     fi
   done
   for m in "$shared"/models/*.gguf "$shared"/models/synthetic/tiny-llama-gqa-*.gguf "$shared"/models/synthetic/tiny-qwen2-*.gguf; do
-    echo "small $(basename "$m" .gguf) $(run "$m" 128 64 3)"
+    echo "small $(basename "$m" .gguf) $(run "$m" 128 64 9)"
   done
   for m in "$shared"/models/synthetic/tiny-bert-*.gguf; do
-    echo "embed $(basename "$m" .gguf) $(run "$m" 128 0 5)"
+    echo "embed $(basename "$m" .gguf) $(run "$m" 128 0 9)"
   done
 } | python3 bench/speed_table.py "$shared/reference/peer-speed.md" "$backend"

@@ -101,56 +101,73 @@ struct Q5_1 {
     }
 };
 
+// For one or two activation rows, two accumulators per row, for even and odd blocks (hides the FMA
+// latency); the block loop is unrolled by two so each accumulator is a named register: an index computed
+// from the block number (acc[b & 1]) would put them on the stack, a store-to-load round trip per block.
 template <class T, int N>
 void dot_simple(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
-    __m256 acc[2][N];
+    __m256 even[N], odd[N];
     float extra[N];
     for (int c = 0; c < N; ++c) {
-        acc[0][c] = acc[1][c] = _mm256_setzero_ps();
+        even[c] = odd[c] = _mm256_setzero_ps();
         extra[c] = 0;
     }
     const __m256i offset = _mm256_set1_epi8(static_cast<char>(T::offset));
     const __m256i ones = _mm256_set1_epi16(1);
-    for (std::int64_t b = 0; b < blocks; ++b, w += T::bytes) {
-        const __m256i q = T::codes(w);
-        const float d = half_at(w);
-        const int u = static_cast<int>(b & 1);
+    auto block = [&](std::int64_t b, const std::byte* wb, __m256 (&acc)[N]) {
+        const __m256i q = T::codes(wb);
+        const float d = half_at(wb);
         for (int c = 0; c < N; ++c) {
             const BlockQ8& a = x[c * xs + b];
             const __m256i xq = load32(a.qs);
             __m256i p = _mm256_maddubs_epi16(q, xq);
             if constexpr (T::offset != 0)
                 p = _mm256_sub_epi16(p, _mm256_maddubs_epi16(offset, xq)); // Σ (q − offset)·x in 16 bits
-            acc[u][c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_madd_epi16(p, ones)), _mm256_set1_ps(d * a.d), acc[u][c]);
+            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_madd_epi16(p, ones)), _mm256_set1_ps(d * a.d), acc[c]);
             if constexpr (T::has_min)
-                extra[c] += half_at(w + 2) * a.d * static_cast<float>(a.sum[0] + a.sum[1]);
+                extra[c] += half_at(wb + 2) * a.d * static_cast<float>(a.sum[0] + a.sum[1]);
         }
+    };
+    std::int64_t b = 0;
+    for (; b + 2 <= blocks; b += 2, w += 2 * T::bytes) {
+        block(b, w, even);
+        block(b + 1, w + T::bytes, odd);
     }
+    if (b < blocks)
+        block(b, w, even);
     for (int c = 0; c < N; ++c)
-        out[c * os] = hsum(_mm256_add_ps(acc[0][c], acc[1][c])) + extra[c];
+        out[c * os] = hsum(_mm256_add_ps(even[c], odd[c])) + extra[c];
 }
 
 template <int N>
 void dot_q8_0(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
-    __m256 acc[2][N];
+    __m256 even[N], odd[N];
     for (int c = 0; c < N; ++c)
-        acc[0][c] = acc[1][c] = _mm256_setzero_ps();
+        even[c] = odd[c] = _mm256_setzero_ps();
     const __m256i ones = _mm256_set1_epi16(1);
-    for (std::int64_t b = 0; b < blocks; ++b, w += 34) {
-        const __m256i q = load32(w + 2);
+    auto block = [&](std::int64_t b, const std::byte* wb, __m256 (&acc)[N]) {
+        const __m256i q = load32(wb + 2);
         const __m256i abs_q = _mm256_sign_epi8(q, q);
-        const float d = half_at(w);
-        const int u = static_cast<int>(b & 1);
+        const float d = half_at(wb);
         for (int c = 0; c < N; ++c) {
             const BlockQ8& a = x[c * xs + b];
             // Signed × signed through |q| × (x with q's sign).
             const __m256i sx = _mm256_sign_epi8(load32(a.qs), q);
             const __m256i s = _mm256_madd_epi16(_mm256_maddubs_epi16(abs_q, sx), ones);
-            acc[u][c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_set1_ps(d * a.d), acc[u][c]);
+            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_set1_ps(d * a.d), acc[c]);
+        }
+    };
+    std::int64_t b = 0;
+    if constexpr (N <= 2) {
+        for (; b + 2 <= blocks; b += 2, w += 68) {
+            block(b, w, even);
+            block(b + 1, w + 34, odd);
         }
     }
+    for (; b < blocks; ++b, w += 34)
+        block(b, w, even);
     for (int c = 0; c < N; ++c)
-        out[c * os] = hsum(_mm256_add_ps(acc[0][c], acc[1][c]));
+        out[c * os] = hsum(_mm256_add_ps(even[c], odd[c]));
 }
 
 // ---- K-quants: 256-value super-blocks against BlockQ8K -------------------------------------------
