@@ -34,3 +34,17 @@ function(braid_warnings target)
       $<$<BOOL:${BRAID_WERROR}>:-Werror>)
   endif()
 endfunction()
+
+# Tests that load libbraid into a Java or Mono virtual machine. Under AddressSanitizer the VM itself is
+# not instrumented: the sanitizer runtime must come first (preloaded, with libstdc++, whose exception
+# throwing it intercepts), the VM keeps its own SIGSEGV handling, and leak checking is off (a VM frees
+# what it likes at exit).
+function(braid_vm_tests)
+  if(NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize=[^ ]*address" OR NOT CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    return()
+  endif()
+  execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=libasan.so OUTPUT_VARIABLE asan OUTPUT_STRIP_TRAILING_WHITESPACE)
+  execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=libstdc++.so OUTPUT_VARIABLE stdcxx OUTPUT_STRIP_TRAILING_WHITESPACE)
+  set_property(TEST ${ARGN} APPEND PROPERTY ENVIRONMENT "LD_PRELOAD=${asan} ${stdcxx}"
+               "ASAN_OPTIONS=detect_leaks=0:handle_segv=0:allow_user_segv_handler=1:use_sigaltstack=0")
+endfunction()
