@@ -8,6 +8,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace braid::detail {
@@ -146,8 +147,10 @@ void TaskGroup::wait() {
     state_->wait_finished();
     std::exception_ptr error;
     {
+        // Taken out of the state: a worker may drop the last reference to the state after this thread
+        // has caught the error, and the exception must not be destroyed there while it is read here.
         const std::lock_guard lock(state_->mutex);
-        error = state_->first_error;
+        error = std::exchange(state_->first_error, nullptr);
     }
     if (error)
         std::rethrow_exception(error);
