@@ -9,6 +9,7 @@
 #include "json_io.hpp"
 #include "options.hpp"
 #include "braid/context.h"
+#include "braid/engine/embedding.hpp"
 #include "braid/engine/generator.hpp"
 
 using namespace braid;
@@ -195,19 +196,7 @@ braid_status braid_context_embed(size_t* out_count, float* embedding, size_t cap
             throw Error(errc::unsupported, "the model " + model.file().name() + " is a " + model.info().architecture +
                                                " model without pooling: it gives text, not embeddings");
         const Exclusive exclusive(handle);
-        const std::vector<engine::TokenId> tokens = model.tokenizer().tokenize(text, true, false);
-        handle.context.clear();
-        handle.context.decode(engine::Batch::sequence(tokens, 0, 0, true));
-        const std::span<const float> pooled = handle.context.embedding(0);
-        std::vector<float> values(pooled.begin(), pooled.end());
-        if (!(flags & BRAID_EMBED_RAW)) {
-            double norm = 0;
-            for (const float x : values)
-                norm += static_cast<double>(x) * x;
-            norm = std::sqrt(norm);
-            for (float& x : values)
-                x = norm > 0 ? static_cast<float>(x / norm) : 0.0f;
-        }
+        const std::vector<float> values = engine::embed(handle.context, text, !(flags & BRAID_EMBED_RAW)).values;
         *out_count = values.size();
         return deliver(embedding, capacity, values.data(), values.size(), "embedding");
     });

@@ -1,12 +1,11 @@
 // braid-cli embed: the pooled (and by default L2-normalized) embedding of each --text with an
 // embedding model (bert family), one JSON line per text with --json.
-#include <cmath>
 #include <cstdio>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
-#include "braid/engine/context.hpp"
+#include "braid/engine/embedding.hpp"
 #include "braid/error.hpp"
 #include "engine_options.hpp"
 
@@ -29,20 +28,10 @@ int run(Args& args) {
                                                 " model without pooling, not an embedding model");
     engine::Context ctx = engine::Context::create(model, options.context);
     for (const std::string& text : texts) {
-        const auto tokens = model.tokenizer().tokenize(text, true, false);
-        ctx.decode(engine::Batch::sequence(tokens, 0, 0, true));
-        const auto e = ctx.embedding(0);
-        std::vector<float> v(e.begin(), e.end());
-        if (!raw) {
-            double norm = 0;
-            for (float x : v)
-                norm += static_cast<double>(x) * x;
-            norm = std::sqrt(norm);
-            for (float& x : v)
-                x = norm > 0 ? static_cast<float>(x / norm) : 0.0f;
-        }
+        const engine::TextEmbedding e = engine::embed(ctx, text, !raw);
+        const std::vector<float>& v = e.values;
         if (json) {
-            nlohmann::ordered_json j{{"text", text}, {"tokens", tokens.size()}, {"embedding", v}};
+            nlohmann::ordered_json j{{"text", text}, {"tokens", e.tokens}, {"embedding", v}};
             std::cout << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
         } else {
             for (std::size_t i = 0; i < v.size(); ++i)
