@@ -101,9 +101,22 @@ struct Q5_1 {
     }
 };
 
-// For one or two activation rows, two accumulators per row, for even and odd blocks (hides the FMA
-// latency); the block loop is unrolled by two so each accumulator is a named register: an index computed
-// from the block number (acc[b & 1]) would put them on the stack, a store-to-load round trip per block.
+// Runs block(b, w_b, acc) over @p blocks blocks of @p block_bytes bytes: even blocks add into @p even,
+// odd ones into @p odd (two chains per activation row hide the FMA latency). Unrolled by two so that each
+// accumulator is a named register: an index from the block number (acc[b & 1]) would put them on the
+// stack, a store-to-load round trip per block.
+template <int N, class Block>
+inline void over_blocks(const std::byte* w, std::int64_t block_bytes, std::int64_t blocks, __m256 (&even)[N],
+                        __m256 (&odd)[N], Block&& block) {
+    std::int64_t b = 0;
+    for (; b + 2 <= blocks; b += 2, w += 2 * block_bytes) {
+        block(b, w, even);
+        block(b + 1, w + block_bytes, odd);
+    }
+    if (b < blocks)
+        block(b, w, even);
+}
+
 template <class T, int N>
 void dot_simple(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
     __m256 even[N], odd[N];
@@ -128,13 +141,7 @@ void dot_simple(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int6
                 extra[c] += half_at(wb + 2) * a.d * static_cast<float>(a.sum[0] + a.sum[1]);
         }
     };
-    std::int64_t b = 0;
-    for (; b + 2 <= blocks; b += 2, w += 2 * T::bytes) {
-        block(b, w, even);
-        block(b + 1, w + T::bytes, odd);
-    }
-    if (b < blocks)
-        block(b, w, even);
+    over_blocks(w, T::bytes, blocks, even, odd, block);
     for (int c = 0; c < N; ++c)
         out[c * os] = hsum(_mm256_add_ps(even[c], odd[c])) + extra[c];
 }
@@ -157,15 +164,7 @@ void dot_q8_0(const std::byte* w, const BlockQ8* x, std::int64_t xs, std::int64_
             acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_set1_ps(d * a.d), acc[c]);
         }
     };
-    std::int64_t b = 0;
-    if constexpr (N <= 2) {
-        for (; b + 2 <= blocks; b += 2, w += 68) {
-            block(b, w, even);
-            block(b + 1, w + 34, odd);
-        }
-    }
-    for (; b < blocks; ++b, w += 34)
-        block(b, w, even);
+    over_blocks(w, 34, blocks, even, odd, block);
     for (int c = 0; c < N; ++c)
         out[c * os] = hsum(_mm256_add_ps(even[c], odd[c]));
 }
