@@ -1,12 +1,10 @@
 #version 450
-// y[t, r] = W[r] · x[t] (+ bias[r]) (+ residual[t, r]) for a few tokens: one subgroup per row, its lanes
-// over the row's 32-value chunks (float weights: groups of 8 values), summed with subgroupAdd — no shared
-// memory and no barriers (lavapipe runs a barrier as a switch between every invocation). Rows are
-// strided over the workgroups dispatched (a CPU implementation pays per workgroup). ROW_PER_INVOCATION
-// (CPU implementations): one row per invocation instead.
+// y[t, r] = W[r] · x[t] (+ bias[r]) (+ residual[t, r]) for a few tokens on GPUs: one subgroup per row,
+// its lanes over the row's 32-value chunks (float weights: groups of 8 values), summed with subgroupAdd —
+// no shared memory and no barriers. Rows are strided over the workgroups dispatched. (CPU
+// implementations use matmul.comp for every batch.)
 #extension GL_KHR_shader_subgroup_basic : require
 #extension GL_KHR_shader_subgroup_arithmetic : require
-#extension GL_KHR_shader_subgroup_ballot : require
 #define W_BINDING 0
 #include "quants.glsl"
 
@@ -30,7 +28,7 @@ layout(push_constant) uniform Params {
 #define MAX_T 8u
 #endif
 
-void row_product(uint r, uint lane, uint lanes, bool store) {
+void row_product(uint r, uint lane, uint lanes) {
     float acc[MAX_T];
     [[unroll]] for (uint t = 0u; t < MAX_T; ++t)
         acc[t] = 0.0;
@@ -61,16 +59,8 @@ void row_product(uint r, uint lane, uint lanes, bool store) {
                 break;
             const uint xb = (t * p.K + 32u * j) / 4u;
             float s = 0.0;
-#ifdef ROW_PER_INVOCATION
-            // Every invocation needs the same 8 vec4 of x: lane i loads the i-th, then each is broadcast
-            // (one load per invocation instead of eight).
-            const vec4 xl = x4[xb + min(gl_SubgroupInvocationID, 7u)];
-            [[unroll]] for (uint k = 0u; k < 8u; ++k)
-                s += dot(v[k], subgroupBroadcast(xl, k));
-#else
             [[unroll]] for (uint k = 0u; k < 8u; ++k)
                 s += dot(v[k], x4[xb + k]);
-#endif
             acc[t] += s;
         }
     }
@@ -78,12 +68,8 @@ void row_product(uint r, uint lane, uint lanes, bool store) {
     [[unroll]] for (uint t = 0u; t < MAX_T; ++t) {
         if (t >= p.T)
             break;
-#ifdef ROW_PER_INVOCATION
-        const float total = acc[t];
-#else
         const float total = subgroupAdd(acc[t]);
-#endif
-        if (lane == 0u && store) {
+        if (lane == 0u) {
             float v = total;
             if (p.has_bias != 0u)
                 v += bias[r];
@@ -95,20 +81,8 @@ void row_product(uint r, uint lane, uint lanes, bool store) {
 }
 
 void main() {
-#ifdef ROW_PER_INVOCATION
-    // CPU implementations: every invocation one row, all reading the same activations (uniform loads
-    // there, while loads at addresses that differ per invocation are gathered one by one).
-    // The whole subgroup runs every iteration (rows past the end repeat the last row without storing):
-    // the activations are shared with subgroupBroadcast, which needs every lane.
-    const uint lane0 = gl_GlobalInvocationID.x - gl_SubgroupInvocationID;
-    for (uint base = lane0; base < p.N; base += p.groups * 64u) {
-        const uint r = base + gl_SubgroupInvocationID;
-        row_product(min(r, p.N - 1u), 0u, 1u, r < p.N);
-    }
-    return;
-#endif
     const uint lane = gl_SubgroupInvocationID, lanes = gl_SubgroupSize;
     const uint stride = p.groups * gl_NumSubgroups;
     for (uint r = gl_WorkGroupID.x * gl_NumSubgroups + gl_SubgroupID; r < p.N; r += stride)
-        row_product(r, lane, lanes, true);
+        row_product(r, lane, lanes);
 }

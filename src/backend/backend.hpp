@@ -31,6 +31,13 @@ struct BatchInputs {
     std::span<const SeqId> pooled;          // the distinct sequences of the batch, in order of appearance
 };
 
+/// Which kernel family the Vulkan backend uses (automatic: by device; tests force each on any device).
+enum class VkKernels {
+    automatic, ///< BRAID_VK_KERNELS=subgroup|portable if set, else by device
+    subgroup,  ///< GPU kernels: subgroup-arithmetic mat-vec for a few tokens, subgroupAdd norms
+    portable,  ///< no subgroup arithmetic: tiled products for every batch, norms reduced in shared memory
+};
+
 /// What a backend is created for.
 struct BackendConfig {
     int threads = 1;
@@ -39,6 +46,7 @@ struct BackendConfig {
     bool kv_f16 = true;
     std::int64_t max_tokens = 512; // most tokens of one graph
     bool vk_validation = false;    // Vulkan: enable the Khronos validation layer
+    VkKernels vk_kernels = VkKernels::automatic;
 };
 
 class Backend {

@@ -111,9 +111,10 @@ void Pipelines::save_cache() {
     std::filesystem::rename(tmp, cache_path_, ec);
 }
 
-VkPipeline Pipelines::get(const std::string& name) {
+VkPipeline Pipelines::get(const std::string& name, std::span<const std::uint32_t> constants) {
     const std::lock_guard lock(mutex_);
-    if (auto it = pipelines_.find(name); it != pipelines_.end())
+    auto key = std::make_pair(name, std::vector<std::uint32_t>(constants.begin(), constants.end()));
+    if (auto it = pipelines_.find(key); it != pipelines_.end())
         return it->second;
     const EmbeddedShader* shader = nullptr;
     for (const EmbeddedShader& s : embedded_shaders())
@@ -133,13 +134,19 @@ VkPipeline Pipelines::get(const std::string& name) {
     ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
     ci.stage.module = module;
     ci.stage.pName = "main";
+    std::vector<VkSpecializationMapEntry> entries;
+    for (std::uint32_t i = 0; i < constants.size(); ++i)
+        entries.push_back({i, 4 * i, 4});
+    VkSpecializationInfo specialization{static_cast<std::uint32_t>(entries.size()), entries.data(), constants.size() * 4, constants.data()};
+    if (!constants.empty())
+        ci.stage.pSpecializationInfo = &specialization;
     ci.layout = layout_;
     VkPipeline pipeline = VK_NULL_HANDLE;
     const VkResult r = f.vkCreateComputePipelines(device_->device(), cache_, 1, &ci, nullptr, &pipeline);
     f.vkDestroyShaderModule(device_->device(), module, nullptr);
     check(r, ("vkCreateComputePipelines(" + name + ")").c_str());
     create_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    pipelines_.emplace(name, pipeline);
+    pipelines_.emplace(std::move(key), pipeline);
     return pipeline;
 }
 

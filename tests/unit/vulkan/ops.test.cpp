@@ -1,8 +1,9 @@
 // The Vulkan kernels against the CPU reference kernels, op by op (like llama.cpp's test-backend-ops):
 // every weight type through get_rows and matmul (matrix-vector and tiled paths), shapes that are one
 // block, odd, single rows, not multiples of the tiles; norms, elementwise ops, RoPE + KV store +
-// attention (causal and not, GQA, both RoPE layouts, fp16 and fp32 caches), select and pool. Normalized
-// MSE per op; the Khronos validation layer is on and must stay silent.
+// attention (causal and not, GQA, both RoPE layouts, fp16 and fp32 caches), select and pool; the kernel
+// families a device may take (subgroup arithmetic on GPUs, the portable path without it) run on any device.
+// Normalized MSE per op; the Khronos validation layer is on and must stay silent.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -10,6 +11,7 @@
 
 #include "backend/backend.hpp"
 #include "backend/vulkan/device.hpp"
+#include "backend/vulkan/pipelines.hpp"
 #include "braid/engine/gguf_writer.hpp"
 #include "braid/engine/quant.hpp"
 #include "engine/model/model_impl.hpp"
@@ -126,12 +128,19 @@ double nmse(const std::vector<float>& a, const std::vector<float>& b) {
     return den > 0 ? num / den : num;
 }
 
-std::shared_ptr<engine::vk::Device> validated_device() { return engine::vk::Device::shared(true); }
+// The validated device and its pipelines, kept for the whole run: Catch runs a test case once per
+// section, and a device created again for each (instance, drivers, layer, pipelines) costs ~0.1 s.
+std::shared_ptr<engine::vk::Device> validated_device() {
+    static const auto device = engine::vk::Device::shared(true);
+    static const auto pipelines = engine::vk::Pipelines::of(device);
+    return device;
+}
 
 // Runs @p build on both backends and returns (vulkan, cpu reference) outputs.
 template <class Build>
 std::pair<std::vector<float>, std::vector<float>> run_both(OpModel& m, GraphShape shape, const Inputs& in, Build build,
-                                                           bool kv_f16 = true) {
+                                                           bool kv_f16 = true,
+                                                           engine::VkKernels kernels = engine::VkKernels::automatic) {
     engine::BackendConfig config;
     config.threads = 1;
     config.kernels = engine::CpuKernels::reference;
@@ -139,6 +148,7 @@ std::pair<std::vector<float>, std::vector<float>> run_both(OpModel& m, GraphShap
     config.max_tokens = shape.n_tokens;
     config.kv_f16 = kv_f16;
     config.vk_validation = true;
+    config.vk_kernels = kernels;
     std::vector<float> results[2];
     for (int which = 0; which < 2; ++which) {
         Graph g(m.impl->weights, shape);
@@ -183,17 +193,41 @@ TEST_CASE("[vulkan] get_rows of every weight type", "[vulkan]") {
     CHECK(device->validation_count() == messages);
 }
 
+// The kernel families to run on this device, with their names: the device's own choice, and the GPU
+// subgroup kernels and the portable ones (where the device has subgroup arithmetic, one of them is its own).
+std::vector<std::pair<engine::VkKernels, const char*>> kernel_families(const engine::vk::Device& device) {
+    std::vector<std::pair<engine::VkKernels, const char*>> out{{engine::VkKernels::automatic, "automatic"},
+                                                               {engine::VkKernels::portable, "portable"}};
+    if (device.features().subgroup_arithmetic)
+        out.emplace_back(engine::VkKernels::subgroup, "subgroup");
+    return out;
+}
+
 TEST_CASE("[vulkan] matmul of every weight type: mat-vec and tiled paths, bias and residual", "[vulkan]") {
     const auto device = validated_device();
     const std::size_t messages = device->validation_count();
+    // Matmul kernels differ between families only for a few tokens (the subgroup mat-vec of GPUs, the
+    // tiled product elsewhere): the other families run those shapes too. (On a CPU implementation the
+    // automatic choice is the portable tiled product.)
+    auto families = kernel_families(*device);
+    auto wanted = [&](engine::VkKernels kernels, std::int64_t N, std::int64_t T) {
+        if (kernels == engine::VkKernels::automatic)
+            return N != 70 || T != 3; // 70 rows: more than one tile of 64 rows
+        if (kernels == engine::VkKernels::portable && device->is_cpu())
+            return false;
+        return T <= 8 && N != 70 && (N != 1 || T == 1);
+    };
     for (TensorType type : all_types) {
         const std::int64_t block = engine::block_elements(type);
         const std::vector<std::int64_t> ks = quantized(type) ? std::vector<std::int64_t>{std::max<std::int64_t>(block, 32), 3 * std::max<std::int64_t>(block, 32)}
                                                             : std::vector<std::int64_t>{17, 172};
         for (std::int64_t K : ks)
-            for (std::int64_t N : {std::int64_t{1}, std::int64_t{33}})
-                for (std::int64_t T : {std::int64_t{1}, std::int64_t{3}, std::int64_t{19}}) {
-                    DYNAMIC_SECTION(engine::tensor_type_name(type) << " K=" << K << " N=" << N << " T=" << T) {
+            for (std::int64_t N : {std::int64_t{1}, std::int64_t{33}, std::int64_t{70}})
+                for (std::int64_t T : {std::int64_t{1}, std::int64_t{3}, std::int64_t{19}})
+                    for (const auto& [kernels, family] : families) {
+                    if (!wanted(kernels, N, T))
+                        continue;
+                    DYNAMIC_SECTION(engine::tensor_type_name(type) << " K=" << K << " N=" << N << " T=" << T << " " << family) {
                         OpModel m;
                         m.add("w", type, K, N);
                         m.add("x", TensorType::F32, K, 64);
@@ -206,7 +240,7 @@ TEST_CASE("[vulkan] matmul of every weight type: mat-vec and tiled paths, bias a
                             const int x = g.get_rows(g.weight(m.weight("x")), engine::RowIds::tokens);
                             const int r = g.get_rows(g.weight(m.weight("res")), engine::RowIds::positions);
                             g.set_output(g.matmul(g.weight(m.weight("w")), x, g.weight(m.weight("bias")), r));
-                        });
+                        }, true, kernels);
                         INFO("vulkan " << vk_out[0] << " cpu " << cpu_out[0]);
                         CHECK(nmse(vk_out, cpu_out) < 1e-6); // summation order (single outputs can cancel)
                     }
@@ -230,13 +264,17 @@ TEST_CASE("[vulkan] norms, elementwise ops, select and pool", "[vulkan]") {
             const GraphShape shape{6, 3, 2};
             auto a = [&](Graph& g) { return g.get_rows(g.weight(m.weight("a")), engine::RowIds::tokens); };
             auto b = [&](Graph& g) { return g.get_rows(g.weight(m.weight("b")), engine::RowIds::positions); };
-            auto check = [&](const char* what, auto build) {
+            auto check = [&](const char* what, auto build, engine::VkKernels kernels = engine::VkKernels::automatic) {
                 INFO(what);
-                auto [vk_out, cpu_out] = run_both(m, shape, in, build);
+                auto [vk_out, cpu_out] = run_both(m, shape, in, build, true, kernels);
                 CHECK(nmse(vk_out, cpu_out) < 1e-10);
             };
-            check("rms_norm", [&](Graph& g) { g.set_output(g.rms_norm(a(g), g.weight(m.weight("w")), 1e-5f)); });
-            check("layer_norm", [&](Graph& g) { g.set_output(g.layer_norm(a(g), g.weight(m.weight("w")), g.weight(m.weight("wb")), 1e-12f)); });
+            for (const auto& [kernels, family] : kernel_families(*device)) {
+                INFO(family << " kernels");
+                check("rms_norm", [&](Graph& g) { g.set_output(g.rms_norm(a(g), g.weight(m.weight("w")), 1e-5f)); }, kernels);
+                check("layer_norm", [&](Graph& g) { g.set_output(g.layer_norm(a(g), g.weight(m.weight("w")), g.weight(m.weight("wb")), 1e-12f)); },
+                      kernels);
+            }
             check("add", [&](Graph& g) { g.set_output(g.add(a(g), b(g))); });
             check("swiglu", [&](Graph& g) { g.set_output(g.swiglu(a(g), b(g))); });
             check("gelu", [&](Graph& g) { g.set_output(g.gelu(a(g))); });
