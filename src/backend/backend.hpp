@@ -47,6 +47,9 @@ struct BackendConfig {
     std::int64_t max_tokens = 512; // most tokens of one graph
     bool vk_validation = false;    // Vulkan: enable the Khronos validation layer
     VkKernels vk_kernels = VkKernels::automatic;
+    bool vk_staging = false;       // Vulkan (tests): upload weights through a staging buffer even where
+                                   // device memory is host-visible, in pieces of this many MiB
+    std::int64_t vk_staging_mib = 64;
 };
 
 class Backend {

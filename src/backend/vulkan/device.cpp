@@ -214,8 +214,16 @@ Device::Device(bool validation) : f_(global_functions()) {
                     break;
                 }
             }
-            if (physical_)
+            if (physical_) {
+                transfer_family_ = queue_family_;
+                for (std::uint32_t q = 0; q < qn; ++q)
+                    if ((families[q].queueFlags & VK_QUEUE_TRANSFER_BIT) &&
+                        !(families[q].queueFlags & (VK_QUEUE_COMPUTE_BIT | VK_QUEUE_GRAPHICS_BIT)) && families[q].queueCount > 0) {
+                        transfer_family_ = q;
+                        break;
+                    }
                 break;
+            }
         }
         if (!physical_)
             throw Error(errc::device, "Vulkan: no device with Vulkan 1.2 and a compute queue");
@@ -248,10 +256,12 @@ Device::Device(bool validation) : f_(global_functions()) {
         features_.subgroup_size = sub.subgroupSize;
 
         const float priority = 1.0f;
-        VkDeviceQueueCreateInfo qi{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
-        qi.queueFamilyIndex = queue_family_;
-        qi.queueCount = 1;
-        qi.pQueuePriorities = &priority;
+        VkDeviceQueueCreateInfo qi[2] = {{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO}, {VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO}};
+        qi[0].queueFamilyIndex = queue_family_;
+        qi[0].queueCount = 1;
+        qi[0].pQueuePriorities = &priority;
+        qi[1] = qi[0];
+        qi[1].queueFamilyIndex = transfer_family_;
         // Enable only what the portable kernels may take advantage of; nothing is required.
         VkPhysicalDeviceVulkan12Features e12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
         e12.shaderFloat16 = f12.shaderFloat16;
@@ -262,11 +272,12 @@ Device::Device(bool validation) : f_(global_functions()) {
         e11.pNext = &e12;
         VkDeviceCreateInfo di{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
         di.pNext = &e11;
-        di.queueCreateInfoCount = 1;
-        di.pQueueCreateInfos = &qi;
+        di.queueCreateInfoCount = separate_transfer() ? 2 : 1;
+        di.pQueueCreateInfos = qi;
         check(f_.vkCreateDevice(physical_, &di, nullptr, &device_), "vkCreateDevice");
         load_device_functions(f_, device_);
         f_.vkGetDeviceQueue(device_, queue_family_, 0, &queue_);
+        f_.vkGetDeviceQueue(device_, transfer_family_, 0, &transfer_queue_);
     } catch (...) {
         if (device_)
             f_.vkDestroyDevice(device_, nullptr);

@@ -1,6 +1,7 @@
 // The Vulkan device: instance (with the Khronos validation layer on request), the physical device
 // (discrete > integrated > virtual > CPU, or BRAID_VK_DEVICE = index or name substring), a compute
-// queue, and the features the kernels may use. One Device per process and selection, shared by every
+// queue (and a transfer queue where the device has a separate copy engine), and the features the
+// kernels may use. One Device per process and selection, shared by every
 // context (pipelines are created once per device).
 #pragma once
 
@@ -53,6 +54,11 @@ public:
     VkPhysicalDevice physical() const noexcept { return physical_; }
     VkQueue queue() const noexcept { return queue_; }
     std::uint32_t queue_family() const noexcept { return queue_family_; }
+    /// The queue weight uploads go through: a transfer-only family's where the device has one (a DMA
+    /// engine that copies while the compute queue works), else the compute queue.
+    VkQueue transfer_queue() const noexcept { return transfer_queue_; }
+    std::uint32_t transfer_family() const noexcept { return transfer_family_; }
+    bool separate_transfer() const noexcept { return transfer_family_ != queue_family_; }
     const VkPhysicalDeviceProperties& properties() const noexcept { return properties_; }
     const VkPhysicalDeviceMemoryProperties& memory() const noexcept { return memory_; }
     const Features& features() const noexcept { return features_; }
@@ -78,6 +84,8 @@ private:
     VkDevice device_ = VK_NULL_HANDLE;
     VkQueue queue_ = VK_NULL_HANDLE;
     std::uint32_t queue_family_ = 0;
+    VkQueue transfer_queue_ = VK_NULL_HANDLE;
+    std::uint32_t transfer_family_ = 0;
     VkPhysicalDeviceProperties properties_{};
     VkPhysicalDeviceMemoryProperties memory_{};
     Features features_;

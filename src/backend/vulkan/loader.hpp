@@ -75,6 +75,8 @@ namespace braid::engine::vk {
     X(vkDestroyFence)                                                                                          \
     X(vkResetFences)                                                                                           \
     X(vkWaitForFences)                                                                                         \
+    X(vkCreateSemaphore)                                                                                       \
+    X(vkDestroySemaphore)                                                                                      \
     X(vkQueueSubmit)                                                                                           \
     X(vkCreateQueryPool)                                                                                       \
     X(vkDestroyQueryPool)                                                                                      \

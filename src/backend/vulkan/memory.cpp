@@ -61,6 +61,13 @@ Allocator::Block Allocator::make_block(PoolState& pool, VkDeviceSize size, const
     VkBufferCreateInfo bi{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
     bi.size = size;
     bi.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+    // With a separate transfer queue, buffers are shared by both families (no ownership transfers).
+    const std::uint32_t families[] = {device_->queue_family(), device_->transfer_family()};
+    if (device_->separate_transfer()) {
+        bi.sharingMode = VK_SHARING_MODE_CONCURRENT;
+        bi.queueFamilyIndexCount = 2;
+        bi.pQueueFamilyIndices = families;
+    }
     check(f.vkCreateBuffer(device_->device(), &bi, nullptr, &b.buffer), "vkCreateBuffer");
     VkMemoryRequirements req;
     f.vkGetBufferMemoryRequirements(device_->device(), b.buffer, &req);

@@ -147,7 +147,15 @@ public:
         VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
         si.commandBufferCount = 1;
         si.pCommandBuffers = &rec.cmd;
+        // The first pass after uploads through a separate transfer queue waits for them on the device.
+        const VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
+        if (uploaded_pending_) {
+            si.waitSemaphoreCount = 1;
+            si.pWaitSemaphores = &uploaded_;
+            si.pWaitDstStageMask = &wait_stage;
+        }
         check(f.vkQueueSubmit(device_->queue(), 1, &si, fence_), "vkQueueSubmit");
+        uploaded_pending_ = false;
         check(f.vkWaitForFences(device_->device(), 1, &fence_, VK_TRUE, UINT64_MAX), "vkWaitForFences");
         check(f.vkResetFences(device_->device(), 1, &fence_), "vkResetFences");
         if (out.size() * sizeof(float) < rec.output_bytes)
@@ -209,9 +217,12 @@ private:
         allocator_->free(dummy_);
         if (fence_)
             f.vkDestroyFence(device_->device(), fence_, nullptr);
+        if (uploaded_)
+            f.vkDestroySemaphore(device_->device(), uploaded_, nullptr);
         if (command_pool_)
             f.vkDestroyCommandPool(device_->device(), command_pool_, nullptr);
         fence_ = VK_NULL_HANDLE;
+        uploaded_ = VK_NULL_HANDLE;
         command_pool_ = VK_NULL_HANDLE;
     }
 
@@ -228,41 +239,96 @@ private:
 
     // ---- weights ---------------------------------------------------------------------------------
 
+    // Weights go straight into mapped memory where device memory is host-visible; elsewhere (or with
+    // BackendConfig::vk_staging) through a staging buffer, piece by piece, on the transfer queue — a
+    // separate DMA queue where the device has one, whose last copy signals a semaphore the first pass
+    // waits for (buffers are shared by both queue families, see Allocator).
     void upload_weights() {
         const Functions& f = device_->fn();
         weights_.resize(model_.weights.size());
         Allocation staging;
+        VkCommandPool pool = VK_NULL_HANDLE;
         VkCommandBuffer cmd = VK_NULL_HANDLE;
-        if (!allocator_->unified()) {
+        const bool staged = !allocator_->unified() || config_.vk_staging;
+        const VkDeviceSize piece = static_cast<VkDeviceSize>(std::max<std::int64_t>(config_.vk_staging_mib, 1)) << 20;
+        struct Cleanup {
+            const Functions& f;
+            VkDevice device;
+            VkCommandPool& pool;
+            Allocator& allocator;
+            Allocation& staging;
+            ~Cleanup() {
+                if (pool)
+                    f.vkDestroyCommandPool(device, pool, nullptr);
+                allocator.free(staging);
+            }
+        } cleanup{f, device_->device(), pool, *allocator_, staging};
+        if (staged) {
+            VkCommandPoolCreateInfo pi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+            pi.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+            pi.queueFamilyIndex = device_->transfer_family();
+            check(f.vkCreateCommandPool(device_->device(), &pi, nullptr, &pool), "vkCreateCommandPool");
             VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
-            ai.commandPool = command_pool_;
+            ai.commandPool = pool;
             ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
             ai.commandBufferCount = 1;
             check(f.vkAllocateCommandBuffers(device_->device(), &ai, &cmd), "vkAllocateCommandBuffers");
+            if (device_->separate_transfer()) {
+                VkSemaphoreCreateInfo si{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+                check(f.vkCreateSemaphore(device_->device(), &si, nullptr, &uploaded_), "vkCreateSemaphore");
+            }
         }
+        // Copies queued in the staging buffer, submitted when it is full and at the end.
+        std::vector<VkBufferCopy> regions;
+        VkBuffer regions_dst = VK_NULL_HANDLE;
+        VkDeviceSize staged_bytes = 0;
+        auto flush = [&](bool last) {
+            if (regions.empty() && !last)
+                return;
+            VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+            bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+            check(f.vkBeginCommandBuffer(cmd, &bi), "vkBeginCommandBuffer");
+            if (!regions.empty())
+                f.vkCmdCopyBuffer(cmd, staging.buffer, regions_dst, static_cast<std::uint32_t>(regions.size()), regions.data());
+            if (last && !uploaded_) { // the compute queue itself: the copies before every later shader read
+                VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+                mb.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+                mb.dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
+                f.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &mb, 0, nullptr, 0,
+                                       nullptr);
+            }
+            check(f.vkEndCommandBuffer(cmd), "vkEndCommandBuffer");
+            VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+            si.commandBufferCount = 1;
+            si.pCommandBuffers = &cmd;
+            if (last && uploaded_) {
+                si.signalSemaphoreCount = 1;
+                si.pSignalSemaphores = &uploaded_;
+                uploaded_pending_ = true;
+            }
+            check(f.vkQueueSubmit(device_->transfer_queue(), 1, &si, fence_), "vkQueueSubmit");
+            check(f.vkWaitForFences(device_->device(), 1, &fence_, VK_TRUE, UINT64_MAX), "vkWaitForFences");
+            check(f.vkResetFences(device_->device(), 1, &fence_), "vkResetFences");
+            regions.clear();
+            staged_bytes = 0;
+        };
         auto upload = [&](Allocation& dst, const std::byte* src, VkDeviceSize bytes) {
-            if (dst.mapped) {
+            if (!staged) {
                 std::memcpy(dst.mapped, src, bytes);
                 return;
             }
-            // Through a staging buffer, a few MiB at a time.
+            if (!staging)
+                staging = allocator_->allocate(Pool::host, piece, "the upload staging buffer");
             for (VkDeviceSize done = 0; done < bytes;) {
-                const VkDeviceSize part = std::min<VkDeviceSize>(bytes - done, VkDeviceSize{64} << 20);
-                if (!staging)
-                    staging = allocator_->allocate(Pool::host, VkDeviceSize{64} << 20, "the upload staging buffer");
-                std::memcpy(staging.mapped, src + done, part);
-                VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-                bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-                check(f.vkBeginCommandBuffer(cmd, &bi), "vkBeginCommandBuffer");
-                VkBufferCopy region{staging.offset, dst.offset + done, part};
-                f.vkCmdCopyBuffer(cmd, staging.buffer, dst.buffer, 1, &region);
-                check(f.vkEndCommandBuffer(cmd), "vkEndCommandBuffer");
-                VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-                si.commandBufferCount = 1;
-                si.pCommandBuffers = &cmd;
-                check(f.vkQueueSubmit(device_->queue(), 1, &si, fence_), "vkQueueSubmit");
-                check(f.vkWaitForFences(device_->device(), 1, &fence_, VK_TRUE, UINT64_MAX), "vkWaitForFences");
-                check(f.vkResetFences(device_->device(), 1, &fence_), "vkResetFences");
+                // One copy command per destination buffer: flush when it changes or the buffer is full.
+                if (staged_bytes == piece || (regions_dst != dst.buffer && !regions.empty()))
+                    flush(false);
+                const VkDeviceSize part = std::min(bytes - done, piece - staged_bytes);
+                std::memcpy(staging.mapped + staged_bytes, src + done, part);
+                regions.push_back({staging.offset + staged_bytes, dst.offset + done, part});
+                regions_dst = dst.buffer;
+                staged_bytes = (staged_bytes + part + 15) / 16 * 16; // keep copy offsets aligned
+                staged_bytes = std::min(staged_bytes, piece);
                 done += part;
             }
         };
@@ -289,9 +355,8 @@ private:
                 upload(vectors_[i], reinterpret_cast<const std::byte*>(floats.data()), static_cast<VkDeviceSize>(w.ne0) * 4);
             }
         }
-        if (cmd)
-            f.vkFreeCommandBuffers(device_->device(), command_pool_, 1, &cmd);
-        allocator_->free(staging);
+        if (staged)
+            flush(true);
     }
 
     // ---- per-pass inputs -------------------------------------------------------------------------
@@ -683,6 +748,8 @@ private:
     std::unique_ptr<Allocator> allocator_;
     VkCommandPool command_pool_ = VK_NULL_HANDLE;
     VkFence fence_ = VK_NULL_HANDLE;
+    VkSemaphore uploaded_ = VK_NULL_HANDLE; // signalled by the last upload on a separate transfer queue
+    bool uploaded_pending_ = false;         // the next submit waits for it
     std::vector<Allocation> weights_; // as stored in the file
     std::vector<Allocation> vectors_; // 1-D weights as floats (norm weights, biases)
     std::vector<DeviceLayout> layouts_; // of each weight
