@@ -2,7 +2,8 @@
 // y[t, r] = W[r] · x[t] (+ bias[r]) (+ residual[t, r]) for a few tokens on GPUs: one subgroup per row,
 // its lanes over the row's 32-value chunks (float weights: groups of 8 values), summed with subgroupAdd —
 // no shared memory and no barriers. Rows are strided over the workgroups dispatched. (CPU
-// implementations use matmul.comp for every batch.)
+// implementations use matmul.comp for every batch.) SWIGLU: y = silu(G · x) ⊙ (U · x), both weights
+// read through binding 0 from gate_base and up_base (16-byte units), as in matmul.comp.
 #extension GL_KHR_shader_subgroup_basic : require
 #extension GL_KHR_shader_subgroup_arithmetic : require
 #define W_BINDING 0
@@ -20,6 +21,7 @@ layout(push_constant) uniform Params {
     uint has_bias, has_residual;
     uint groups;
     uint blocks_per_row, b_words, c_words;
+    uint gate_base, up_base; // SWIGLU
 } p;
 
 #ifdef SINGLE_TOKEN
@@ -28,8 +30,8 @@ layout(push_constant) uniform Params {
 #define MAX_T 8u
 #endif
 
-void row_product(uint r, uint lane, uint lanes) {
-    float acc[MAX_T];
+// This lane's part of W[r] · x[t] for every token (W: the weight at w_base).
+void row_sums(uint r, uint lane, uint lanes, out float acc[MAX_T]) {
     [[unroll]] for (uint t = 0u; t < MAX_T; ++t)
         acc[t] = 0.0;
 #ifdef FLOAT_WEIGHTS
@@ -65,10 +67,30 @@ void row_product(uint r, uint lane, uint lanes) {
         }
     }
 #endif
+}
+
+float silu(float v) { return v / (1.0 + exp(-v)); }
+
+void row_product(uint r, uint lane, uint lanes) {
+    float acc[MAX_T];
+#ifdef SWIGLU
+    float up[MAX_T];
+    w_base = p.gate_base;
+    row_sums(r, lane, lanes, acc);
+    w_base = p.up_base;
+    row_sums(r, lane, lanes, up);
+#else
+    row_sums(r, lane, lanes, acc);
+#endif
     [[unroll]] for (uint t = 0u; t < MAX_T; ++t) {
         if (t >= p.T)
             break;
         const float total = subgroupAdd(acc[t]);
+#ifdef SWIGLU
+        const float up_total = subgroupAdd(up[t]);
+        if (lane == 0u)
+            y[t * p.N + r] = silu(total) * up_total;
+#else
         if (lane == 0u) {
             float v = total;
             if (p.has_bias != 0u)
@@ -77,6 +99,7 @@ void row_product(uint r, uint lane, uint lanes) {
                 v += residual[t * p.N + r];
             y[t * p.N + r] = v;
         }
+#endif
     }
 }
 

@@ -15,6 +15,11 @@
 
 layout(std430, set = 0, binding = W_BINDING) readonly buffer Weights4 { uvec4 W4[]; };
 layout(std430, set = 0, binding = W_BINDING) readonly buffer Weights1 { uint W[]; };
+// Where the weight starts in the bound range, in 16-byte units: 0, except in kernels that read two
+// weights through one binding (matmul.comp with SWIGLU sets it before reading each).
+uint w_base = 0u;
+#define WV4(i) W4[w_base + (i)]
+#define WV1(i) W[4u * w_base + (i)]
 
 uint byte_of(uvec4 q, uint i) { return (q[i >> 2] >> ((i & 3u) * 8u)) & 0xffu; }
 int sbyte_of(uvec4 q, uint i) { return int(byte_of(q, i) << 24) >> 24; }
@@ -26,23 +31,23 @@ float half_hi(uint w) { return unpackHalf2x16(w).y; }
 // One value at element @i of the row that starts at byte @row (any alignment of i).
 float value_at(uint row, uint i) {
 #if defined(TYPE_F32)
-    return uintBitsToFloat(W[(row >> 2) + i]);
+    return uintBitsToFloat(WV1((row >> 2) + i));
 #elif defined(TYPE_F16)
     const uint o = row + 2u * i;
-    return unpackHalf2x16(W[o >> 2] >> ((o & 2u) * 8u)).x;
+    return unpackHalf2x16(WV1(o >> 2) >> ((o & 2u) * 8u)).x;
 #else
     const uint o = row + 2u * i;
-    return uintBitsToFloat(((W[o >> 2] >> ((o & 2u) * 8u)) & 0xffffu) << 16);
+    return uintBitsToFloat(((WV1(o >> 2) >> ((o & 2u) * 8u)) & 0xffffu) << 16);
 #endif
 }
 // Eight values at elements i … i+7 (row + 4·i bytes (F32) or row + 2·i (16-bit) a multiple of 16).
 void values8(uint row, uint i, out vec4 a, out vec4 b) {
 #if defined(TYPE_F32)
     const uint q = (row >> 4) + (i >> 2);
-    a = uintBitsToFloat(W4[q]);
-    b = uintBitsToFloat(W4[q + 1u]);
+    a = uintBitsToFloat(WV4(q));
+    b = uintBitsToFloat(WV4(q + 1u));
 #else
-    const uvec4 q = W4[(row >> 4) + (i >> 3)];
+    const uvec4 q = WV4((row >> 4) + (i >> 3));
 #if defined(TYPE_F16)
     a = vec4(unpackHalf2x16(q.x), unpackHalf2x16(q.y));
     b = vec4(unpackHalf2x16(q.z), unpackHalf2x16(q.w));
@@ -91,8 +96,8 @@ void scale_min_k4(uint j, uvec4 h, out float scale, out float mn) {
 // @b_words / @c_words: where regions B and C start (32-bit words).
 void chunk(uint blk, uint sub, uint b_words, uint c_words, out vec4 v[8]) {
 #if defined(TYPE_Q4_0) || defined(TYPE_Q4_1) || defined(TYPE_Q5_0) || defined(TYPE_Q5_1)
-    const uvec4 q = W4[blk];
-    const uint dm = W[b_words + blk];
+    const uvec4 q = WV4(blk);
+    const uint dm = WV1(b_words + blk);
     const float d = half_lo(dm);
 #if defined(TYPE_Q4_1) || defined(TYPE_Q5_1)
     const float m = half_hi(dm);
@@ -102,7 +107,7 @@ void chunk(uint blk, uint sub, uint b_words, uint c_words, out vec4 v[8]) {
     const float m = -16.0 * d;
 #endif
 #if defined(TYPE_Q5_0) || defined(TYPE_Q5_1)
-    const uint qh = W[c_words + blk];
+    const uint qh = WV1(c_words + blk);
 #endif
     [[unroll]] for (uint k = 0u; k < 4u; ++k) {
         const uint w = q[k];
@@ -116,9 +121,9 @@ void chunk(uint blk, uint sub, uint b_words, uint c_words, out vec4 v[8]) {
         v[k + 4u] = vec4(hi) * d + m;
     }
 #elif defined(TYPE_Q8_0)
-    const float d = half_lo(W[b_words + blk]);
+    const float d = half_lo(WV1(b_words + blk));
     [[unroll]] for (uint h = 0u; h < 2u; ++h) {
-        const uvec4 q = W4[2u * blk + h];
+        const uvec4 q = WV4(2u * blk + h);
         [[unroll]] for (uint k = 0u; k < 4u; ++k) {
             const ivec4 s = ivec4(q[k] << 24, q[k] << 16, q[k] << 8, q[k]) >> 24;
             v[4u * h + k] = vec4(s) * d;
@@ -127,14 +132,14 @@ void chunk(uint blk, uint sub, uint b_words, uint c_words, out vec4 v[8]) {
 #elif defined(TYPE_Q2_K)
     const uint base = blk * BLOCK_VEC4;
     const uint ab = sub;
-    const uvec4 scales = W4[base];
-    const uint dd = W4[base + 5u].x;
+    const uvec4 scales = WV4(base);
+    const uint dd = WV4(base + 5u).x;
     const float d = half_lo(dd), dmin = half_hi(dd);
     const uint shift = 2u * (ab % 4u);
     [[unroll]] for (uint h = 0u; h < 2u; ++h) {
         const uint sc = byte_of(scales, 2u * ab + h);
         const float dl = d * float(sc & 15u), ml = dmin * float(sc >> 4);
-        const uvec4 q = W4[base + 1u + 2u * (ab / 4u) + h];
+        const uvec4 q = WV4(base + 1u + 2u * (ab / 4u) + h);
         [[unroll]] for (uint k = 0u; k < 4u; ++k) {
             const uvec4 c = (uvec4(q[k]) >> (uvec4(0u, 8u, 16u, 24u) + shift)) & 3u;
             v[4u * h + k] = vec4(c) * dl - ml;
@@ -143,8 +148,8 @@ void chunk(uint blk, uint sub, uint b_words, uint c_words, out vec4 v[8]) {
 #elif defined(TYPE_Q3_K)
     const uint base = blk * BLOCK_VEC4;
     const uint ab = sub;
-    const uvec4 hm0 = W4[base], hm1 = W4[base + 1u];
-    const uvec4 tail = W4[base + 6u]; // scales (12 bytes), d
+    const uvec4 hm0 = WV4(base), hm1 = WV4(base + 1u);
+    const uvec4 tail = WV4(base + 6u); // scales (12 bytes), d
     const float d = half_lo(tail.w);
     const uint shift = 2u * (ab % 4u);
     [[unroll]] for (uint h = 0u; h < 2u; ++h) {
@@ -152,7 +157,7 @@ void chunk(uint blk, uint sub, uint b_words, uint c_words, out vec4 v[8]) {
         const uint low = i < 8u ? (byte_of(tail, i) & 15u) : (byte_of(tail, i - 8u) >> 4);
         const uint high = (byte_of(tail, 8u + (i % 4u)) >> (2u * (i / 4u))) & 3u;
         const float dl = d * float(int(low | (high << 4)) - 32);
-        const uvec4 q = W4[base + 2u + 2u * (ab / 4u) + h];
+        const uvec4 q = WV4(base + 2u + 2u * (ab / 4u) + h);
         const uvec4 hm = h == 0u ? hm0 : hm1;
         [[unroll]] for (uint k = 0u; k < 4u; ++k) {
             const ivec4 c = ivec4((uvec4(q[k]) >> (uvec4(0u, 8u, 16u, 24u) + shift)) & 3u);
@@ -163,7 +168,7 @@ void chunk(uint blk, uint sub, uint b_words, uint c_words, out vec4 v[8]) {
 #elif defined(TYPE_Q4_K) || defined(TYPE_Q5_K)
     const uint base = blk * BLOCK_VEC4;
     const uint ab = sub;
-    const uvec4 head = W4[base];
+    const uvec4 head = WV4(base);
     const float d = half_lo(head.x), dmin = half_hi(head.x);
     float sc, mn;
     scale_min_k4(ab, head, sc, mn);
@@ -172,11 +177,11 @@ void chunk(uint blk, uint sub, uint b_words, uint c_words, out vec4 v[8]) {
     const uint qs = base + 1u;
 #else
     const uint qs = base + 3u;
-    const uvec4 qh0 = W4[base + 1u], qh1 = W4[base + 2u];
+    const uvec4 qh0 = WV4(base + 1u), qh1 = WV4(base + 2u);
 #endif
     const uint nib = (ab & 1u) * 4u;
     [[unroll]] for (uint h = 0u; h < 2u; ++h) {
-        const uvec4 q = W4[qs + 2u * (ab / 2u) + h];
+        const uvec4 q = WV4(qs + 2u * (ab / 2u) + h);
 #if defined(TYPE_Q5_K)
         const uvec4 qh = h == 0u ? qh0 : qh1;
 #endif
@@ -192,12 +197,12 @@ void chunk(uint blk, uint sub, uint b_words, uint c_words, out vec4 v[8]) {
     const uint base = blk * BLOCK_VEC4;
     const uint ab = sub;
     const uint half_ = ab / 4u, quad = ab % 4u;
-    const uvec4 scales = W4[base + 12u];
-    const float d = half_lo(W4[base + 13u].x);
+    const uvec4 scales = WV4(base + 12u);
+    const float d = half_lo(WV4(base + 13u).x);
     const uint lshift = quad >= 2u ? 4u : 0u;
     [[unroll]] for (uint h = 0u; h < 2u; ++h) {
-        const uvec4 ql = W4[base + 4u * half_ + 2u * (quad & 1u) + h];
-        const uvec4 qh = W4[base + 8u + 2u * half_ + h];
+        const uvec4 ql = WV4(base + 4u * half_ + 2u * (quad & 1u) + h);
+        const uvec4 qh = WV4(base + 8u + 2u * half_ + h);
         const float s = d * float(sbyte_of(scales, 2u * ab + h));
         [[unroll]] for (uint k = 0u; k < 4u; ++k) {
             const uvec4 lo = (uvec4(ql[k]) >> (uvec4(0u, 8u, 16u, 24u) + lshift)) & 15u;

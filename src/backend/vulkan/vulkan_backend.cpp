@@ -417,11 +417,17 @@ private:
         const auto key = std::make_tuple(s.n_tokens, s.n_outputs, s.n_pooled, g.nodes().size());
         if (auto it = recorded_.find(key); it != recorded_.end())
             return it->second;
-        // Activations: one arena, memory reused between tensors not alive at once.
+        // Activations: one arena, memory reused between tensors not alive at once (a fused feed-forward
+        // input stays alive until the fused dispatch, which takes the SwiGLU node's place).
+        const std::vector<Fusion> fusions = plan_fusions(g);
+        std::vector<int> last = g.last_uses();
+        for (const Fusion& fu : fusions)
+            if (fu.swiglu >= 0)
+                last[static_cast<std::size_t>(fu.x)] = std::max(last[static_cast<std::size_t>(fu.x)], fu.swiglu);
         std::vector<std::size_t> offsets;
         const std::size_t arena_bytes = g.plan_memory(offsets, tensor_alignment, [](const GraphTensor& t) {
             return std::max<std::size_t>(static_cast<std::size_t>(t.ne0 * t.ne1) * sizeof(float), 16);
-        });
+        }, last);
         if (!arena_ || arena_.size < arena_bytes + tensor_alignment) {
             // Recorded passes refer to the old arena: drop them all.
             device_->fn().vkDeviceWaitIdle(device_->device());
@@ -438,7 +444,7 @@ private:
             recorded_.erase(recorded_.begin());
         }
         Recorded& rec = recorded_[key];
-        record(g, offsets, rec);
+        record(g, offsets, fusions, rec);
         return rec;
     }
 
@@ -471,7 +477,52 @@ private:
         return std::max<std::uint32_t>(1, 64 / std::max<std::uint32_t>(1, device_->features().subgroup_size));
     }
 
-    void record(const Graph& g, const std::vector<std::size_t>& offsets, Recorded& rec) {
+    // gate = W_gate · x, up = W_up · x, swiglu(gate, up), where gate and up feed nothing else: one
+    // dispatch (matmul.comp / matvec.comp with SWIGLU) reads x once and writes the SwiGLU output, instead
+    // of three dispatches, two barriers and the round trip of gate and up through memory. Indexed by
+    // node: at the SwiGLU node, the fusion it completes; at the two matmuls, swiglu = -1 (skipped).
+    struct Fusion {
+        int swiglu = -1, gate = -1, up = -1, x = -1;
+    };
+    std::vector<Fusion> plan_fusions(const Graph& g) const {
+        const auto& nodes = g.nodes();
+        std::vector<Fusion> out(nodes.size());
+        if (const char* off = std::getenv("BRAID_VK_NO_FUSION"); off && *off && std::strcmp(off, "0") != 0)
+            return out; // for measuring what fusion gains
+        std::vector<int> producer(g.tensors().size(), -1), uses(g.tensors().size(), 0);
+        for (std::size_t i = 0; i < nodes.size(); ++i) {
+            if (nodes[i].out >= 0)
+                producer[static_cast<std::size_t>(nodes[i].out)] = static_cast<int>(i);
+            for (int src : nodes[i].src)
+                if (src >= 0)
+                    ++uses[static_cast<std::size_t>(src)];
+        }
+        const VkDeviceSize max_range = device_->properties().limits.maxStorageBufferRange;
+        for (std::size_t i = 0; i < nodes.size(); ++i) {
+            const Node& s = nodes[i];
+            if (s.op != Op::swiglu || s.src[0] < 0 || s.src[1] < 0)
+                continue;
+            const int gi = producer[static_cast<std::size_t>(s.src[0])], ui = producer[static_cast<std::size_t>(s.src[1])];
+            if (gi < 0 || ui < 0 || g.output() == s.src[0] || g.output() == s.src[1])
+                continue;
+            const Node &gn = nodes[static_cast<std::size_t>(gi)], &un = nodes[static_cast<std::size_t>(ui)];
+            if (gn.op != Op::matmul || un.op != Op::matmul || gn.src[1] != un.src[1] || gn.src[2] >= 0 || gn.src[3] >= 0 ||
+                un.src[2] >= 0 || un.src[3] >= 0 || uses[static_cast<std::size_t>(s.src[0])] != 1 || uses[static_cast<std::size_t>(s.src[1])] != 1)
+                continue;
+            const int gw = g.tensor(gn.src[0]).weight, uw = g.tensor(un.src[0]).weight;
+            const Weight &wg = model_.weights[gw], &wu = model_.weights[uw];
+            const Allocation &ag = weights_[static_cast<std::size_t>(gw)], &au = weights_[static_cast<std::size_t>(uw)];
+            if (wg.type != wu.type || wg.ne0 != wu.ne0 || wg.ne1 != wu.ne1 || ag.buffer != au.buffer ||
+                std::max(ag.offset + ag.size, au.offset + au.size) - std::min(ag.offset, au.offset) > max_range)
+                continue;
+            out[i] = {static_cast<int>(i), gi, ui, gn.src[1]};
+            out[static_cast<std::size_t>(gi)] = {-1, gi, ui, gn.src[1]};
+            out[static_cast<std::size_t>(ui)] = {-1, gi, ui, gn.src[1]};
+        }
+        return out;
+    }
+
+    void record(const Graph& g, const std::vector<std::size_t>& offsets, const std::vector<Fusion>& fusions, Recorded& rec) {
         const Functions& f = device_->fn();
         const auto& nodes = g.nodes();
         rec.shape = g.shape();
@@ -513,7 +564,11 @@ private:
             return Range{b, b + std::max<VkDeviceSize>(static_cast<VkDeviceSize>(t.ne0 * t.ne1) * 4, 16)};
         };
 
-        for (const Node& n : nodes) {
+        for (std::size_t i = 0; i < nodes.size(); ++i) {
+            const Node& n = nodes[i];
+            const Fusion& fusion = fusions[i];
+            if (fusion.gate >= 0 && fusion.swiglu < 0)
+                continue; // a matmul of a fused feed-forward: done at its SwiGLU node
             if (n.op == Op::kv_store || n.op == Op::attention) {
                 if (rec.rope_dims != 0 && (rec.rope_dims != n.params.attn.n_rot || rec.rope_base != n.params.attn.rope_base))
                     throw Error(errc::unsupported, "vulkan backend: layers with different RoPE settings");
@@ -521,9 +576,12 @@ private:
                 rec.rope_base = n.params.attn.rope_base;
             }
             std::vector<Range> r, w;
-            for (int s : n.src)
-                if (s >= 0 && !g.tensor(s).is_weight)
-                    r.push_back(range_of(s));
+            if (fusion.swiglu >= 0)
+                r.push_back(range_of(fusion.x));
+            else
+                for (int s : n.src)
+                    if (s >= 0 && !g.tensor(s).is_weight)
+                        r.push_back(range_of(s));
             if (n.out >= 0)
                 w.push_back(range_of(n.out));
             if (n.op == Op::kv_store)
@@ -547,7 +605,10 @@ private:
             }
             reads.insert(reads.end(), r.begin(), r.end());
             writes.insert(writes.end(), w.begin(), w.end());
-            encode(g, offsets, n, rec);
+            if (fusion.swiglu >= 0)
+                encode_swiglu(g, offsets, fusion, n, rec);
+            else
+                encode(g, offsets, n, rec);
         }
         // The output to the host-visible readback buffer.
         const GraphTensor& o = g.tensor(g.output());
@@ -605,6 +666,60 @@ private:
             rec.names.push_back(pipeline);
         }
         ++rec.dispatches;
+    }
+
+    // W · x for @p T tokens (bias, residual and their flags already bound and pushed in @p pc), or with
+    // @p swiglu the fused feed-forward (weights at @p gate_base and @p up_base of binding 0).
+    void dispatch_product(Recorded& rec, const Bind (&b)[binding_count], PushConstants pc, const DeviceLayout& l, const Weight& w,
+                          std::int64_t T, bool swiglu, std::uint32_t gate_base, std::uint32_t up_base) {
+        const std::uint32_t groups_limit = 65535;
+        const std::string variant = swiglu ? "swiglu_" : "";
+        if (matvec_kernels_ && T <= matvec_max_tokens) {
+            // GPUs, a few tokens: one subgroup per row, rows strided over the workgroups dispatched.
+            const std::uint32_t per_group = rows_per_group();
+            const std::uint32_t groups = std::min(max_groups(), (u32(w.ne1) + per_group - 1) / per_group);
+            pc.u(groups).u(l.blocks_per_row).u(l.b_words).u(l.c_words).u(gate_base).u(up_base);
+            dispatch(rec, std::string("matvec") + (T == 1 ? "1_" : "_") + variant + type_suffix(w.type), b, pc, groups);
+            return;
+        }
+        // A subgroup per tile of (subgroup size × 8) rows (× 4 of each weight fused) and 8 tokens (1 for a
+        // single token). Portable: needs no subgroup arithmetic. CPU implementations take this path for
+        // every batch: they gather loads whose address differs between lanes one by one, and the tile
+        // reads activations at addresses the subgroup shares (measured on lavapipe, 180M Q4_0: token
+        // generation 1.4× the one-row-per-invocation mat-vec it replaced, 8-token batches 2.6×).
+        pc.u(l.blocks_per_row).u(l.b_words).u(l.c_words).u(gate_base).u(up_base);
+        const bool single = T == 1;
+        const std::uint64_t tokens = single ? 1 : matmul_tokens;
+        const std::uint64_t sg = std::max<std::uint32_t>(1, device_->features().subgroup_size);
+        const std::uint64_t rows = (swiglu ? matmul_rows_per_lane / 2 : matmul_rows_per_lane) * sg;
+        const std::uint64_t tiles = ((static_cast<std::uint64_t>(w.ne1) + rows - 1) / rows) *
+                                    ((static_cast<std::uint64_t>(T) + tokens - 1) / tokens);
+        const std::uint32_t workgroup = matmul_workgroup();
+        const std::uint64_t per_group = std::max<std::uint64_t>(1, workgroup / sg);
+        const std::uint64_t groups = (tiles + per_group - 1) / per_group;
+        const std::uint32_t constants[] = {workgroup};
+        dispatch(rec, (single ? "matmul1_" : "matmul_") + variant + type_suffix(w.type), b, pc,
+                 static_cast<std::uint32_t>(std::min<std::uint64_t>(groups, groups_limit)),
+                 static_cast<std::uint32_t>((groups + groups_limit - 1) / groups_limit), constants);
+    }
+
+    // The fused feed-forward at SwiGLU node @p n (see plan_fusions): both weights through binding 0.
+    void encode_swiglu(const Graph& g, const std::vector<std::size_t>& offsets, const Fusion& fusion, const Node& n, Recorded& rec) {
+        const auto& nodes = g.nodes();
+        const int gw = g.tensor(nodes[static_cast<std::size_t>(fusion.gate)].src[0]).weight;
+        const int uw = g.tensor(nodes[static_cast<std::size_t>(fusion.up)].src[0]).weight;
+        const Weight& w = model_.weights[gw];
+        const Allocation &ag = weights_[static_cast<std::size_t>(gw)], &au = weights_[static_cast<std::size_t>(uw)];
+        const VkDeviceSize begin = std::min(ag.offset, au.offset), end = std::max(ag.offset + ag.size, au.offset + au.size);
+        Bind b[binding_count];
+        b[4] = alloc_bind(inputs_);
+        b[0] = {ag.buffer, begin, end - begin};
+        b[1] = tensor_bind(g, offsets, fusion.x);
+        b[3] = tensor_bind(g, offsets, n.out);
+        PushConstants pc;
+        pc.u(u32(w.ne0)).u(u32(w.ne1)).u(u32(g.tensor(fusion.x).ne1)).u(u32(static_cast<std::int64_t>(w.row_bytes))).u(0).u(0);
+        dispatch_product(rec, b, pc, layouts_[static_cast<std::size_t>(gw)], w, g.tensor(fusion.x).ne1, true,
+                         static_cast<std::uint32_t>((ag.offset - begin) / 16), static_cast<std::uint32_t>((au.offset - begin) / 16));
     }
 
     void encode(const Graph& g, const std::vector<std::size_t>& offsets, const Node& n, Recorded& rec) {
@@ -672,33 +787,7 @@ private:
             PushConstants pc;
             pc.u(u32(w.ne0)).u(u32(w.ne1)).u(u32(x.ne1)).u(u32(static_cast<std::int64_t>(w.row_bytes)))
                 .u(n.src[2] >= 0 ? 1u : 0u).u(n.src[3] >= 0 ? 1u : 0u);
-            if (matvec_kernels_ && x.ne1 <= matvec_max_tokens) {
-                // GPUs, a few tokens: one subgroup per row, rows strided over the workgroups dispatched.
-                const std::uint32_t per_group = rows_per_group();
-                const std::uint32_t groups = std::min(max_groups(), (u32(w.ne1) + per_group - 1) / per_group);
-                pc.u(groups).u(l.blocks_per_row).u(l.b_words).u(l.c_words);
-                dispatch(rec, std::string("matvec") + (x.ne1 == 1 ? "1_" : "_") + type_suffix(w.type), b, pc, groups);
-            } else {
-                // A subgroup per tile of (subgroup size × 8) rows and 8 tokens (1 for a single token).
-                // Portable: needs no subgroup arithmetic. CPU implementations take this path for every batch: they gather loads whose address
-                // differs between lanes one by one, and the tile reads activations at addresses the
-                // subgroup shares (measured on lavapipe, 180M Q4_0: token generation 1.4× the one-row-per-
-                // invocation mat-vec it replaced, 8-token batches 2.6×).
-                pc.u(l.blocks_per_row).u(l.b_words).u(l.c_words);
-                const bool single = x.ne1 == 1;
-                const std::uint64_t tokens = single ? 1 : matmul_tokens;
-                const std::uint64_t sg = std::max<std::uint32_t>(1, device_->features().subgroup_size);
-                const std::uint64_t rows = matmul_rows_per_lane * sg;
-                const std::uint64_t tiles = ((static_cast<std::uint64_t>(w.ne1) + rows - 1) / rows) *
-                                            ((static_cast<std::uint64_t>(x.ne1) + tokens - 1) / tokens);
-                const std::uint32_t workgroup = matmul_workgroup();
-                const std::uint64_t per_group = std::max<std::uint64_t>(1, workgroup / sg);
-                const std::uint64_t groups = (tiles + per_group - 1) / per_group;
-                const std::uint32_t constants[] = {workgroup};
-                dispatch(rec, (single ? "matmul1_" : "matmul_") + type_suffix(w.type), b, pc,
-                         static_cast<std::uint32_t>(std::min<std::uint64_t>(groups, groups_limit)),
-                         static_cast<std::uint32_t>((groups + groups_limit - 1) / groups_limit), constants);
-            }
+            dispatch_product(rec, b, pc, l, w, x.ne1, false, 0, 0);
             return;
         }
         case Op::kv_store: {

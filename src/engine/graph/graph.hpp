@@ -104,7 +104,13 @@ public:
     /// Byte offsets of every activation in one scratch buffer (weights get 0), reusing the memory of
     /// tensors no longer needed; @p bytes_of gives a tensor's size. Returns the buffer size.
     template <class BytesOf>
-    std::size_t plan_memory(std::vector<std::size_t>& offsets, std::size_t alignment, BytesOf bytes_of) const;
+    std::size_t plan_memory(std::vector<std::size_t>& offsets, std::size_t alignment, BytesOf bytes_of) const {
+        return plan_memory(offsets, alignment, bytes_of, last_uses());
+    }
+    /// The same with the last use of each tensor given (a backend that fuses nodes may keep a tensor
+    /// alive longer than the graph's own uses say).
+    template <class BytesOf>
+    std::size_t plan_memory(std::vector<std::size_t>& offsets, std::size_t alignment, BytesOf bytes_of, const std::vector<int>& last) const;
 
     /// A short listing (one node per line), for debugging.
     std::string describe() const;
@@ -140,9 +146,9 @@ private:
 };
 
 template <class BytesOf>
-std::size_t Graph::plan_memory(std::vector<std::size_t>& offsets, std::size_t alignment, BytesOf bytes_of) const {
+std::size_t Graph::plan_memory(std::vector<std::size_t>& offsets, std::size_t alignment, BytesOf bytes_of,
+                               const std::vector<int>& last) const {
     offsets.assign(tensors_.size(), 0);
-    const std::vector<int> last = last_uses();
     // Tensors that die at node i (released once node i has run).
     std::vector<std::vector<int>> dying(nodes_.size());
     for (std::size_t t = 0; t < tensors_.size(); ++t)

@@ -249,6 +249,37 @@ TEST_CASE("[vulkan] matmul of every weight type: mat-vec and tiled paths, bias a
     CHECK(device->validation_count() == messages);
 }
 
+TEST_CASE("[vulkan] fused feed-forward (gate and up products with SwiGLU in one dispatch) of every weight type", "[vulkan]") {
+    // The backend fuses swiglu(W_gate · x, W_up · x) when gate and up feed nothing else; the CPU
+    // reference runs the three nodes.
+    const auto device = validated_device();
+    const std::size_t messages = device->validation_count();
+    auto families = kernel_families(*device);
+    for (TensorType type : all_types) {
+        const std::int64_t K = quantized(type) ? std::max<std::int64_t>(engine::block_elements(type), 32) : 40;
+        for (std::int64_t N : {std::int64_t{33}, std::int64_t{70}})
+            for (std::int64_t T : {std::int64_t{1}, std::int64_t{3}, std::int64_t{19}})
+                for (const auto& [kernels, family] : families) {
+                    if (kernels != engine::VkKernels::automatic && (T > 8 || (kernels == engine::VkKernels::portable && device->is_cpu())))
+                        continue;
+                    DYNAMIC_SECTION(engine::tensor_type_name(type) << " K=" << K << " N=" << N << " T=" << T << " " << family) {
+                        OpModel m;
+                        m.add("gate", type, K, N);
+                        m.add("up", type, K, N);
+                        m.add("x", TensorType::F32, K, 64);
+                        m.finish(K, 1, 1, K, 0);
+                        const Inputs in(T, 1, 64);
+                        auto [vk_out, cpu_out] = run_both(m, GraphShape{T, T, 0}, in, [&](Graph& g) {
+                            const int x = g.get_rows(g.weight(m.weight("x")), engine::RowIds::tokens);
+                            g.set_output(g.swiglu(g.matmul(g.weight(m.weight("gate")), x), g.matmul(g.weight(m.weight("up")), x)));
+                        }, true, kernels);
+                        CHECK(nmse(vk_out, cpu_out) < 1e-6);
+                    }
+                }
+    }
+    CHECK(device->validation_count() == messages);
+}
+
 TEST_CASE("[vulkan] weights uploaded through a staging buffer, in pieces, give the same results", "[vulkan]") {
     // What GPUs without host-visible device memory do (lavapipe's memory is host-visible, so the test
     // forces it): 1 MiB pieces, so a 2.3 MiB weight takes three copies and the small ones share one.
