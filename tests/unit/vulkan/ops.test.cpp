@@ -373,6 +373,8 @@ TEST_CASE("[vulkan] RoPE, KV store and attention", "[vulkan]") {
     const Case cases[] = {
         {4, 4, 8, 8, false, true, true, 5, 1},   {8, 2, 16, 16, true, true, true, 9, 2}, {8, 2, 16, 8, false, true, false, 7, 1},
         {2, 1, 64, 32, true, true, false, 1, 1}, {4, 4, 32, 0, false, false, true, 6, 2}, {3, 1, 12, 4, false, true, true, 11, 3},
+        // Longer batches: bidirectional over two sequences, and causal with NEOX RoPE.
+        {4, 2, 32, 32, false, false, false, 17, 2}, {6, 3, 16, 16, true, true, true, 20, 1},
     };
     for (const Case& c : cases) {
         DYNAMIC_SECTION("heads " << c.n_head << "/" << c.n_head_kv << " dim " << c.head_dim << " rot " << c.n_rot << (c.neox ? " neox" : "")
