@@ -66,6 +66,81 @@ void q4_0x8(const std::byte* group, const BlockQ8* x, std::int64_t xs, std::int6
         _mm256_storeu_ps(out + c * os, acc[c]);
 }
 
+// Q4_1x8, Q5_0x8, Q5_1x8 (repack.hpp): the codes of Q4_0x8, plus minimums (value = d·code + m) and/or a
+// fifth bit per code (value = d·(code − 16) for Q5_0).
+struct PackedQ4_1 {
+    static constexpr int header = 32, m_at = 16, qh_at = -1, offset = 0;
+};
+struct PackedQ5_0 {
+    static constexpr int header = 48, m_at = -1, qh_at = 16, offset = 16;
+};
+struct PackedQ5_1 {
+    static constexpr int header = 64, m_at = 16, qh_at = 32, offset = 0;
+};
+
+// 0x10 in byte i of each row lane where bit i of that lane's @p bits is set (i < 4): the fifth bits of
+// the four codes a chunk holds for each row.
+inline __m256i fifth_bits(__m256i bits) {
+    const __m256i low_byte = _mm256_set_epi8(12, 12, 12, 12, 8, 8, 8, 8, 4, 4, 4, 4, 0, 0, 0, 0, 12, 12, 12, 12, 8, 8, 8, 8, 4,
+                                             4, 4, 4, 0, 0, 0, 0);
+    const __m256i bit = _mm256_set1_epi32(0x08040201);
+    const __m256i spread = _mm256_and_si256(_mm256_shuffle_epi8(bits, low_byte), bit);
+    return _mm256_and_si256(_mm256_cmpeq_epi8(spread, bit), _mm256_set1_epi8(0x10));
+}
+
+template <class P, int N>
+void q4_1_q5x8(const std::byte* group, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
+    constexpr int block_bytes = P::header + 128;
+    __m256 acc[N], accm[N];
+    for (int c = 0; c < N; ++c)
+        acc[c] = accm[c] = _mm256_setzero_ps();
+    const __m256i nibble = _mm256_set1_epi8(0x0f);
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (std::int64_t b = 0; b < blocks; ++b) {
+        const std::byte* blk = group + b * block_bytes;
+        for (int line = 0; line < block_bytes; line += 64)
+            _mm_prefetch(reinterpret_cast<const char*>(blk) + prefetch_distance + line, _MM_HINT_T0);
+        const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk)));
+        __m256i lo[4], hi[4];
+        for (int k = 0; k < 4; ++k) {
+            const __m256i raw = load32(blk + P::header + 32 * k);
+            lo[k] = _mm256_and_si256(raw, nibble);
+            hi[k] = _mm256_and_si256(_mm256_srli_epi16(raw, 4), nibble);
+        }
+        if constexpr (P::qh_at >= 0) {
+            const __m256i qh = load32(blk + P::qh_at);
+            for (int k = 0; k < 4; ++k) {
+                lo[k] = _mm256_or_si256(lo[k], fifth_bits(_mm256_srlv_epi32(qh, _mm256_set1_epi32(4 * k))));
+                hi[k] = _mm256_or_si256(hi[k], fifth_bits(_mm256_srlv_epi32(qh, _mm256_set1_epi32(16 + 4 * k))));
+            }
+        }
+        for (int c = 0; c < N; ++c) {
+            const BlockQ8& a = x[c * xs + b];
+            // Pairs of products ≤ 2·31·127 each: two of them still fit 16 bits, then 32-bit sums.
+            __m256i s32 = _mm256_setzero_si256();
+            for (int k = 0; k < 4; ++k) {
+                const __m256i s16 = _mm256_add_epi16(_mm256_maddubs_epi16(lo[k], broadcast4(a.qs + 4 * k)),
+                                                     _mm256_maddubs_epi16(hi[k], broadcast4(a.qs + 16 + 4 * k)));
+                s32 = _mm256_add_epi32(s32, _mm256_madd_epi16(s16, ones));
+            }
+            const int sum = a.sum[0] + a.sum[1];
+            if constexpr (P::offset != 0)
+                s32 = _mm256_sub_epi32(s32, _mm256_set1_epi32(P::offset * sum));
+            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s32), _mm256_mul_ps(dw, _mm256_set1_ps(a.d)), acc[c]);
+            if constexpr (P::m_at >= 0) {
+                const __m256 mw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + P::m_at)));
+                accm[c] = _mm256_fmadd_ps(mw, _mm256_set1_ps(a.d * static_cast<float>(sum)), accm[c]);
+            }
+        }
+    }
+    for (int c = 0; c < N; ++c)
+        _mm256_storeu_ps(out + c * os, _mm256_add_ps(acc[c], accm[c]));
+}
+
+template <int N> void q4_1x8(const std::byte* g, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { q4_1_q5x8<PackedQ4_1, N>(g, x, xs, b, o, os); }
+template <int N> void q5_0x8(const std::byte* g, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { q4_1_q5x8<PackedQ5_0, N>(g, x, xs, b, o, os); }
+template <int N> void q5_1x8(const std::byte* g, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { q4_1_q5x8<PackedQ5_1, N>(g, x, xs, b, o, os); }
+
 template <int N>
 void q8_0x8(const std::byte* group, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
     __m256 acc[N];
@@ -180,6 +255,9 @@ void entry_q4_kx8(const std::byte* g, const BlockQ8K* x, std::int64_t xs, int n,
     }
 BRAID_PACKED_ENTRY(entry_q4_0x8, q4_0x8)
 BRAID_PACKED_ENTRY(entry_q8_0x8, q8_0x8)
+BRAID_PACKED_ENTRY(entry_q4_1x8, q4_1x8)
+BRAID_PACKED_ENTRY(entry_q5_0x8, q5_0x8)
+BRAID_PACKED_ENTRY(entry_q5_1x8, q5_1x8)
 #undef BRAID_PACKED_ENTRY
 
 } // namespace
@@ -190,6 +268,9 @@ PackedDot packed_dot(TensorType type) noexcept {
     switch (type) {
     case TensorType::Q4_0: return entry_q4_0x8;
     case TensorType::Q8_0: return entry_q8_0x8;
+    case TensorType::Q4_1: return entry_q4_1x8;
+    case TensorType::Q5_0: return entry_q5_0x8;
+    case TensorType::Q5_1: return entry_q5_1x8;
     default: return nullptr;
     }
 }

@@ -39,17 +39,47 @@ void repack_q4_k(const std::byte* src, std::byte* dst, std::int64_t rows, std::i
     }
 }
 
+// Where the parts of a 32-value block are, in the file and in a packed group of 8 rows (-1: none).
+struct Block32Layout {
+    std::int64_t bytes;         // one block in the file
+    std::int64_t m_at, qh_at;   // the fp16 minimum and the 32 high bits in the file
+    std::int64_t codes_at;      // the 16 (Q8_0: 32) code bytes in the file
+    std::int64_t code_bytes;
+};
+
+Block32Layout block32(TensorType type) {
+    switch (type) {
+    case TensorType::Q4_0: return {18, -1, -1, 2, 16};
+    case TensorType::Q4_1: return {20, 2, -1, 4, 16};
+    case TensorType::Q5_0: return {22, -1, 2, 6, 16};
+    case TensorType::Q5_1: return {24, 2, 4, 8, 16};
+    case TensorType::Q8_0: return {34, -1, -1, 2, 32};
+    default: throw Error(errc::internal, "repack: not a 32-value block type");
+    }
+}
+
+// Bytes before the codes in a packed block of 8 rows: 8 scales, 8 minimums, 8 × 32 high bits.
+std::int64_t packed_header_bytes(const Block32Layout& l) { return 16 + (l.m_at >= 0 ? 16 : 0) + (l.qh_at >= 0 ? 32 : 0); }
+
 } // namespace
 
 bool can_repack(TensorType type) noexcept {
-    return type == TensorType::Q4_0 || type == TensorType::Q8_0 || type == TensorType::Q4_K;
+    switch (type) {
+    case TensorType::Q4_0:
+    case TensorType::Q4_1:
+    case TensorType::Q5_0:
+    case TensorType::Q5_1:
+    case TensorType::Q8_0:
+    case TensorType::Q4_K: return true;
+    default: return false;
+    }
 }
 
 std::size_t packed_group_bytes(TensorType type, std::int64_t k) {
     if (type == TensorType::Q4_K)
         return static_cast<std::size_t>(k / 256 * q4_k_group_bytes);
-    const std::int64_t blocks = k / 32;
-    return static_cast<std::size_t>(blocks) * (type == TensorType::Q4_0 ? 8 * 18 : 8 * 34);
+    const Block32Layout l = block32(type);
+    return static_cast<std::size_t>(k / 32 * (packed_header_bytes(l) + 8 * l.code_bytes));
 }
 
 void repack_rows(TensorType type, const std::byte* src, std::byte* dst, std::int64_t rows, std::int64_t k) {
@@ -59,18 +89,26 @@ void repack_rows(TensorType type, const std::byte* src, std::byte* dst, std::int
         repack_q4_k(src, dst, rows, k);
         return;
     }
+    const Block32Layout l = block32(type);
     const std::int64_t blocks = k / 32;
-    const std::int64_t block_bytes = type == TensorType::Q4_0 ? 18 : 34;
-    const std::int64_t quant_bytes = block_bytes - 2;
-    const std::int64_t row_bytes = blocks * block_bytes;
+    const std::int64_t row_bytes = blocks * l.bytes;
+    const std::int64_t header = packed_header_bytes(l);
+    const std::int64_t packed_block = header + 8 * l.code_bytes;
     for (std::int64_t g = 0; g < rows / 8; ++g) {
         for (std::int64_t b = 0; b < blocks; ++b) {
-            std::byte* out = dst + (g * blocks + b) * 8 * block_bytes;
+            std::byte* out = dst + (g * blocks + b) * packed_block;
             for (int r = 0; r < 8; ++r) {
-                const std::byte* blk = src + (g * 8 + r) * row_bytes + b * block_bytes;
+                const std::byte* blk = src + (g * 8 + r) * row_bytes + b * l.bytes;
                 std::memcpy(out + 2 * r, blk, 2); // the scale
-                for (std::int64_t chunk = 0; chunk < quant_bytes / 4; ++chunk)
-                    std::memcpy(out + 16 + chunk * 32 + 4 * r, blk + 2 + 4 * chunk, 4);
+                std::int64_t at = 16;
+                if (l.m_at >= 0) {
+                    std::memcpy(out + at + 2 * r, blk + l.m_at, 2);
+                    at += 16;
+                }
+                if (l.qh_at >= 0)
+                    std::memcpy(out + at + 4 * r, blk + l.qh_at, 4);
+                for (std::int64_t chunk = 0; chunk < l.code_bytes / 4; ++chunk)
+                    std::memcpy(out + header + chunk * 32 + 4 * r, blk + l.codes_at + 4 * chunk, 4);
             }
         }
     }

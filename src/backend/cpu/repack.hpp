@@ -1,12 +1,15 @@
 // Weights repacked at load for the AVX2 kernels: eight rows interleaved block by block, so one pass
 // computes eight dot products whose sums land in the eight lanes of a register — the rows' scales load
-// as one vector and nothing is summed horizontally. Used for Q4_0, Q8_0 and Q4_K weights whose row count
-// is a multiple of eight; everything else keeps the file's layout.
+// as one vector and nothing is summed horizontally. Used for Q4_0, Q4_1, Q5_0, Q5_1, Q8_0 and Q4_K weights
+// whose row count is a multiple of eight; everything else keeps the file's layout.
 //
 // Layout of one group of 8 rows, block b after block b (32 values per row per block):
 //   Q4_0x8: 8 × fp16 scale (row 0 … 7), then 4 chunks of 32 bytes; chunk k = bytes 4k … 4k+3 of each
 //           row's 16 nibble bytes, row after row. Low nibbles of chunk k are values 4k … 4k+3, high
 //           nibbles values 16+4k … 16+4k+3.
+//   Q4_1x8: 8 × fp16 scale, 8 × fp16 minimum, then the chunks as Q4_0x8.
+//   Q5_0x8: 8 × fp16 scale, 8 × 32 high bits (bit j: value j's fifth bit), then the chunks as Q4_0x8.
+//   Q5_1x8: 8 × fp16 scale, 8 × fp16 minimum, 8 × 32 high bits, then the chunks as Q4_0x8.
 //   Q8_0x8: 8 × fp16 scale, then 8 chunks of 32 bytes; chunk k = values 4k … 4k+3 of each row.
 //   Q4_Kx8 (per 256-value super-block): 8 × fp16 d, 8 × fp16 dmin, the 6-bit scales and mins decoded to
 //           bytes (scale[sub-block][row], then min[sub-block][row], 64 bytes each), then for each pair p of
