@@ -17,6 +17,7 @@
 #include "backend/cpu/attention.hpp"
 #include "backend/cpu/dot.hpp"
 #include "backend/cpu/ops.hpp"
+#include "backend/cpu/activations.hpp"
 #include "backend/cpu/repack.hpp"
 #include "backend/cpu/spin_pool.hpp"
 #include "braid/engine/quant.hpp"
@@ -433,12 +434,13 @@ private:
                                                                               : std::pair<std::int64_t, std::int64_t>{0, 0})
                                                                 : split(total, ith, nth);
             const float* a = tensor(plan, n.src[0]);
+            const bool vectorized = config_.kernels == CpuKernels::fast && isa_ == Isa::avx2;
             if (n.op == Op::add)
                 add(a, tensor(plan, n.src[1]), y, i0, i1);
             else if (n.op == Op::swiglu)
-                swiglu(a, tensor(plan, n.src[1]), y, i0, i1);
+                (vectorized ? avx2::swiglu : swiglu)(a, tensor(plan, n.src[1]), y, i0, i1);
             else
-                gelu(a, y, i0, i1);
+                (vectorized ? avx2::gelu : gelu)(a, y, i0, i1);
             return;
         }
         case Op::rms_norm: {

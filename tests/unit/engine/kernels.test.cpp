@@ -8,7 +8,9 @@
 #include <random>
 #include <vector>
 
+#include "backend/cpu/activations.hpp"
 #include "backend/cpu/dot.hpp"
+#include "backend/cpu/ops.hpp"
 #include "backend/cpu/repack.hpp"
 #include "backend/cpu/vec.hpp"
 #include "braid/engine/quant.hpp"
@@ -201,6 +203,34 @@ TEST_CASE("[kernels] the portable and AVX2 integer kernels agree closely", "[eng
         }
         INFO(engine::tensor_type_name(type));
         CHECK(std::fabs(a - b) <= 1e-4 * (std::fabs(a) + 1.0f));
+    }
+}
+
+TEST_CASE("[kernels] AVX2 GELU and SwiGLU follow the reference versions", "[engine]") {
+    // Every magnitude the exp clamps and the sigmoid form cover: around 0, the steep part, far negative
+    // (where ½x(1 + tanh u) cancels), far positive, and the scalar tail (a length not a multiple of 8).
+    std::vector<float> x, u;
+    for (float v = -120.0f; v <= 120.0f; v += 0.0371f)
+        x.push_back(v);
+    for (float v : {0.0f, -0.0f, 1e-30f, -1e-30f, 1e-3f, -1e-3f, 88.0f, 89.0f, -89.0f, 1e30f, -1e30f})
+        x.push_back(v);
+    std::mt19937 rng(5);
+    std::normal_distribution<float> normal(0.0f, 2.0f);
+    for (std::size_t i = 0; i < x.size(); ++i)
+        u.push_back(normal(rng));
+    const auto n = static_cast<std::int64_t>(x.size());
+    std::vector<float> want(x.size()), got(x.size());
+    cpu::gelu(x.data(), want.data(), 0, n);
+    cpu::avx2::gelu(x.data(), got.data(), 0, n);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        INFO("gelu(" << x[i] << ")");
+        CHECK(std::fabs(got[i] - want[i]) <= 2e-6f * std::fabs(want[i]) + 1e-6f);
+    }
+    cpu::swiglu(x.data(), u.data(), want.data(), 0, n);
+    cpu::avx2::swiglu(x.data(), u.data(), got.data(), 0, n);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        INFO("silu(" << x[i] << ") * " << u[i]);
+        CHECK(std::fabs(got[i] - want[i]) <= 2e-6f * std::fabs(want[i]) + 1e-30f);
     }
 }
 
