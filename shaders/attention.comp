@@ -3,9 +3,22 @@
 // positions when causal): the online softmax of llama.cpp's CPU flash attention in cache order, with the
 // query and the value accumulator at fp16 precision for an fp16 cache (F16), so results follow braid's
 // CPU backend. One invocation per (token, head).
+//
+// KV_TILES (GPUs, batches of many tokens): flash-attention-style tiling over the cache. A workgroup takes
+// one head and 64 tokens; the cache is walked in tiles of 2048 / head_dim cells whose keys and values
+// the workgroup stages in shared memory (16 KiB, the minimum every device has) once, for all its
+// queries. Each query's arithmetic is the same as without tiles, cell by cell, so results are identical.
+// (On lavapipe, where a barrier switches between every invocation, the untiled kernel is used.)
 #include "common.glsl"
 
+#ifdef KV_TILES
+layout(local_size_x = 64) in;
+#define TILE_FLOATS 2048u
+shared float k_tile[TILE_FLOATS];
+shared float v_tile[TILE_FLOATS];
+#else
 layout(local_size_x = 32) in;
+#endif
 layout(std430, set = 0, binding = 0) readonly buffer Q { float q[]; };
 #ifdef F16
 layout(std430, set = 0, binding = 5) readonly buffer KCache { uint kc[]; };
@@ -41,10 +54,18 @@ uint g_q;
 float query(uint d) { return q[g_q + d]; }
 
 void main() {
+#ifdef KV_TILES
+    const uint tiles_of_tokens = (p.n_tokens + 63u) / 64u;
+    const uint h = gl_WorkGroupID.x / tiles_of_tokens;
+    const uint t_own = (gl_WorkGroupID.x % tiles_of_tokens) * 64u + gl_LocalInvocationID.x;
+    const uint t = min(t_own, p.n_tokens - 1u); // past the end: the last token, not stored (every
+                                                // invocation takes part in the loads and barriers)
+#else
     const uint pair = gl_GlobalInvocationID.x;
     if (pair >= p.n_tokens * p.n_head)
         return;
     const uint t = pair / p.n_head, h = pair % p.n_head;
+#endif
     const uint hd = p.head_dim;
     const uint kv_off = (h / (p.n_head / p.n_head_kv)) * hd;
     const uint row = p.n_head_kv * hd;
@@ -57,27 +78,52 @@ void main() {
     const int pos = position_of(t), seq = sequence_of(t);
     float mx = -1.0 / 0.0, sum = 0.0;
     const uint n = uint(n_kv());
-    for (uint c = 0u; c < n; ++c) {
-        if (!cell_has(c, seq) || (p.causal != 0u && cell_pos(c) > pos))
-            continue;
-        float s = 0.0;
-        for (uint d = 0u; d < hd; ++d)
-            s += k_at(c * row + kv_off + d) * qh[d];
-        s *= p.scale;
-        float ms = 1.0, vs = 1.0;
-        if (s > mx) {
-            ms = exp(mx - s);
-            mx = s;
-            for (uint d = 0u; d < hd; ++d)
-                acc[d] = ROUND(acc[d] * ms);
-        } else {
-            vs = exp(s - mx);
+#ifdef KV_TILES
+    const uint tile_cells = TILE_FLOATS / hd;
+    for (uint c0 = 0u; c0 < n; c0 += tile_cells) {
+        const uint cells = min(tile_cells, n - c0);
+        barrier(); // the previous tile is no longer read
+        for (uint i = gl_LocalInvocationID.x; i < cells * hd; i += 64u) {
+            const uint at = (c0 + i / hd) * row + kv_off + i % hd;
+            k_tile[i] = k_at(at);
+            v_tile[i] = v_at(at);
         }
-        for (uint d = 0u; d < hd; ++d)
-            acc[d] = ROUND(acc[d] + v_at(c * row + kv_off + d) * vs);
-        sum = sum * ms + vs;
+        barrier();
+        for (uint j = 0u; j < cells; ++j) {
+            const uint c = c0 + j;
+#define K_AT(d) k_tile[j * hd + (d)]
+#define V_AT(d) v_tile[j * hd + (d)]
+#else
+    for (uint c = 0u; c < n; ++c) {
+        {
+#define K_AT(d) k_at(c * row + kv_off + (d))
+#define V_AT(d) v_at(c * row + kv_off + (d))
+#endif
+            if (!cell_has(c, seq) || (p.causal != 0u && cell_pos(c) > pos))
+                continue;
+            float s = 0.0;
+            for (uint d = 0u; d < hd; ++d)
+                s += K_AT(d) * qh[d];
+            s *= p.scale;
+            float ms = 1.0, vs = 1.0;
+            if (s > mx) {
+                ms = exp(mx - s);
+                mx = s;
+                for (uint d = 0u; d < hd; ++d)
+                    acc[d] = ROUND(acc[d] * ms);
+            } else {
+                vs = exp(s - mx);
+            }
+            for (uint d = 0u; d < hd; ++d)
+                acc[d] = ROUND(acc[d] + V_AT(d) * vs);
+            sum = sum * ms + vs;
+        }
     }
     const float inv = sum == 0.0 ? 0.0 : 1.0 / sum;
+#ifdef KV_TILES
+    if (t_own >= p.n_tokens)
+        return;
+#endif
     for (uint d = 0u; d < hd; ++d)
         o[g_q + d] = acc[d] * inv;
 }

@@ -35,6 +35,8 @@ constexpr std::int64_t matvec_max_tokens = 8;
 // The tile of shaders/matmul.comp: rows per lane and tokens per subgroup (matmul1_*: one token).
 constexpr std::uint64_t matmul_rows_per_lane = 8, matmul_tokens = 8;
 constexpr std::uint32_t header_ints = 16;
+// From this many tokens, attention on GPUs walks the cache in tiles shared by a workgroup's 64 queries.
+constexpr std::int64_t attention_tile_min_tokens = 16;
 
 std::string type_suffix(TensorType t) { return std::string(tensor_type_name(t)); }
 
@@ -137,6 +139,9 @@ public:
             throw Error(errc::unsupported, "Vulkan: the subgroup kernels were asked for, but " + device_->name() +
                                                " has no subgroup arithmetic in compute shaders");
         subgroup_reductions_ = arithmetic && k != VkKernels::portable;
+        // Tiles in shared memory pay off where barriers are cheap: GPUs (the subgroup family forces them
+        // on any device, so the tests run them on lavapipe too).
+        kv_tiles_ = k == VkKernels::subgroup || !device_->is_cpu();
         matvec_kernels_ = k == VkKernels::subgroup || (k == VkKernels::automatic && arithmetic && !device_->is_cpu());
     }
 
@@ -815,7 +820,15 @@ private:
             if (a.head_dim > 256)
                 throw Error(errc::unsupported, "vulkan backend: head_dim " + std::to_string(a.head_dim) + " is larger than 256");
             const bool half = device_->features().float16 && device_->features().rte16;
-            dispatch(rec, !config_.kv_f16 ? "attention_f32" : half ? "attention_f16h" : "attention_f16", b, pc, (pairs + 31) / 32);
+            const std::string cache = !config_.kv_f16 ? "f32" : half ? "f16h" : "f16";
+            if (kv_tiles_ && out->ne1 >= attention_tile_min_tokens) {
+                // GPUs, prompt batches: a workgroup per head and 64 tokens, the cache walked in tiles
+                // staged in shared memory (shaders/attention.comp KV_TILES).
+                const std::uint32_t groups = static_cast<std::uint32_t>(a.n_head) * ((u32(out->ne1) + 63) / 64);
+                dispatch(rec, "attention_tiles_" + cache, b, pc, groups);
+            } else {
+                dispatch(rec, "attention_" + cache, b, pc, (pairs + 31) / 32);
+            }
             return;
         }
         case Op::select:
@@ -850,6 +863,7 @@ private:
     bool profiling_ = std::getenv("BRAID_VK_PROFILE") != nullptr;
     bool subgroup_reductions_ = true; // norms with subgroupAdd (else in shared memory)
     bool matvec_kernels_ = false;     // a few tokens: the subgroup mat-vec (else the tiled product)
+    bool kv_tiles_ = false;           // prompt batches: attention over cache tiles in shared memory
     std::map<std::string, std::pair<double, std::size_t>> profile_; // pipeline → (device ms, dispatches)
     std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::size_t>, Recorded> recorded_;
 };

@@ -375,6 +375,8 @@ TEST_CASE("[vulkan] RoPE, KV store and attention", "[vulkan]") {
         {2, 1, 64, 32, true, true, false, 1, 1}, {4, 4, 32, 0, false, false, true, 6, 2}, {3, 1, 12, 4, false, true, true, 11, 3},
         // Longer batches: bidirectional over two sequences, and causal with NEOX RoPE.
         {4, 2, 32, 32, false, false, false, 17, 2}, {6, 3, 16, 16, true, true, true, 20, 1},
+        // More than one cache tile (2048 / head_dim cells) and more than one workgroup of 64 tokens.
+        {2, 1, 128, 128, true, true, true, 70, 1},
     };
     for (const Case& c : cases) {
         DYNAMIC_SECTION("heads " << c.n_head << "/" << c.n_head_kv << " dim " << c.head_dim << " rot " << c.n_rot << (c.neox ? " neox" : "")
@@ -383,7 +385,7 @@ TEST_CASE("[vulkan] RoPE, KV store and attention", "[vulkan]") {
             const std::int64_t q_dim = static_cast<std::int64_t>(c.n_head) * c.head_dim, kv_dim = static_cast<std::int64_t>(c.n_head_kv) * c.head_dim;
             m.add("q", TensorType::F32, q_dim, 64);
             m.add("k", TensorType::F32, kv_dim, 64);
-            m.add("v", TensorType::F32, kv_dim, 64);
+            m.add("v", TensorType::F32, kv_dim, 128); // rows by position: up to 70
             m.finish(q_dim, c.n_head, c.n_head_kv, c.head_dim, c.n_rot);
             m.impl->info.rope_freq_base = 10000.0f;
             const Inputs in(c.T, c.n_seq, 64);
@@ -395,16 +397,22 @@ TEST_CASE("[vulkan] RoPE, KV store and attention", "[vulkan]") {
             p.neox = c.neox;
             p.causal = c.causal;
             p.scale = 1.0f / std::sqrt(static_cast<float>(c.head_dim));
-            auto [vk_out, cpu_out] = run_both(
-                m, GraphShape{c.T, c.T, 0}, in,
-                [&](Graph& g) {
-                    const int q = g.get_rows(g.weight(m.weight("q")), engine::RowIds::tokens);
-                    const int k = g.get_rows(g.weight(m.weight("k")), engine::RowIds::tokens);
-                    const int v = g.get_rows(g.weight(m.weight("v")), engine::RowIds::positions);
-                    g.set_output(g.attention(q, k, v, p));
-                },
-                c.f16);
-            CHECK(nmse(vk_out, cpu_out) < (c.f16 ? 1e-6 : 1e-10));
+            // The kernel families differ from 16 tokens on (GPUs: cache tiles in shared memory).
+            for (const auto& [kernels, family] : kernel_families(*device)) {
+                if (kernels != engine::VkKernels::automatic && c.T < 16)
+                    continue;
+                INFO(family << " kernels");
+                auto [vk_out, cpu_out] = run_both(
+                    m, GraphShape{c.T, c.T, 0}, in,
+                    [&](Graph& g) {
+                        const int q = g.get_rows(g.weight(m.weight("q")), engine::RowIds::tokens);
+                        const int k = g.get_rows(g.weight(m.weight("k")), engine::RowIds::tokens);
+                        const int v = g.get_rows(g.weight(m.weight("v")), engine::RowIds::positions);
+                        g.set_output(g.attention(q, k, v, p));
+                    },
+                    c.f16, kernels);
+                CHECK(nmse(vk_out, cpu_out) < (c.f16 ? 1e-6 : 1e-10));
+            }
         }
     }
     CHECK(device->validation_count() == messages);
