@@ -1,5 +1,7 @@
 #version 450
 // Elementwise: ADD (a + b), SWIGLU (silu(a) · b) or GELU (tanh approximation, as ggml).
+#include "activations.glsl"
+
 layout(local_size_x = 256) in;
 layout(std430, set = 0, binding = 0) readonly buffer A { float a[]; };
 layout(std430, set = 0, binding = 1) readonly buffer B { float b[]; };
@@ -15,7 +17,7 @@ void main() {
 #if defined(ADD)
     y[i] = a[i] + b[i];
 #elif defined(SWIGLU)
-    y[i] = a[i] / (1.0 + exp(-a[i])) * b[i];
+    y[i] = silu(a[i]) * b[i];
 #elif defined(GELU)
     const float v = a[i];
     const float u = clamp(0.79788456080286535587989211986876 * v * (1.0 + 0.044715 * v * v), -15.0, 15.0);

@@ -11,6 +11,7 @@
 #extension GL_KHR_shader_subgroup_basic : require
 #define W_BINDING 0
 #include "quants.glsl"
+#include "activations.glsl"
 
 layout(constant_id = 0) const uint WORKGROUP_SIZE = 64;
 layout(local_size_x_id = 0) in;
@@ -44,8 +45,6 @@ layout(push_constant) uniform Params {
 #define TN 8u
 #endif
 #define ROWS (TM * MATS) // weight rows per lane: i < TM the first matrix, then the second
-
-float silu(float v) { return v / (1.0 + exp(-v)); }
 
 void main() {
     const uint lane = gl_SubgroupInvocationID, lanes = gl_SubgroupSize;

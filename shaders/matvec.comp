@@ -8,6 +8,7 @@
 #extension GL_KHR_shader_subgroup_arithmetic : require
 #define W_BINDING 0
 #include "quants.glsl"
+#include "activations.glsl"
 
 layout(local_size_x = 64) in;
 layout(std430, set = 0, binding = 1) readonly buffer X4 { vec4 x4[]; };
@@ -68,8 +69,6 @@ void row_sums(uint r, uint lane, uint lanes, out float acc[MAX_T]) {
     }
 #endif
 }
-
-float silu(float v) { return v / (1.0 + exp(-v)); }
 
 void row_product(uint r, uint lane, uint lanes) {
     float acc[MAX_T];
