@@ -35,6 +35,8 @@ constexpr std::int64_t matvec_max_tokens = 8;
 // The tile of shaders/matmul.comp: rows per lane and tokens per subgroup (matmul1_*: one token).
 constexpr std::uint64_t matmul_rows_per_lane = 8, matmul_tokens = 8;
 constexpr std::uint32_t header_ints = 16;
+// The most workgroups of one dispatch dimension every device takes (maxComputeWorkGroupCount's minimum).
+constexpr std::uint32_t groups_limit = 65535;
 // From this many tokens, attention on GPUs walks the cache in tiles shared by a workgroup's 64 queries.
 constexpr std::int64_t attention_tile_min_tokens = 16;
 
@@ -677,7 +679,6 @@ private:
     // @p swiglu the fused feed-forward (weights at @p gate_base and @p up_base of binding 0).
     void dispatch_product(Recorded& rec, const Bind (&b)[binding_count], PushConstants pc, const DeviceLayout& l, const Weight& w,
                           std::int64_t T, bool swiglu, std::uint32_t gate_base, std::uint32_t up_base) {
-        const std::uint32_t groups_limit = 65535;
         const std::string variant = swiglu ? "swiglu_" : "";
         if (matvec_kernels_ && T <= matvec_max_tokens) {
             // GPUs, a few tokens: one subgroup per row, rows strided over the workgroups dispatched.
@@ -733,7 +734,6 @@ private:
         auto T = [&](int id) { return tensor_bind(g, offsets, id); };
         auto V = [&](int id) { return tensor_bind(g, offsets, id, true); }; // norm weights and biases as floats
         const GraphTensor* out = n.out >= 0 ? &g.tensor(n.out) : nullptr;
-        const std::uint32_t groups_limit = 65535;
         switch (n.op) {
         case Op::get_rows: {
             const Weight& w = model_.weights[g.tensor(n.src[0]).weight];
