@@ -29,45 +29,12 @@ inline __m256i broadcast4(const std::int8_t* p) {
     return _mm256_set1_epi32(v);
 }
 
-template <int N>
-void q4_0x8(const std::byte* group, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
-    __m256 acc[N];
-    for (int c = 0; c < N; ++c)
-        acc[c] = _mm256_setzero_ps();
-    const __m256i nibble = _mm256_set1_epi8(0x0f);
-    const __m256i ones = _mm256_set1_epi16(1);
-    for (std::int64_t b = 0; b < blocks; ++b) {
-        const std::byte* blk = group + b * 144;
-        _mm_prefetch(reinterpret_cast<const char*>(blk) + prefetch_distance, _MM_HINT_T0); // stream ahead of the loads
-        _mm_prefetch(reinterpret_cast<const char*>(blk) + prefetch_distance + 64, _MM_HINT_T0);
-        _mm_prefetch(reinterpret_cast<const char*>(blk) + prefetch_distance + 128, _MM_HINT_T0);
-        const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk)));
-        __m256i lo[4], hi[4];
-        for (int k = 0; k < 4; ++k) {
-            const __m256i raw = load32(blk + 16 + 32 * k);
-            lo[k] = _mm256_and_si256(raw, nibble);
-            hi[k] = _mm256_and_si256(_mm256_srli_epi16(raw, 4), nibble);
-        }
-        for (int c = 0; c < N; ++c) {
-            const BlockQ8& a = x[c * xs + b];
-            // 16-bit sums are safe: 8 products of pairs ≤ 2·15·127 each.
-            __m256i s16 = _mm256_maddubs_epi16(lo[0], broadcast4(a.qs));
-            s16 = _mm256_add_epi16(s16, _mm256_maddubs_epi16(hi[0], broadcast4(a.qs + 16)));
-            for (int k = 1; k < 4; ++k) {
-                s16 = _mm256_add_epi16(s16, _mm256_maddubs_epi16(lo[k], broadcast4(a.qs + 4 * k)));
-                s16 = _mm256_add_epi16(s16, _mm256_maddubs_epi16(hi[k], broadcast4(a.qs + 16 + 4 * k)));
-            }
-            __m256i s32 = _mm256_madd_epi16(s16, ones);
-            s32 = _mm256_sub_epi32(s32, _mm256_set1_epi32(8 * (a.sum[0] + a.sum[1]))); // codes are value + 8
-            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s32), _mm256_mul_ps(dw, _mm256_set1_ps(a.d)), acc[c]);
-        }
-    }
-    for (int c = 0; c < N; ++c)
-        _mm256_storeu_ps(out + c * os, acc[c]);
-}
-
-// Q4_1x8, Q5_0x8, Q5_1x8 (repack.hpp): the codes of Q4_0x8, plus minimums (value = d·code + m) and/or a
-// fifth bit per code (value = d·(code − 16) for Q5_0).
+// The 32-value types with 4-bit codes (repack.hpp): Q4_0x8 (value = d·(code − 8)), Q4_1x8 (d·code + m),
+// Q5_0x8 (a fifth bit per code, d·(code − 16)) and Q5_1x8 (fifth bit, d·code + m). Layout: header bytes
+// before the codes, where the minimums and the high bits are in it (−1: none), the code offset.
+struct PackedQ4_0 {
+    static constexpr int header = 16, m_at = -1, qh_at = -1, offset = 8;
+};
 struct PackedQ4_1 {
     static constexpr int header = 32, m_at = 16, qh_at = -1, offset = 0;
 };
@@ -89,8 +56,9 @@ inline __m256i fifth_bits(__m256i bits) {
 }
 
 template <class P, int N>
-void q4_1_q5x8(const std::byte* group, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
+void nibbles_x8(const std::byte* group, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
     constexpr int block_bytes = P::header + 128;
+    constexpr bool five_bits = P::qh_at >= 0;
     __m256 acc[N], accm[N];
     for (int c = 0; c < N; ++c)
         acc[c] = accm[c] = _mm256_setzero_ps();
@@ -98,7 +66,7 @@ void q4_1_q5x8(const std::byte* group, const BlockQ8* x, std::int64_t xs, std::i
     const __m256i ones = _mm256_set1_epi16(1);
     for (std::int64_t b = 0; b < blocks; ++b) {
         const std::byte* blk = group + b * block_bytes;
-        for (int line = 0; line < block_bytes; line += 64)
+        for (int line = 0; line < block_bytes; line += 64) // stream ahead of the loads
             _mm_prefetch(reinterpret_cast<const char*>(blk) + prefetch_distance + line, _MM_HINT_T0);
         const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk)));
         __m256i lo[4], hi[4];
@@ -107,7 +75,7 @@ void q4_1_q5x8(const std::byte* group, const BlockQ8* x, std::int64_t xs, std::i
             lo[k] = _mm256_and_si256(raw, nibble);
             hi[k] = _mm256_and_si256(_mm256_srli_epi16(raw, 4), nibble);
         }
-        if constexpr (P::qh_at >= 0) {
+        if constexpr (five_bits) {
             const __m256i qh = load32(blk + P::qh_at);
             for (int k = 0; k < 4; ++k) {
                 lo[k] = _mm256_or_si256(lo[k], fifth_bits(_mm256_srlv_epi32(qh, _mm256_set1_epi32(4 * k))));
@@ -116,12 +84,24 @@ void q4_1_q5x8(const std::byte* group, const BlockQ8* x, std::int64_t xs, std::i
         }
         for (int c = 0; c < N; ++c) {
             const BlockQ8& a = x[c * xs + b];
-            // Pairs of products ≤ 2·31·127 each: two of them still fit 16 bits, then 32-bit sums.
-            __m256i s32 = _mm256_setzero_si256();
-            for (int k = 0; k < 4; ++k) {
-                const __m256i s16 = _mm256_add_epi16(_mm256_maddubs_epi16(lo[k], broadcast4(a.qs + 4 * k)),
-                                                     _mm256_maddubs_epi16(hi[k], broadcast4(a.qs + 16 + 4 * k)));
-                s32 = _mm256_add_epi32(s32, _mm256_madd_epi16(s16, ones));
+            __m256i s32;
+            if constexpr (five_bits) {
+                // Pairs of products ≤ 2·31·127 each: two of them still fit 16 bits, then 32-bit sums.
+                s32 = _mm256_setzero_si256();
+                for (int k = 0; k < 4; ++k) {
+                    const __m256i s16 = _mm256_add_epi16(_mm256_maddubs_epi16(lo[k], broadcast4(a.qs + 4 * k)),
+                                                         _mm256_maddubs_epi16(hi[k], broadcast4(a.qs + 16 + 4 * k)));
+                    s32 = _mm256_add_epi32(s32, _mm256_madd_epi16(s16, ones));
+                }
+            } else {
+                // 16-bit sums are safe: 8 products of pairs ≤ 2·15·127 each.
+                __m256i s16 = _mm256_maddubs_epi16(lo[0], broadcast4(a.qs));
+                s16 = _mm256_add_epi16(s16, _mm256_maddubs_epi16(hi[0], broadcast4(a.qs + 16)));
+                for (int k = 1; k < 4; ++k) {
+                    s16 = _mm256_add_epi16(s16, _mm256_maddubs_epi16(lo[k], broadcast4(a.qs + 4 * k)));
+                    s16 = _mm256_add_epi16(s16, _mm256_maddubs_epi16(hi[k], broadcast4(a.qs + 16 + 4 * k)));
+                }
+                s32 = _mm256_madd_epi16(s16, ones);
             }
             const int sum = a.sum[0] + a.sum[1];
             if constexpr (P::offset != 0)
@@ -134,12 +114,13 @@ void q4_1_q5x8(const std::byte* group, const BlockQ8* x, std::int64_t xs, std::i
         }
     }
     for (int c = 0; c < N; ++c)
-        _mm256_storeu_ps(out + c * os, _mm256_add_ps(acc[c], accm[c]));
+        _mm256_storeu_ps(out + c * os, P::m_at >= 0 ? _mm256_add_ps(acc[c], accm[c]) : acc[c]);
 }
 
-template <int N> void q4_1x8(const std::byte* g, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { q4_1_q5x8<PackedQ4_1, N>(g, x, xs, b, o, os); }
-template <int N> void q5_0x8(const std::byte* g, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { q4_1_q5x8<PackedQ5_0, N>(g, x, xs, b, o, os); }
-template <int N> void q5_1x8(const std::byte* g, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { q4_1_q5x8<PackedQ5_1, N>(g, x, xs, b, o, os); }
+template <int N> void q4_0x8(const std::byte* g, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { nibbles_x8<PackedQ4_0, N>(g, x, xs, b, o, os); }
+template <int N> void q4_1x8(const std::byte* g, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { nibbles_x8<PackedQ4_1, N>(g, x, xs, b, o, os); }
+template <int N> void q5_0x8(const std::byte* g, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { nibbles_x8<PackedQ5_0, N>(g, x, xs, b, o, os); }
+template <int N> void q5_1x8(const std::byte* g, const BlockQ8* x, std::int64_t xs, std::int64_t b, float* o, std::int64_t os) { nibbles_x8<PackedQ5_1, N>(g, x, xs, b, o, os); }
 
 template <int N>
 void q8_0x8(const std::byte* group, const BlockQ8* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
