@@ -1,10 +1,12 @@
-# braid_module(NAME <name> DIRS <src dirs...> [DEPS <targets...>] [PRIVATE_DEPS <targets...>])
+# braid_module(NAME <name> DIRS <src dirs...> [DEPS <targets...>] [PRIVATE_DEPS <targets...>] [UNITY])
 #
 # One static library per module of src/, from every .cpp under its folders, with braid's include
 # folder and warnings. Modules keep the layers apart (the engine never links the core) and let one
-# module build while another is being edited.
+# module build while another is being edited. UNITY: compiled a few files per unit with
+# BRAID_UNITY_BUILD (modules whose files repeat the same heavy template instantiations; never one whose
+# files set per-file target pragmas or flags, which would leak into the files after them).
 function(braid_module)
-  cmake_parse_arguments(M "" "NAME" "DIRS;DEPS;PRIVATE_DEPS" ${ARGN})
+  cmake_parse_arguments(M "UNITY" "NAME" "DIRS;DEPS;PRIVATE_DEPS" ${ARGN})
   set(sources)
   foreach(dir IN LISTS M_DIRS)
     file(GLOB_RECURSE found CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/*.cpp)
@@ -24,7 +26,15 @@ function(braid_module)
   target_compile_features(${target} PUBLIC cxx_std_20)
   target_link_libraries(${target} PUBLIC ${M_DEPS} PRIVATE ${M_PRIVATE_DEPS})
   braid_warnings(${target})
+  if(M_UNITY)
+    braid_unity(${target})
+  endif()
   set_property(GLOBAL APPEND PROPERTY BRAID_MODULES ${target})
+endfunction()
+
+# Compiles @p target's sources BRAID_UNITY_BATCH at a time when BRAID_UNITY_BUILD is on.
+function(braid_unity target)
+  set_target_properties(${target} PROPERTIES UNITY_BUILD ${BRAID_UNITY_BUILD} UNITY_BUILD_BATCH_SIZE ${BRAID_UNITY_BATCH})
 endfunction()
 
 # High warning level for braid's own code; -Werror with BRAID_WERROR (CI turns it on).

@@ -15,7 +15,8 @@
 #include "braid/error.hpp"
 #include "engine_options.hpp"
 
-namespace braid::cli {
+// Each command in a namespace of its own: braid-cli is compiled a few files per unit (BRAID_UNITY_BUILD).
+namespace braid::cli::cmd_bench {
 namespace {
 
 double median(std::vector<double> v) {
@@ -153,4 +154,4 @@ const Registration reg{{"bench",
                         run}};
 
 } // namespace
-} // namespace braid::cli
+} // namespace braid::cli::cmd_bench

@@ -17,7 +17,8 @@
 #include "engine_options.hpp"
 #include "sampling_options.hpp"
 
-namespace braid::cli {
+// Each command in a namespace of its own: braid-cli is compiled a few files per unit (BRAID_UNITY_BUILD).
+namespace braid::cli::cmd_chat {
 namespace {
 
 std::string read_file(const std::string& path) {
@@ -123,4 +124,4 @@ const Registration reg{{"chat",
                         run}};
 
 } // namespace
-} // namespace braid::cli
+} // namespace braid::cli::cmd_chat

@@ -7,7 +7,8 @@
 #include "braid/error.hpp"
 #include "command.hpp"
 
-namespace braid::cli {
+// Each command in a namespace of its own: braid-cli is compiled a few files per unit (BRAID_UNITY_BUILD).
+namespace braid::cli::cmd_detokenize {
 namespace {
 
 std::vector<engine::TokenId> parse_ids(const std::string& list) {
@@ -55,4 +56,4 @@ int run(Args& args) {
 const Registration reg{{"detokenize", "--model M --ids 1,2,3 [--special] [--json]: token ids to text", run}};
 
 } // namespace
-} // namespace braid::cli
+} // namespace braid::cli::cmd_detokenize

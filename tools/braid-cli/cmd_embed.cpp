@@ -9,7 +9,8 @@
 #include "braid/error.hpp"
 #include "engine_options.hpp"
 
-namespace braid::cli {
+// Each command in a namespace of its own: braid-cli is compiled a few files per unit (BRAID_UNITY_BUILD).
+namespace braid::cli::cmd_embed {
 namespace {
 
 int run(Args& args) {
@@ -45,4 +46,4 @@ int run(Args& args) {
 const Registration reg{{"embed", "--model M --text T [--text T2 ...] [--raw] [--json]: sentence embeddings (normalized unless --raw)", run}};
 
 } // namespace
-} // namespace braid::cli
+} // namespace braid::cli::cmd_embed

@@ -13,7 +13,8 @@
 #include "braid/error.hpp"
 #include "engine_options.hpp"
 
-namespace braid::cli {
+// Each command in a namespace of its own: braid-cli is compiled a few files per unit (BRAID_UNITY_BUILD).
+namespace braid::cli::cmd_eval {
 namespace {
 
 std::string hex(const std::string& bytes) {
@@ -123,4 +124,4 @@ const Registration reg{{"eval",
                         run}};
 
 } // namespace
-} // namespace braid::cli
+} // namespace braid::cli::cmd_eval

@@ -9,7 +9,8 @@
 #include "engine_options.hpp"
 #include "sampling_options.hpp"
 
-namespace braid::cli {
+// Each command in a namespace of its own: braid-cli is compiled a few files per unit (BRAID_UNITY_BUILD).
+namespace braid::cli::cmd_generate {
 namespace {
 
 int run(Args& args) {
@@ -71,4 +72,4 @@ const Registration reg{{"generate",
                         run}};
 
 } // namespace
-} // namespace braid::cli
+} // namespace braid::cli::cmd_generate

@@ -11,7 +11,8 @@
 #include "braid/error.hpp"
 #include "command.hpp"
 
-namespace braid::cli {
+// Each command in a namespace of its own: braid-cli is compiled a few files per unit (BRAID_UNITY_BUILD).
+namespace braid::cli::cmd_inspect {
 namespace {
 
 using nlohmann::ordered_json;
@@ -118,4 +119,4 @@ int run(Args& args) {
 const Registration reg{{"inspect", "MODEL.gguf [--json] [--items N]: metadata (arrays: first N items) and tensors", run}};
 
 } // namespace
-} // namespace braid::cli
+} // namespace braid::cli::cmd_inspect

@@ -18,7 +18,8 @@
 #include "braid/error.hpp"
 #include "command.hpp"
 
-namespace braid::cli {
+// Each command in a namespace of its own: braid-cli is compiled a few files per unit (BRAID_UNITY_BUILD).
+namespace braid::cli::cmd_quantize {
 namespace {
 
 using engine::TensorType;
@@ -124,4 +125,4 @@ const Registration reg{{"quantize",
                         run}};
 
 } // namespace
-} // namespace braid::cli
+} // namespace braid::cli::cmd_quantize

@@ -17,7 +17,8 @@
 #include "braid/error.hpp"
 #include "command.hpp"
 
-namespace braid::cli {
+// Each command in a namespace of its own: braid-cli is compiled a few files per unit (BRAID_UNITY_BUILD).
+namespace braid::cli::cmd_template {
 namespace {
 
 using nlohmann::ordered_json;
@@ -102,4 +103,4 @@ const Registration reg{{"template",
                         run}};
 
 } // namespace
-} // namespace braid::cli
+} // namespace braid::cli::cmd_template

@@ -10,7 +10,8 @@
 #include "braid/error.hpp"
 #include "command.hpp"
 
-namespace braid::cli {
+// Each command in a namespace of its own: braid-cli is compiled a few files per unit (BRAID_UNITY_BUILD).
+namespace braid::cli::cmd_tokenize {
 namespace {
 
 int run(Args& args) {
@@ -67,4 +68,4 @@ const Registration reg{{"tokenize",
                         run}};
 
 } // namespace
-} // namespace braid::cli
+} // namespace braid::cli::cmd_tokenize

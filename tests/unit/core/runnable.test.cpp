@@ -5,6 +5,7 @@
 
 #include "braid/core/lambda.hpp"
 #include "braid/core/runnable.hpp"
+#include "helpers.hpp"
 
 // Step types live in a named namespace: GCC 12 warns (-Wsubobject-linkage) when a coroutine frame is
 // instantiated for a type from an anonymous namespace.
@@ -37,16 +38,6 @@ public:
     std::string name() const override { return "Upper"; }
 };
 
-template <class F>
-braid::errc error_kind_of(F&& f) {
-    try {
-        f();
-    } catch (const braid::Error& e) {
-        return e.kind();
-    }
-    FAIL("no braid::Error thrown");
-    return braid::errc::internal;
-}
 
 } // namespace core_test
 

@@ -19,9 +19,9 @@ using engine::Batch;
 using engine::TokenId;
 namespace fs = std::filesystem;
 
-namespace {
+using engine_test::stories;
 
-const fs::path stories = engine_test::test_models() / "stories260K.gguf";
+namespace {
 
 std::vector<float> row_of(const engine::Context& ctx, std::size_t i) {
     const auto r = ctx.logits(i);

@@ -8,6 +8,8 @@
 
 namespace engine = braid::engine;
 
+using engine_test::stories;
+
 namespace {
 
 engine::GenerateOptions greedy(int n) {
@@ -31,8 +33,6 @@ bool valid_utf8(const std::string& s) {
     }
     return true;
 }
-
-const engine_test::fs::path stories = engine_test::test_models() / "stories260K.gguf";
 
 } // namespace
 

@@ -92,6 +92,8 @@ inline double cosine(const std::vector<float>& a, const std::vector<float>& b) {
 
 /// The folder with the test models (tests/data/models) and, when it exists, shared/ beside the repo.
 inline fs::path test_models() { return fs::path(BRAID_TEST_DATA_DIR) / "models"; }
+/// The real trained model every engine test can rely on (tests/data/models/stories260K.gguf).
+inline const fs::path stories = test_models() / "stories260K.gguf";
 inline std::optional<fs::path> shared_dir() {
     const fs::path p = fs::path(BRAID_TEST_DATA_DIR) / ".." / ".." / ".." / "shared";
     if (fs::exists(p / "reference" / "README.md"))

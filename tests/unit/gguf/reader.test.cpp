@@ -8,13 +8,7 @@
 using namespace braid;
 using engine::TensorType;
 
-namespace {
-
-auto kind_is(errc k) {
-    return Catch::Predicate<Error>([k](const Error& e) { return e.kind() == k; }, "error kind " + std::string(errc_name(k)));
-}
-
-} // namespace
+using gguf_test::kind_is;
 
 TEST_CASE("[gguf] reader reads the synthetic model's metadata", "[unit]") {
     const auto f = gguf::File::open(gguf_test::data_path("tiny-llama-gqa-q4_k_m.extract.gguf"));

@@ -1,6 +1,8 @@
 // Helpers shared by the gguf tests: data paths, error measures, byte builders.
 #pragma once
 
+#include <catch2/catch.hpp>
+
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -8,7 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "braid/error.hpp"
+
 namespace gguf_test {
+
+/// A Catch matcher for a braid::Error of kind @p k (REQUIRE_THROWS_MATCHES).
+inline auto kind_is(braid::errc k) {
+    return Catch::Predicate<braid::Error>([k](const braid::Error& e) { return e.kind() == k; },
+                                          "error kind " + std::string(braid::errc_name(k)));
+}
 
 /// Path of a file in tests/data/gguf.
 inline std::string data_path(const std::string& name) { return std::string(BRAID_TEST_DATA_DIR) + "/gguf/" + name; }

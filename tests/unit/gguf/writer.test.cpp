@@ -15,13 +15,7 @@ using namespace braid;
 using engine::TensorType;
 using gguf::ValueType;
 
-namespace {
-
-auto kind_is(errc k) {
-    return Catch::Predicate<Error>([k](const Error& e) { return e.kind() == k; }, "error kind " + std::string(errc_name(k)));
-}
-
-} // namespace
+using gguf_test::kind_is;
 
 TEST_CASE("[gguf] writer round-trips metadata of every type", "[unit]") {
     gguf::Writer w;

@@ -15,11 +15,13 @@
 #include "braid/engine/gguf_writer.hpp"
 #include "braid/engine/quant.hpp"
 #include "engine/model/model_impl.hpp"
+#include "unit/engine/reference.hpp"
 
 namespace engine = braid::engine;
 using engine::Graph;
 using engine::GraphShape;
 using engine::TensorType;
+using engine_test::nmse;
 
 namespace {
 
@@ -118,15 +120,6 @@ struct Inputs {
         return {tokens, positions, seqs, outputs, slots, cells, pooled};
     }
 };
-
-double nmse(const std::vector<float>& a, const std::vector<float>& b) {
-    double num = 0, den = 0;
-    for (std::size_t i = 0; i < b.size(); ++i) {
-        num += (static_cast<double>(a[i]) - b[i]) * (static_cast<double>(a[i]) - b[i]);
-        den += static_cast<double>(b[i]) * b[i];
-    }
-    return den > 0 ? num / den : num;
-}
 
 // The validated device and its pipelines, kept for the whole run: Catch runs a test case once per
 // section, and a device created again for each (instance, drivers, layer, pipelines) costs ~0.1 s.
