@@ -13,9 +13,9 @@ using namespace braid::capi;
 namespace {
 
 // Reports progress; a non-OK answer cancels the load.
-class Progress {
+class LoadProgress {
 public:
-    explicit Progress(const braid_model_options& options) : fn_(options.progress), user_data_(options.progress_user_data) {}
+    explicit LoadProgress(const braid_model_options& options) : fn_(options.progress), user_data_(options.progress_user_data) {}
     void report(float done) const {
         if (!fn_)
             return;
@@ -68,9 +68,9 @@ braid_status braid_model_load(braid_model** out_model, const char* path, const b
         out_param(out_model, "out_model");
         require(path, "path");
         static constexpr braid_model_options defaults = BRAID_MODEL_OPTIONS_INIT;
-        const braid_model_options o = read_options(options, defaults, sizeof(braid_model_options), "options");
+        const braid_model_options o = read_options(options, defaults, BRAID_MODEL_OPTIONS_V1_SIZE, "options");
         check_flags(o.flags, BRAID_MODEL_METADATA_ONLY, "options->flags");
-        const Progress progress(o);
+        const LoadProgress progress(o);
         progress.report(0.0f);
         auto data = std::make_shared<ModelData>();
         bool weights = false;

@@ -1,5 +1,6 @@
 /// @file
-/// @brief CancellationToken: a shared flag that stops a run between steps and between stream chunks.
+/// @brief CancellationToken: a shared flag that stops a run: between steps and stream chunks of runnables,
+/// between graph steps and prompt chunks of the engine (through braid::RunControl).
 #pragma once
 
 #include <atomic>

@@ -1,9 +1,12 @@
 // braid engine sample: load a GGUF model, stream a greedy and a sampled continuation, then continue the
-// same sequence (the KV cache keeps the first part) and run two prompts as two sequences of one batch.
+// same sequence (the KV cache keeps the first part), run two prompts as two sequences of one batch, and stop
+// a generation from another thread and with a deadline (RunControl).
 //
 //   braid_sample_generate [MODEL.gguf]      (default: tests/data/models/stories260K.gguf)
+#include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include "braid/engine/generator.hpp"
 #include "braid/error.hpp"
@@ -72,6 +75,39 @@ int main(int argc, char** argv) {
         std::printf("   \"Tom had a red\" → next \"%s\"; \"The sun was\" → next \"%s\"\n",
                     model.tokenizer().token_to_piece(argmax.sample(pair.logits(0))).c_str(),
                     model.tokenizer().token_to_piece(argmax.sample(pair.logits(1))).c_str());
+
+        // 5. Run control: a UI thread cancels a long generation; a deadline bounds another. The text so far
+        //    has been streamed (here each piece takes the "UI" 2 ms); the call ends with Error(cancelled) /
+        //    Error(timeout).
+        std::printf("\n5) cancelled from another thread after 30 ms, then a 20 ms deadline:\n");
+        GenerateOptions endless;
+        endless.max_tokens = 100000;
+        endless.ignore_eos = true;
+        std::size_t streamed = 0;
+        endless.on_text = [&](std::string_view piece) {
+            streamed += piece.size();
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            return true;
+        };
+        auto run = [&] {
+            ctx.clear();
+            streamed = 0;
+            try {
+                generate(model, ctx, prompt, endless);
+            } catch (const braid::Error& e) {
+                std::printf("   %s after %zu bytes of text: %s\n", braid::errc_name(e.kind()), streamed, e.what());
+            }
+        };
+        endless.control.cancellation = braid::CancellationToken();
+        std::thread ui([token = endless.control.cancellation] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(30));
+            token.cancel();
+        });
+        run();
+        ui.join();
+        endless.control = braid::RunControl();
+        endless.control.set_timeout(std::chrono::milliseconds(20));
+        run();
     } catch (const braid::Error& e) {
         std::fprintf(stderr, "braid::Error(%s): %s\n", braid::errc_name(e.kind()), e.what());
         return 1;

@@ -9,6 +9,7 @@
 
 #include "braid/engine/batch.hpp"
 #include "braid/engine/context.hpp"
+#include "braid/run_control.hpp"
 #include "engine/graph/graph.hpp"
 
 namespace braid::engine {
@@ -57,8 +58,10 @@ public:
     virtual ~Backend() = default;
     /// The device, for logs and `bench`.
     virtual std::string device_name() const = 0;
-    /// Executes @p graph and writes its output tensor ([ne0, ne1], row after row) to @p out.
-    virtual void compute(const Graph& graph, const BatchInputs& inputs, std::span<float> out) = 0;
+    /// Executes @p graph and writes its output tensor ([ne0, ne1], row after row) to @p out. Throws
+    /// @p control's error (cancelled, timeout) when it asks to stop: the CPU checks between graph steps,
+    /// Vulkan before submitting.
+    virtual void compute(const Graph& graph, const BatchInputs& inputs, std::span<float> out, const RunControl& control) = 0;
 };
 
 /// The CPU backend over @p model's weights (used in place, from the memory map).

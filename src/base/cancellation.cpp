@@ -1,4 +1,4 @@
-#include "braid/core/cancellation.hpp"
+#include "braid/cancellation.hpp"
 
 #include "braid/error.hpp"
 

@@ -56,6 +56,7 @@
 #include "braid/core/stream.hpp"
 #include "braid/core/value.hpp"
 #include "braid/error.hpp"
+#include "braid/run_control.hpp"
 
 namespace braid {
 
@@ -136,6 +137,16 @@ public:
 
     /// Throws Error(errc::cancelled) / Error(errc::timeout) if the run must stop (see check_interrupt).
     void check() const { check_interrupt(*config_, name_); }
+
+    /// This run's cancellation token and deadline as a RunControl, for the engine: a step that runs a
+    /// model passes it to Context::decode / engine::generate, so cancelling the run or passing its
+    /// deadline stops the model between graph steps, not only between runnable steps.
+    RunControl run_control() const {
+        RunControl control;
+        control.cancellation = config_->cancellation;
+        control.deadline = config_->deadline;
+        return control;
+    }
 
     /// Runs @p step on @p input as a nested run of this one and returns its output.
     template <class In, class Out>

@@ -12,6 +12,7 @@
 #include "braid/engine/backend.hpp"
 #include "braid/engine/batch.hpp"
 #include "braid/engine/model.hpp"
+#include "braid/run_control.hpp"
 
 namespace braid::engine {
 
@@ -58,10 +59,15 @@ public:
     /// embedding()). Throws Error(errc::invalid_argument) for a token, position or sequence out of range,
     /// or a position already in the cache; Error(errc::out_of_memory) when the cache is full (nothing of
     /// the batch is kept then). An empty batch does nothing.
-    void decode(const Batch& batch);
+    ///
+    /// @p control stops the decode between two graph steps (CPU), before each submitted graph (Vulkan)
+    /// and between chunks of n_batch tokens: Error(errc::cancelled) once its token is cancelled,
+    /// Error(errc::timeout) once its deadline has passed; nothing of the batch stays in the cache then.
+    /// It receives progress ("decode": tokens of the batch computed so far) after each chunk.
+    void decode(const Batch& batch, const RunControl& control = RunControl::none());
 
     /// Appends @p tokens to sequence @p seq (at its next positions) and returns the logits of the last.
-    std::span<const float> eval(std::span<const TokenId> tokens, SeqId seq = 0);
+    std::span<const float> eval(std::span<const TokenId> tokens, SeqId seq = 0, const RunControl& control = RunControl::none());
 
     /// Number of output rows of the last decode.
     std::size_t n_outputs() const noexcept;

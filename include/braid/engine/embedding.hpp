@@ -18,9 +18,10 @@ struct TextEmbedding {
 
 /// The embedding of @p text: tokenized with the vocabulary's special tokens ([CLS] … [SEP]), decoded as
 /// one sequence in @p ctx, pooled as the model says (mean, CLS or last token) and, with @p normalize,
-/// scaled to unit length (L2). Nothing stays in the context's cache.
+/// scaled to unit length (L2). Nothing stays in the context's cache. @p control stops it as it stops
+/// Context::decode.
 /// @throws Error(errc::invalid_argument) for a model that gives no embeddings or a text longer than
 ///         n_batch; Error(errc::out_of_memory) for a text longer than the context.
-TextEmbedding embed(Context& ctx, std::string_view text, bool normalize = true);
+TextEmbedding embed(Context& ctx, std::string_view text, bool normalize = true, const RunControl& control = RunControl::none());
 
 } // namespace braid::engine

@@ -1,7 +1,8 @@
 /// @file
 /// @brief braid::engine::generate(): the token loop — decode the prompt, sample, stream the text
 /// (whole UTF-8 characters only), stop at an end-of-generation token, a stop string (also across
-/// tokens), max_tokens, the context's end, or when the callback says so.
+/// tokens), max_tokens, the context's end, or when the callback says so; GenerateOptions::control
+/// cancels it or gives it a deadline.
 #pragma once
 
 #include <cstddef>
@@ -21,7 +22,7 @@ enum class StopReason {
     length,            ///< max_tokens were generated.
     end_of_generation, ///< The model produced an end-of-generation token (not part of the text).
     stop_string,       ///< A stop string appeared (it and what follows are not part of the text).
-    cancelled,         ///< on_text returned false.
+    cancelled,         ///< on_text returned false (a cancelled RunControl throws instead).
     context_full,      ///< The context has no room for another token.
 };
 
@@ -37,6 +38,12 @@ struct GenerateOptions {
     /// Receives the text as it is generated, in pieces that are valid UTF-8 and never part of a stop
     /// string; returning false stops the generation (StopReason::cancelled).
     std::function<bool(std::string_view)> on_text;
+    /// Cancellation, deadline, log sink and progress of this generation: checked between the prompt's
+    /// chunks and graph steps (see Context::decode) and before every token, whether or not text is being
+    /// held back for a possible stop string. A stop is Error(errc::cancelled) / Error(errc::timeout); the
+    /// text generated so far has reached on_text, and the tokens decoded so far stay in the cache.
+    /// Progress: "decode" for the prompt's chunks, then "generate" (tokens sampled of max_tokens).
+    RunControl control;
 };
 
 /// The outcome of generate().
@@ -51,7 +58,8 @@ struct GenerateResult {
 
 /// Appends @p prompt to sequence @p seq of @p ctx (at its next position), then generates. The model's
 /// end-of-generation tokens come from @p model. Throws what Context::decode throws (an over-long
-/// prompt is Error(errc::out_of_memory) naming the context size, with nothing kept in the cache).
+/// prompt is Error(errc::out_of_memory) naming the context size, with nothing kept in the cache), and
+/// GenerateOptions::control's Error(errc::cancelled) or Error(errc::timeout).
 GenerateResult generate(const Model& model, Context& ctx, std::span<const TokenId> prompt, const GenerateOptions& options,
                         SeqId seq = 0);
 

@@ -23,6 +23,7 @@
 #include "braid/engine/quant.hpp"
 #include "braid/error.hpp"
 #include "engine/model/model_impl.hpp"
+#include "base/environment.hpp"
 
 namespace braid::engine {
 
@@ -156,7 +157,7 @@ public:
                isa_name(isa_) + (config_.kernels == CpuKernels::reference ? ", reference kernels" : "") + ")";
     }
 
-    void compute(const Graph& graph, const BatchInputs& inputs, std::span<float> out) override {
+    void compute(const Graph& graph, const BatchInputs& inputs, std::span<float> out, const RunControl& control) override {
         const Plan& plan = plan_for(graph);
         arena_.ensure(std::max<std::size_t>(plan.arena_bytes, 64), "activations");
         if (n_counters_ < plan.steps.size()) {
@@ -178,6 +179,13 @@ public:
                     pool_.barrier();
                 if (failed.load(std::memory_order_relaxed))
                     continue; // keep meeting the barriers
+                // Cancellation and deadline between graph steps: the first thread notices, every thread
+                // then skips the remaining steps.
+                if (ith == 0 && control.stop_requested()) {
+                    if (!failed.exchange(true))
+                        error = control.stop_error("decode");
+                    continue;
+                }
                 try {
                     run_step(plan, i, graph, inputs, ith, nth);
                 } catch (...) {
@@ -214,23 +222,25 @@ private:
     }
 
     const Plan& plan_for(const Graph& g) {
-        const GraphShape& s = g.shape();
-        if (plan_.n_nodes == g.nodes().size() && plan_.shape.n_tokens == s.n_tokens && plan_.shape.n_outputs == s.n_outputs &&
-            plan_.shape.n_pooled == s.n_pooled)
+        std::vector<std::uint64_t> signature = g.signature();
+        if (signature == plan_signature_) // never empty: a graph's has its shape at least
             return plan_;
         plan_ = make_plan(g);
+        plan_signature_ = std::move(signature);
         // Interleave the rows of the weights the fast kernels read that way, the first time they are used.
         if (config_.kernels == CpuKernels::fast && isa_ == Isa::avx2)
             for (const Node& n : g.nodes())
                 if (n.op == Op::matmul)
                     pack(g.tensor(n.src[0]).weight);
-        if (std::getenv("BRAID_DEBUG_PLAN")) {
+        if (environment().debug_plan) {
             std::size_t barriers = 0;
             for (const Step& st : plan_.steps)
                 barriers += st.barrier;
-            std::fprintf(stderr, "cpu plan: %zu tokens, %zu steps, %zu barriers, %.1f MiB scratch\n",
-                         static_cast<std::size_t>(g.shape().n_tokens), plan_.steps.size(), barriers,
-                         static_cast<double>(plan_.arena_bytes) / (1 << 20));
+            char line[160];
+            std::snprintf(line, sizeof line, "cpu plan: %zu tokens, %zu steps, %zu barriers, %.1f MiB scratch",
+                          static_cast<std::size_t>(g.shape().n_tokens), plan_.steps.size(), barriers,
+                          static_cast<double>(plan_.arena_bytes) / (1 << 20));
+            log(LogLevel::info, "cpu", line);
         }
         return plan_;
     }
@@ -668,6 +678,7 @@ private:
     std::vector<Scratch> scratch_;
     AlignedBuffer arena_;
     Plan plan_;
+    std::vector<std::uint64_t> plan_signature_; // of the graph plan_ was made for
     std::vector<std::unique_ptr<AlignedBuffer>> packed_; // per weight: its rows interleaved by 8, or null
     std::unique_ptr<std::atomic<std::int64_t>[]> counters_; // per step: the next matmul row to take
     std::size_t n_counters_ = 0;

@@ -2,19 +2,19 @@
 
 #include <cstdlib>
 #include <cstring>
+#include "base/environment.hpp"
 
 namespace braid::engine::cpu {
 
 namespace {
 
 Isa detect() noexcept {
-    const char* forced = std::getenv("BRAID_CPU_ISA");
     bool avx2 = false;
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();
     avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
 #endif
-    if (forced && std::strcmp(forced, "scalar") == 0)
+    if (environment().cpu_isa == "scalar")
         return Isa::scalar;
     return avx2 ? Isa::avx2 : Isa::scalar;
 }

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "braid/error.hpp"
+#include "base/environment.hpp"
 
 namespace braid::engine::vk {
 
@@ -121,8 +122,7 @@ std::vector<DeviceInfo> Device::list() {
 std::shared_ptr<Device> Device::shared(bool validation) {
     static std::mutex mutex;
     static std::map<bool, std::weak_ptr<Device>> devices;
-    const char* env = std::getenv("BRAID_VK_VALIDATION");
-    validation = validation || (env && std::strcmp(env, "0") != 0 && *env);
+    validation = validation || environment().vk_validation;
     const std::lock_guard lock(mutex);
     if (auto d = devices[validation].lock())
         return d;
@@ -179,7 +179,8 @@ Device::Device(bool validation) : f_(global_functions()) {
         std::stable_sort(order.begin(), order.end(),
                          [&](std::uint32_t a, std::uint32_t b) { return type_rank(props[a].deviceType) < type_rank(props[b].deviceType); });
         std::int64_t chosen = -1;
-        if (const char* want = std::getenv("BRAID_VK_DEVICE"); want && *want) {
+        if (const std::string& wanted = environment().vk_device; !wanted.empty()) {
+            const char* want = wanted.c_str();
             char* end = nullptr;
             const long index = std::strtol(want, &end, 10);
             if (end && *end == '\0') {
@@ -317,9 +318,41 @@ std::uint32_t Device::memory_type(std::uint32_t bits, VkMemoryPropertyFlags want
     return fallback;
 }
 
+std::mutex& Device::lock_of(Queue queue) noexcept {
+    return queue == Queue::transfer && separate_transfer() ? transfer_queue_mutex_ : compute_queue_mutex_;
+}
+
+void Device::submit(Queue queue, const VkSubmitInfo& info, VkFence fence) {
+    const std::lock_guard lock(lock_of(queue));
+    check(f_.vkQueueSubmit(queue == Queue::transfer ? transfer_queue_ : queue_, 1, &info, fence), "vkQueueSubmit");
+}
+
+CommandPool make_command_pool(const Device& device, std::uint32_t family) {
+    VkCommandPoolCreateInfo info{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+    info.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+    info.queueFamilyIndex = family;
+    VkCommandPool pool = VK_NULL_HANDLE;
+    check(device.fn().vkCreateCommandPool(device.device(), &info, nullptr, &pool), "vkCreateCommandPool");
+    return {device, pool};
+}
+
+Fence make_fence(const Device& device) {
+    VkFenceCreateInfo info{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    VkFence fence = VK_NULL_HANDLE;
+    check(device.fn().vkCreateFence(device.device(), &info, nullptr, &fence), "vkCreateFence");
+    return {device, fence};
+}
+
+Semaphore make_semaphore(const Device& device) {
+    VkSemaphoreCreateInfo info{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+    VkSemaphore semaphore = VK_NULL_HANDLE;
+    check(device.fn().vkCreateSemaphore(device.device(), &info, nullptr, &semaphore), "vkCreateSemaphore");
+    return {device, semaphore};
+}
+
 void Device::record_validation(std::string message) {
     ++validation_count_;
-    std::fprintf(stderr, "braid: Vulkan validation: %s\n", message.c_str());
+    log(LogLevel::warning, "vulkan", "Vulkan validation: " + message);
     const std::lock_guard lock(messages_mutex_);
     if (messages_.size() < 100)
         messages_.push_back(std::move(message));

@@ -2,7 +2,9 @@
 // (discrete > integrated > virtual > CPU, or BRAID_VK_DEVICE = index or name substring), a compute
 // queue (and a transfer queue where the device has a separate copy engine), and the features the
 // kernels may use. One Device per process and selection, shared by every
-// context (pipelines are created once per device).
+// context (pipelines are created once per device): work reaches its queues only through submit(), which
+// holds the queue's lock. Also the owning wrappers of the per-context handles (command pool, fence,
+// semaphore).
 #pragma once
 
 #include <atomic>
@@ -10,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backend/vulkan/loader.hpp"
@@ -37,6 +40,12 @@ struct DeviceInfo {
     std::uint32_t api_version = 0;
 };
 
+/// The queues of a Device (the same VkQueue where the device has no separate transfer family).
+enum class Queue {
+    compute,  ///< graphs (and uploads where there is no transfer queue)
+    transfer, ///< weight uploads
+};
+
 class Device {
 public:
     /// The device for the current environment (BRAID_VK_DEVICE, BRAID_VK_VALIDATION=1), created on first
@@ -52,11 +61,9 @@ public:
     const Functions& fn() const noexcept { return f_; }
     VkDevice device() const noexcept { return device_; }
     VkPhysicalDevice physical() const noexcept { return physical_; }
-    VkQueue queue() const noexcept { return queue_; }
     std::uint32_t queue_family() const noexcept { return queue_family_; }
-    /// The queue weight uploads go through: a transfer-only family's where the device has one (a DMA
-    /// engine that copies while the compute queue works), else the compute queue.
-    VkQueue transfer_queue() const noexcept { return transfer_queue_; }
+    /// The family of Queue::transfer: a transfer-only family's where the device has one (a DMA engine
+    /// that copies while the compute queue works), else the compute queue's.
     std::uint32_t transfer_family() const noexcept { return transfer_family_; }
     bool separate_transfer() const noexcept { return transfer_family_ != queue_family_; }
     const VkPhysicalDeviceProperties& properties() const noexcept { return properties_; }
@@ -68,6 +75,12 @@ public:
     /// A memory type among @p bits with all of @p want (and, if possible, all of @p prefer), or ~0u.
     std::uint32_t memory_type(std::uint32_t bits, VkMemoryPropertyFlags want, VkMemoryPropertyFlags prefer = 0) const;
 
+    /// Submits @p info to @p queue; @p fence (may be null) is signalled when it completes. Every context
+    /// shares the device's queues and Vulkan requires a queue's use to be externally synchronized, so
+    /// each submit holds its queue's lock (one lock where both are the same queue). Thread-safe; throws
+    /// Error(errc::device) when the driver refuses.
+    void submit(Queue queue, const VkSubmitInfo& info, VkFence fence);
+
     /// Validation-layer messages (warnings and errors) since the device was created.
     std::size_t validation_count() const noexcept { return validation_count_.load(); }
     std::vector<std::string> validation_messages() const;
@@ -76,6 +89,7 @@ public:
 
 private:
     explicit Device(bool validation);
+    std::mutex& lock_of(Queue queue) noexcept;
 
     Functions f_;
     VkInstance instance_ = VK_NULL_HANDLE;
@@ -86,6 +100,7 @@ private:
     std::uint32_t queue_family_ = 0;
     VkQueue transfer_queue_ = VK_NULL_HANDLE;
     std::uint32_t transfer_family_ = 0;
+    std::mutex compute_queue_mutex_, transfer_queue_mutex_; // see submit()
     VkPhysicalDeviceProperties properties_{};
     VkPhysicalDeviceMemoryProperties memory_{};
     Features features_;
@@ -93,5 +108,50 @@ private:
     mutable std::mutex messages_mutex_;
     std::vector<std::string> messages_;
 };
+
+/// A Vulkan handle of @p device that destroys itself (through Functions member @p destroy) when it goes
+/// out of scope: a constructor that throws after creating one leaks nothing, where a raw handle member
+/// would leak (the owner's destructor never runs). Move-only; the Device must outlive it.
+template <class Handle, auto destroy>
+class Owned {
+public:
+    Owned() = default;
+    Owned(const Device& device, Handle handle) noexcept : device_(&device), handle_(handle) {}
+    Owned(Owned&& other) noexcept : device_(other.device_), handle_(std::exchange(other.handle_, VK_NULL_HANDLE)) {}
+    Owned& operator=(Owned&& other) noexcept {
+        if (this != &other) {
+            reset();
+            device_ = other.device_;
+            handle_ = std::exchange(other.handle_, VK_NULL_HANDLE);
+        }
+        return *this;
+    }
+    ~Owned() { reset(); }
+
+    Handle get() const noexcept { return handle_; }
+    /// For the Vulkan structs that take an array of handles (VkSubmitInfo::pWaitSemaphores).
+    const Handle* address() const noexcept { return &handle_; }
+    explicit operator bool() const noexcept { return handle_ != VK_NULL_HANDLE; }
+    void reset() noexcept {
+        if (handle_)
+            (device_->fn().*destroy)(device_->device(), handle_, nullptr);
+        handle_ = VK_NULL_HANDLE;
+    }
+
+private:
+    const Device* device_ = nullptr;
+    Handle handle_ = VK_NULL_HANDLE;
+};
+
+using CommandPool = Owned<VkCommandPool, &Functions::vkDestroyCommandPool>;
+using Fence = Owned<VkFence, &Functions::vkDestroyFence>;
+using Semaphore = Owned<VkSemaphore, &Functions::vkDestroySemaphore>;
+
+/// A command pool of queue family @p family whose buffers can be reset one by one.
+CommandPool make_command_pool(const Device& device, std::uint32_t family);
+/// An unsignalled fence.
+Fence make_fence(const Device& device);
+/// A binary semaphore.
+Semaphore make_semaphore(const Device& device);
 
 } // namespace braid::engine::vk

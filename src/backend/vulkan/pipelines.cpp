@@ -9,6 +9,7 @@
 
 #include "backend/vulkan/shaders.hpp"
 #include "braid/error.hpp"
+#include "base/environment.hpp"
 
 namespace braid::engine::vk {
 
@@ -17,13 +18,14 @@ namespace {
 // Where the pipeline cache lives: $BRAID_VK_PIPELINE_CACHE (a file; "0" or "" turns it off), else
 // $XDG_CACHE_HOME/braid or ~/.cache/braid, one file per device and driver version.
 std::string cache_path(const VkPhysicalDeviceProperties& p) {
-    if (const char* forced = std::getenv("BRAID_VK_PIPELINE_CACHE"))
-        return std::strcmp(forced, "0") == 0 ? std::string() : std::string(forced);
+    const Environment& env = environment();
+    if (env.vk_pipeline_cache)
+        return *env.vk_pipeline_cache == "0" ? std::string() : *env.vk_pipeline_cache;
     std::filesystem::path dir;
-    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-        dir = std::filesystem::path(xdg) / "braid";
-    else if (const char* home = std::getenv("HOME"); home && *home)
-        dir = std::filesystem::path(home) / ".cache" / "braid";
+    if (!env.xdg_cache_home.empty())
+        dir = std::filesystem::path(env.xdg_cache_home) / "braid";
+    else if (!env.home.empty())
+        dir = std::filesystem::path(env.home) / ".cache" / "braid";
     else
         return {};
     char uuid[2 * VK_UUID_SIZE + 1];

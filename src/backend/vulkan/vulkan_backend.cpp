@@ -4,11 +4,13 @@
 // graph node, a barrier only where a node touches memory an earlier one wrote (or is still reading) —
 // then replayed for every pass of that shape: one submit and one wait per token. What changes from pass
 // to pass (tokens, positions, cache cells, n_kv, RoPE angles) lives in a small host-visible buffer the
-// kernels read.
+// kernels read. Contexts share the device: each waits only for its own work (its fence), and submits
+// through Device::submit, which holds the queue's lock.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <list>
 #include <map>
 #include <string>
 #include <vector>
@@ -22,6 +24,7 @@
 #include "braid/engine/quant.hpp"
 #include "braid/error.hpp"
 #include "engine/model/model_impl.hpp"
+#include "base/environment.hpp"
 
 namespace braid::engine {
 
@@ -39,6 +42,9 @@ constexpr std::uint32_t header_ints = 16;
 constexpr std::uint32_t groups_limit = 65535;
 // From this many tokens, attention on GPUs walks the cache in tiles shared by a workgroup's 64 queries.
 constexpr std::int64_t attention_tile_min_tokens = 16;
+// Recorded passes kept per context: the batch shapes of a generation (the prompt's chunks, its last
+// chunk, one token) and a few more; each holds a command buffer and a descriptor set per dispatch.
+constexpr std::size_t recorded_limit = 8;
 
 std::string type_suffix(TensorType t) { return std::string(tensor_type_name(t)); }
 
@@ -64,8 +70,7 @@ struct PushConstants {
 };
 
 struct Recorded {
-    GraphShape shape;
-    std::size_t n_nodes = 0;
+    std::vector<std::uint64_t> signature; // Graph::signature() of the graph it runs
     VkCommandBuffer cmd = VK_NULL_HANDLE;
     VkDescriptorPool pool = VK_NULL_HANDLE;
     std::size_t dispatches = 0, barriers = 0;
@@ -80,15 +85,9 @@ class VulkanBackend final : public Backend {
 public:
     VulkanBackend(const Model::Impl& model, const BackendConfig& config)
         : model_(model), config_(config), device_(Device::shared(config.vk_validation)), pipelines_(Pipelines::of(device_)),
-          allocator_(std::make_unique<Allocator>(device_)) {
+          allocator_(std::make_unique<Allocator>(device_)), command_pool_(make_command_pool(*device_, device_->queue_family())),
+          fence_(make_fence(*device_)) {
         choose_kernels();
-        const Functions& f = device_->fn();
-        VkCommandPoolCreateInfo pi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
-        pi.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
-        pi.queueFamilyIndex = device_->queue_family();
-        check(f.vkCreateCommandPool(device_->device(), &pi, nullptr, &command_pool_), "vkCreateCommandPool");
-        VkFenceCreateInfo fi{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-        check(f.vkCreateFence(device_->device(), &fi, nullptr, &fence_), "vkCreateFence");
         try {
             dummy_ = allocator_->allocate(Pool::device, 256, "a placeholder buffer");
             upload_weights();
@@ -126,8 +125,7 @@ public:
     void choose_kernels() {
         VkKernels k = config_.vk_kernels;
         if (k == VkKernels::automatic) {
-            if (const char* env = std::getenv("BRAID_VK_KERNELS"); env && *env) {
-                const std::string v = env;
+            if (const std::string& v = environment().vk_kernels; !v.empty()) {
                 if (v == "subgroup")
                     k = VkKernels::subgroup;
                 else if (v == "portable")
@@ -147,9 +145,9 @@ public:
         matvec_kernels_ = k == VkKernels::subgroup || (k == VkKernels::automatic && arithmetic && !device_->is_cpu());
     }
 
-    void compute(const Graph& graph, const BatchInputs& in, std::span<float> out) override {
-        const Functions& f = device_->fn();
+    void compute(const Graph& graph, const BatchInputs& in, std::span<float> out, const RunControl& control) override {
         Recorded& rec = recorded_for(graph);
+        control.check("decode"); // a submitted graph runs to its end: stop before it
         write_inputs(in, rec);
         VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
         si.commandBufferCount = 1;
@@ -158,13 +156,12 @@ public:
         const VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
         if (uploaded_pending_) {
             si.waitSemaphoreCount = 1;
-            si.pWaitSemaphores = &uploaded_;
+            si.pWaitSemaphores = uploaded_.address();
             si.pWaitDstStageMask = &wait_stage;
         }
-        check(f.vkQueueSubmit(device_->queue(), 1, &si, fence_), "vkQueueSubmit");
+        submit(Queue::compute, si);
         uploaded_pending_ = false;
-        check(f.vkWaitForFences(device_->device(), 1, &fence_, VK_TRUE, UINT64_MAX), "vkWaitForFences");
-        check(f.vkResetFences(device_->device(), 1, &fence_), "vkResetFences");
+        wait_for_own_work();
         if (out.size() * sizeof(float) < rec.output_bytes)
             throw Error(errc::internal, "vulkan backend: output buffer too small");
         std::memcpy(out.data(), readback_.mapped, rec.output_bytes);
@@ -197,19 +194,42 @@ public:
             sum += tc.first;
         }
         std::sort(order.rbegin(), order.rend());
-        std::fprintf(stderr, "braid vulkan profile (device ms, %s):\n", device_->name().c_str());
-        for (const auto& [ms, name] : order)
-            std::fprintf(stderr, "  %-22s %9.2f ms %5.1f%%  %zu dispatches\n", name.c_str(), ms, 100.0 * ms / sum,
-                         profile_.at(name).second);
+        std::string report = "vulkan profile (device ms, " + device_->name() + "):";
+        for (const auto& [ms, name] : order) {
+            char line[128];
+            std::snprintf(line, sizeof line, "\n  %-22s %9.2f ms %5.1f%%  %zu dispatches", name.c_str(), ms, 100.0 * ms / sum,
+                          profile_.at(name).second);
+            report += line;
+        }
+        log(LogLevel::info, "vulkan", report);
     }
 
 private:
-    void release() noexcept {
+    // Submits @p si with this backend's fence; wait_for_own_work() waits for it.
+    void submit(Queue queue, const VkSubmitInfo& si) {
+        device_->submit(queue, si, fence_.get());
+        submitted_ = true;
+    }
+
+    // Waits for this backend's last submit unless that was done: not vkDeviceWaitIdle, which would also
+    // wait for the other contexts on the shared device and needs every queue locked.
+    void wait_for_own_work() {
+        if (!submitted_)
+            return;
         const Functions& f = device_->fn();
-        f.vkDeviceWaitIdle(device_->device());
-        for (auto& [key, rec] : recorded_)
-            drop(rec);
-        recorded_.clear();
+        check(f.vkWaitForFences(device_->device(), 1, fence_.address(), VK_TRUE, UINT64_MAX), "vkWaitForFences");
+        check(f.vkResetFences(device_->device(), 1, fence_.address()), "vkResetFences");
+        submitted_ = false;
+    }
+
+    // Frees what the backend holds (the command pool, fence and semaphore go with their members).
+    void release() noexcept {
+        try {
+            wait_for_own_work();
+        } catch (...) {
+            // The device is lost: nothing of ours runs any more.
+        }
+        drop_recorded();
         for (Allocation& a : weights_)
             allocator_->free(a);
         for (Allocation& a : vectors_)
@@ -222,15 +242,12 @@ private:
         allocator_->free(inputs_);
         allocator_->free(readback_);
         allocator_->free(dummy_);
-        if (fence_)
-            f.vkDestroyFence(device_->device(), fence_, nullptr);
-        if (uploaded_)
-            f.vkDestroySemaphore(device_->device(), uploaded_, nullptr);
-        if (command_pool_)
-            f.vkDestroyCommandPool(device_->device(), command_pool_, nullptr);
-        fence_ = VK_NULL_HANDLE;
-        uploaded_ = VK_NULL_HANDLE;
-        command_pool_ = VK_NULL_HANDLE;
+    }
+
+    void drop_recorded() noexcept {
+        for (Recorded& rec : recorded_)
+            drop(rec);
+        recorded_.clear();
     }
 
     void drop(Recorded& rec) noexcept {
@@ -238,7 +255,7 @@ private:
         if (rec.timestamps)
             f.vkDestroyQueryPool(device_->device(), rec.timestamps, nullptr);
         if (rec.cmd)
-            f.vkFreeCommandBuffers(device_->device(), command_pool_, 1, &rec.cmd);
+            f.vkFreeCommandBuffers(device_->device(), command_pool_.get(), 1, &rec.cmd);
         if (rec.pool)
             f.vkDestroyDescriptorPool(device_->device(), rec.pool, nullptr);
         rec = Recorded{};
@@ -254,36 +271,24 @@ private:
         const Functions& f = device_->fn();
         weights_.resize(model_.weights.size());
         Allocation staging;
-        VkCommandPool pool = VK_NULL_HANDLE;
+        CommandPool pool; // its command buffer goes with it
         VkCommandBuffer cmd = VK_NULL_HANDLE;
         const bool staged = !allocator_->unified() || config_.vk_staging;
         const VkDeviceSize piece = static_cast<VkDeviceSize>(std::max<std::int64_t>(config_.vk_staging_mib, 1)) << 20;
-        struct Cleanup {
-            const Functions& f;
-            VkDevice device;
-            VkCommandPool& pool;
+        struct FreeStaging {
             Allocator& allocator;
             Allocation& staging;
-            ~Cleanup() {
-                if (pool)
-                    f.vkDestroyCommandPool(device, pool, nullptr);
-                allocator.free(staging);
-            }
-        } cleanup{f, device_->device(), pool, *allocator_, staging};
+            ~FreeStaging() { allocator.free(staging); }
+        } free_staging{*allocator_, staging};
         if (staged) {
-            VkCommandPoolCreateInfo pi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
-            pi.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
-            pi.queueFamilyIndex = device_->transfer_family();
-            check(f.vkCreateCommandPool(device_->device(), &pi, nullptr, &pool), "vkCreateCommandPool");
+            pool = make_command_pool(*device_, device_->transfer_family());
             VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
-            ai.commandPool = pool;
+            ai.commandPool = pool.get();
             ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
             ai.commandBufferCount = 1;
             check(f.vkAllocateCommandBuffers(device_->device(), &ai, &cmd), "vkAllocateCommandBuffers");
-            if (device_->separate_transfer()) {
-                VkSemaphoreCreateInfo si{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
-                check(f.vkCreateSemaphore(device_->device(), &si, nullptr, &uploaded_), "vkCreateSemaphore");
-            }
+            if (device_->separate_transfer())
+                uploaded_ = make_semaphore(*device_);
         }
         // Copies queued in the staging buffer, submitted when it is full and at the end.
         std::vector<VkBufferCopy> regions;
@@ -310,12 +315,11 @@ private:
             si.pCommandBuffers = &cmd;
             if (last && uploaded_) {
                 si.signalSemaphoreCount = 1;
-                si.pSignalSemaphores = &uploaded_;
+                si.pSignalSemaphores = uploaded_.address();
                 uploaded_pending_ = true;
             }
-            check(f.vkQueueSubmit(device_->transfer_queue(), 1, &si, fence_), "vkQueueSubmit");
-            check(f.vkWaitForFences(device_->device(), 1, &fence_, VK_TRUE, UINT64_MAX), "vkWaitForFences");
-            check(f.vkResetFences(device_->device(), 1, &fence_), "vkResetFences");
+            submit(Queue::transfer, si);
+            wait_for_own_work();
             regions.clear();
             staged_bytes = 0;
         };
@@ -419,11 +423,14 @@ private:
 
     // ---- recording -------------------------------------------------------------------------------
 
+    // The pass recorded for @p g's structure (recorded now if there is none), made the most recently used.
     Recorded& recorded_for(const Graph& g) {
-        const GraphShape& s = g.shape();
-        const auto key = std::make_tuple(s.n_tokens, s.n_outputs, s.n_pooled, g.nodes().size());
-        if (auto it = recorded_.find(key); it != recorded_.end())
-            return it->second;
+        std::vector<std::uint64_t> signature = g.signature();
+        const auto hit = std::find_if(recorded_.begin(), recorded_.end(), [&](const Recorded& r) { return r.signature == signature; });
+        if (hit != recorded_.end()) {
+            recorded_.splice(recorded_.begin(), recorded_, hit);
+            return recorded_.front();
+        }
         // Activations: one arena, memory reused between tensors not alive at once (a fused feed-forward
         // input stays alive until the fused dispatch, which takes the SwiGLU node's place).
         const std::vector<Fusion> fusions = plan_fusions(g);
@@ -437,22 +444,27 @@ private:
         }, last);
         if (!arena_ || arena_.size < arena_bytes + tensor_alignment) {
             // Recorded passes refer to the old arena: drop them all.
-            device_->fn().vkDeviceWaitIdle(device_->device());
-            for (auto& [k, rec] : recorded_)
-                drop(rec);
-            recorded_.clear();
+            wait_for_own_work();
+            drop_recorded();
             allocator_->free(arena_);
             arena_ = allocator_->allocate(Pool::device, std::max<std::size_t>(arena_bytes + tensor_alignment, arena_floor_),
-                                          "activations of a " + std::to_string(s.n_tokens) + "-token batch");
+                                          "activations of a " + std::to_string(g.shape().n_tokens) + "-token batch");
         }
-        if (recorded_.size() >= 8) { // a bounded cache of shapes
-            device_->fn().vkDeviceWaitIdle(device_->device());
-            drop(recorded_.begin()->second);
-            recorded_.erase(recorded_.begin());
+        if (recorded_.size() >= recorded_limit) { // the least recently used goes
+            wait_for_own_work();
+            drop(recorded_.back());
+            recorded_.pop_back();
         }
-        Recorded& rec = recorded_[key];
-        record(g, offsets, fusions, rec);
-        return rec;
+        Recorded rec;
+        rec.signature = std::move(signature);
+        try {
+            record(g, offsets, fusions, rec);
+        } catch (...) {
+            drop(rec); // a pass recorded halfway is never kept
+            throw;
+        }
+        recorded_.push_front(std::move(rec));
+        return recorded_.front();
     }
 
     Bind tensor_bind(const Graph& g, const std::vector<std::size_t>& offsets, int id, bool as_vector = false) const {
@@ -494,7 +506,7 @@ private:
     std::vector<Fusion> plan_fusions(const Graph& g) const {
         const auto& nodes = g.nodes();
         std::vector<Fusion> out(nodes.size());
-        if (const char* off = std::getenv("BRAID_VK_NO_FUSION"); off && *off && std::strcmp(off, "0") != 0)
+        if (environment().vk_no_fusion)
             return out; // for measuring what fusion gains
         std::vector<int> producer(g.tensors().size(), -1), uses(g.tensors().size(), 0);
         for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -532,8 +544,6 @@ private:
     void record(const Graph& g, const std::vector<std::size_t>& offsets, const std::vector<Fusion>& fusions, Recorded& rec) {
         const Functions& f = device_->fn();
         const auto& nodes = g.nodes();
-        rec.shape = g.shape();
-        rec.n_nodes = nodes.size();
         VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, static_cast<std::uint32_t>(nodes.size() * binding_count)};
         VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
         pi.maxSets = static_cast<std::uint32_t>(nodes.size());
@@ -541,7 +551,7 @@ private:
         pi.pPoolSizes = &size;
         check(f.vkCreateDescriptorPool(device_->device(), &pi, nullptr, &rec.pool), "vkCreateDescriptorPool");
         VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
-        ai.commandPool = command_pool_;
+        ai.commandPool = command_pool_.get();
         ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
         ai.commandBufferCount = 1;
         check(f.vkAllocateCommandBuffers(device_->device(), &ai, &rec.cmd), "vkAllocateCommandBuffers");
@@ -848,10 +858,11 @@ private:
     std::shared_ptr<Device> device_;
     std::shared_ptr<Pipelines> pipelines_;
     std::unique_ptr<Allocator> allocator_;
-    VkCommandPool command_pool_ = VK_NULL_HANDLE;
-    VkFence fence_ = VK_NULL_HANDLE;
-    VkSemaphore uploaded_ = VK_NULL_HANDLE; // signalled by the last upload on a separate transfer queue
-    bool uploaded_pending_ = false;         // the next submit waits for it
+    CommandPool command_pool_;
+    Fence fence_;
+    bool submitted_ = false;        // fence_ is pending: a submit not waited for yet
+    Semaphore uploaded_;            // signalled by the last upload on a separate transfer queue
+    bool uploaded_pending_ = false; // the next submit waits for it
     std::vector<Allocation> weights_; // as stored in the file
     std::vector<Allocation> vectors_; // 1-D weights as floats (norm weights, biases)
     std::vector<DeviceLayout> layouts_; // of each weight
@@ -860,12 +871,12 @@ private:
     std::int64_t kv_row_ = 0;
     std::int64_t inputs_ints_ = 0;
     std::size_t arena_floor_ = 0;
-    bool profiling_ = std::getenv("BRAID_VK_PROFILE") != nullptr;
+    bool profiling_ = environment().vk_profile;
     bool subgroup_reductions_ = true; // norms with subgroupAdd (else in shared memory)
     bool matvec_kernels_ = false;     // a few tokens: the subgroup mat-vec (else the tiled product)
     bool kv_tiles_ = false;           // prompt batches: attention over cache tiles in shared memory
     std::map<std::string, std::pair<double, std::size_t>> profile_; // pipeline → (device ms, dispatches)
-    std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::size_t>, Recorded> recorded_;
+    std::list<Recorded> recorded_; // by graph structure, the most recently used first; at most recorded_limit
 };
 
 } // namespace

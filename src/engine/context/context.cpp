@@ -4,13 +4,15 @@
 #include "braid/engine/context.hpp"
 
 #include <algorithm>
-#include <cstdio>
+#include <bit>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "backend/backend.hpp"
 #include "braid/error.hpp"
+#include "braid/run_control.hpp"
 #include "engine/model/model_impl.hpp"
 
 namespace braid::engine {
@@ -23,6 +25,9 @@ struct Context::Impl {
     std::vector<KvCell> cells;
     std::int64_t used = 0;
     std::size_t head = 0; // where the search for free cells starts
+    // The positions each sequence holds in the cache, kept as cells change: validating a batch and
+    // finding a sequence's next position cost what the batch costs, not a scan of every cell.
+    std::vector<std::set<std::int32_t>> seq_positions;
     std::vector<float> logits;         // n_outputs × n_vocab
     std::size_t n_outputs = 0;
     std::vector<float> embeddings;     // per pooled sequence × n_embd
@@ -54,24 +59,16 @@ struct Context::Impl {
         }
         if (info.causal) {
             // A position may not be cached twice in one sequence.
-            std::vector<std::int32_t> next(static_cast<std::size_t>(options.n_seq_max), 0);
-            for (const KvCell& c : cells)
-                for (int s = 0; s < options.n_seq_max; ++s)
-                    if (c.seqs & (std::uint64_t{1} << s))
-                        next[static_cast<std::size_t>(s)] = std::max(next[static_cast<std::size_t>(s)], c.pos + 1);
             for (std::size_t i = 0; i < batch.tokens.size(); ++i) {
                 const BatchToken& t = batch.tokens[i];
-                if (t.pos >= next[static_cast<std::size_t>(t.seq)])
-                    continue;
-                for (const KvCell& c : cells)
-                    if (c.pos == t.pos && (c.seqs & (std::uint64_t{1} << t.seq)))
-                        throw Error(errc::invalid_argument, "batch token " + std::to_string(i) + ": position " + std::to_string(t.pos) +
-                                                                " of sequence " + std::to_string(t.seq) + " is already in the cache");
+                if (seq_positions[static_cast<std::size_t>(t.seq)].contains(t.pos))
+                    throw Error(errc::invalid_argument, "batch token " + std::to_string(i) + ": position " + std::to_string(t.pos) +
+                                                            " of sequence " + std::to_string(t.seq) + " is already in the cache");
             }
         }
     }
 
-    void decode(const Batch& batch) {
+    void decode(const Batch& batch, const RunControl& control) {
         n_outputs = 0;
         logits.clear();
         embeddings.clear();
@@ -94,12 +91,15 @@ struct Context::Impl {
                                                  std::to_string(cells.size()) + " cells");
         std::vector<std::size_t> placed;
         try {
-            for (std::int64_t begin = 0; begin < n; begin += options.n_batch)
-                decode_part(batch, begin, std::min(n, begin + options.n_batch), placed);
+            for (std::int64_t begin = 0; begin < n; begin += options.n_batch) {
+                control.check("decode");
+                const std::int64_t end = std::min(n, begin + options.n_batch);
+                decode_part(batch, begin, end, placed, control);
+                control.report("decode", end, n);
+            }
         } catch (...) {
             for (std::size_t c : placed)
-                cells[c] = KvCell{};
-            used -= static_cast<std::int64_t>(placed.size());
+                free_cell(c);
             n_outputs = 0;
             logits.clear();
             throw;
@@ -108,7 +108,8 @@ struct Context::Impl {
             clear(); // keep the cache empty between embedding batches
     }
 
-    void decode_part(const Batch& batch, std::int64_t begin, std::int64_t end, std::vector<std::size_t>& placed) {
+    void decode_part(const Batch& batch, std::int64_t begin, std::int64_t end, std::vector<std::size_t>& placed,
+                     const RunControl& control) {
         const ModelInfo& info = model->info;
         const std::size_t T = static_cast<std::size_t>(end - begin);
         std::vector<TokenId> tokens(T);
@@ -123,6 +124,10 @@ struct Context::Impl {
                 outputs.push_back(static_cast<std::int32_t>(i));
             if (std::find(pooled.begin(), pooled.end(), t.seq) == pooled.end())
                 pooled.push_back(t.seq);
+            if (!seq_positions[static_cast<std::size_t>(t.seq)].insert(t.pos).second)
+                throw Error(errc::invalid_argument, "batch token " + std::to_string(begin + static_cast<std::int64_t>(i)) + ": position " +
+                                                        std::to_string(t.pos) + " of sequence " + std::to_string(t.seq) +
+                                                        " appears twice in the batch");
             // A free cell, searching on from the last one placed.
             std::size_t c = head;
             while (!cells[c].empty())
@@ -151,7 +156,7 @@ struct Context::Impl {
         in.pooled = pooled;
         const GraphTensor& out = graph.tensor(graph.output());
         std::vector<float> result(static_cast<std::size_t>(out.ne0 * out.ne1));
-        backend->compute(graph, in, result);
+        backend->compute(graph, in, result, control);
         if (info.is_embedding_model()) {
             embeddings.insert(embeddings.end(), result.begin(), result.end());
             embedding_seqs.insert(embedding_seqs.end(), pooled.begin(), pooled.end());
@@ -161,8 +166,20 @@ struct Context::Impl {
         }
     }
 
+    // Empties cell @p c (every sequence it held lets go of its position).
+    void free_cell(std::size_t c) noexcept {
+        KvCell& cell = cells[c];
+        for (std::uint64_t seqs = cell.seqs; seqs; seqs &= seqs - 1)
+            seq_positions[static_cast<std::size_t>(std::countr_zero(seqs))].erase(cell.pos);
+        cell = KvCell{};
+        --used;
+        head = std::min(head, c);
+    }
+
     void clear() noexcept {
         std::fill(cells.begin(), cells.end(), KvCell{});
+        for (auto& held : seq_positions)
+            held.clear();
         used = 0;
         head = 0;
     }
@@ -206,7 +223,7 @@ Context Context::create(const Model& model, const ContextOptions& options) {
         } catch (const Error& e) {
             if (!o.cpu_fallback)
                 throw;
-            std::fprintf(stderr, "braid: the Vulkan backend cannot start (%s); using the CPU backend\n", e.what());
+            log(LogLevel::warning, "context", std::string("the Vulkan backend cannot start (") + e.what() + "); using the CPU backend");
             kind = BackendKind::cpu;
         }
     }
@@ -214,17 +231,23 @@ Context Context::create(const Model& model, const ContextOptions& options) {
         impl->backend = make_cpu_backend(*impl->model, config);
     impl->backend_kind = kind;
     impl->cells.assign(static_cast<std::size_t>(o.n_ctx), KvCell{});
+    if (log_level() <= LogLevel::info)
+        log(LogLevel::info, "context",
+            info.architecture + " context on " + impl->backend->device_name() + ": n_ctx " + std::to_string(o.n_ctx) + ", n_batch " +
+                std::to_string(o.n_batch) + ", " + std::to_string(o.n_seq_max) + " sequence" + (o.n_seq_max == 1 ? "" : "s") +
+                ", " + (o.kv_f16 ? "f16" : "f32") + " cache");
+    impl->seq_positions.resize(static_cast<std::size_t>(o.n_seq_max));
     return Context(std::move(impl));
 }
 
-void Context::decode(const Batch& batch) { impl_->decode(batch); }
+void Context::decode(const Batch& batch, const RunControl& control) { impl_->decode(batch, control); }
 
-std::span<const float> Context::eval(std::span<const TokenId> tokens, SeqId seq) {
+std::span<const float> Context::eval(std::span<const TokenId> tokens, SeqId seq, const RunControl& control) {
     if (tokens.empty())
         throw Error(errc::invalid_argument, "Context::eval: no tokens");
     if (seq < 0 || seq >= impl_->options.n_seq_max)
         throw Error(errc::invalid_argument, "Context::eval: sequence " + std::to_string(seq) + " is out of range");
-    impl_->decode(Batch::sequence(tokens, next_position(seq), seq));
+    impl_->decode(Batch::sequence(tokens, next_position(seq), seq), control);
     return logits(0);
 }
 
@@ -256,26 +279,28 @@ void Context::remove(SeqId seq, std::int32_t p0, std::int32_t p1) {
     if (seq < 0 || seq >= impl_->options.n_seq_max)
         throw Error(errc::invalid_argument, "Context::remove: sequence " + std::to_string(seq) + " is out of range");
     const std::uint64_t bit = std::uint64_t{1} << seq;
-    for (KvCell& c : impl_->cells) {
+    auto& held = impl_->seq_positions[static_cast<std::size_t>(seq)];
+    if (held.empty() || (p1 >= 0 && p1 <= p0))
+        return;
+    for (std::size_t i = 0; i < impl_->cells.size(); ++i) {
+        KvCell& c = impl_->cells[i];
         if (!(c.seqs & bit) || c.pos < p0 || (p1 >= 0 && c.pos >= p1))
             continue;
         c.seqs &= ~bit;
         if (c.seqs == 0) {
             c.pos = -1;
             --impl_->used;
+            impl_->head = std::min(impl_->head, i); // the search for free cells starts at the first one freed
         }
     }
-    impl_->head = 0;
+    held.erase(held.lower_bound(p0), p1 < 0 ? held.end() : held.lower_bound(p1));
 }
 
 std::int32_t Context::next_position(SeqId seq) const {
     if (seq < 0 || seq >= impl_->options.n_seq_max)
         throw Error(errc::invalid_argument, "sequence " + std::to_string(seq) + " is out of range");
-    std::int32_t next = 0;
-    for (const KvCell& c : impl_->cells)
-        if (c.seqs & (std::uint64_t{1} << seq))
-            next = std::max(next, c.pos + 1);
-    return next;
+    const auto& held = impl_->seq_positions[static_cast<std::size_t>(seq)];
+    return held.empty() ? 0 : *held.rbegin() + 1;
 }
 
 std::int64_t Context::n_ctx() const noexcept { return static_cast<std::int64_t>(impl_->cells.size()); }

@@ -6,9 +6,9 @@
 
 namespace braid::engine {
 
-TextEmbedding embed(Context& ctx, std::string_view text, bool normalize) {
+TextEmbedding embed(Context& ctx, std::string_view text, bool normalize, const RunControl& control) {
     const std::vector<TokenId> tokens = ctx.tokenizer().tokenize(text, true, false);
-    ctx.decode(Batch::sequence(tokens, 0, 0, true));
+    ctx.decode(Batch::sequence(tokens, 0, 0, true), control);
     const std::span<const float> pooled = ctx.embedding(0);
     TextEmbedding result{{pooled.begin(), pooled.end()}, tokens.size()};
     if (normalize) {

@@ -37,7 +37,8 @@ GenerateResult generate(const Model& model, Context& ctx, std::span<const TokenI
 
     auto t0 = clock::now();
     std::int32_t pos = ctx.next_position(seq);
-    ctx.decode(Batch::sequence(prompt, pos, seq));
+    const RunControl& control = options.control;
+    ctx.decode(Batch::sequence(prompt, pos, seq), control);
     pos += static_cast<std::int32_t>(prompt.size());
     result.prompt_ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
 
@@ -52,9 +53,11 @@ GenerateResult generate(const Model& model, Context& ctx, std::span<const TokenI
     result.stop_reason = StopReason::length;
     bool open = true; // the stream still takes text
     for (int i = 0; i < options.max_tokens; ++i) {
+        control.check("generate");
         const TokenId next = sampler.sample(logits);
         sampler.accept(next);
         result.tokens.push_back(next);
+        control.report("generate", i + 1, options.max_tokens);
         if (!options.ignore_eos && model.is_end_of_generation(next)) {
             result.stop_reason = StopReason::end_of_generation;
             break;
@@ -75,8 +78,9 @@ GenerateResult generate(const Model& model, Context& ctx, std::span<const TokenI
             result.stop_reason = StopReason::context_full;
             break;
         }
+        control.check("generate"); // on_text may have taken a while
         const TokenId one[] = {next};
-        ctx.decode(Batch::sequence(one, pos++, seq));
+        ctx.decode(Batch::sequence(one, pos++, seq), control);
         logits = ctx.logits(0);
     }
     if (open && !emit(stream.finish()))

@@ -1,6 +1,7 @@
 #include "engine/graph/graph.hpp"
 
 #include <algorithm>
+#include <bit>
 
 #include "braid/error.hpp"
 
@@ -242,6 +243,25 @@ void ArenaPlanner::release(std::size_t offset, std::size_t bytes) {
         (it - 1)->bytes += it->bytes;
         free_.erase(it);
     }
+}
+
+std::vector<std::uint64_t> Graph::signature() const {
+    std::vector<std::uint64_t> sig;
+    sig.reserve(4 + 4 * tensors_.size() + 16 * nodes_.size());
+    const auto bits = [](float f) { return static_cast<std::uint64_t>(std::bit_cast<std::uint32_t>(f)); };
+    const auto u = [](std::int64_t v) { return static_cast<std::uint64_t>(v); };
+    sig.insert(sig.end(), {u(shape_.n_tokens), u(shape_.n_outputs), u(shape_.n_pooled), u(output_)});
+    for (const GraphTensor& t : tensors_)
+        sig.insert(sig.end(), {u(t.is_weight ? t.weight : -1), static_cast<std::uint64_t>(t.type), u(t.ne0), u(t.ne1)});
+    for (const Node& n : nodes_) {
+        const NodeParams& p = n.params;
+        const AttentionParams& a = p.attn;
+        sig.insert(sig.end(), {static_cast<std::uint64_t>(n.op), u(n.out), u(n.src[0]), u(n.src[1]), u(n.src[2]), u(n.src[3]),
+                               bits(p.eps), static_cast<std::uint64_t>(p.ids), static_cast<std::uint64_t>(p.pooling),
+                               u(a.layer), u(a.n_head) << 32 | u(a.n_head_kv), u(a.head_dim) << 32 | u(a.n_rot),
+                               u(a.neox) << 1 | u(a.causal), bits(a.rope_base), bits(a.scale)});
+    }
+    return sig;
 }
 
 } // namespace braid::engine

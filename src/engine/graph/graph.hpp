@@ -115,6 +115,12 @@ public:
     /// A short listing (one node per line), for debugging.
     std::string describe() const;
 
+    /// Everything a backend's plan or recorded pass depends on, as numbers: the shape, every tensor
+    /// (weight index, type, dimensions) and every node (op, operands, parameters). Two graphs with equal
+    /// signatures run the same plan; backends key their caches by it, so a graph of another structure
+    /// (a masked head, an adapter, a draft model) never reuses a stale plan.
+    std::vector<std::uint64_t> signature() const;
+
 private:
     int activation(std::int64_t ne0, std::int64_t ne1);
     int node(Op op, int out, std::initializer_list<int> src, const NodeParams& params = {});

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <exception>
 #include <functional>
 #include <filesystem>
 #include <fstream>
@@ -153,6 +154,37 @@ TEST_CASE("[context] one model, many contexts on many threads", "[engine]") {
     CHECK(same == 40);
 }
 
+TEST_CASE("[context] four contexts decoding on four threads compute what they compute one after another", "[engine]") {
+    // The CPU twin of the Vulkan test (tests/unit/vulkan/concurrency.test.cpp), and what the TSan preset
+    // runs: a prompt, then tokens one at a time, on each thread.
+    const engine::Model model = engine::Model::load(stories);
+    engine::ContextOptions o;
+    o.threads = 2;
+    o.n_ctx = 64;
+    auto decode = [&](std::size_t t) {
+        engine::Context ctx = engine::Context::create(model, o);
+        return engine_test::decode_prompt_then_tokens(ctx, model.tokenizer().tokenize(engine_test::story_openings[t], true));
+    };
+    std::vector<std::vector<std::vector<float>>> concurrent(4);
+    std::vector<std::exception_ptr> errors(4);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            try {
+                concurrent[t] = decode(t);
+            } catch (...) {
+                errors[t] = std::current_exception();
+            }
+        });
+    for (auto& thread : threads)
+        thread.join();
+    for (std::size_t t = 0; t < 4; ++t) {
+        if (errors[t])
+            std::rethrow_exception(errors[t]);
+        CHECK(decode(t) == concurrent[t]);
+    }
+}
+
 TEST_CASE("[context] bad batches are clear errors and keep nothing", "[engine]") {
     engine::Model model = engine::Model::load(stories);
     engine::ContextOptions o;
@@ -170,6 +202,10 @@ TEST_CASE("[context] bad batches are clear errors and keep nothing", "[engine]")
     CHECK(kind_of([&] { ctx.decode(b); }) == braid::errc::invalid_argument);
     b.tokens = {{5, -1, 0, true}};
     CHECK(kind_of([&] { ctx.decode(b); }) == braid::errc::invalid_argument);
+    b.tokens = {{5, 3, 1, false}, {6, 4, 0, false}, {7, 3, 1, true}}; // position 3 of sequence 1 twice
+    CHECK(kind_of([&] { ctx.decode(b); }) == braid::errc::invalid_argument);
+    CHECK(ctx.n_used() == used);
+    CHECK(ctx.next_position(1) == 0);
     // More tokens than free cells: out_of_memory naming n_ctx, and the cache is as before.
     const std::vector<TokenId> long_prompt(20, 300);
     try {

@@ -2,6 +2,7 @@
 // braid's logits and embeddings with them.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "braid/engine/context.hpp"
 #include "braid/engine/tokenizer_vocab.hpp"
 
 namespace engine_test {
@@ -94,6 +96,30 @@ inline double cosine(const std::vector<float>& a, const std::vector<float>& b) {
 inline fs::path test_models() { return fs::path(BRAID_TEST_DATA_DIR) / "models"; }
 /// The real trained model every engine test can rely on (tests/data/models/stories260K.gguf).
 inline const fs::path stories = test_models() / "stories260K.gguf";
+
+/// Four story openings (27 to 32 tokens of stories260K each), for tests that run a context per thread.
+inline constexpr const char* story_openings[] = {
+    "Once upon a time, there was a little girl named Lily who loved to play outside.",
+    "Tom had a big red ball. He liked to kick it in the park with his dog.",
+    "One day, a small bird flew into the garden and sang a happy song.",
+    "The sun was hot, so Mia and her mom went to the beach to swim."};
+
+/// Decodes @p prompt in @p ctx, then 4 tokens one at a time (each the argmax of the logits before):
+/// the logits after the prompt and after each token.
+inline std::vector<std::vector<float>> decode_prompt_then_tokens(braid::engine::Context& ctx,
+                                                                 const std::vector<braid::engine::TokenId>& prompt) {
+    constexpr int single_tokens = 4;
+    std::vector<std::vector<float>> rows;
+    std::span<const float> logits = ctx.eval(prompt);
+    for (int i = 0;; ++i) {
+        rows.emplace_back(logits.begin(), logits.end());
+        if (i == single_tokens)
+            return rows;
+        const braid::engine::TokenId next[] = {
+            static_cast<braid::engine::TokenId>(std::max_element(logits.begin(), logits.end()) - logits.begin())};
+        logits = ctx.eval(next);
+    }
+}
 inline std::optional<fs::path> shared_dir() {
     const fs::path p = fs::path(BRAID_TEST_DATA_DIR) / ".." / ".." / ".." / "shared";
     if (fs::exists(p / "reference" / "README.md"))

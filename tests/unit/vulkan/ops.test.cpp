@@ -3,7 +3,8 @@
 // block, odd, single rows, not multiples of the tiles; norms, elementwise ops, RoPE + KV store +
 // attention (causal and not, GQA, both RoPE layouts, fp16 and fp32 caches), select and pool; the kernel
 // families a device may take (subgroup arithmetic on GPUs, the portable path without it) run on any device.
-// Normalized MSE per op; the Khronos validation layer is on and must stay silent.
+// Normalized MSE per op; the Khronos validation layer is on and must stay silent. Also the backend's cache
+// of recorded passes: keyed by graph structure, and bounded.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -129,6 +130,17 @@ std::shared_ptr<engine::vk::Device> validated_device() {
     return device;
 }
 
+// The output of @p build's graph of @p shape, computed by @p backend.
+template <class Build>
+std::vector<float> run_on(engine::Backend& backend, OpModel& m, GraphShape shape, const Inputs& in, Build build) {
+    Graph g(m.impl->weights, shape);
+    build(g);
+    const auto& o = g.tensor(g.output());
+    std::vector<float> out(static_cast<std::size_t>(o.ne0 * o.ne1));
+    backend.compute(g, in.view(), out, braid::RunControl::none());
+    return out;
+}
+
 // Runs @p build on both backends and returns (vulkan, cpu reference) outputs.
 template <class Build>
 std::pair<std::vector<float>, std::vector<float>> run_both(OpModel& m, GraphShape shape, const Inputs& in, Build build,
@@ -144,12 +156,8 @@ std::pair<std::vector<float>, std::vector<float>> run_both(OpModel& m, GraphShap
     config.vk_kernels = kernels;
     std::vector<float> results[2];
     for (int which = 0; which < 2; ++which) {
-        Graph g(m.impl->weights, shape);
-        build(g);
-        const auto& o = g.tensor(g.output());
-        results[which].resize(static_cast<std::size_t>(o.ne0 * o.ne1));
         auto backend = which == 0 ? engine::make_vulkan_backend(*m.impl, config) : engine::make_cpu_backend(*m.impl, config);
-        backend->compute(g, in.view(), results[which]);
+        results[which] = run_on(*backend, m, shape, in, build);
     }
     return {results[0], results[1]};
 }
@@ -305,7 +313,7 @@ TEST_CASE("[vulkan] weights uploaded through a staging buffer, in pieces, give t
         build(g);
         out[run].resize(static_cast<std::size_t>(g.tensor(g.output()).ne0 * g.tensor(g.output()).ne1));
         auto backend = run < 2 ? engine::make_vulkan_backend(*m.impl, config) : engine::make_cpu_backend(*m.impl, config);
-        backend->compute(g, in.view(), out[run]);
+        backend->compute(g, in.view(), out[run], braid::RunControl::none());
     }
     CHECK(out[1] == out[0]);
     CHECK(nmse(out[1], out[2]) < 1e-6);
@@ -406,6 +414,51 @@ TEST_CASE("[vulkan] RoPE, KV store and attention", "[vulkan]") {
                     c.f16, kernels);
                 CHECK(nmse(vk_out, cpu_out) < (c.f16 ? 1e-6 : 1e-10));
             }
+        }
+    }
+    CHECK(device->validation_count() == messages);
+}
+
+TEST_CASE("[vulkan] a recorded pass serves only graphs of its structure, and more shapes than are kept compute right", "[vulkan]") {
+    // One backend runs every graph (a pass is recorded once per graph structure and replayed), the CPU
+    // reference each graph afresh.
+    const auto device = validated_device();
+    const std::size_t messages = device->validation_count();
+    OpModel m;
+    m.add("a", TensorType::F32, 64, 64);
+    m.add("b", TensorType::F32, 64, 64);
+    m.finish(64, 1, 1, 64, 0);
+    engine::BackendConfig config;
+    config.threads = 1;
+    config.kernels = engine::CpuKernels::reference;
+    config.n_ctx = 16;
+    config.max_tokens = 16;
+    config.vk_validation = true;
+    const auto vulkan = engine::make_vulkan_backend(*m.impl, config);
+    const auto cpu = engine::make_cpu_backend(*m.impl, config);
+    auto a = [&](Graph& g, engine::RowIds ids) { return g.get_rows(g.weight(m.weight("a")), ids); };
+    auto b = [&](Graph& g, engine::RowIds ids) { return g.get_rows(g.weight(m.weight("b")), ids); };
+    auto sum = [&](Graph& g) { g.set_output(g.add(a(g, engine::RowIds::tokens), b(g, engine::RowIds::positions))); };
+    auto check = [&](const char* graph, std::int64_t T, auto build) {
+        INFO(graph << ", " << T << " tokens");
+        const Inputs in(T, 1, 64);
+        const GraphShape shape{T, T, 0};
+        CHECK(nmse(run_on(*vulkan, m, shape, in, build), run_on(*cpu, m, shape, in, build)) < 1e-10);
+    };
+    SECTION("graphs of the same shape and node count but another structure do not share a pass") {
+        auto swapped_rows = [&](Graph& g) { g.set_output(g.add(a(g, engine::RowIds::positions), b(g, engine::RowIds::tokens))); };
+        auto other_op = [&](Graph& g) { g.set_output(g.swiglu(a(g, engine::RowIds::tokens), b(g, engine::RowIds::positions))); };
+        for (int round = 0; round < 2; ++round) { // the second round replays the recorded passes
+            INFO("round " << round);
+            check("a + b", 4, sum);
+            check("a + b, rows swapped", 4, swapped_rows);
+            check("swiglu(a, b)", 4, other_op);
+        }
+    }
+    SECTION("more shapes than are kept, the one-token shape used between each") {
+        for (std::int64_t T = 2; T <= 12; ++T) {
+            check("a + b", T, sum);
+            check("a + b", 1, sum);
         }
     }
     CHECK(device->validation_count() == messages);
