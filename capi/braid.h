@@ -19,6 +19,7 @@
 #include "braid/common.h"
 #include "braid/version.h"
 #include "braid/errors.h"
+#include "braid/log.h"
 #include "braid/runnable.h"
 #include "braid/compose.h"
 #include "braid/callback.h"

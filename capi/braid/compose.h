@@ -143,6 +143,9 @@ typedef struct braid_retry_options {
     const braid_status *retry_on;  /**< The error codes retried; NULL/0 = every failure but cancelled and timeout. */
 } braid_retry_options;
 
+/** The size of version 1 of braid_retry_options (what a caller must pass at least). */
+#define BRAID_RETRY_OPTIONS_V1_SIZE 40u
+
 /** The default retry options: 3 attempts, 100 ms doubling up to 10 s, with jitter, most errors. */
 #define BRAID_RETRY_OPTIONS_INIT {sizeof(braid_retry_options), 3u, 100u, 10000u, 2.0, 1u, 0u, NULL}
 

@@ -26,6 +26,7 @@
 #include "braid/common.h"
 #include "braid/errors.h"
 #include "braid/model.h"
+#include "braid/runnable.h"
 
 BRAID_BEGIN_DECLS
 
@@ -55,6 +56,9 @@ typedef struct braid_context_options {
     uint32_t threads;      /**< CPU threads; 0: one per core. */
     braid_backend backend; /**< Where to compute. */
 } braid_context_options;
+
+/** The size of version 1 of braid_context_options (what a caller must pass at least). */
+#define BRAID_CONTEXT_OPTIONS_V1_SIZE 24u
 
 /** The default context options. */
 #define BRAID_CONTEXT_OPTIONS_INIT {sizeof(braid_context_options), 0u, 0u, 0u, 0u, BRAID_BACKEND_AUTO}
@@ -106,7 +110,9 @@ BRAID_API braid_status braid_context_clear(braid_context *context);
  * @param piece the text, NUL-terminated (valid during the call only).
  * @param piece_len its length in bytes.
  * @param user_data the pointer given to braid_context_generate().
- * @return #BRAID_OK to go on; anything else stops the generation (#BRAID_ERROR_CANCELLED).
+ * @return #BRAID_OK to go on; anything else stops the generation, which then returns the callback's own
+ *         status when it is an error status (-1 to -14, or #BRAID_ERROR_CALLBACK: a binding's exception),
+ *         else #BRAID_ERROR_CANCELLED.
  */
 typedef braid_status (*braid_text_fn)(const char *piece, size_t piece_len, void *user_data);
 
@@ -121,7 +127,9 @@ typedef braid_status (*braid_text_fn)(const char *piece, size_t piece_len, void 
 
 /**
  * How braid_context_generate() samples and when it stops; the defaults are llama.cpp's. Start from
- * #BRAID_GENERATE_OPTIONS_INIT; fields are only ever appended.
+ * #BRAID_GENERATE_OPTIONS_INIT; fields are only ever appended, after an explicit `_reserved` field where
+ * the previous version ended in padding (so a grown struct always grows `sizeof`). Version 1 is
+ * #BRAID_GENERATE_OPTIONS_V1_SIZE bytes (up to `_reserved0`); version 2 adds `cancel` and `timeout_ms`.
  */
 typedef struct braid_generate_options {
     uint32_t struct_size;      /**< sizeof(braid_generate_options). */
@@ -139,11 +147,22 @@ typedef struct braid_generate_options {
     uint64_t seed;             /**< The sampler's seed: same seed, same backend, same text. */
     const char *const *stop;   /**< Stop strings (UTF-8; they end the text and are not part of it), or NULL. */
     uint32_t stop_count;       /**< Number of @ref stop strings. */
+    uint32_t _reserved0;       /**< Version 1's tail padding, named: ignored; set 0. */
+    /* Version 2. */
+    const braid_cancel_token *cancel; /**< Cancels the generation from another thread (between graph steps of the
+                                           prompt and before every token): #BRAID_ERROR_CANCELLED. NULL: none. */
+    uint32_t timeout_ms;       /**< Deadline from the start of the call (prompt decoding included):
+                                    #BRAID_ERROR_TIMEOUT once passed. 0: none. */
+    uint32_t _reserved1;       /**< Keeps the struct free of tail padding: set 0. */
 } braid_generate_options;
+
+/** The size of version 1 of braid_generate_options (up to `_reserved0`, before `cancel`). */
+#define BRAID_GENERATE_OPTIONS_V1_SIZE 72u
 
 /** The default generation options (llama.cpp's sampling defaults, 256 tokens, no stop strings). */
 #define BRAID_GENERATE_OPTIONS_INIT                                                                          \
-    {sizeof(braid_generate_options), 0u, 256, 0.8f, 40, 0.95f, 0.05f, 1.0f, 1.0f, 0.0f, 0.0f, 64, 0u, NULL, 0u}
+    {sizeof(braid_generate_options), 0u, 256, 0.8f, 40, 0.95f, 0.05f, 1.0f, 1.0f, 0.0f, 0.0f, 64, 0u, NULL, 0u, \
+     0u, NULL, 0u, 0u}
 
 /**
  * Generates a continuation of a prompt, streaming it through @p on_text.
@@ -160,7 +179,9 @@ typedef struct braid_generate_options {
  * @param options NULL for the defaults, or the options.
  * @param on_text NULL, or called with each piece of text as it is generated, on the calling thread.
  * @param user_data passed to @p on_text.
- * @return #BRAID_OK; #BRAID_ERROR_CANCELLED when @p on_text stopped it (the text so far was delivered);
+ * @return #BRAID_OK; #BRAID_ERROR_CANCELLED when options->cancel was cancelled or @p on_text stopped it
+ *         (see ::braid_text_fn; the text so far was delivered); #BRAID_ERROR_TIMEOUT when
+ *         options->timeout_ms passed;
  *         #BRAID_ERROR_OUT_OF_MEMORY when the prompt does not fit the context (the cache is left as it
  *         was); #BRAID_ERROR_UNSUPPORTED for an embedding model; #BRAID_ERROR_INVALID_ARGUMENT (also a
  *         context in use by another thread, out-of-range options or unknown flags).
@@ -189,6 +210,40 @@ BRAID_API braid_status braid_context_generate(char **out_json, braid_context *co
  */
 BRAID_API braid_status braid_context_embed(size_t *out_count, float *embedding, size_t capacity,
                                            braid_context *context, const char *text, uint32_t flags);
+
+/**
+ * How braid_context_embed_v2() embeds a text. Start from #BRAID_EMBED_OPTIONS_INIT; fields are only ever
+ * appended.
+ */
+typedef struct braid_embed_options {
+    uint32_t struct_size;             /**< sizeof(braid_embed_options). */
+    uint32_t flags;                   /**< #BRAID_EMBED_RAW or 0. */
+    const braid_cancel_token *cancel; /**< Cancels the decode between graph steps: #BRAID_ERROR_CANCELLED. NULL: none. */
+    uint32_t timeout_ms;              /**< Deadline from the start of the call: #BRAID_ERROR_TIMEOUT. 0: none. */
+    uint32_t _reserved0;              /**< Keeps the struct free of tail padding: set 0. */
+} braid_embed_options;
+
+/** The size of version 1 of braid_embed_options. */
+#define BRAID_EMBED_OPTIONS_V1_SIZE 24u
+
+/** The default embedding options: normalized, no cancellation, no deadline. */
+#define BRAID_EMBED_OPTIONS_INIT {sizeof(braid_embed_options), 0u, NULL, 0u, 0u}
+
+/**
+ * braid_context_embed() with options: a cancel token and a deadline besides the flags.
+ *
+ * @param[out] out_count as braid_context_embed().
+ * @param[out] embedding as braid_context_embed().
+ * @param capacity as braid_context_embed().
+ * @param context as braid_context_embed().
+ * @param text as braid_context_embed().
+ * @param options NULL for the defaults, or the options.
+ * @return what braid_context_embed() returns; #BRAID_ERROR_CANCELLED or #BRAID_ERROR_TIMEOUT when the
+ *         token or the deadline stopped it (nothing is written to @p embedding then).
+ */
+BRAID_API braid_status braid_context_embed_v2(size_t *out_count, float *embedding, size_t capacity,
+                                              braid_context *context, const char *text,
+                                              const braid_embed_options *options);
 
 BRAID_END_DECLS
 

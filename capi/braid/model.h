@@ -43,6 +43,9 @@ typedef struct braid_model_options {
     void *progress_user_data;     /**< Passed to @ref progress. */
 } braid_model_options;
 
+/** The size of version 1 of braid_model_options (what a caller must pass at least). */
+#define BRAID_MODEL_OPTIONS_V1_SIZE 24u
+
 /** The default model options. */
 #define BRAID_MODEL_OPTIONS_INIT {sizeof(braid_model_options), 0u, NULL, NULL}
 

@@ -23,6 +23,9 @@ typedef struct braid_json_parser_options {
     uint32_t max_depth;     /**< Deepest nesting accepted (≥ 1). Default 256. */
 } braid_json_parser_options;
 
+/** The size of version 1 of braid_json_parser_options (what a caller must pass at least). */
+#define BRAID_JSON_PARSER_OPTIONS_V1_SIZE 12u
+
 /** The default JSON parser options. */
 #define BRAID_JSON_PARSER_OPTIONS_INIT {sizeof(braid_json_parser_options), 0u, 256u}
 

@@ -46,6 +46,9 @@ typedef struct braid_run_options {
                                             "metadata" (object), "run_name" (string), "configurable" (object). */
 } braid_run_options;
 
+/** The size of version 1 of braid_run_options (what a caller must pass at least). */
+#define BRAID_RUN_OPTIONS_V1_SIZE 32u
+
 /** The default run options. */
 #define BRAID_RUN_OPTIONS_INIT {sizeof(braid_run_options), 0u, 0u, 0u, NULL, NULL}
 
@@ -54,7 +57,9 @@ typedef struct braid_run_options {
  *
  * @param json the chunk, or the event object (see braid_runnable_events()).
  * @param user_data the pointer given with the callback.
- * @return #BRAID_OK to go on; anything else stops the stream (the call then returns #BRAID_ERROR_CANCELLED).
+ * @return #BRAID_OK to go on; anything else stops the stream. The call then returns the callback's own
+ *         status when it is an error status (a #braid_status from -1 to -14, or #BRAID_ERROR_CALLBACK:
+ *         a binding's exception), else #BRAID_ERROR_CANCELLED; the message names the callback.
  */
 typedef braid_status (*braid_chunk_fn)(const char *json, void *user_data);
 

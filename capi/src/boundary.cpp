@@ -30,6 +30,17 @@ bool kind_of(braid_status status, errc& kind) noexcept {
     return true;
 }
 
+void throw_callback_stop(braid_status returned, const std::string& what) {
+    const std::string text = what + " (it returned " + std::to_string(static_cast<int>(returned)) + ", " +
+                             braid_status_str(returned) + ")";
+    errc kind{};
+    if (kind_of(returned, kind))
+        throw Error(kind, text);
+    if (returned == BRAID_ERROR_CALLBACK)
+        throw CallbackError(BRAID_ERROR_CALLBACK, text);
+    throw Error(errc::cancelled, text);
+}
+
 Failure describe(const std::exception_ptr& error) noexcept {
     try {
         try {

@@ -34,6 +34,12 @@ inline braid_status status_of(errc kind) noexcept { return static_cast<braid_sta
 /// The errc kind of a status, when it is one of -1..-14.
 bool kind_of(braid_status status, errc& kind) noexcept;
 
+/// Stops a call because a caller's callback returned @p returned instead of BRAID_OK: the call then
+/// returns the callback's own status when it is an error status (-1..-14 as their kind,
+/// BRAID_ERROR_CALLBACK as itself), so a binding can tell its own failure from a request to stop, and
+/// BRAID_ERROR_CANCELLED for any other value. @p what names the callback and what it stopped.
+[[noreturn]] void throw_callback_stop(braid_status returned, const std::string& what);
+
 /// The status and message of a failure.
 struct Failure {
     braid_status status;

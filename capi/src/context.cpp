@@ -1,5 +1,6 @@
 // The C functions of braid/context.h: contexts over a loaded model, generation with streaming, and
 // embeddings.
+#include <chrono>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -103,7 +104,7 @@ braid_status braid_context_create(braid_context** out_context, const braid_model
         out_param(out_context, "out_context");
         const std::shared_ptr<const ModelData>& data = use(model, "model").data;
         static constexpr braid_context_options defaults = BRAID_CONTEXT_OPTIONS_INIT;
-        const braid_context_options o = read_options(options, defaults, sizeof(braid_context_options), "options");
+        const braid_context_options o = read_options(options, defaults, BRAID_CONTEXT_OPTIONS_V1_SIZE, "options");
         check_flags(o.flags, BRAID_CONTEXT_CPU_FALLBACK, "options->flags");
         engine::ContextOptions c;
         c.n_ctx = o.n_ctx;
@@ -148,7 +149,7 @@ braid_status braid_context_generate(char** out_json, braid_context* context, con
         ContextHandle& handle = use(context, "context");
         require(prompt, "prompt");
         static constexpr braid_generate_options defaults = BRAID_GENERATE_OPTIONS_INIT;
-        const braid_generate_options o = read_options(options, defaults, sizeof(braid_generate_options), "options");
+        const braid_generate_options o = read_options(options, defaults, BRAID_GENERATE_OPTIONS_V1_SIZE, "options");
         engine::GenerateOptions g = generate_options(o);
         const engine::Model& model = weights_of(*handle.model);
         if (model.info().is_embedding_model())
@@ -160,6 +161,10 @@ braid_status braid_context_generate(char** out_json, braid_context* context, con
             handle.context.clear();
         const std::vector<engine::TokenId> tokens =
             model.tokenizer().tokenize(prompt, !continuing, (o.flags & BRAID_GENERATE_PARSE_SPECIAL) != 0);
+        if (o.cancel)
+            g.control.cancellation = use(o.cancel, "options->cancel").token;
+        if (o.timeout_ms > 0)
+            g.control.set_timeout(std::chrono::milliseconds(o.timeout_ms));
         std::string piece_text; // NUL-terminated copy of each piece for the callback
         braid_status stopped_by = BRAID_OK;
         if (on_text)
@@ -170,9 +175,7 @@ braid_status braid_context_generate(char** out_json, braid_context* context, con
             };
         const engine::GenerateResult r = engine::generate(model, handle.context, tokens, g);
         if (r.stop_reason == engine::StopReason::cancelled)
-            throw Error(errc::cancelled, "the text callback stopped the generation (it returned " +
-                                             std::to_string(static_cast<int>(stopped_by)) + ") after " +
-                                             std::to_string(r.tokens.size()) + " tokens");
+            throw_callback_stop(stopped_by, "the text callback stopped the generation after " + std::to_string(r.tokens.size()) + " tokens");
         const Value result = {{"text", r.text},
                               {"tokens", r.tokens},
                               {"stop_reason", engine::stop_reason_name(r.stop_reason)},
@@ -185,18 +188,33 @@ braid_status braid_context_generate(char** out_json, braid_context* context, con
 
 braid_status braid_context_embed(size_t* out_count, float* embedding, size_t capacity, braid_context* context,
                                  const char* text, uint32_t flags) {
+    braid_embed_options options = BRAID_EMBED_OPTIONS_INIT;
+    options.flags = flags;
+    return braid_context_embed_v2(out_count, embedding, capacity, context, text, &options);
+}
+
+braid_status braid_context_embed_v2(size_t* out_count, float* embedding, size_t capacity, braid_context* context,
+                                    const char* text, const braid_embed_options* options) {
     return guard([&]() -> braid_status {
         *require(out_count, "out_count") = 0;
         check_buffer(embedding, capacity, "embedding");
         ContextHandle& handle = use(context, "context");
         require(text, "text");
-        check_flags(flags, BRAID_EMBED_RAW, "flags");
+        static constexpr braid_embed_options defaults = BRAID_EMBED_OPTIONS_INIT;
+        const braid_embed_options o = read_options(options, defaults, BRAID_EMBED_OPTIONS_V1_SIZE, "options");
+        const std::uint32_t flags = o.flags;
+        check_flags(flags, BRAID_EMBED_RAW, "options->flags");
+        RunControl control;
+        if (o.cancel)
+            control.cancellation = use(o.cancel, "options->cancel").token;
+        if (o.timeout_ms > 0)
+            control.set_timeout(std::chrono::milliseconds(o.timeout_ms));
         const engine::Model& model = weights_of(*handle.model);
         if (!model.info().is_embedding_model())
             throw Error(errc::unsupported, "the model " + model.file().name() + " is a " + model.info().architecture +
                                                " model without pooling: it gives text, not embeddings");
         const Exclusive exclusive(handle);
-        const std::vector<float> values = engine::embed(handle.context, text, !(flags & BRAID_EMBED_RAW)).values;
+        const std::vector<float> values = engine::embed(handle.context, text, !(flags & BRAID_EMBED_RAW), control).values;
         *out_count = values.size();
         return deliver(embedding, capacity, values.data(), values.size(), "embedding");
     });

@@ -18,7 +18,7 @@ braid_status braid_runnable_with_retry(braid_runnable** out, const braid_runnabl
         out_param(out, "out");
         const AnyRunnable& step = use(runnable, "runnable").runnable;
         static constexpr braid_retry_options defaults = BRAID_RETRY_OPTIONS_INIT;
-        const braid_retry_options o = read_options(options, defaults, sizeof(braid_retry_options), "options");
+        const braid_retry_options o = read_options(options, defaults, BRAID_RETRY_OPTIONS_V1_SIZE, "options");
         if (o.max_attempts > 1000)
             throw Error(errc::invalid_argument, "options->max_attempts must be at most 1000, got " +
                                                     std::to_string(o.max_attempts));

@@ -50,7 +50,7 @@ void apply_config_json(RunConfig& out, const Value& config, bool allow_limits, c
 
 RunConfig run_config(const braid_run_options* options) {
     static constexpr braid_run_options defaults = BRAID_RUN_OPTIONS_INIT;
-    const braid_run_options o = read_options(options, defaults, sizeof(braid_run_options), "options");
+    const braid_run_options o = read_options(options, defaults, BRAID_RUN_OPTIONS_V1_SIZE, "options");
     RunConfig config;
     if (o.config_json)
         apply_config_json(config, parse_json(o.config_json, "options->config_json"), false, "options->config_json");

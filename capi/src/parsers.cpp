@@ -15,7 +15,7 @@ namespace {
 
 JsonOutputOptions json_options(const braid_json_parser_options* options) {
     static constexpr braid_json_parser_options defaults = BRAID_JSON_PARSER_OPTIONS_INIT;
-    const braid_json_parser_options o = read_options(options, defaults, sizeof(braid_json_parser_options), "options");
+    const braid_json_parser_options o = read_options(options, defaults, BRAID_JSON_PARSER_OPTIONS_V1_SIZE, "options");
     if (o.max_depth < 1)
         throw Error(errc::invalid_argument, "options->max_depth must be at least 1");
     JsonOutputOptions result;

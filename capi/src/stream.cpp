@@ -12,8 +12,7 @@ namespace braid::capi {
 namespace {
 
 [[noreturn]] void stopped_by_callback(const char* what, braid_status returned) {
-    throw Error(errc::cancelled, std::string("the ") + what + " callback stopped the stream (it returned " +
-                                     std::to_string(static_cast<int>(returned)) + ")");
+    throw_callback_stop(returned, std::string("the ") + what + " callback stopped the stream");
 }
 
 template <class T>

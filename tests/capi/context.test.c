@@ -1,7 +1,9 @@
 /* Running models through the C ABI: contexts, generation (greedy, seeded, stop strings, streaming,
- * cancellation from the callback, continuing), embeddings (caller buffers) and chat templates. */
+ * cancellation from the callback, a cancel token and a deadline, continuing), embeddings (caller buffers),
+ * chat templates, the log sink, and options structs that grow. */
 #include <math.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "check.h"
 
@@ -373,6 +375,199 @@ static void test_chat_template(void) {
     braid_model_free(model);
 }
 
+/* A callback's own error status comes back from the call (a binding's exception: BRAID_ERROR_CALLBACK);
+ * a status that is not an error stops the generation as cancelled. */
+static braid_status fail_with(const char *piece, size_t len, void *user_data) {
+    (void)piece;
+    (void)len;
+    return *(const braid_status *)user_data;
+}
+
+static void test_generate_callback_status(void) {
+    braid_model *model = load(stories);
+    braid_context *ctx = cpu_context(model);
+    braid_generate_options gen = BRAID_GENERATE_OPTIONS_INIT;
+    gen.max_tokens = 8;
+    gen.temperature = 0.0f;
+    char *out = NULL;
+    braid_status returned = BRAID_ERROR_CALLBACK;
+    CHECK_STATUS(BRAID_ERROR_CALLBACK, braid_context_generate(&out, ctx, "Once upon a time", &gen, fail_with, &returned));
+    CHECK_CONTAINS(braid_last_error(), "the text callback stopped the generation after 1 tokens (it returned -100");
+    returned = BRAID_ERROR_TOOL;
+    CHECK_STATUS(BRAID_ERROR_TOOL, braid_context_generate(&out, ctx, "Once upon a time", &gen, fail_with, &returned));
+    returned = BRAID_DONE; /* not an error: a request to stop */
+    CHECK_STATUS(BRAID_ERROR_CANCELLED, braid_context_generate(&out, ctx, "Once upon a time", &gen, fail_with, &returned));
+    CHECK(out == NULL);
+    braid_context_free(ctx);
+    braid_model_free(model);
+}
+
+/* The cancel token of the options, cancelled from the text callback (as another thread would), stops the
+ * generation before the next token; a deadline gives BRAID_ERROR_TIMEOUT. */
+static braid_status cancel_after_two(const char *piece, size_t len, void *user_data) {
+    (void)piece;
+    (void)len;
+    static int calls = 0;
+    if (++calls == 2)
+        CHECK_OK(braid_cancel_token_cancel((braid_cancel_token *)user_data));
+    return BRAID_OK;
+}
+
+static braid_status slow(const char *piece, size_t len, void *user_data) {
+    (void)piece;
+    (void)len;
+    (void)user_data;
+    const clock_t start = clock();
+    while ((double)(clock() - start) < 0.002 * CLOCKS_PER_SEC) {
+    }
+    return BRAID_OK;
+}
+
+static void test_generate_cancel_token_and_timeout(void) {
+    braid_model *model = load(stories);
+    braid_context *ctx = cpu_context(model);
+    braid_cancel_token *token = NULL;
+    CHECK_OK(braid_cancel_token_create(&token));
+    braid_generate_options gen = BRAID_GENERATE_OPTIONS_INIT;
+    gen.max_tokens = 40;
+    gen.temperature = 0.0f;
+    gen.cancel = token;
+    char *out = NULL;
+    CHECK_STATUS(BRAID_ERROR_CANCELLED, braid_context_generate(&out, ctx, "Once upon a time", &gen, cancel_after_two, token));
+    CHECK_CONTAINS(braid_last_error(), "generate was cancelled");
+    CHECK(out == NULL);
+    /* a cancelled token stops the next generation at once, in its prompt */
+    CHECK_STATUS(BRAID_ERROR_CANCELLED, braid_context_generate(&out, ctx, "Once upon a time", &gen, NULL, NULL));
+    CHECK_CONTAINS(braid_last_error(), "decode was cancelled");
+    braid_cancel_token_free(token);
+
+    /* A deadline of 20 ms, and a callback that takes 2 ms of CPU time per piece: the 256 cells of the
+     * context would take over half a second to fill. */
+    gen.cancel = NULL;
+    gen.max_tokens = 1000;
+    gen.flags = BRAID_GENERATE_IGNORE_EOS;
+    gen.timeout_ms = 20;
+    CHECK_STATUS(BRAID_ERROR_TIMEOUT, braid_context_generate(&out, ctx, "Once upon a time", &gen, slow, NULL));
+    CHECK_CONTAINS(braid_last_error(), "generate passed its deadline");
+    gen.timeout_ms = 0;
+    gen.max_tokens = 12;
+    gen.flags = 0;
+    pieces p = {{0}, 0, 0};
+    CHECK_OK(braid_context_generate(&out, ctx, "Once upon a time", &gen, collect, &p)); /* usable afterwards */
+    CHECK_STREQ(p.text, STORY);
+    braid_string_free(out);
+    braid_context_free(ctx);
+    braid_model_free(model);
+}
+
+/* Options structs that grow: a caller built against a newer braid (a struct with one more field, set) is
+ * turned away by this library rather than silently ignored; one built against version 1 is served. */
+typedef struct generate_options_v3 {
+    braid_generate_options v2;
+    uint64_t a_future_field;
+} generate_options_v3;
+
+static void test_options_growth(void) {
+    braid_model *model = load(stories);
+    braid_context *ctx = cpu_context(model);
+    char *out = NULL;
+    generate_options_v3 newer;
+    memset(&newer, 0, sizeof newer);
+    braid_generate_options defaults = BRAID_GENERATE_OPTIONS_INIT;
+    newer.v2 = defaults;
+    newer.v2.struct_size = (uint32_t)sizeof newer;
+    newer.v2.max_tokens = 2;
+    newer.a_future_field = 7;
+    CHECK_STATUS(BRAID_ERROR_UNSUPPORTED, braid_context_generate(&out, ctx, "Once", &newer.v2, NULL, NULL));
+    CHECK_CONTAINS(braid_last_error(), "sets fields this version of braid");
+    newer.a_future_field = 0; /* unset fields of a newer version are fine */
+    CHECK_OK(braid_context_generate(&out, ctx, "Once", &newer.v2, NULL, NULL));
+    braid_string_free(out);
+
+    /* A version-1 caller: struct_size 72, and its tail padding (now _reserved0) may hold anything. */
+    braid_generate_options v1 = BRAID_GENERATE_OPTIONS_INIT;
+    v1.struct_size = BRAID_GENERATE_OPTIONS_V1_SIZE;
+    v1.max_tokens = 12;
+    v1.temperature = 0.0f;
+    v1._reserved0 = 0xdeadbeefu;
+    v1.timeout_ms = 1; /* past what the caller said it filled: not read */
+    CHECK_OK(braid_context_generate(&out, ctx, "Once upon a time", &v1, NULL, NULL));
+    CHECK_CONTAINS(out, STORY);
+    braid_string_free(out);
+    v1.struct_size = BRAID_GENERATE_OPTIONS_V1_SIZE - 4;
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_context_generate(&out, ctx, "Once", &v1, NULL, NULL));
+    CHECK_CONTAINS(braid_last_error(), "less than the 72 bytes of its first version");
+
+    braid_embed_options e = BRAID_EMBED_OPTIONS_INIT;
+    CHECK(e.struct_size == BRAID_EMBED_OPTIONS_V1_SIZE);
+    braid_context_free(ctx);
+    braid_model_free(model);
+}
+
+typedef struct log_capture {
+    int messages;
+    char last[512];
+    char component[32];
+    int destroyed;
+} log_capture;
+
+static void capture(braid_log_level level, const char *component, const char *message, void *user_data) {
+    log_capture *c = (log_capture *)user_data;
+    CHECK(level == BRAID_LOG_INFO);
+    ++c->messages;
+    snprintf(c->last, sizeof c->last, "%s", message);
+    snprintf(c->component, sizeof c->component, "%s", component);
+}
+
+static void destroy_capture(void *user_data) { ((log_capture *)user_data)->destroyed = 1; }
+
+static void test_log_sink(void) {
+    log_capture c;
+    memset(&c, 0, sizeof c);
+    CHECK_OK(braid_log_set_sink(capture, &c, destroy_capture, BRAID_LOG_INFO));
+    CHECK(braid_log_get_level() == BRAID_LOG_INFO);
+    braid_model *model = load(stories);
+    braid_context *ctx = cpu_context(model); /* a context says what it runs on, at level info */
+    CHECK(c.messages == 1);
+    CHECK_STREQ(c.component, "context");
+    CHECK_CONTAINS(c.last, "llama context on cpu");
+    CHECK_CONTAINS(c.last, "n_ctx 256");
+    CHECK_OK(braid_log_set_level(BRAID_LOG_WARNING)); /* below the level: not delivered */
+    braid_context_free(ctx);
+    ctx = cpu_context(model);
+    CHECK(c.messages == 1);
+    CHECK(!c.destroyed);
+    CHECK_OK(braid_log_set_sink(NULL, NULL, NULL, BRAID_LOG_WARNING)); /* back to standard error */
+    CHECK(c.destroyed);                                                /* the old sink's user data let go */
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_log_set_level((braid_log_level)9));
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_log_set_sink(capture, &c, NULL, (braid_log_level)-1));
+    CHECK(braid_log_get_level() == BRAID_LOG_WARNING);
+    braid_context_free(ctx);
+    braid_model_free(model);
+}
+
+static void test_embed_v2(void) {
+    braid_model *model = load(bert);
+    braid_context *ctx = cpu_context(model);
+    float unit[128], again[128];
+    size_t count = 0;
+    CHECK_OK(braid_context_embed(&count, unit, 128, ctx, "Hello world", 0));
+    CHECK_OK(braid_context_embed_v2(&count, again, 128, ctx, "Hello world", NULL));
+    CHECK(memcmp(again, unit, sizeof unit) == 0);
+    braid_cancel_token *token = NULL;
+    CHECK_OK(braid_cancel_token_create(&token));
+    CHECK_OK(braid_cancel_token_cancel(token));
+    braid_embed_options o = BRAID_EMBED_OPTIONS_INIT;
+    o.cancel = token;
+    CHECK_STATUS(BRAID_ERROR_CANCELLED, braid_context_embed_v2(&count, again, 128, ctx, "Hello world", &o));
+    CHECK(count == 0);
+    o.flags = 0x10u;
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_context_embed_v2(&count, again, 128, ctx, "Hello world", &o));
+    braid_cancel_token_free(token);
+    braid_context_free(ctx);
+    braid_model_free(model);
+}
+
 static const check_test tests[] = {
     {"generate_greedy", test_generate_greedy},
     {"generate_stop_and_continue", test_generate_stop_and_continue},
@@ -381,6 +576,11 @@ static const check_test tests[] = {
     {"context_errors", test_context_errors},
     {"embed", test_embed},
     {"chat_template", test_chat_template},
+    {"generate_callback_status", test_generate_callback_status},
+    {"generate_cancel_token_and_timeout", test_generate_cancel_token_and_timeout},
+    {"options_growth", test_options_growth},
+    {"log_sink", test_log_sink},
+    {"embed_v2", test_embed_v2},
 };
 
 CHECK_MAIN(tests)

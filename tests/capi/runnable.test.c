@@ -325,7 +325,28 @@ static void test_name_and_graph(void) {
     braid_runnable_free(chain);
 }
 
+/* A chunk callback's own error status comes back from the call: a binding tells its exception
+ * (BRAID_ERROR_CALLBACK) from a stop it asked for; a status that is not an error is a stop. */
+static braid_status return_status(const char *json, void *user_data) {
+    (void)json;
+    return *(const braid_status *)user_data;
+}
+
+static void test_stream_callback_status(void) {
+    braid_runnable *chain = make_chain("[\"Paris is the capital of France.\"]");
+    braid_status returned = BRAID_ERROR_CALLBACK;
+    CHECK_STATUS(BRAID_ERROR_CALLBACK, braid_runnable_stream(chain, question, NULL, return_status, &returned));
+    CHECK_CONTAINS(braid_last_error(), "the chunk callback stopped the stream (it returned -100");
+    returned = BRAID_ERROR_VALIDATION;
+    CHECK_STATUS(BRAID_ERROR_VALIDATION, braid_runnable_events(chain, question, NULL, return_status, &returned));
+    CHECK_CONTAINS(braid_last_error(), "the event callback stopped the stream");
+    returned = (braid_status)7;
+    CHECK_STATUS(BRAID_ERROR_CANCELLED, braid_runnable_stream(chain, question, NULL, return_status, &returned));
+    braid_runnable_free(chain);
+}
+
 static const check_test tests[] = {
+    {"stream_callback_status", test_stream_callback_status},
     {"invoke_chain", test_invoke_chain},
     {"invoke_bad_arguments", test_invoke_bad_arguments},
     {"invoke_step_errors", test_invoke_step_errors},
