@@ -1,4 +1,6 @@
 // The C functions of braid/log.h: the process-wide log sink, set from C (and through it Java and C#).
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -11,10 +13,15 @@ using namespace braid::capi;
 
 namespace {
 
-LogLevel level_of(braid_log_level level) {
-    if (level < BRAID_LOG_DEBUG || level > BRAID_LOG_OFF)
-        throw Error(errc::invalid_argument, "level " + std::to_string(static_cast<long long>(level)) + " is not a braid_log_level");
-    return static_cast<LogLevel>(level);
+LogLevel level_of(const braid_log_level& level) {
+    // Read as the 32-bit integer C passed: any value may come from C, and loading one outside the
+    // enumerators as a C++ enum is undefined.
+    std::int32_t raw = 0;
+    static_assert(sizeof raw == sizeof level);
+    std::memcpy(&raw, &level, sizeof raw);
+    if (raw < BRAID_LOG_DEBUG || raw > BRAID_LOG_OFF)
+        throw Error(errc::invalid_argument, "level " + std::to_string(raw) + " is not a braid_log_level");
+    return static_cast<LogLevel>(raw);
 }
 
 // A C sink and its user data; destroy runs when the last copy of the C++ sink holding it goes away, which
