@@ -448,7 +448,7 @@ static void test_generate_cancel_token_and_timeout(void) {
     gen.flags = BRAID_GENERATE_IGNORE_EOS;
     gen.timeout_ms = 20;
     CHECK_STATUS(BRAID_ERROR_TIMEOUT, braid_context_generate(&out, ctx, "Once upon a time", &gen, slow, NULL));
-    CHECK_CONTAINS(braid_last_error(), "generate passed its deadline");
+    CHECK_CONTAINS(braid_last_error(), "passed its deadline"); /* in the prompt, under valgrind */
     gen.timeout_ms = 0;
     gen.max_tokens = 12;
     gen.flags = 0;
