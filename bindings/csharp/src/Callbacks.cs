@@ -16,6 +16,7 @@ namespace Braid
         internal static readonly NativeMethods.ChunkFn Chunk = OnChunk;
         internal static readonly NativeMethods.ProgressFn Progress = OnProgress;
         internal static readonly NativeMethods.TextFn Text = OnText;
+        internal static readonly NativeMethods.LogFn Log = OnLog;
 
         // Calls into libbraid from this thread that are still running (a callback on this thread is then
         // nested in one), and whether this thread was marked as one of braid's own.
@@ -84,7 +85,7 @@ namespace Braid
             internal Func<string, IEnumerable<string>> Chunks;
         }
 
-        /// <summary>A stream, progress or text listener, and what stopped it.</summary>
+        /// <summary>A stream, progress or text listener, and what stopped it (what it threw is rethrown as it is).</summary>
         internal sealed class ListenerState
         {
             internal Func<string, bool> OnChunk;
@@ -177,7 +178,8 @@ namespace Braid
             }
             catch (Exception e)
             {
-                state.Error = e;
+                state.Error = e; // rethrown by the caller as it is; braid fails the call with Callback
+                return (int)Status.Callback;
             }
             return (int)Status.Cancelled;
         }
@@ -193,9 +195,25 @@ namespace Braid
             }
             catch (Exception e)
             {
-                state.Error = e;
+                state.Error = e; // rethrown by the caller as it is; braid fails the call with Callback
+                return (int)Status.Callback;
             }
             return (int)Status.Cancelled;
+        }
+
+        // braid's log messages, on any thread (braid's own included), several at once.
+        private static void OnLog(int level, IntPtr component, IntPtr message, IntPtr userData)
+        {
+            try
+            {
+                Adopt();
+                LogSink sink = (LogSink)GCHandle.FromIntPtr(userData).Target;
+                sink((LogLevel)level, Utf8.Read(component), Utf8.Read(message));
+            }
+            catch (Exception)
+            {
+                // a sink must not throw: what it throws is dropped
+            }
         }
 
         private static int OnProgress(float progress, IntPtr userData)
@@ -208,7 +226,8 @@ namespace Braid
             }
             catch (Exception e)
             {
-                state.Error = e;
+                state.Error = e; // rethrown by the caller as it is; braid fails the call with Callback
+                return (int)Status.Callback;
             }
             return (int)Status.Cancelled;
         }

@@ -72,9 +72,19 @@ namespace Braid
         public bool ParseSpecial { get; set; }
         /// <summary>Continue the context's sequence (its cache is kept, the prompt follows it without BOS).</summary>
         public bool ContinueSequence { get; set; }
+        /// <summary>
+        /// Cancels the generation from any thread, before the next token (or between the prompt's graph steps):
+        /// CancelledException. Null: none.
+        /// </summary>
+        public CancelToken Cancel { get; set; }
+        /// <summary>Deadline in milliseconds from the start of the call, prompt included: BraidTimeoutException (0 = none).</summary>
+        public int TimeoutMilliseconds { get; set; }
 
+        // The native struct but for the stop strings and the token, which must stay alive during the call.
         internal NativeMethods.GenerateOptions ToNative()
         {
+            if (TimeoutMilliseconds < 0)
+                throw new InvalidArgumentException(Status.InvalidArgument, "GenerateOptions: TimeoutMilliseconds must not be negative");
             return new NativeMethods.GenerateOptions
             {
                 StructSize = (uint)Marshal.SizeOf(typeof(NativeMethods.GenerateOptions)),
@@ -90,8 +100,20 @@ namespace Braid
                 PresencePenalty = PresencePenalty,
                 PenaltyLastN = PenaltyLastN,
                 Seed = Seed,
+                TimeoutMs = (uint)TimeoutMilliseconds,
             };
         }
+    }
+
+    /// <summary>How <see cref="Context.Embed(string, EmbedOptions)"/> embeds a text: normalized or raw, a cancel token, a deadline.</summary>
+    public sealed class EmbedOptions
+    {
+        /// <summary>Scale to unit length (false: the pooled values as computed).</summary>
+        public bool Normalize { get; set; } = true;
+        /// <summary>Cancels the embedding from any thread: CancelledException. Null: none.</summary>
+        public CancelToken Cancel { get; set; }
+        /// <summary>Deadline in milliseconds from the start of the call: BraidTimeoutException (0 = none).</summary>
+        public int TimeoutMilliseconds { get; set; }
     }
 
     /// <summary>Why a generation ended.</summary>
@@ -174,6 +196,7 @@ namespace Braid
         private const uint CpuFallbackFlag = 0x1; // BRAID_CONTEXT_CPU_FALLBACK
         private const uint EmbedRaw = 0x1;        // BRAID_EMBED_RAW
         private static readonly GenerateOptions Defaults = new GenerateOptions();
+        private static readonly EmbedOptions EmbedDefaults = new EmbedOptions();
 
         private readonly ContextHandle handle;
 
@@ -200,7 +223,10 @@ namespace Braid
                 Backend = (int)o.Backend,
             };
             ContextHandle h;
-            Ensure.Ok(NativeMethods.braid_context_create(out h, model.Handle, ref native));
+            int status;
+            using (Callbacks.NativeScope.Enter()) // it logs on this thread
+                status = NativeMethods.braid_context_create(out h, model.Handle, ref native);
+            Ensure.Ok(status);
             h.SetParent(model.Handle);
             return new Context(h);
         }
@@ -214,10 +240,11 @@ namespace Braid
         /// <summary>
         /// Generates a continuation of <paramref name="prompt"/> (a fresh sequence unless
         /// <see cref="GenerateOptions.ContinueSequence"/>), handing each piece of text to <paramref name="onText"/>
-        /// (may be null) on this thread as it is generated. CancelledException when onText returned false (what it
-        /// was given stays given); what onText threw, rethrown as it is; BraidOutOfMemoryException when the prompt
-        /// does not fit the context; UnsupportedException for an embedding model; InvalidArgumentException for
-        /// out-of-range options.
+        /// (may be null) on this thread as it is generated. CancelledException when onText returned false or the
+        /// options' Cancel token was cancelled (what onText was given stays given); what onText threw, rethrown as
+        /// it is (the same object); BraidTimeoutException when the options' deadline passed; BraidOutOfMemoryException
+        /// when the prompt does not fit the context; UnsupportedException for an embedding model;
+        /// InvalidArgumentException for out-of-range options.
         /// </summary>
         public GenerateResult Generate(string prompt, GenerateOptions options = null, Func<string, bool> onText = null)
         {
@@ -229,6 +256,7 @@ namespace Braid
             NativeMethods.GenerateOptions native = o.ToNative();
             Callbacks.ListenerState state = new Callbacks.ListenerState { OnText = onText };
             using (Utf8.Array stop = new Utf8.Array(stops)) // UTF-8 copies in unmanaged memory, freed after the call
+            using (HandleArray token = new HandleArray(new SafeHandle[] { o.Cancel == null ? null : o.Cancel.Handle }))
             {
                 GCHandle stopPin = GCHandle.Alloc(stop.Pointers, GCHandleType.Pinned);
                 GCHandle pin = GCHandle.Alloc(state);
@@ -236,6 +264,7 @@ namespace Braid
                 {
                     native.Stop = stops.Length == 0 ? IntPtr.Zero : stopPin.AddrOfPinnedObject();
                     native.StopCount = (uint)stops.Length;
+                    native.Cancel = token.Pointers[0];
                     IntPtr json;
                     int status;
                     using (Callbacks.NativeScope.Enter())
@@ -261,21 +290,43 @@ namespace Braid
         /// </summary>
         public float[] Embed(string text, bool normalize = true)
         {
+            return Embed(text, new EmbedOptions { Normalize = normalize });
+        }
+
+        /// <summary>
+        /// The embedding of <paramref name="text"/> with <paramref name="options"/> (null: the defaults):
+        /// CancelledException when their Cancel token was cancelled, BraidTimeoutException when their deadline
+        /// passed; otherwise as <see cref="Embed(string, bool)"/>.
+        /// </summary>
+        public float[] Embed(string text, EmbedOptions options)
+        {
+            EmbedOptions o = options ?? EmbedDefaults;
+            if (o.TimeoutMilliseconds < 0)
+                throw new InvalidArgumentException(Status.InvalidArgument, "EmbedOptions: TimeoutMilliseconds must not be negative");
             byte[] bytes = Utf8.Bytes(text);
-            uint flags = normalize ? 0u : EmbedRaw;
-            // One call in the usual case (a buffer that holds most models' embeddings), else a second of the
-            // size the first said: asking for the size first would compute the embedding twice.
-            float[] values = new float[4096];
-            UIntPtr count;
-            int status = NativeMethods.braid_context_embed(out count, values, (UIntPtr)values.Length, handle, bytes, flags);
-            if (status == (int)Status.BufferTooSmall)
+            NativeMethods.EmbedOptions native = new NativeMethods.EmbedOptions
             {
-                values = new float[(int)count];
-                status = NativeMethods.braid_context_embed(out count, values, (UIntPtr)values.Length, handle, bytes, flags);
+                StructSize = (uint)Marshal.SizeOf(typeof(NativeMethods.EmbedOptions)),
+                Flags = o.Normalize ? 0u : EmbedRaw,
+                TimeoutMs = (uint)o.TimeoutMilliseconds,
+            };
+            using (HandleArray token = new HandleArray(new SafeHandle[] { o.Cancel == null ? null : o.Cancel.Handle }))
+            {
+                native.Cancel = token.Pointers[0];
+                // One call in the usual case (a buffer that holds most models' embeddings), else a second of the
+                // size the first said: asking for the size first would compute the embedding twice.
+                float[] values = new float[4096];
+                UIntPtr count;
+                int status = NativeMethods.braid_context_embed_v2(out count, values, (UIntPtr)values.Length, handle, bytes, ref native);
+                if (status == (int)Status.BufferTooSmall)
+                {
+                    values = new float[(int)count];
+                    status = NativeMethods.braid_context_embed_v2(out count, values, (UIntPtr)values.Length, handle, bytes, ref native);
+                }
+                Ensure.Ok(status);
+                Array.Resize(ref values, (int)count);
+                return values;
             }
-            Ensure.Ok(status);
-            Array.Resize(ref values, (int)count);
-            return values;
         }
 
         /// <summary>Frees the context (the model's handle is released with it).</summary>

@@ -228,8 +228,8 @@ namespace Braid
         public void Dispose() { handle.Dispose(); }
     }
 
-    /// <summary>The native library's version.</summary>
-    public static class Library
+    /// <summary>The native library as a whole: its version, and where its log messages go (Log.cs).</summary>
+    public static partial class Library
     {
         /// <summary>The version of the library this binding was built for.</summary>
         public const string BindingVersion = "0.1.0";

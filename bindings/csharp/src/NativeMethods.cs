@@ -26,6 +26,9 @@ namespace Braid
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         internal delegate int TextFn(IntPtr piece, UIntPtr pieceLen, IntPtr userData);
 
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void LogFn(int level, IntPtr component, IntPtr message, IntPtr userData);
+
         [StructLayout(LayoutKind.Sequential)]
         internal struct RunOptions
         {
@@ -79,8 +82,10 @@ namespace Braid
             public int Backend;
         }
 
-        // braid_generate_options: twelve 4-byte fields, then the uint64 seed at offset 48 (8-aligned, no
-        // padding before it), the stop pointer and its count (72 bytes on 64-bit platforms, 4 of them padding).
+        // braid_generate_options (version 2): twelve 4-byte fields, then the uint64 seed at offset 48 (8-aligned,
+        // no padding before it), the stop pointer and its count, version 1's tail padding named _reserved0 (72
+        // bytes so far on 64-bit platforms), the cancel token, the deadline and _reserved1: 88 bytes, none of
+        // them padding.
         [StructLayout(LayoutKind.Sequential)]
         internal struct GenerateOptions
         {
@@ -99,6 +104,21 @@ namespace Braid
             public ulong Seed;
             public IntPtr Stop;
             public uint StopCount;
+            public uint Reserved0;
+            public IntPtr Cancel;
+            public uint TimeoutMs;
+            public uint Reserved1;
+        }
+
+        // braid_embed_options (24 bytes on 64-bit platforms).
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct EmbedOptions
+        {
+            public uint StructSize;
+            public uint Flags;
+            public IntPtr Cancel;
+            public uint TimeoutMs;
+            public uint Reserved0;
         }
 
         // Common.
@@ -106,6 +126,11 @@ namespace Braid
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_version_number();
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern IntPtr braid_last_error();
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern void braid_string_free(IntPtr text);
+
+        // Logging.
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_log_set_sink(LogFn sink, IntPtr userData, DestroyFn destroy, int level);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_log_set_level(int level);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_log_get_level();
 
         // Runnables.
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern void braid_runnable_free(IntPtr runnable);
@@ -214,7 +239,7 @@ namespace Braid
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int braid_context_generate(out IntPtr outJson, ContextHandle context, byte[] prompt, ref GenerateOptions options, TextFn onText, IntPtr userData);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int braid_context_embed(out UIntPtr outCount, [Out] float[] embedding, UIntPtr capacity, ContextHandle context, byte[] text, uint flags);
+        internal static extern int braid_context_embed_v2(out UIntPtr outCount, [Out] float[] embedding, UIntPtr capacity, ContextHandle context, byte[] text, ref EmbedOptions options);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_chat_template_render(out IntPtr outText, byte[] template, byte[] context);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_model_chat_template(out IntPtr outText, ModelHandle model);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_model_apply_chat_template(out IntPtr outText, ModelHandle model, byte[] context);

@@ -11,7 +11,7 @@ namespace Braid.Tests
     public class ContextTests
     {
         // What llama.cpp's greedy continuation of "Once upon a time" starts with on stories260K.
-        const string Story = ", there was a little girl named Lily. She";
+        internal const string Story = ", there was a little girl named Lily. She";
         const string ChatMl = "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}" +
                               "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}";
 
@@ -20,17 +20,17 @@ namespace Braid.Tests
             return Path.Combine(Environment.GetEnvironmentVariable("BRAID_TEST_DATA") ?? "tests/data", name);
         }
 
-        static string Stories { get { return Data("models/stories260K.gguf"); } } // a real trained TinyStories llama
-        static string Bert { get { return Data("models/tiny-bert-f16.gguf"); } }   // random-weight bert, mean pooling
+        internal static string Stories { get { return Data("models/stories260K.gguf"); } } // a real trained TinyStories llama
+        internal static string Bert { get { return Data("models/tiny-bert-f16.gguf"); } }   // random-weight bert, mean pooling
         // stories260K with tests/data/capi/chat_template.jinja (made by the ctest fixture capi.make_chat_model)
         static string ChatModel { get { return Environment.GetEnvironmentVariable("BRAID_TEST_CHAT_MODEL"); } }
 
-        static Context Cpu(Model model)
+        internal static Context Cpu(Model model)
         {
             return model.NewContext(new ContextOptions { Backend = Backend.Cpu, NCtx = 256 });
         }
 
-        static GenerateOptions Greedy(int maxTokens)
+        internal static GenerateOptions Greedy(int maxTokens)
         {
             return new GenerateOptions { MaxTokens = maxTokens, Temperature = 0 };
         }
@@ -46,11 +46,20 @@ namespace Braid.Tests
         [Test]
         public void StructLayoutsMatchTheCHeaders()
         {
-            // braid_generate_options: twelve 4-byte fields, the uint64 seed, the stop pointer and its count.
+            // braid_generate_options: twelve 4-byte fields, the uint64 seed, the stop pointer and its count,
+            // _reserved0 (version 1 ends there: BRAID_GENERATE_OPTIONS_V1_SIZE), the cancel token, the deadline and
+            // _reserved1: 88 bytes on 64-bit platforms, none of them padding (capi/src/options_layout.cpp).
+            int p = IntPtr.Size;
             Assert.AreEqual(48, (int)Marshal.OffsetOf(typeof(NativeMethods.GenerateOptions), "Seed"));
             Assert.AreEqual(56, (int)Marshal.OffsetOf(typeof(NativeMethods.GenerateOptions), "Stop"));
-            Assert.AreEqual(56 + IntPtr.Size, (int)Marshal.OffsetOf(typeof(NativeMethods.GenerateOptions), "StopCount"));
-            Assert.AreEqual(IntPtr.Size == 8 ? 72 : 64, Marshal.SizeOf(typeof(NativeMethods.GenerateOptions)));
+            Assert.AreEqual(56 + p, (int)Marshal.OffsetOf(typeof(NativeMethods.GenerateOptions), "StopCount"));
+            Assert.AreEqual(56 + p + 8, (int)Marshal.OffsetOf(typeof(NativeMethods.GenerateOptions), "Cancel"));
+            Assert.AreEqual(56 + 2 * p + 8, (int)Marshal.OffsetOf(typeof(NativeMethods.GenerateOptions), "TimeoutMs"));
+            Assert.AreEqual(56 + 2 * p + 16, Marshal.SizeOf(typeof(NativeMethods.GenerateOptions)));
+            // braid_embed_options: struct_size, flags, the cancel token, the deadline, _reserved0 (24 bytes).
+            Assert.AreEqual(8, (int)Marshal.OffsetOf(typeof(NativeMethods.EmbedOptions), "Cancel"));
+            Assert.AreEqual(8 + p, (int)Marshal.OffsetOf(typeof(NativeMethods.EmbedOptions), "TimeoutMs"));
+            Assert.AreEqual(16 + p, Marshal.SizeOf(typeof(NativeMethods.EmbedOptions)));
             Assert.AreEqual(24, Marshal.SizeOf(typeof(NativeMethods.ContextOptions)));
             var d = new GenerateOptions(); // BRAID_GENERATE_OPTIONS_INIT
             Assert.AreEqual(256, d.MaxTokens);
@@ -63,6 +72,8 @@ namespace Braid.Tests
             Assert.AreEqual(64, d.PenaltyLastN);
             Assert.AreEqual(0UL, d.Seed);
             Assert.AreEqual(0, d.Stop.Count);
+            Assert.IsNull(d.Cancel);
+            Assert.AreEqual(0, d.TimeoutMilliseconds);
         }
 
         [Test]

@@ -11,7 +11,7 @@ namespace Braid.Tests
     [TestFixture]
     public class StreamTests
     {
-        static Runnable WordsChain(string answer, int delayMicros)
+        internal static Runnable WordsChain(string answer, int delayMicros)
         {
             using (var prompt = ChatPromptTemplate.FromMessages("[[\"user\", \"{q}\"]]"))
             using (var model = FakeChatModel.FromConfig("{\"responses\": [" + Json.Quote(answer) + "], \"chunking\": \"words\", \"chunk_delay_us\": " + delayMicros + "}"))

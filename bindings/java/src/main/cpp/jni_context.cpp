@@ -27,7 +27,7 @@ braid_status on_text(const char* piece, size_t size, void* user_data) {
         jthrowable error = env->ExceptionOccurred();
         env->ExceptionClear();
         l->error = static_cast<jthrowable>(env->NewGlobalRef(error));
-        return BRAID_ERROR_CANCELLED;
+        return BRAID_ERROR_CALLBACK; // the call fails with this status; the glue rethrows the exception
     }
     return go ? BRAID_OK : BRAID_ERROR_CANCELLED; // false: the call fails with CancelledException
 }
@@ -79,7 +79,9 @@ JNIEXPORT void JNICALL Java_dev_braid_Native_contextClear(JNIEnv* env, jclass, j
 JNIEXPORT jstring JNICALL Java_dev_braid_Native_contextGenerate(
     JNIEnv* env, jclass, jlong context, jstring prompt, jint max_tokens, jfloat temperature, jint top_k, jfloat top_p,
     jfloat min_p, jfloat typical_p, jfloat repeat_penalty, jfloat frequency_penalty, jfloat presence_penalty,
-    jint penalty_last_n, jlong seed, jobjectArray stop, jint flags, jobject listener) {
+    jint penalty_last_n, jlong seed, jobjectArray stop, jint flags, jlong cancel, jint timeout_ms, jobject listener) {
+    if (!non_negative(env, {timeout_ms}, "GenerateOptions: timeoutMillis must not be negative"))
+        return nullptr;
     const Utf8 p(env, prompt);
     const Utf8Array stops(env, stop);
     braid_generate_options o = BRAID_GENERATE_OPTIONS_INIT;
@@ -97,6 +99,8 @@ JNIEXPORT jstring JNICALL Java_dev_braid_Native_contextGenerate(
     o.seed = static_cast<uint64_t>(seed);
     o.stop = stops.data();
     o.stop_count = static_cast<uint32_t>(stops.size());
+    o.cancel = handle<braid_cancel_token>(cancel);
+    o.timeout_ms = static_cast<uint32_t>(timeout_ms);
     TextListener l{env, listener};
     char* out = nullptr;
     const braid_status status = braid_context_generate(&out, handle<braid_context>(context), p.get(), &o,
@@ -111,18 +115,23 @@ JNIEXPORT jstring JNICALL Java_dev_braid_Native_contextGenerate(
 }
 
 JNIEXPORT jfloatArray JNICALL Java_dev_braid_Native_contextEmbed(JNIEnv* env, jclass, jlong context, jstring text,
-                                                                 jint flags) {
+                                                                 jint flags, jlong cancel, jint timeout_ms) {
+    if (!non_negative(env, {timeout_ms}, "EmbedOptions: timeoutMillis must not be negative"))
+        return nullptr;
     const Utf8 t(env, text);
     auto* ctx = handle<braid_context>(context);
-    const auto f = static_cast<uint32_t>(flags);
+    braid_embed_options o = BRAID_EMBED_OPTIONS_INIT;
+    o.flags = static_cast<uint32_t>(flags);
+    o.cancel = handle<braid_cancel_token>(cancel);
+    o.timeout_ms = static_cast<uint32_t>(timeout_ms);
     // One call in the usual case (a buffer that holds most models' embeddings), else a second of the size
     // the first said: asking for the size first would compute the embedding twice.
     std::vector<float> values(4096);
     size_t count = 0;
-    braid_status status = braid_context_embed(&count, values.data(), values.size(), ctx, t.get(), f);
+    braid_status status = braid_context_embed_v2(&count, values.data(), values.size(), ctx, t.get(), &o);
     if (status == BRAID_ERROR_BUFFER_TOO_SMALL) {
         values.resize(count);
-        status = braid_context_embed(&count, values.data(), values.size(), ctx, t.get(), f);
+        status = braid_context_embed_v2(&count, values.data(), values.size(), ctx, t.get(), &o);
     }
     if (status != BRAID_OK) {
         throw_status(env, status);

@@ -22,7 +22,7 @@ braid_status on_progress(float done, void* user_data) {
         p->env->ExceptionClear();
         p->error = static_cast<jthrowable>(p->env->NewGlobalRef(error));
         p->env->DeleteLocalRef(error);
-        return BRAID_ERROR_CANCELLED;
+        return BRAID_ERROR_CALLBACK; // the glue rethrows the exception
     }
     return go ? BRAID_OK : BRAID_ERROR_CANCELLED;
 }

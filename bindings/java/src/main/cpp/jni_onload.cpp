@@ -24,6 +24,21 @@ jmethodID method(JNIEnv* env, const char* class_name, const char* name, const ch
     return id;
 }
 
+// LogLevel.values() (a global reference): the log sink hands Java the constant of a braid_log_level by index.
+jobjectArray log_levels(JNIEnv* env) {
+    jclass type = env->FindClass("dev/braid/LogLevel");
+    if (!type)
+        return nullptr;
+    jmethodID values = env->GetStaticMethodID(type, "values", "()[Ldev/braid/LogLevel;");
+    auto local = values ? static_cast<jobjectArray>(env->CallStaticObjectMethod(type, values)) : nullptr;
+    env->DeleteLocalRef(type);
+    if (!local || env->ExceptionCheck())
+        return nullptr;
+    auto global = static_cast<jobjectArray>(env->NewGlobalRef(local));
+    env->DeleteLocalRef(local);
+    return global;
+}
+
 } // namespace
 
 extern "C" {
@@ -49,9 +64,11 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM* vm, void*) {
     c.chunk_on_chunk = method(env, "dev/braid/ChunkListener", "onChunk", "(Ljava/lang/String;)Z");
     c.progress_on_progress = method(env, "dev/braid/ProgressListener", "onProgress", "(F)Z");
     c.text_on_text = method(env, "dev/braid/TextListener", "onText", "(Ljava/lang/String;)Z");
+    c.log_sink_log = method(env, "dev/braid/LogSink", "log", "(Ldev/braid/LogLevel;Ljava/lang/String;Ljava/lang/String;)V");
+    c.log_levels = log_levels(env);
     if (!c.status_exception || !c.braid_exception_code || !c.throwable_to_string || !c.step_apply ||
         !c.transform_apply || !c.list_to_array || !c.chunk_on_chunk || !c.progress_on_progress ||
-        !c.text_on_text)
+        !c.text_on_text || !c.log_sink_log || !c.log_levels)
         return JNI_ERR;
     return JNI_VERSION_1_8;
 }
@@ -66,6 +83,9 @@ JNIEXPORT void JNICALL JNI_OnUnload(JavaVM* vm, void*) {
             env->DeleteGlobalRef(*type);
         *type = nullptr;
     }
+    if (c.log_levels)
+        env->DeleteGlobalRef(c.log_levels);
+    c.log_levels = nullptr;
     c.vm = nullptr;
 }
 

@@ -41,7 +41,7 @@ braid_status on_chunk(const char* json, void* user_data) {
         jthrowable error = env->ExceptionOccurred();
         env->ExceptionClear();
         l->error = static_cast<jthrowable>(env->NewGlobalRef(error));
-        return BRAID_ERROR_CANCELLED;
+        return BRAID_ERROR_CALLBACK; // the call fails with this status; the glue rethrows the exception
     }
     if (!go) {
         l->stopped = true;

@@ -102,6 +102,8 @@ JNIEnv* current_env() noexcept {
 
 void set_vm_exiting() noexcept { vm_exiting.store(true); }
 
+bool is_vm_exiting() noexcept { return vm_exiting.load(); }
+
 std::optional<std::string> to_utf8(JNIEnv* env, jstring text) {
     if (!text)
         return std::nullopt;

@@ -29,6 +29,8 @@ struct Cache {
     jmethodID chunk_on_chunk = nullptr;  // dev.braid.ChunkListener.onChunk(String)
     jmethodID progress_on_progress = nullptr; // dev.braid.ProgressListener.onProgress(float)
     jmethodID text_on_text = nullptr;         // dev.braid.TextListener.onText(String)
+    jobjectArray log_levels = nullptr;        // dev.braid.LogLevel.values(), indexed by braid_log_level
+    jmethodID log_sink_log = nullptr;         // dev.braid.LogSink.log(LogLevel, String, String)
 };
 
 /// The cache (filled by JNI_OnLoad).
@@ -40,6 +42,9 @@ JNIEnv* current_env() noexcept;
 
 /// Marks the VM as exiting: threads ending from now on do not detach (it could block the exit).
 void set_vm_exiting() noexcept;
+
+/// Whether set_vm_exiting() was called: from then on, code that may run after the VM is gone stays out of JNI.
+bool is_vm_exiting() noexcept;
 
 /// A Java string as UTF-8 (UTF-16 surrogate pairs combined, lone surrogates become U+FFFD); nullopt
 /// for null.

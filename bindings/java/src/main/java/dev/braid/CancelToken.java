@@ -1,6 +1,11 @@
 package dev.braid;
 
-/** A shared flag that stops the runs it is given to (see {@link RunOptions#cancel}); thread-safe. */
+import java.util.function.LongFunction;
+
+/**
+ * A shared flag that stops the runs it is given to (see {@link RunOptions#cancel},
+ * {@link GenerateOptions#cancel}, {@link EmbedOptions#cancel}); thread-safe.
+ */
 public final class CancelToken extends NativeHandle {
     /** A new, not cancelled token. */
     public CancelToken() {
@@ -14,6 +19,19 @@ public final class CancelToken extends NativeHandle {
             Native.cancelCancel(p);
         } finally {
             release();
+        }
+    }
+
+    // Runs body with the pointer of token borrowed (0 for a null token).
+    static <T> T borrow(CancelToken token, LongFunction<T> body) {
+        if (token == null) {
+            return body.apply(0);
+        }
+        long pointer = token.acquire();
+        try {
+            return body.apply(pointer);
+        } finally {
+            token.release();
         }
     }
 

@@ -16,7 +16,6 @@ import java.util.Objects;
  */
 public final class Context extends NativeHandle {
     private static final int CPU_FALLBACK = 0x1; // BRAID_CONTEXT_CPU_FALLBACK
-    private static final int EMBED_RAW = 0x1;    // BRAID_EMBED_RAW
 
     private Context(long pointer) {
         super(pointer, Native::contextFree);
@@ -85,18 +84,20 @@ public final class Context extends NativeHandle {
      * @param options the options (null: the defaults)
      * @param listener null, or told each piece of text as it is generated
      * @return the continuation
-     * @throws CancelledException when the listener returned false (what it was given stays given);
-     *         whatever the listener threw, as it is; {@link BraidOutOfMemoryException} when the prompt does
-     *         not fit the context; {@link UnsupportedException} for an embedding model;
-     *         {@link InvalidArgumentException} for out-of-range options
+     * @throws CancelledException when the listener returned false or the options' token was cancelled (what
+     *         the listener was given stays given); whatever the listener threw, as it is (the same object);
+     *         {@link BraidTimeoutException} when the options' deadline passed;
+     *         {@link BraidOutOfMemoryException} when the prompt does not fit the context;
+     *         {@link UnsupportedException} for an embedding model; {@link InvalidArgumentException} for
+     *         out-of-range options
      */
     public GenerateResult generate(String prompt, GenerateOptions options, TextListener listener) {
         GenerateOptions o = options == null ? new GenerateOptions() : options;
         long p = acquire();
         try {
-            return GenerateResult.parse(Native.contextGenerate(p, prompt, o.maxTokens, o.temperature, o.topK, o.topP,
-                o.minP, o.typicalP, o.repeatPenalty, o.frequencyPenalty, o.presencePenalty, o.penaltyLastN, o.seed,
-                o.stop, o.flags(), listener));
+            return CancelToken.borrow(o.cancel, token -> GenerateResult.parse(Native.contextGenerate(p, prompt,
+                o.maxTokens, o.temperature, o.topK, o.topP, o.minP, o.typicalP, o.repeatPenalty, o.frequencyPenalty,
+                o.presencePenalty, o.penaltyLastN, o.seed, o.stop, o.flags(), token, o.timeoutMillis, listener)));
         } finally {
             release();
         }
@@ -118,9 +119,21 @@ public final class Context extends NativeHandle {
      *         {@link BraidOutOfMemoryException} for a text longer than the context
      */
     public float[] embed(String text, boolean normalize) {
+        return embed(text, new EmbedOptions().normalize(normalize));
+    }
+
+    /**
+     * @param text the text ([CLS]/[SEP] are added as the vocabulary says)
+     * @param options normalization, a cancel token and a deadline (null: the defaults)
+     * @return its embedding (the model's embedding length)
+     * @throws CancelledException when the options' token was cancelled; {@link BraidTimeoutException} when
+     *         their deadline passed; as {@link #embed(String, boolean)} otherwise
+     */
+    public float[] embed(String text, EmbedOptions options) {
+        EmbedOptions o = options == null ? new EmbedOptions() : options;
         long p = acquire();
         try {
-            return Native.contextEmbed(p, text, normalize ? 0 : EMBED_RAW);
+            return CancelToken.borrow(o.cancel, token -> Native.contextEmbed(p, text, o.flags(), token, o.timeoutMillis));
         } finally {
             release();
         }

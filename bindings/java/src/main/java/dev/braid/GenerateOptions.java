@@ -24,6 +24,8 @@ public final class GenerateOptions {
     boolean ignoreEos;
     boolean parseSpecial;
     boolean continueSequence;
+    CancelToken cancel;
+    int timeoutMillis;
 
     /** The default options. */
     public GenerateOptions() {}
@@ -174,6 +176,26 @@ public final class GenerateOptions {
         return this;
     }
 
+    /**
+     * @param token cancels the generation from any thread, before the next token (or between the prompt's
+     *        graph steps): {@link CancelledException}; null: none
+     * @return this
+     */
+    public GenerateOptions cancel(CancelToken token) {
+        this.cancel = token;
+        return this;
+    }
+
+    /**
+     * @param millis deadline from the start of the call, prompt included: {@link BraidTimeoutException}
+     *        once passed (0: none)
+     * @return this
+     */
+    public GenerateOptions timeoutMillis(int millis) {
+        this.timeoutMillis = millis;
+        return this;
+    }
+
     // BRAID_GENERATE_IGNORE_EOS, _PARSE_SPECIAL, _CONTINUE.
     int flags() {
         return (ignoreEos ? 0x1 : 0) | (parseSpecial ? 0x2 : 0) | (continueSequence ? 0x4 : 0);
@@ -185,6 +207,6 @@ public final class GenerateOptions {
             + ", topP=" + topP + ", minP=" + minP + ", typicalP=" + typicalP + ", repeatPenalty=" + repeatPenalty
             + ", frequencyPenalty=" + frequencyPenalty + ", presencePenalty=" + presencePenalty + ", penaltyLastN="
             + penaltyLastN + ", seed=" + Long.toUnsignedString(seed) + ", stop=" + Arrays.toString(stop) + ", flags="
-            + flags() + "}";
+            + flags() + ", cancel=" + (cancel != null) + ", timeoutMillis=" + timeoutMillis + "}";
     }
 }

@@ -182,9 +182,18 @@ final class Native {
     static native String contextGenerate(long context, String prompt, int maxTokens, float temperature, int topK,
                                          float topP, float minP, float typicalP, float repeatPenalty,
                                          float frequencyPenalty, float presencePenalty, int penaltyLastN, long seed,
-                                         String[] stop, int flags, TextListener listener);
+                                         String[] stop, int flags, long cancel, int timeoutMs,
+                                         TextListener listener);
 
-    static native float[] contextEmbed(long context, String text, int flags);
+    static native float[] contextEmbed(long context, String text, int flags, long cancel, int timeoutMs);
+
+    // Logging (levels as braid_log_level).
+    /** Sets the process-wide sink (null: standard error); the native side holds the sink until replaced. */
+    static native void logSetSink(LogSink sink, int level);
+
+    static native void logSetLevel(int level);
+
+    static native int logLevel();
 
     /** Called by a JVM shutdown hook: from then on, native threads stay attached to the exiting VM. */
     static native void vmExiting();

@@ -62,14 +62,6 @@ public final class RunOptions {
 
     // Runs body with the token's pointer borrowed (0 without a token).
     <T> T withToken(java.util.function.LongFunction<T> body) {
-        if (cancel == null) {
-            return body.apply(0);
-        }
-        long token = cancel.acquire();
-        try {
-            return body.apply(token);
-        } finally {
-            cancel.release();
-        }
+        return CancelToken.borrow(cancel, body);
     }
 }
