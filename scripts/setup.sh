@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev                           # braid::Value
   libxtensor-dev                               # tensor views in the engine
   libsentencepiece-dev                         # SentencePiece .model tokenizers
+  libsqlite3-dev                               # SQLite chat histories (braid::memory)
   catch2                                       # unit tests (Catch2 v2)
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers
   doxygen
