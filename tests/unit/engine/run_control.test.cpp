@@ -72,7 +72,7 @@ TEST_CASE("[run control] cancelling from another thread stops a 2,000-token deco
     std::thread canceller([&] {
         while (!started.load())
             std::this_thread::yield();
-        std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(full_ms / 4));
+        std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(full_ms / 10));
         cancelled_at = Clock::now();
         control.cancellation.cancel();
     });
@@ -81,8 +81,9 @@ TEST_CASE("[run control] cancelling from another thread stops a 2,000-token deco
     const auto returned_at = Clock::now();
     canceller.join();
     CHECK(kind == errc::cancelled);
-    // Within one graph step: far sooner than the rest of the decode (3/4 of it) would take.
-    CHECK(std::chrono::duration<double, std::milli>(returned_at - cancelled_at).count() < full_ms / 4);
+    // Within one graph step: the largest, one layer's attention over 2,000 tokens, is about a fifth of the
+    // decode here; the rest of the decode would be nine tenths of it. Half leaves room for a loaded machine.
+    CHECK(std::chrono::duration<double, std::milli>(returned_at - cancelled_at).count() < full_ms / 2);
     CHECK(ctx.n_used() == 0); // nothing of the batch kept
     CHECK(ctx.next_position(0) == 0);
     INFO("a full decode took " << full_ms << " ms");
