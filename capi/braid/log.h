@@ -48,7 +48,8 @@ typedef void (*braid_log_fn)(braid_log_level level, const char *component, const
  * @param sink the sink, or NULL for standard error (braid's default).
  * @param user_data passed to @p sink; braid keeps it until the sink is replaced.
  * @param destroy NULL, or called with @p user_data once the sink has been replaced and no call to it is
- *        running any more (also when this call fails).
+ *        running any more, or when the library's static state is destroyed at process exit (also when
+ *        this call fails).
  * @param level the lowest level @p sink receives.
  * @return #BRAID_OK, or #BRAID_ERROR_INVALID_ARGUMENT for a level that is not a ::braid_log_level.
  */
