@@ -47,12 +47,14 @@
 #include "braid/models/generation_options.hpp"
 #include "braid/testing/fake_chat_model.hpp"
 
-// Memory: chat histories (in memory, JSON Lines file, SQLite).
+// Memory: chat histories (in memory, JSON Lines file, SQLite), trimming, RunnableWithMessageHistory.
 #include "braid/memory/chat_history.hpp"
 #include "braid/memory/file_chat_history.hpp"
 #include "braid/memory/in_memory_chat_history.hpp"
+#include "braid/memory/runnable_with_message_history.hpp"
 #include "braid/memory/sqlite_chat_history.hpp"
 #include "braid/memory/sqlite_database.hpp"
+#include "braid/memory/trim_messages.hpp"
 
 // The inference engine: GGUF files, tensor types, tokenizers, chat templates, models, generation.
 #include "braid/engine/backend.hpp"
