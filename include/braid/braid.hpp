@@ -54,6 +54,7 @@
 #include "braid/memory/runnable_with_message_history.hpp"
 #include "braid/memory/sqlite_chat_history.hpp"
 #include "braid/memory/sqlite_database.hpp"
+#include "braid/memory/summary_memory.hpp"
 #include "braid/memory/trim_messages.hpp"
 
 // The inference engine: GGUF files, tensor types, tokenizers, chat templates, models, generation.
