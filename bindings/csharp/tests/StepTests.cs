@@ -79,6 +79,9 @@ namespace Braid.Tests
                    {
                        lock (threads)
                            threads.Add(Thread.CurrentThread.ManagedThreadId);
+                       // A step that takes a moment: an instant one may be all done by the calling thread
+                       // before a pool thread picks up an item (seen once in CI on 2 cores).
+                       Thread.Sleep(1);
                        return s;
                    }))
             {
