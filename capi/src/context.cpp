@@ -1,6 +1,5 @@
 // The C functions of braid/context.h: contexts over a loaded model, generation with streaming, and
 // embeddings.
-#include <chrono>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -151,6 +150,7 @@ braid_status braid_context_generate(char** out_json, braid_context* context, con
         static constexpr braid_generate_options defaults = BRAID_GENERATE_OPTIONS_INIT;
         const braid_generate_options o = read_options(options, defaults, BRAID_GENERATE_OPTIONS_V1_SIZE, "options");
         engine::GenerateOptions g = generate_options(o);
+        g.control = run_control(o.cancel, o.timeout_ms);
         const engine::Model& model = weights_of(*handle.model);
         if (model.info().is_embedding_model())
             throw Error(errc::unsupported, "the model " + model.file().name() +
@@ -161,10 +161,6 @@ braid_status braid_context_generate(char** out_json, braid_context* context, con
             handle.context.clear();
         const std::vector<engine::TokenId> tokens =
             model.tokenizer().tokenize(prompt, !continuing, (o.flags & BRAID_GENERATE_PARSE_SPECIAL) != 0);
-        if (o.cancel)
-            g.control.cancellation = use(o.cancel, "options->cancel").token;
-        if (o.timeout_ms > 0)
-            g.control.set_timeout(std::chrono::milliseconds(o.timeout_ms));
         std::string piece_text; // NUL-terminated copy of each piece for the callback
         braid_status stopped_by = BRAID_OK;
         if (on_text)
@@ -202,19 +198,14 @@ braid_status braid_context_embed_v2(size_t* out_count, float* embedding, size_t 
         require(text, "text");
         static constexpr braid_embed_options defaults = BRAID_EMBED_OPTIONS_INIT;
         const braid_embed_options o = read_options(options, defaults, BRAID_EMBED_OPTIONS_V1_SIZE, "options");
-        const std::uint32_t flags = o.flags;
-        check_flags(flags, BRAID_EMBED_RAW, "options->flags");
-        RunControl control;
-        if (o.cancel)
-            control.cancellation = use(o.cancel, "options->cancel").token;
-        if (o.timeout_ms > 0)
-            control.set_timeout(std::chrono::milliseconds(o.timeout_ms));
+        check_flags(o.flags, BRAID_EMBED_RAW, "options->flags");
+        const RunControl control = run_control(o.cancel, o.timeout_ms);
         const engine::Model& model = weights_of(*handle.model);
         if (!model.info().is_embedding_model())
             throw Error(errc::unsupported, "the model " + model.file().name() + " is a " + model.info().architecture +
                                                " model without pooling: it gives text, not embeddings");
         const Exclusive exclusive(handle);
-        const std::vector<float> values = engine::embed(handle.context, text, !(flags & BRAID_EMBED_RAW), control).values;
+        const std::vector<float> values = engine::embed(handle.context, text, !(o.flags & BRAID_EMBED_RAW), control).values;
         *out_count = values.size();
         return deliver(embedding, capacity, values.data(), values.size(), "embedding");
     });

@@ -58,11 +58,19 @@ RunConfig run_config(const braid_run_options* options) {
         config.max_concurrency = static_cast<int>(o.max_concurrency > 1000000 ? 1000000 : o.max_concurrency);
     if (o.recursion_limit > 0)
         config.recursion_limit = static_cast<int>(o.recursion_limit > 1000000 ? 1000000 : o.recursion_limit);
-    if (o.timeout_ms > 0)
-        config.set_timeout(std::chrono::milliseconds(o.timeout_ms));
-    if (o.cancel)
-        config.cancellation = use(o.cancel, "options->cancel").token;
+    RunControl control = run_control(o.cancel, o.timeout_ms);
+    config.cancellation = std::move(control.cancellation);
+    config.deadline = control.deadline;
     return config;
+}
+
+RunControl run_control(const braid_cancel_token* cancel, std::uint32_t timeout_ms) {
+    RunControl control;
+    if (cancel)
+        control.cancellation = use(cancel, "options->cancel").token;
+    if (timeout_ms > 0)
+        control.set_timeout(std::chrono::milliseconds(timeout_ms));
+    return control;
 }
 
 } // namespace braid::capi

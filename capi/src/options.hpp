@@ -9,6 +9,7 @@
 
 #include "boundary.hpp"
 #include "braid/core/config.hpp"
+#include "braid/run_control.hpp"
 #include "braid/runnable.h"
 
 namespace braid::capi {
@@ -49,6 +50,10 @@ inline void check_flags(std::uint32_t flags, std::uint32_t known, const char* wh
 
 /// The RunConfig of @p options (NULL: the defaults). The deadline counts from now.
 RunConfig run_config(const braid_run_options* options);
+
+/// The RunControl of an options struct's `cancel` (NULL: none) and `timeout_ms` (0: none, else a
+/// deadline counted from now).
+RunControl run_control(const braid_cancel_token* cancel, std::uint32_t timeout_ms);
 
 /// Applies the keys of the JSON object @p config to @p out: tags, metadata, run_name, configurable and,
 /// with @p allow_limits, max_concurrency and recursion_limit. Unknown keys are an error naming @p what.

@@ -97,8 +97,7 @@ struct Step {
 };
 
 struct Plan {
-    GraphShape shape;
-    std::size_t n_nodes = 0;
+    std::vector<std::uint64_t> signature; // Graph::signature() of the graph it runs
     std::vector<Step> steps;
     std::vector<std::size_t> offset;    // per graph tensor
     std::vector<std::size_t> q8_offset; // per q8 buffer
@@ -224,10 +223,10 @@ private:
 
     const Plan& plan_for(const Graph& g) {
         std::vector<std::uint64_t> signature = g.signature();
-        if (signature == plan_signature_) // never empty: a graph's has its shape at least
+        if (signature == plan_.signature) // never empty: a graph's holds its shape at least
             return plan_;
         plan_ = make_plan(g);
-        plan_signature_ = std::move(signature);
+        plan_.signature = std::move(signature);
         // Interleave the rows of the weights the fast kernels read that way, the first time they are used.
         if (config_.kernels == CpuKernels::fast && isa_ == Isa::avx2)
             for (const Node& n : g.nodes())
@@ -267,8 +266,6 @@ private:
 
     Plan make_plan(const Graph& g) const {
         Plan plan;
-        plan.shape = g.shape();
-        plan.n_nodes = g.nodes().size();
         const std::size_t n_tensors = g.tensors().size();
         const bool fast = config_.kernels == CpuKernels::fast;
         // 1. Steps, with a shared 8-bit copy of each quantized matmul input (prompt processing).
@@ -679,7 +676,6 @@ private:
     std::vector<Scratch> scratch_;
     AlignedBuffer arena_;
     Plan plan_;
-    std::vector<std::uint64_t> plan_signature_; // of the graph plan_ was made for
     std::vector<std::unique_ptr<AlignedBuffer>> packed_; // per weight: its rows interleaved by 8, or null
     std::unique_ptr<std::atomic<std::int64_t>[]> counters_; // per step: the next matmul row to take
     std::size_t n_counters_ = 0;

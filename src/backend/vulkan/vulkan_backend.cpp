@@ -146,8 +146,8 @@ public:
     }
 
     void compute(const Graph& graph, const BatchInputs& in, std::span<float> out, const RunControl& control) override {
+        control.check("decode"); // a submitted graph runs to its end: stop before it (and before recording it)
         Recorded& rec = recorded_for(graph);
-        control.check("decode"); // a submitted graph runs to its end: stop before it
         write_inputs(in, rec);
         VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
         si.commandBufferCount = 1;
