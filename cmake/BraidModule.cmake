@@ -1,4 +1,4 @@
-# braid_module(NAME <name> DIRS <src dirs...> [DEPS <targets...>] [PRIVATE_DEPS <targets...>] [UNITY])
+# braid_module(NAME <name> DIRS <src dirs...> [EXCLUDE <src dirs...>] [DEPS <targets...>] [PRIVATE_DEPS <targets...>] [UNITY])
 #
 # One static library per module of src/, from every .cpp under its folders, with braid's include
 # folder and warnings. Modules keep the layers apart (the engine never links the core) and let one
@@ -6,11 +6,15 @@
 # BRAID_UNITY_BUILD (modules whose files repeat the same heavy template instantiations; never one whose
 # files set per-file target pragmas or flags, which would leak into the files after them).
 function(braid_module)
-  cmake_parse_arguments(M "UNITY" "NAME" "DIRS;DEPS;PRIVATE_DEPS" ${ARGN})
+  cmake_parse_arguments(M "UNITY" "NAME" "DIRS;EXCLUDE;DEPS;PRIVATE_DEPS" ${ARGN})
   set(sources)
   foreach(dir IN LISTS M_DIRS)
     file(GLOB_RECURSE found CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/*.cpp)
     list(APPEND sources ${found})
+  endforeach()
+  # EXCLUDE: sub-folders that form a module of their own (src/models/local is braid_local_models).
+  foreach(dir IN LISTS M_EXCLUDE)
+    list(FILTER sources EXCLUDE REGEX "^${CMAKE_CURRENT_SOURCE_DIR}/${dir}/")
   endforeach()
   set(target braid_${M_NAME})
   if(NOT sources)  # a module whose first file has not landed yet still links
