@@ -28,6 +28,26 @@ CREATE UNIQUE INDEX IF NOT EXISTS messages_by_session ON messages (session_id, i
 PRAGMA user_version = 1;
 )sql";
 
+/// Schema version 2: the state of the memories that persist beside a session's messages — a
+/// SummaryMemory's running summary (one row per session) and an EntityMemory's facts (one row per entity
+/// of a session). updated_at is milliseconds since the Unix epoch (UTC).
+constexpr const char* schema_v2 = R"sql(
+CREATE TABLE IF NOT EXISTS summaries (
+    session_id TEXT    PRIMARY KEY,
+    summary    TEXT    NOT NULL,
+    covered    INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entities (
+    session_id TEXT    NOT NULL,
+    name       TEXT    NOT NULL,
+    facts      TEXT    NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (session_id, name)
+);
+PRAGMA user_version = 2;
+)sql";
+
 /// How long to wait before asking again for WAL mode: a creating process needs a few milliseconds.
 constexpr std::chrono::milliseconds wal_retry_interval{5};
 
@@ -112,9 +132,11 @@ void SqliteConnection::migrate() {
     Transaction migration(*this, "cannot migrate the schema");
     version = read_version();
     refuse_newer(version);
+    // One step per version, each bringing the file from the version before it.
     if (version < 1)
         exec(schema_v1, "cannot create schema version 1");
-    // Later versions: one step per version here (ALTER TABLE ..., PRAGMA user_version = N).
+    if (version < 2)
+        exec(schema_v2, "cannot migrate to schema version 2");
     migration.commit();
 }
 

@@ -1,6 +1,7 @@
 #include "braid/memory/summary_memory.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -51,17 +52,27 @@ std::size_t SummaryMemory::covered() const { return store_->load().covered; }
 
 std::string SummaryMemory::update() {
     std::lock_guard lock(update_mutex_);
+    return fold(history_->messages(), std::nullopt);
+}
+
+std::string SummaryMemory::update_through(std::size_t count) {
+    std::lock_guard lock(update_mutex_);
+    return fold(history_->messages(), count);
+}
+
+std::string SummaryMemory::fold(const std::vector<Message>& messages, std::optional<std::size_t> through) {
     SummaryState state = store_->load();
-    const std::vector<Message> messages = history_->messages();
     if (messages.size() < state.covered)
         state = SummaryState{}; // the history was cleared: its old summary describes nothing left
-    if (messages.size() == state.covered)
+    const std::size_t end = std::min(through.value_or(messages.size()), messages.size());
+    if (end <= state.covered)
         return state.summary;
-    const Messages new_messages(messages.begin() + static_cast<std::ptrdiff_t>(state.covered), messages.end());
+    const Messages new_messages(messages.begin() + static_cast<std::ptrdiff_t>(state.covered),
+                                messages.begin() + static_cast<std::ptrdiff_t>(end));
     const PromptValue request =
         prompt_.format_prompt({{"summary", state.summary}, {"new_lines", messages_to_text(new_messages)}});
     // Saved only after the model answered, so a failure leaves the old summary and count.
-    const SummaryState updated{model_.invoke(request).content, messages.size()};
+    const SummaryState updated{model_.invoke(request).content, end};
     store_->save(updated);
     return updated.summary;
 }

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <iterator>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "braid/error.hpp"
+#include "memory/message_blocks.hpp"
 
 namespace braid::memory {
 namespace {
@@ -21,27 +23,10 @@ std::size_t chars_to_tokens(std::size_t chars) {
     return (chars + approximate_chars_per_token - 1) / approximate_chars_per_token;
 }
 
-bool answers_call(const Message& tool_message, const Message& caller) {
-    if (tool_message.kind() != Role::tool)
-        return false;
-    return std::any_of(caller.tool_calls.begin(), caller.tool_calls.end(),
-                       [&](const ToolCall& call) { return call.id == tool_message.tool_call_id; });
-}
-
-/// End of the block starting at @p begin: an assistant's tool calls take the tool messages answering them.
-std::size_t block_end(std::span<const Message> messages, std::size_t begin) {
-    std::size_t end = begin + 1;
-    if (messages[begin].tool_calls.empty())
-        return end;
-    while (end < messages.size() && answers_call(messages[end], messages[begin]))
-        ++end;
-    return end;
-}
-
 std::vector<Block> split_blocks(std::span<const Message> messages, std::size_t from, const TokenCounter& count) {
     std::vector<Block> blocks;
     for (std::size_t begin = from; begin < messages.size();) {
-        Block block{begin, block_end(messages, begin), 0};
+        Block block{begin, detail::block_end(messages, begin), 0};
         for (std::size_t i = block.begin; i < block.end; ++i)
             block.tokens += count(messages[i]);
         blocks.push_back(block);
@@ -87,9 +72,48 @@ std::vector<Block> keep_first(const std::vector<Block>& blocks, std::size_t budg
     return {blocks.begin(), end_kept};
 }
 
+/// Lines of @p text, each with its line break.
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    while (!text.empty()) {
+        const auto end = text.find('\n');
+        const std::size_t size = end == std::string_view::npos ? text.size() : end + 1;
+        lines.push_back(text.substr(0, size));
+        text.remove_prefix(size);
+    }
+    return lines;
+}
+
+/// allow_partial: the most lines of @p message (the last ones when @p keep_end, else the first) that fit
+/// @p budget, or nothing when not even one does. Only plain messages are cut: a tool call or a tool
+/// result cut in half would be worse than none.
+std::optional<Message> cut_to_fit(const Message& message, std::size_t budget, const TokenCounter& count,
+                                  bool keep_end) {
+    if (!message.tool_calls.empty() || message.kind() == Role::tool)
+        return std::nullopt;
+    const std::vector<std::string_view> lines = split_lines(message.content);
+    std::optional<Message> best;
+    Message candidate = message;
+    for (std::size_t taken = 1; taken < lines.size(); ++taken) {
+        candidate.content.clear();
+        const std::size_t first = keep_end ? lines.size() - taken : 0;
+        for (std::size_t i = first; i < first + taken; ++i)
+            candidate.content += lines[i];
+        if (count(candidate) > budget)
+            break;
+        best = candidate;
+    }
+    return best;
+}
+
+std::size_t tokens_of(const std::vector<Block>& blocks) {
+    std::size_t tokens = 0;
+    for (const Block& block : blocks)
+        tokens += block.tokens;
+    return tokens;
+}
+
 void check_options(const TrimOptions& options) {
-    if (options.allow_partial)
-        throw Error(errc::unsupported, "trim_messages: allow_partial (cutting a message) is not implemented");
     if (!options.token_counter)
         throw Error(errc::invalid_argument, "trim_messages: token_counter is empty");
     if (options.strategy == TrimStrategy::first && (options.include_system || options.start_on))
@@ -129,13 +153,45 @@ Messages trim_messages(std::span<const Message> messages, const TrimOptions& opt
     if (options.strategy == TrimStrategy::last) {
         if (end_role)
             drop_after_end(blocks, messages, *end_role);
-        blocks = keep_last(blocks, budget);
+        std::vector<Block> last = keep_last(blocks, budget);
+        // The block before the kept ones did not fit: with allow_partial, its last lines may.
+        std::optional<Message> partial;
+        if (options.allow_partial && last.size() < blocks.size()) {
+            const Block& cut = blocks[blocks.size() - last.size() - 1];
+            if (cut.end - cut.begin == 1)
+                partial = cut_to_fit(messages[cut.begin], budget - tokens_of(last), options.token_counter, true);
+        }
+        if (partial) {
+            Messages whole = copy_blocks(messages, last, {});
+            whole.insert(whole.begin(), std::move(*partial));
+            if (options.start_on) {
+                const std::string role = canonical_role(*options.start_on);
+                const auto start = std::find_if(whole.begin(), whole.end(),
+                                                [&](const Message& m) { return has_role(m, role); });
+                // Never start inside a tool block: the first kept message of a role is a block start.
+                whole.erase(whole.begin(), start);
+            }
+            kept.insert(kept.end(), std::make_move_iterator(whole.begin()), std::make_move_iterator(whole.end()));
+            return kept;
+        }
+        blocks = std::move(last);
         if (options.start_on)
             drop_until_start(blocks, messages, canonical_role(*options.start_on));
     } else {
-        blocks = keep_first(blocks, budget);
+        std::vector<Block> first = keep_first(blocks, budget);
+        std::optional<Message> partial;
+        if (options.allow_partial && first.size() < blocks.size() && !end_role) {
+            const Block& cut = blocks[first.size()];
+            if (cut.end - cut.begin == 1)
+                partial = cut_to_fit(messages[cut.begin], budget - tokens_of(first), options.token_counter, false);
+        }
+        blocks = std::move(first);
         if (end_role)
             drop_after_end(blocks, messages, *end_role);
+        kept = copy_blocks(messages, blocks, std::move(kept));
+        if (partial)
+            kept.push_back(std::move(*partial));
+        return kept;
     }
     return copy_blocks(messages, blocks, std::move(kept));
 }

@@ -13,7 +13,9 @@
 ///   Several processes may open the same file: WAL mode lets readers go on while one writer commits, and a
 ///   busy timeout makes a writer wait for another instead of failing.
 /// - Schema: `PRAGMA user_version` is the schema version. Opening a file of an older version migrates it;
-///   a newer version (written by a later braid) is refused, never modified.
+///   a newer version (written by a later braid) is refused, never modified. Version 1: the messages of
+///   every session (SqliteChatHistory). Version 2 adds the summaries (SqliteSummaryStore) and entity facts
+///   (SqliteEntityStore) of the sessions, so a session's memories live in the same file as its messages.
 /// - Never share a handle across fork(): a child process opens its own.
 #pragma once
 
@@ -40,7 +42,7 @@ struct SqliteOptions {
 class SqliteDatabase {
 public:
     /// The schema version this code writes and understands (PRAGMA user_version).
-    static constexpr int schema_version = 1;
+    static constexpr int schema_version = 2;
 
     /// Opens (creating it if missing) the database in @p path, switches it to WAL mode and migrates its
     /// schema to schema_version.
@@ -53,6 +55,8 @@ public:
 
 private:
     friend class SqliteChatHistory;
+    friend class SqliteSummaryStore;
+    friend class SqliteEntityStore;
     explicit SqliteDatabase(std::shared_ptr<detail::SqliteConnection> connection);
     std::shared_ptr<detail::SqliteConnection> connection_;
 };

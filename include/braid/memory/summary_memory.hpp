@@ -25,7 +25,9 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "braid/core/runnable.hpp"
 #include "braid/memory/chat_history.hpp"
@@ -61,7 +63,15 @@ public:
     /// @throws what the model or the stores throw; the saved state is then unchanged.
     std::string update();
 
+    /// Folds the messages not yet summarized among the first @p count of the history into the summary
+    /// (what SummaryBufferMemory does with the messages that no longer fit its buffer); a @p count at or
+    /// below covered() returns the summary without calling the model, one beyond the history means all.
+    /// @throws what the model or the stores throw; the saved state is then unchanged.
+    std::string update_through(std::size_t count);
+
 private:
+    std::string fold(const std::vector<Message>& messages, std::optional<std::size_t> through);
+
     Runnable<PromptValue, Message> model_;
     std::shared_ptr<ChatHistory> history_;
     std::shared_ptr<SummaryStore> store_;

@@ -11,7 +11,11 @@
 /// @endcode
 /// Rules:
 /// - The result is a subsequence of the input, in order; its token count (by options.token_counter) is at
-///   most max_tokens. Messages are never cut (allow_partial = true is Error(errc::unsupported)).
+///   most max_tokens. Messages are cut only with allow_partial: then the first message that does not fit
+///   whole (the newest dropped one for strategy last, the oldest for first) keeps the most of its lines
+///   that fit (its last lines for last, its first for first), when it is a plain message (no tool calls,
+///   not a tool result) and at least one line fits — LangChain's partial trimming with its default
+///   line splitter.
 /// - **An assistant message with tool calls and the tool messages answering it (those right after it whose
 ///   tool_call_id is one of its calls) are one block**: kept or dropped together. Models reject a tool
 ///   result without its call and a call without its results. A tool message that does not follow its call
@@ -68,12 +72,13 @@ struct TrimOptions {
     std::optional<std::string> start_on;
     /// When set, the kept part ends on a message of this role: blocks after the last one are dropped.
     std::optional<std::string> end_on;
-    /// Cut a message that does not fit whole. Not implemented: true is Error(errc::unsupported).
+    /// Keep the lines that fit of the first plain message that does not fit whole (see the rules above).
+    /// With strategy first and end_on, no message is cut (the cut one would end the conversation).
     bool allow_partial = false;
 };
 
 /// The messages of @p messages to keep under @p options (see the file comment for the rules).
-/// @throws Error(errc::unsupported) if allow_partial is set; Error(errc::invalid_argument) if
+/// @throws Error(errc::invalid_argument) if
 ///         include_system or start_on is used with strategy first, the token counter is empty, or a role
 ///         is empty.
 Messages trim_messages(std::span<const Message> messages, const TrimOptions& options);

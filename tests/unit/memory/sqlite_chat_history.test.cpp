@@ -58,7 +58,7 @@ TEST_CASE("[history] sqlite: a newer schema version is refused, naming it", "[un
     }
     CHECK(error_of([&] { SqliteDatabase::open(file.path()); }) ==
           "unsupported: SQLite chat history database '" + file.path().string() +
-              "': schema version 7 is newer than this braid supports (1); open it with a newer braid");
+              "': schema version 7 is newer than this braid supports (2); open it with a newer braid");
 }
 
 TEST_CASE("[history] sqlite: a file that is not a database is refused, naming it", "[unit]") {

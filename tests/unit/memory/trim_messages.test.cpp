@@ -140,10 +140,6 @@ TEST_CASE("[trim] a tool call and its results are kept or dropped together", "[u
 
 TEST_CASE("[trim] options that are not supported are clear errors", "[unit]") {
     const Messages chat = {Message::user("1")};
-    TrimOptions partial = budget(1);
-    partial.allow_partial = true;
-    CHECK_THROWS_MATCHES(trim_messages(chat, partial), braid::Error,
-                         Catch::Predicate<braid::Error>([](const braid::Error& e) { return e.kind() == braid::errc::unsupported; }));
     TrimOptions first = budget(1, TrimStrategy::first);
     first.start_on = "user";
     CHECK_THROWS_AS(trim_messages(chat, first), braid::Error);
@@ -200,5 +196,50 @@ TEST_CASE("[trim] property: random conversations, every budget and strategy", "[
                 }
             }
         }
+    }
+}
+
+namespace trim_test {
+/// One token per line of content (a line is up to and including its line break), none for the rest.
+std::size_t line_tokens(const Message& m) {
+    std::size_t lines = m.content.empty() ? 0 : 1;
+    for (std::size_t i = 0; i + 1 < m.content.size(); ++i)
+        lines += m.content[i] == '\n' ? 1 : 0;
+    return lines;
+}
+} // namespace trim_test
+
+TEST_CASE("[trim] allow_partial keeps the lines that fit of the first message that does not", "[unit]") {
+    const Messages chat = {Message::user("a1\na2\na3\n"), Message::assistant("b1\nb2"), Message::user("c1")};
+    TrimOptions options = budget(4);
+    options.token_counter = line_tokens;
+    options.allow_partial = true;
+    SECTION("strategy last: the last lines of the newest message that is dropped") {
+        CHECK(trim_messages(chat, options) == Messages{Message::user("a3\n"), chat[1], chat[2]});
+        options.max_tokens = 5;
+        CHECK(trim_messages(chat, options) == Messages{Message::user("a2\na3\n"), chat[1], chat[2]});
+        options.allow_partial = false;
+        CHECK(trim_messages(chat, options) == Messages{chat[1], chat[2]});
+    }
+    SECTION("strategy last with start_on drops a cut message of another role") {
+        options.max_tokens = 2;
+        options.start_on = "user";
+        CHECK(trim_messages(chat, options) == Messages{chat[2]});
+    }
+    SECTION("strategy first: the first lines of the oldest message that is dropped") {
+        options.strategy = TrimStrategy::first;
+        CHECK(trim_messages(chat, options) == Messages{chat[0], Message::assistant("b1\n")});
+    }
+    SECTION("tool calls and tool results are never cut") {
+        const Messages tools = {calls({"a"}), Message::tool("x\ny\nz", "a"), Message::user("q")};
+        options.max_tokens = 2;
+        CHECK(trim_messages(tools, options) == Messages{tools[2]});
+    }
+    SECTION("nothing is cut when not even one line fits") {
+        options.max_tokens = 1;
+        const Messages two = {Message::user("x\ny"), Message::assistant("b1\nb2")};
+        CHECK(trim_messages(two, options) == Messages{Message::assistant("b2")});
+        options.max_tokens = 0;
+        CHECK(trim_messages(two, options).empty());
     }
 }
