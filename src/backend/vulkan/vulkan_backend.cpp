@@ -283,7 +283,7 @@ private:
             bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
             check(f.vkBeginCommandBuffer(cmd, &bi), "vkBeginCommandBuffer");
             VkMemoryBarrier before{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-            before.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT;
+            before.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT; // earlier reads need only the execution dependency
             before.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
             f.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &before, 0, nullptr, 0,
                                    nullptr);
