@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <bit>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <set>
 #include <string>
@@ -365,6 +366,8 @@ std::vector<std::byte> Context::save_sequence(SeqId seq, std::span<const TokenId
     impl_->check_seq(seq, "Context::save_sequence");
     impl_->check_causal("Context::save_sequence");
     check_tokens(tokens, impl_->model->info.n_vocab, "Context::save_sequence");
+    if (tokens.size() > std::numeric_limits<std::uint32_t>::max())
+        throw Error(errc::invalid_argument, "Context::save_sequence: " + std::to_string(tokens.size()) + " tokens (a session holds at most 2^32 - 1)");
     const std::vector<std::int32_t> cells = cells_of(impl_->cells, seq);
     std::vector<std::int32_t> positions(cells.size());
     for (std::size_t i = 0; i < cells.size(); ++i)
