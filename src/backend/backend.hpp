@@ -62,7 +62,20 @@ public:
     /// @p control's error (cancelled, timeout) when it asks to stop: the CPU checks between graph steps,
     /// Vulkan before submitting.
     virtual void compute(const Graph& graph, const BatchInputs& inputs, std::span<float> out, const RunControl& control) = 0;
+
+    /// Copies the cached keys and values of cells @p cells (each in [0, n_ctx)) to @p out: layer after
+    /// layer, the key rows of the cells in the order given, then their value rows; a row is
+    /// kv_row_bytes(config) bytes (f16 or f32, as the cache stores them). @p out holds exactly
+    /// n_layer × 2 × cells.size() rows. Used to save a sequence (Context::save_sequence).
+    virtual void read_kv(std::span<const std::int32_t> cells, std::span<std::byte> out) = 0;
+    /// The reverse of read_kv(): writes rows laid out as read_kv() gives them into cells @p cells.
+    virtual void write_kv(std::span<const std::int32_t> cells, std::span<const std::byte> data) = 0;
 };
+
+/// Bytes of one cache row (the keys, or the values, of one cell in one layer) of @p model's cache.
+inline std::size_t kv_row_bytes(const ModelInfo& info, bool kv_f16) noexcept {
+    return static_cast<std::size_t>(info.n_head_kv * info.head_dim) * (kv_f16 ? 2u : 4u);
+}
 
 /// The CPU backend over @p model's weights (used in place, from the memory map).
 std::unique_ptr<Backend> make_cpu_backend(const Model::Impl& model, const BackendConfig& config);

@@ -3,11 +3,14 @@
 /// its backend, and decode() which runs the forward pass over a Batch.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "braid/engine/backend.hpp"
 #include "braid/engine/batch.hpp"
@@ -83,6 +86,39 @@ public:
     void clear() noexcept;
     /// Removes positions [@p p0, @p p1) of sequence @p seq from the cache (p1 < 0: to the end).
     void remove(SeqId seq, std::int32_t p0 = 0, std::int32_t p1 = -1);
+    /// Makes sequence @p to hold the cached positions of sequence @p from in [@p p0, @p p1) (p1 < 0: to
+    /// the end), like llama.cpp's `seq_cp`: a shared prefix (a system prompt) is computed once and copied
+    /// into other sequences. The cells are shared, not duplicated, so it costs no cache space and no
+    /// copying of keys and values; each sequence then decodes on independently, and remove() on one
+    /// leaves the other's positions in place. Whatever @p to held in [p0, p1) is removed first.
+    /// Throws Error(errc::invalid_argument) for a sequence out of range or an embedding model (whose
+    /// cache keeps nothing between decodes). Copying a sequence to itself does nothing.
+    void copy_sequence(SeqId from, SeqId to, std::int32_t p0 = 0, std::int32_t p1 = -1);
+
+    /// Saves sequence @p seq as a session: a header (magic, format version, the model's architecture
+    /// and a hash of its shape, tensor layout and a sample of its weights, n_layer, n_head_kv, head_dim,
+    /// f16 or f32 cache), @p tokens, the cached positions and their keys and values, and a checksum.
+    /// The cache does not know which tokens produced it, so the caller passes them (usually one per
+    /// cached position; any ids of the vocabulary are accepted) and gets them back from
+    /// restore_sequence(). An empty sequence saves as a session with no cells.
+    /// Throws Error(errc::invalid_argument) for a sequence out of range, a token outside the vocabulary
+    /// or an embedding model.
+    std::vector<std::byte> save_sequence(SeqId seq, std::span<const TokenId> tokens = {}) const;
+    /// save_sequence() to the file @p path, written atomically (a temporary file beside it, renamed
+    /// over it). Throws Error(errc::io) when it cannot be written.
+    void save_sequence_to(SeqId seq, const std::filesystem::path& path, std::span<const TokenId> tokens = {}) const;
+    /// Restores a session written by save_sequence() into sequence @p seq, at the positions it was
+    /// saved from, and returns its tokens. Everything is checked before the cache changes: the magic,
+    /// the format version, the sizes against the data (truncated or trailing bytes), the checksum (corrupt
+    /// data), the model (architecture, geometry, hash), the cache type (kv_f16), the tokens and positions,
+    /// that @p seq is empty and that enough cells are free. Each failure is Error(errc::invalid_argument)
+    /// naming what was wrong (Error(errc::out_of_memory) when the cells do not fit) and leaves the
+    /// context as it was. A session may be restored into another sequence, context or backend of the
+    /// same model with the same cache type.
+    std::vector<TokenId> restore_sequence(SeqId seq, std::span<const std::byte> session);
+    /// restore_sequence() from the file @p path. Throws Error(errc::io) when it cannot be read.
+    std::vector<TokenId> restore_sequence_from(SeqId seq, const std::filesystem::path& path);
+
     /// One past the last position of @p seq in the cache (0 when it holds nothing).
     std::int32_t next_position(SeqId seq) const;
     /// Cache size in tokens.
@@ -90,6 +126,8 @@ public:
     /// Cache cells in use.
     std::int64_t n_used() const noexcept;
 
+    /// The options as resolved at creation (n_ctx, n_batch and threads filled in and clamped).
+    const ContextOptions& options() const noexcept;
     /// The model.
     const ModelInfo& info() const noexcept;
     /// The model's tokenizer.

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,5 +25,19 @@ struct TextEmbedding {
 /// @throws Error(errc::invalid_argument) for a model that gives no embeddings or a text longer than
 ///         n_batch; Error(errc::out_of_memory) for a text longer than the context.
 TextEmbedding embed(Context& ctx, std::string_view text, bool normalize = true, const RunControl& control = RunControl::none());
+
+/// The embeddings of many @p texts, in order, each as embed() gives it (equal within float rounding:
+/// the kernels may sum in another order for a larger batch). The texts are decoded together: each is a
+/// sequence of its own, packed into passes of at most n_batch tokens and n_seq_max sequences
+/// (ContextOptions), so a context made for batching (say n_batch 2048, n_seq_max 64) takes many short
+/// texts per forward pass. Nothing stays in the context's cache. @p control stops it between and
+/// during passes, as it stops Context::decode.
+///
+/// Only embedding models (bert family: a pooling in their metadata) are supported; decoder models
+/// (llama, qwen2) have no pooled output in this engine, so they are Error(errc::unsupported).
+/// @throws Error(errc::invalid_argument) for a text that gives no tokens or more than n_batch (naming
+///         its index); Error(errc::unsupported) for a model without pooling.
+std::vector<TextEmbedding> embed_batch(Context& ctx, std::span<const std::string> texts, bool normalize = true,
+                                       const RunControl& control = RunControl::none());
 
 } // namespace braid::engine

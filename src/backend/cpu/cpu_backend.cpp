@@ -664,6 +664,34 @@ private:
         }
     }
 
+public:
+    void read_kv(std::span<const std::int32_t> cells, std::span<std::byte> out) override {
+        copy_kv(cells, out.size(), [&](std::byte* cache, std::size_t at, std::size_t row) { std::memcpy(out.data() + at, cache, row); });
+    }
+
+    void write_kv(std::span<const std::int32_t> cells, std::span<const std::byte> data) override {
+        copy_kv(cells, data.size(), [&](std::byte* cache, std::size_t at, std::size_t row) { std::memcpy(cache, data.data() + at, row); });
+    }
+
+private:
+    // Calls @p copy(cache row, offset in the read_kv layout, row bytes) for every row of @p cells.
+    template <class Copy>
+    void copy_kv(std::span<const std::int32_t> cells, std::size_t bytes, Copy copy) {
+        const std::size_t row = kv_row_bytes(model_.info, config_.kv_f16);
+        if (bytes != layers_.size() * 2 * cells.size() * row)
+            throw Error(errc::internal, "cpu backend: KV transfer of " + std::to_string(bytes) + " bytes for " + std::to_string(cells.size()) +
+                                            " cells");
+        std::size_t at = 0;
+        for (const KvLayer& layer : layers_)
+            for (std::byte* base : {layer.k, layer.v})
+                for (const std::int32_t c : cells) {
+                    if (c < 0 || c >= config_.n_ctx)
+                        throw Error(errc::internal, "cpu backend: KV cell " + std::to_string(c) + " out of range");
+                    copy(base + static_cast<std::size_t>(c) * row, at, row);
+                    at += row;
+                }
+    }
+
     const Model::Impl& model_;
     BackendConfig config_;
     Isa isa_;

@@ -205,7 +205,117 @@ public:
         log(LogLevel::info, "vulkan", report);
     }
 
+    // Sequences saved and restored (Context::save_sequence): the rows go through a host-visible staging
+    // buffer by transfer commands on the compute queue, one layer at a time, with barriers against the
+    // passes before and after — the same path on unified memory and on discrete GPUs.
+    void read_kv(std::span<const std::int32_t> cells, std::span<std::byte> out) override {
+        transfer_kv(cells, out.size(), false, [&](std::byte* staging, std::size_t at, std::size_t bytes) {
+            std::memcpy(out.data() + at, staging, bytes);
+        });
+    }
+
+    void write_kv(std::span<const std::int32_t> cells, std::span<const std::byte> data) override {
+        transfer_kv(cells, data.size(), true, [&](std::byte* staging, std::size_t at, std::size_t bytes) {
+            std::memcpy(staging, data.data() + at, bytes);
+        });
+    }
+
 private:
+    // Moves the rows of @p cells between the cache and the caller, layer by layer through a staging
+    // buffer: @p host(staging, offset in the read_kv layout, bytes) fills it before the copy (@p to_cache)
+    // or empties it after.
+    template <class Host>
+    void transfer_kv(std::span<const std::int32_t> cells, std::size_t bytes, bool to_cache, Host host) {
+        const std::size_t row = kv_row_bytes(model_.info, config_.kv_f16);
+        const std::size_t layer_bytes = 2 * cells.size() * row;
+        if (bytes != k_cache_.size() * layer_bytes)
+            throw Error(errc::internal, "vulkan backend: KV transfer of " + std::to_string(bytes) + " bytes for " +
+                                            std::to_string(cells.size()) + " cells");
+        if (cells.empty())
+            return;
+        // Runs of consecutive cells become one copy region each.
+        std::vector<VkBufferCopy> runs; // srcOffset: index in cells; dstOffset: first cell; size: count
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            const std::int32_t c = cells[i];
+            if (c < 0 || c >= config_.n_ctx)
+                throw Error(errc::internal, "vulkan backend: KV cell " + std::to_string(c) + " out of range");
+            if (!runs.empty() && static_cast<VkDeviceSize>(c) == runs.back().dstOffset + runs.back().size)
+                ++runs.back().size;
+            else
+                runs.push_back({i, static_cast<VkDeviceSize>(c), 1});
+        }
+        const Functions& f = device_->fn();
+        Allocation staging = allocator_->allocate(Pool::host, layer_bytes, "the KV cache transfer buffer");
+        VkCommandBuffer cmd = VK_NULL_HANDLE;
+        struct Cleanup {
+            VulkanBackend& self;
+            Allocation& staging;
+            VkCommandBuffer& cmd;
+            ~Cleanup() {
+                try {
+                    self.wait_for_own_work();
+                } catch (...) {
+                }
+                if (cmd)
+                    self.device_->fn().vkFreeCommandBuffers(self.device_->device(), self.command_pool_.get(), 1, &cmd);
+                self.allocator_->free(staging);
+            }
+        } cleanup{*this, staging, cmd};
+        VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+        ai.commandPool = command_pool_.get();
+        ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+        ai.commandBufferCount = 1;
+        check(f.vkAllocateCommandBuffers(device_->device(), &ai, &cmd), "vkAllocateCommandBuffers");
+        for (std::size_t l = 0; l < k_cache_.size(); ++l) {
+            const std::size_t at = l * layer_bytes;
+            if (to_cache)
+                host(staging.mapped, at, layer_bytes);
+            std::vector<VkBufferCopy> regions[2];
+            for (int kv = 0; kv < 2; ++kv)
+                for (const VkBufferCopy& run : runs) {
+                    const VkDeviceSize cache = (kv == 0 ? k_cache_ : v_cache_)[l].offset + run.dstOffset * row;
+                    const VkDeviceSize stage = staging.offset + (static_cast<VkDeviceSize>(kv) * cells.size() + run.srcOffset) * row;
+                    const VkDeviceSize size = run.size * row;
+                    regions[kv].push_back(to_cache ? VkBufferCopy{stage, cache, size} : VkBufferCopy{cache, stage, size});
+                }
+            check(f.vkResetCommandBuffer(cmd, 0), "vkResetCommandBuffer");
+            VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+            bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+            check(f.vkBeginCommandBuffer(cmd, &bi), "vkBeginCommandBuffer");
+            VkMemoryBarrier before{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+            before.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT; // earlier reads need only the execution dependency
+            before.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+            f.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &before, 0, nullptr, 0,
+                                   nullptr);
+            for (int kv = 0; kv < 2; ++kv) {
+                const VkBuffer cache = (kv == 0 ? k_cache_ : v_cache_)[l].buffer;
+                f.vkCmdCopyBuffer(cmd, to_cache ? staging.buffer : cache, to_cache ? cache : staging.buffer,
+                                  static_cast<std::uint32_t>(regions[kv].size()), regions[kv].data());
+            }
+            VkMemoryBarrier after{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+            after.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+            after.dstAccessMask = to_cache ? VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT : VK_ACCESS_HOST_READ_BIT;
+            f.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                                   to_cache ? VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT : VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &after, 0, nullptr, 0,
+                                   nullptr);
+            check(f.vkEndCommandBuffer(cmd), "vkEndCommandBuffer");
+            VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+            si.commandBufferCount = 1;
+            si.pCommandBuffers = &cmd;
+            const VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_TRANSFER_BIT;
+            if (uploaded_pending_) {
+                si.waitSemaphoreCount = 1;
+                si.pWaitSemaphores = uploaded_.address();
+                si.pWaitDstStageMask = &wait_stage;
+            }
+            submit(Queue::compute, si);
+            uploaded_pending_ = false;
+            wait_for_own_work();
+            if (!to_cache)
+                host(staging.mapped, at, layer_bytes);
+        }
+    }
+
     // Submits @p si with this backend's fence; wait_for_own_work() waits for it.
     void submit(Queue queue, const VkSubmitInfo& si) {
         device_->submit(queue, si, fence_.get());

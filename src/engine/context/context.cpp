@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <fstream>
+#include <limits>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -13,6 +16,7 @@
 #include "backend/backend.hpp"
 #include "braid/error.hpp"
 #include "braid/run_control.hpp"
+#include "engine/context/session.hpp"
 #include "engine/model/model_impl.hpp"
 
 namespace braid::engine {
@@ -32,6 +36,7 @@ struct Context::Impl {
     std::size_t n_outputs = 0;
     std::vector<float> embeddings;     // per pooled sequence × n_embd
     std::vector<SeqId> embedding_seqs; // which sequence each row is
+    mutable std::optional<std::uint64_t> model_hash; // of the session format, computed when first needed
 
     std::int64_t n_kv() const {
         std::int64_t top = static_cast<std::int64_t>(cells.size());
@@ -176,6 +181,24 @@ struct Context::Impl {
         head = std::min(head, c);
     }
 
+    void check_seq(SeqId seq, const char* what) const {
+        if (seq < 0 || seq >= options.n_seq_max)
+            throw Error(errc::invalid_argument, std::string(what) + ": sequence " + std::to_string(seq) + " is outside 0 … " +
+                                                    std::to_string(options.n_seq_max - 1) + " (ContextOptions::n_seq_max)");
+    }
+
+    void check_causal(const char* what) const {
+        if (!model->info.causal)
+            throw Error(errc::invalid_argument, std::string(what) + ": an embedding model's cache keeps nothing between decodes");
+    }
+
+    session::Identity identity() const {
+        const ModelInfo& info = model->info;
+        if (!model_hash)
+            model_hash = session::model_hash(*model);
+        return {info.architecture, *model_hash, info.n_layer, info.n_head_kv, info.head_dim, options.kv_f16};
+    }
+
     void clear() noexcept {
         std::fill(cells.begin(), cells.end(), KvCell{});
         for (auto& held : seq_positions)
@@ -296,6 +319,140 @@ void Context::remove(SeqId seq, std::int32_t p0, std::int32_t p1) {
     held.erase(held.lower_bound(p0), p1 < 0 ? held.end() : held.lower_bound(p1));
 }
 
+void Context::copy_sequence(SeqId from, SeqId to, std::int32_t p0, std::int32_t p1) {
+    impl_->check_seq(from, "Context::copy_sequence");
+    impl_->check_seq(to, "Context::copy_sequence");
+    impl_->check_causal("Context::copy_sequence");
+    if (from == to)
+        return;
+    remove(to, p0, p1);
+    if (p1 >= 0 && p1 <= p0)
+        return;
+    const std::uint64_t from_bit = std::uint64_t{1} << from, to_bit = std::uint64_t{1} << to;
+    auto& held = impl_->seq_positions[static_cast<std::size_t>(to)];
+    for (KvCell& c : impl_->cells) {
+        if (!(c.seqs & from_bit) || c.pos < p0 || (p1 >= 0 && c.pos >= p1))
+            continue;
+        c.seqs |= to_bit;
+        held.insert(c.pos);
+    }
+}
+
+namespace {
+
+// The cells of @p seq, in the order of their positions.
+std::vector<std::int32_t> cells_of(std::span<const KvCell> cells, SeqId seq) {
+    const std::uint64_t bit = std::uint64_t{1} << seq;
+    std::vector<std::int32_t> found;
+    for (std::size_t i = 0; i < cells.size(); ++i)
+        if (cells[i].seqs & bit)
+            found.push_back(static_cast<std::int32_t>(i));
+    std::sort(found.begin(), found.end(), [&](std::int32_t a, std::int32_t b) {
+        return cells[static_cast<std::size_t>(a)].pos < cells[static_cast<std::size_t>(b)].pos;
+    });
+    return found;
+}
+
+void check_tokens(std::span<const TokenId> tokens, std::int64_t n_vocab, const char* what) {
+    for (std::size_t i = 0; i < tokens.size(); ++i)
+        if (tokens[i] < 0 || tokens[i] >= n_vocab)
+            throw Error(errc::invalid_argument, std::string(what) + ": token " + std::to_string(i) + " (id " + std::to_string(tokens[i]) +
+                                                    ") is outside the vocabulary of " + std::to_string(n_vocab));
+}
+
+} // namespace
+
+std::vector<std::byte> Context::save_sequence(SeqId seq, std::span<const TokenId> tokens) const {
+    impl_->check_seq(seq, "Context::save_sequence");
+    impl_->check_causal("Context::save_sequence");
+    check_tokens(tokens, impl_->model->info.n_vocab, "Context::save_sequence");
+    if (tokens.size() > std::numeric_limits<std::uint32_t>::max())
+        throw Error(errc::invalid_argument, "Context::save_sequence: " + std::to_string(tokens.size()) + " tokens (a session holds at most 2^32 - 1)");
+    const std::vector<std::int32_t> cells = cells_of(impl_->cells, seq);
+    std::vector<std::int32_t> positions(cells.size());
+    for (std::size_t i = 0; i < cells.size(); ++i)
+        positions[i] = impl_->cells[static_cast<std::size_t>(cells[i])].pos;
+    session::Writer writer(impl_->identity(), tokens, positions);
+    impl_->backend->read_kv(cells, std::span(writer.bytes).subspan(writer.kv_offset, writer.kv_bytes));
+    return writer.finish();
+}
+
+void Context::save_sequence_to(SeqId seq, const std::filesystem::path& path, std::span<const TokenId> tokens) const {
+    const std::vector<std::byte> bytes = save_sequence(seq, tokens);
+    // A temporary file beside the target, renamed over it once complete: readers see the old session or
+    // the new one, never a part.
+    std::filesystem::path temp = path;
+    temp += ".tmp-" + std::to_string(std::random_device{}());
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        if (out)
+            out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        out.close();
+        if (!out) {
+            std::error_code ignored;
+            std::filesystem::remove(temp, ignored);
+            throw Error(errc::io, "cannot write the session file '" + temp.string() + "'");
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp, path, ec);
+    if (ec) {
+        std::error_code ignored;
+        std::filesystem::remove(temp, ignored);
+        throw Error(errc::io, "cannot replace the session file '" + path.string() + "': " + ec.message());
+    }
+}
+
+std::vector<TokenId> Context::restore_sequence(SeqId seq, std::span<const std::byte> bytes) {
+    impl_->check_seq(seq, "Context::restore_sequence");
+    impl_->check_causal("Context::restore_sequence");
+    session::Parsed parsed = session::parse(bytes, impl_->identity());
+    check_tokens(parsed.tokens, impl_->model->info.n_vocab, "session");
+    const auto& held = impl_->seq_positions[static_cast<std::size_t>(seq)];
+    if (!held.empty())
+        throw Error(errc::invalid_argument, "Context::restore_sequence: sequence " + std::to_string(seq) + " is not empty (it holds " +
+                                                std::to_string(held.size()) + " positions; remove() them first)");
+    const std::size_t n = parsed.positions.size();
+    const std::size_t free = impl_->cells.size() - static_cast<std::size_t>(impl_->used);
+    if (n > free)
+        throw Error(errc::out_of_memory, "Context::restore_sequence: the session's " + std::to_string(n) + " cells do not fit in " +
+                                             std::to_string(free) + " free of n_ctx " + std::to_string(impl_->cells.size()) + " cells");
+    // Free cells from the search start on; the cache bookkeeping changes only once the data is in.
+    std::vector<std::int32_t> slots;
+    slots.reserve(n);
+    for (std::size_t k = 0, c = impl_->head; slots.size() < n && k < impl_->cells.size(); ++k, c = (c + 1) % impl_->cells.size())
+        if (impl_->cells[c].empty())
+            slots.push_back(static_cast<std::int32_t>(c));
+    impl_->backend->write_kv(slots, parsed.kv);
+    const std::uint64_t bit = std::uint64_t{1} << seq;
+    auto& positions = impl_->seq_positions[static_cast<std::size_t>(seq)];
+    for (std::size_t i = 0; i < n; ++i) {
+        KvCell& cell = impl_->cells[static_cast<std::size_t>(slots[i])];
+        cell.pos = parsed.positions[i];
+        cell.seqs = bit;
+        positions.insert(cell.pos);
+    }
+    impl_->used += static_cast<std::int64_t>(n);
+    if (n > 0)
+        impl_->head = (static_cast<std::size_t>(slots.back()) + 1) % impl_->cells.size();
+    return std::move(parsed.tokens);
+}
+
+std::vector<TokenId> Context::restore_sequence_from(SeqId seq, const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in)
+        throw Error(errc::io, "cannot open the session file '" + path.string() + "'");
+    const std::streamoff size = in.tellg();
+    if (size < 0)
+        throw Error(errc::io, "cannot read the session file '" + path.string() + "'");
+    std::vector<std::byte> bytes(static_cast<std::size_t>(size));
+    in.seekg(0);
+    in.read(reinterpret_cast<char*>(bytes.data()), size);
+    if (!in)
+        throw Error(errc::io, "cannot read the session file '" + path.string() + "'");
+    return restore_sequence(seq, bytes);
+}
+
 std::int32_t Context::next_position(SeqId seq) const {
     if (seq < 0 || seq >= impl_->options.n_seq_max)
         throw Error(errc::invalid_argument, "sequence " + std::to_string(seq) + " is out of range");
@@ -305,6 +462,7 @@ std::int32_t Context::next_position(SeqId seq) const {
 
 std::int64_t Context::n_ctx() const noexcept { return static_cast<std::int64_t>(impl_->cells.size()); }
 std::int64_t Context::n_used() const noexcept { return impl_->used; }
+const ContextOptions& Context::options() const noexcept { return impl_->options; }
 const ModelInfo& Context::info() const noexcept { return impl_->model->info; }
 const Tokenizer& Context::tokenizer() const noexcept { return *impl_->model->tokenizer; }
 BackendKind Context::backend() const noexcept { return impl_->backend_kind; }
