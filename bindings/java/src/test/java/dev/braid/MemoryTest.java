@@ -41,13 +41,12 @@ class MemoryTest {
 
     @Test
     void badInputIsAClearError() {
-        try (ChatHistory history = ChatHistory.inMemory()) {
-            ParseException parse = assertThrows(ParseException.class, () -> history.addMessages("[{"));
-            assertTrue(parse.getMessage().contains("messages_json"), parse.getMessage());
-            assertThrows(InvalidArgumentException.class, () -> history.addMessages("7"));
-            history.close();
-            assertThrows(IllegalStateException.class, history::messages);
-        }
+        ChatHistory history = ChatHistory.inMemory();
+        ParseException parse = assertThrows(ParseException.class, () -> history.addMessages("[{"));
+        assertTrue(parse.getMessage().contains("messages_json"), parse.getMessage());
+        assertThrows(InvalidArgumentException.class, () -> history.addMessages("7"));
+        history.close();
+        assertThrows(IllegalStateException.class, history::messages);
         assertThrows(InvalidArgumentException.class, () -> ChatHistory.sqlite("x.db", ""));
         assertThrows(InvalidArgumentException.class, () -> ChatHistory.file(null));
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
