@@ -2,6 +2,7 @@
  * summary, summary-buffer and entity memory over the fake chat model. */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, unlink, rmdir */
 #include <stdlib.h>
+#include <threads.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -461,6 +462,134 @@ static void test_entity_memory(void) {
     braid_runnable_free(model);
 }
 
+
+/* Threads appending turns through their own handles on one SQLite file (one shared connection) and one
+ * in-memory history: nothing lost, no turn interleaved. */
+enum { writers = 8, turns_each = 25 };
+
+typedef struct writer_state {
+    braid_chat_history *history; /* NULL: open own SQLite handle */
+    const char *db;
+    int id;
+    int failures;
+} writer_state;
+
+static int writer(void *arg) {
+    writer_state *w = (writer_state *)arg;
+    braid_chat_history *h = w->history;
+    if (!h && braid_chat_history_sqlite(&h, w->db, "shared") != BRAID_OK) {
+        w->failures++;
+        return 0;
+    }
+    for (int i = 0; i < turns_each; ++i) {
+        char turn[160];
+        snprintf(turn, sizeof turn, "[{\"role\": \"user\", \"content\": \"w%d t%d\"}, {\"role\": \"assistant\", \"content\": \"w%d t%d\"}]",
+                 w->id, i, w->id, i);
+        if (braid_chat_history_add_messages(h, turn) != BRAID_OK)
+            w->failures++;
+    }
+    if (!w->history)
+        braid_chat_history_free(h);
+    return 0;
+}
+
+/* Every turn is a user message followed by the assistant message with the same text. */
+static int count_adjacent_turns(const char *json) {
+    int turns = 0;
+    const char *p = json;
+    while ((p = strstr(p, "{\"role\":\"user\",\"content\":\"")) != NULL) {
+        p += strlen("{\"role\":\"user\",\"content\":\"");
+        const char *end = strchr(p, '"');
+        if (!end)
+            return -1;
+        char expected[64];
+        snprintf(expected, sizeof expected, "\"},{\"role\":\"assistant\",\"content\":\"%.*s\"}", (int)(end - p), p);
+        if (strncmp(end, expected, strlen(expected)) != 0)
+            return -1;
+        ++turns;
+        p = end;
+    }
+    return turns;
+}
+
+static void run_writers(braid_chat_history *shared, const char *db) {
+    thrd_t threads[writers];
+    writer_state states[writers];
+    for (int t = 0; t < writers; ++t) {
+        states[t] = (writer_state){shared, db, t, 0};
+        CHECK(thrd_create(&threads[t], writer, &states[t]) == thrd_success);
+    }
+    for (int t = 0; t < writers; ++t) {
+        thrd_join(threads[t], NULL);
+        CHECK(states[t].failures == 0);
+    }
+}
+
+static void test_concurrent_appends(void) {
+    make_temp_dir();
+    const char *db = temp_path("shared.db");
+    run_writers(NULL, db);
+    braid_chat_history *history = NULL;
+    char *out = NULL;
+    CHECK_OK(braid_chat_history_sqlite(&history, db, "shared"));
+    CHECK_OK(braid_chat_history_messages(&out, history));
+    CHECK(count_adjacent_turns(out) == writers * turns_each);
+    braid_string_free(out);
+    braid_chat_history_free(history);
+
+    CHECK_OK(braid_chat_history_memory(&history));
+    run_writers(history, NULL);
+    CHECK_OK(braid_chat_history_messages(&out, history));
+    CHECK(count_adjacent_turns(out) == writers * turns_each);
+    braid_string_free(out);
+    braid_chat_history_free(history);
+    const char *const names[] = {"shared.db", "shared.db-wal", "shared.db-shm", NULL};
+    remove_temp_dir(names);
+}
+
+/* A run that fails, is cancelled, or a stream abandoned before its end stores nothing. */
+static void test_failed_runs_store_nothing(void) {
+    make_temp_dir();
+    braid_runnable *model = NULL, *remembering = NULL;
+    CHECK_OK(braid_fake_chat_model(&model, "{\"responses\": [{\"error\": \"device\", \"message\": \"GPU lost\"}, \"one two three\", \"kept\"], \"chunking\": \"words\"}"));
+    char store[200];
+    snprintf(store, sizeof store, "{\"type\": \"sqlite\", \"path\": \"%s\"}", temp_path("f.db"));
+    /* the fake model reads the input object's "messages" (the history goes under "history", unread) */
+    CHECK_OK(braid_runnable_with_message_history(&remembering, model, store, NULL));
+    braid_run_options options = BRAID_RUN_OPTIONS_INIT;
+    options.config_json = "{\"configurable\": {\"session_id\": \"s\"}}";
+    char *out = NULL;
+    CHECK_STATUS(BRAID_ERROR_DEVICE, braid_runnable_invoke(&out, remembering, "{\"input\": \"hi\", \"messages\": [\"hi\"]}", &options));
+    CHECK_CONTAINS(braid_last_error(), "GPU lost");
+    /* abandoned stream: one chunk pulled, then freed */
+    braid_stream *stream = NULL;
+    CHECK_OK(braid_runnable_stream_open(&stream, remembering, "{\"input\": \"again\", \"messages\": [\"again\"]}", &options));
+    CHECK_OK(braid_stream_next(&out, stream));
+    braid_string_free(out);
+    braid_stream_free(stream);
+    /* cancelled before it runs */
+    braid_cancel_token *token = NULL;
+    CHECK_OK(braid_cancel_token_create(&token));
+    CHECK_OK(braid_cancel_token_cancel(token));
+    options.cancel = token;
+    CHECK_STATUS(BRAID_ERROR_CANCELLED, braid_runnable_invoke(&out, remembering, "{\"input\": \"no\", \"messages\": [\"no\"]}", &options));
+    options.cancel = NULL;
+    braid_cancel_token_free(token);
+    /* only the run that succeeded was stored */
+    CHECK_OK(braid_runnable_invoke(&out, remembering, "{\"input\": \"last\", \"messages\": [\"last\"]}", &options));
+    braid_string_free(out);
+    braid_chat_history *history = NULL;
+    CHECK_OK(braid_chat_history_sqlite(&history, temp_path("f.db"), "s"));
+    CHECK_OK(braid_chat_history_messages(&out, history));
+    CHECK_STREQ(out, "[{\"role\":\"user\",\"content\":\"last\"},{\"role\":\"assistant\",\"content\":\"kept\"}]");
+    braid_string_free(out);
+    braid_chat_history_free(history);
+    braid_runnable_free(remembering);
+    braid_runnable_free(model);
+    const char *const names[] = {"f.db", "f.db-wal", "f.db-shm", NULL};
+    remove_temp_dir(names);
+}
+
 static const check_test tests[] = {
     {"chat_history_round_trip", test_chat_history_round_trip},
     {"persistence", test_persistence},
@@ -470,6 +599,8 @@ static const check_test tests[] = {
     {"summary_memory", test_summary_memory},
     {"summary_buffer_memory", test_summary_buffer_memory},
     {"entity_memory", test_entity_memory},
+    {"concurrent_appends", test_concurrent_appends},
+    {"failed_runs_store_nothing", test_failed_runs_store_nothing},
 };
 
 CHECK_MAIN(tests)
