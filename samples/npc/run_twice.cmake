@@ -1,5 +1,6 @@
 # ctest sample.npc: runs the NPC sample twice on a fresh save file and checks that the second visit
-# remembers the first: the saved messages, the summary and the facts about Alice reach the model.
+# remembers the first: the saved messages, the summaries and the facts about Alice reach the models of
+# both NPCs (each its own session of the file).
 file(REMOVE ${SAVE} ${SAVE}-wal ${SAVE}-shm)
 foreach(run 1 2)
   execute_process(COMMAND ${SAMPLE} ${SAVE} RESULT_VARIABLE rc OUTPUT_VARIABLE out${run} ERROR_VARIABLE err)
@@ -23,7 +24,9 @@ foreach(expected
     "memory: Alice — Alice is a traveller from Riverton."
     "[system] Summary of the conversation so far:\nAlice from Riverton visited Brom's smithy"
     "Alice is a traveller from Riverton.\n"
-    "[user] It's Alice again. Is my sword ready?")
+    "[user] It's Alice again. Is my sword ready?"
+    "Mira remembers (saved summary): Alice took room three"
+    "2 earlier messages; this is visit 2")
   string(FIND "${out2}" "${expected}" at)
   if(at EQUAL -1)
     message(FATAL_ERROR "the second run does not remember the first: no \"${expected}\"")
