@@ -34,6 +34,7 @@
 #include "braid/common.h"
 #include "braid/errors.h"
 #include "braid/runnable.h"
+#include "braid/tokenizer.h"
 
 BRAID_BEGIN_DECLS
 
@@ -128,6 +129,21 @@ BRAID_API void braid_chat_history_free(braid_chat_history *history);
  *         unknown option.
  */
 BRAID_API braid_status braid_trim_messages(char **out_json, const char *messages_json, const char *options_json);
+
+/**
+ * braid_trim_messages() counting tokens with a model's tokenizer: a message counts the tokens of its
+ * content, name, and tool calls (name and JSON arguments), plus 4 for the role and the chat template's
+ * markers (which depend on the template: keep a margin).
+ *
+ * @param[out] out_json the kept messages, a JSON array; the caller frees it with braid_string_free().
+ * @param messages_json a JSON array of messages.
+ * @param options_json as for braid_trim_messages(), without "token_counter".
+ * @param tokenizer the tokenizer (e.g. from braid_tokenizer_load() or braid_model_tokenizer()).
+ * @return #BRAID_OK; #BRAID_ERROR_PARSE; #BRAID_ERROR_INVALID_ARGUMENT naming a bad argument or option.
+ */
+BRAID_API braid_status braid_trim_messages_with_tokenizer(char **out_json, const char *messages_json,
+                                                          const char *options_json,
+                                                          const braid_tokenizer *tokenizer);
 
 /**
  * The last @p k turns of a conversation (window memory); a turn starts at a user message.

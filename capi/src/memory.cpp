@@ -374,6 +374,26 @@ braid_status braid_trim_messages(char** out_json, const char* messages_json, con
     });
 }
 
+braid_status braid_trim_messages_with_tokenizer(char** out_json, const char* messages_json, const char* options_json,
+                                                const braid_tokenizer* tokenizer) {
+    return guard([&] {
+        out_param(out_json, "out_json");
+        std::shared_ptr<const engine::Tokenizer> tok = use(tokenizer, "tokenizer").tokenizer;
+        const Messages messages = parse_messages(messages_json, "messages_json", false);
+        const Value options_value = parse_json(options_json, "options_json");
+        if (options_value.is_object() && options_value.contains("token_counter"))
+            throw Error(errc::invalid_argument, "options_json's \"token_counter\" is not used with a tokenizer: remove it");
+        memory::TrimOptions options = trim_options(options_value);
+        options.token_counter = [tok](const Message& message) {
+            std::size_t tokens = tok->tokenize(message.content).size() + tok->tokenize(message.name).size();
+            for (const ToolCall& call : message.tool_calls)
+                tokens += tok->tokenize(call.name).size() + tok->tokenize(call.arguments.dump()).size();
+            return tokens + memory::approximate_tokens_per_message;
+        };
+        put_string(out_json, dump_json(to_json_array(memory::trim_messages(messages, options))));
+    });
+}
+
 braid_status braid_last_turns(char** out_json, const char* messages_json, uint32_t k, uint32_t keep_system) {
     return guard([&] {
         out_param(out_json, "out_json");

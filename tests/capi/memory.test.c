@@ -256,6 +256,35 @@ static void test_trim_messages(void) {
     CHECK_STATUS(BRAID_ERROR_PARSE, braid_last_turns(&out, "nope", 1, 1));
 }
 
+static void test_trim_with_tokenizer(void) {
+    braid_tokenizer *tok = NULL;
+    CHECK_OK(braid_tokenizer_load(&tok, BRAID_TEST_DATA_DIR "/vocab/ggml-vocab-gpt-2.gguf"));
+    /* long common words: 18 approximate tokens (55 characters / 4 + 4), far fewer for GPT-2's BPE */
+    const char *text = "understanding understanding understanding understanding";
+    size_t count = 0;
+    CHECK_OK(braid_tokenizer_tokenize(&count, NULL, 0, tok, text, strlen(text), 0));
+    CHECK(count > 0 && count + 4 < 18);
+    char messages[200], options[64], *out = NULL;
+    snprintf(messages, sizeof messages, "[{\"role\": \"user\", \"content\": \"%s\"}]", text);
+    snprintf(options, sizeof options, "{\"max_tokens\": %d}", (int)count + 4);
+    CHECK_OK(braid_trim_messages_with_tokenizer(&out, messages, options, tok));
+    CHECK_CONTAINS(out, text); /* exactly fits with the tokenizer */
+    braid_string_free(out);
+    snprintf(options, sizeof options, "{\"max_tokens\": %d}", (int)count + 3);
+    CHECK_OK(braid_trim_messages_with_tokenizer(&out, messages, options, tok));
+    CHECK_STREQ(out, "[]");
+    braid_string_free(out);
+    snprintf(options, sizeof options, "{\"max_tokens\": %d}", (int)count + 4);
+    CHECK_OK(braid_trim_messages(&out, messages, options)); /* the approximate count does not fit */
+    CHECK_STREQ(out, "[]");
+    braid_string_free(out);
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_trim_messages_with_tokenizer(&out, messages, "{\"max_tokens\": 5, \"token_counter\": \"approximate\"}", tok));
+    CHECK_CONTAINS(braid_last_error(), "token_counter");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_trim_messages_with_tokenizer(&out, messages, options, NULL));
+    CHECK_CONTAINS(braid_last_error(), "tokenizer is NULL");
+    braid_tokenizer_free(tok);
+}
+
 static void test_runnable_with_message_history(void) {
     make_temp_dir();
     braid_runnable *prompt = NULL, *model = NULL, *chain = NULL, *remembering = NULL;
@@ -595,6 +624,7 @@ static const check_test tests[] = {
     {"persistence", test_persistence},
     {"bad_arguments", test_bad_arguments},
     {"trim_messages", test_trim_messages},
+    {"trim_with_tokenizer", test_trim_with_tokenizer},
     {"runnable_with_message_history", test_runnable_with_message_history},
     {"summary_memory", test_summary_memory},
     {"summary_buffer_memory", test_summary_buffer_memory},
