@@ -19,6 +19,20 @@ namespace Braid
             return Utf8.Take(text);
         }
 
+        /// <summary>
+        /// The messages kept within a token budget counted by <paramref name="tokenizer"/> (content, name and tool calls,
+        /// plus 4 tokens a message for the template's markers); options as <see cref="TrimMessages(string, string)"/>,
+        /// without "token_counter".
+        /// </summary>
+        public static string TrimMessages(string messagesJson, string optionsJson, Tokenizer tokenizer)
+        {
+            Ensure.NotNull(tokenizer, "tokenizer");
+            IntPtr text;
+            Ensure.Ok(MemoryNativeMethods.braid_trim_messages_with_tokenizer(out text, Utf8.Bytes(messagesJson), Utf8.Bytes(optionsJson),
+                                                                             tokenizer.Handle));
+            return Utf8.Take(text);
+        }
+
         /// <summary>The last <paramref name="k"/> turns (a turn starts at a user message), as a JSON array.</summary>
         public static string LastTurns(string messagesJson, int k, bool keepSystem = true)
         {

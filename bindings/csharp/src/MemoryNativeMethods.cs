@@ -37,6 +37,7 @@ namespace Braid
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern void braid_chat_history_free(IntPtr history);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_trim_messages(out IntPtr outJson, byte[] messages, byte[] options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_trim_messages_with_tokenizer(out IntPtr outJson, byte[] messages, byte[] options, TokenizerHandle tokenizer);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_last_turns(out IntPtr outJson, byte[] messages, uint k, uint keepSystem);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_runnable_with_message_history(out RunnableHandle outRunnable, RunnableHandle runnable, byte[] store, byte[] options);
 

@@ -81,6 +81,12 @@ namespace Braid.Tests
                             Memory.TrimMessages(conversation, "{\"max_tokens\": 16, \"include_system\": true}"));
             Assert.AreEqual("[{\"role\":\"user\",\"content\":\"second\"},{\"role\":\"assistant\",\"content\":\"two\"}]",
                             Memory.LastTurns(conversation, 1, false));
+            // GPT-2 counts "understanding" x4 as far fewer tokens than the approximate 18
+            string words = "[{\"role\": \"user\", \"content\": \"understanding understanding understanding understanding\"}]";
+            string data = Environment.GetEnvironmentVariable("BRAID_TEST_DATA");
+            using (var gpt2 = Tokenizer.Load(Path.Combine(data, "vocab", "ggml-vocab-gpt-2.gguf")))
+                Assert.AreEqual(Messages.Normalize(words), Memory.TrimMessages(words, "{\"max_tokens\": 12}", gpt2));
+            Assert.AreEqual("[]", Memory.TrimMessages(words, "{\"max_tokens\": 12}"));
         }
 
         [Test]

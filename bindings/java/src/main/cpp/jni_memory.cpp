@@ -57,6 +57,14 @@ JNIEXPORT jstring JNICALL Java_dev_braid_NativeMemory_trimMessages(JNIEnv* env, 
     return string_result(env, braid_trim_messages(&out, m.get(), o.get()), &out);
 }
 
+JNIEXPORT jstring JNICALL Java_dev_braid_NativeMemory_trimMessagesWithTokenizer(JNIEnv* env, jclass, jstring messages,
+                                                                                jstring options, jlong tokenizer) {
+    const Utf8 m(env, messages), o(env, options);
+    char* out = nullptr;
+    return string_result(env, braid_trim_messages_with_tokenizer(&out, m.get(), o.get(), handle<braid_tokenizer>(tokenizer)),
+                         &out);
+}
+
 JNIEXPORT jstring JNICALL Java_dev_braid_NativeMemory_lastTurns(JNIEnv* env, jclass, jstring messages, jint k,
                                                                 jboolean keep_system) {
     const Utf8 m(env, messages);

@@ -20,6 +20,27 @@ public final class Memory {
     }
 
     /**
+     * Keeps a conversation within a token budget counted by a model's tokenizer (content, name and tool
+     * calls, plus 4 tokens a message for the template's markers).
+     *
+     * @param messagesJson a JSON array of messages
+     * @param optionsJson as for {@link #trimMessages(String, String)}, without "token_counter"
+     * @param tokenizer the tokenizer that counts
+     * @return the kept messages, a JSON array
+     */
+    public static String trimMessages(String messagesJson, String optionsJson, Tokenizer tokenizer) {
+        if (tokenizer == null) {
+            throw new InvalidArgumentException(Status.INVALID_ARGUMENT, "tokenizer is null");
+        }
+        long p = tokenizer.acquire();
+        try {
+            return NativeMemory.trimMessagesWithTokenizer(messagesJson, optionsJson, p);
+        } finally {
+            tokenizer.release();
+        }
+    }
+
+    /**
      * @param messagesJson a JSON array of messages
      * @param k the number of turns (a turn starts at a user message)
      * @param keepSystem keep a leading system message

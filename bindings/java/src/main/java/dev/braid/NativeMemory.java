@@ -27,6 +27,8 @@ final class NativeMemory {
 
     static native String trimMessages(String messagesJson, String optionsJson);
 
+    static native String trimMessagesWithTokenizer(String messagesJson, String optionsJson, long tokenizer);
+
     static native String lastTurns(String messagesJson, int k, boolean keepSystem);
 
     static native long withMessageHistory(long runnable, String storeJson, String optionsJson);

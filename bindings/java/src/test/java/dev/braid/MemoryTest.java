@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +67,12 @@ class MemoryTest {
                 Memory.trimMessages(conversation, "{\"max_tokens\": 16, \"include_system\": true}"));
         assertEquals("[{\"role\":\"user\",\"content\":\"second\"},{\"role\":\"assistant\",\"content\":\"two\"}]",
                 Memory.lastTurns(conversation, 1, false));
+        // GPT-2 counts "understanding" x4 as far fewer tokens than the approximate 18
+        String words = "[{\"role\": \"user\", \"content\": \"understanding understanding understanding understanding\"}]";
+        try (Tokenizer gpt2 = Tokenizer.load(Paths.get(System.getProperty("braid.test.data"), "vocab", "ggml-vocab-gpt-2.gguf"))) {
+            assertEquals(Messages.normalize(words), Memory.trimMessages(words, "{\"max_tokens\": 12}", gpt2));
+        }
+        assertEquals("[]", Memory.trimMessages(words, "{\"max_tokens\": 12}"));
     }
 
     @Test
