@@ -88,7 +88,7 @@ Value options_object(const char* options_json, std::initializer_list<std::string
     return options;
 }
 
-std::size_t count_option(const Value& options, const char* key, std::size_t fallback) {
+std::size_t limit_option(const Value& options, const char* key, std::size_t fallback) {
     if (!options.contains(key))
         return fallback;
     if (!options[key].is_number_unsigned())
@@ -176,7 +176,7 @@ braid_status braid_summary_buffer_memory_create(braid_summary_buffer_memory** ou
         std::shared_ptr<memory::ChatHistory> messages = use(history, "history").history;
         const Value options = options_object(options_json, {"max_token_limit", "summary_prefix", "prompt"});
         memory::SummaryBufferOptions buffer;
-        buffer.max_token_limit = count_option(options, "max_token_limit", buffer.max_token_limit);
+        buffer.max_token_limit = limit_option(options, "max_token_limit", buffer.max_token_limit);
         if (options.contains("summary_prefix")) {
             if (!options["summary_prefix"].is_string())
                 throw Error(errc::invalid_argument, "options_json's \"summary_prefix\" must be a string, got " +
@@ -229,9 +229,9 @@ braid_status braid_entity_memory_create(braid_entity_memory** out, const braid_r
         const Value options = options_object(
             options_json, {"k", "max_entities", "max_name_length", "extraction_prompt", "summary_prompt"});
         memory::EntityMemoryOptions entity;
-        entity.k = count_option(options, "k", entity.k);
-        entity.max_entities = count_option(options, "max_entities", entity.max_entities);
-        entity.max_name_length = count_option(options, "max_name_length", entity.max_name_length);
+        entity.k = limit_option(options, "k", entity.k);
+        entity.max_entities = limit_option(options, "max_entities", entity.max_entities);
+        entity.max_name_length = limit_option(options, "max_name_length", entity.max_name_length);
         auto handle = std::make_unique<EntityMemoryHandle>();
         handle->store = entity_store(store_json);
         handle->memory = std::make_unique<memory::EntityMemory>(
