@@ -342,6 +342,13 @@ static void test_runnable_with_message_history(void) {
     CHECK_OK(braid_fake_chat_model_calls(&out, model));
     CHECK_CONTAINS(out, "{\"role\":\"user\",\"content\":\"When?\"},{\"role\":\"assistant\",\"content\":\"Dawn.\"},{\"role\":\"user\",\"content\":\"Stream it\"}]");
     braid_string_free(out);
+    /* the streamed answer, its chunks added up, is in the history the next run loads */
+    CHECK_OK(braid_runnable_invoke(&out, remembering, "{\"question\": \"And now?\"}", &options));
+    braid_string_free(out);
+    CHECK_OK(braid_fake_chat_model_calls(&out, model));
+    CHECK_CONTAINS(out, "{\"role\":\"user\",\"content\":\"Stream it\"},{\"role\":\"assistant\",\"content\":\"Streamed answer here\"},"
+                        "{\"role\":\"user\",\"content\":\"And now?\"}]");
+    braid_string_free(out);
     braid_runnable_free(remembering);
 
     /* a file per session in a directory */
