@@ -26,11 +26,16 @@ std::shared_ptr<const memory::SqliteDatabase> shared_database(const std::string&
     // keeping_database), and a later call opens it again.
     static std::mutex mutex;
     static std::map<std::string, std::weak_ptr<const memory::SqliteDatabase>> open;
-    const std::string key = std::filesystem::absolute(path).lexically_normal().string();
+    std::error_code error;
+    const std::filesystem::path absolute = std::filesystem::absolute(path, error);
+    if (error)
+        throw Error(errc::io, "database '" + path + "': " + error.message());
+    const std::string key = absolute.lexically_normal().string();
     std::lock_guard lock(mutex);
     if (auto it = open.find(key); it != open.end())
         if (std::shared_ptr<const memory::SqliteDatabase> database = it->second.lock())
             return database;
+    std::erase_if(open, [](const auto& entry) { return entry.second.expired(); }); // databases closed since
     auto database = std::make_shared<const memory::SqliteDatabase>(memory::SqliteDatabase::open(path));
     open[key] = database;
     return database;
