@@ -11,6 +11,7 @@
  * - braid/prompts.h, braid/parsers.h, braid/messages.h: model I/O;
  * - braid/testing.h: the scripted fake chat model;
  * - braid/spec.h: chains described in JSON;
+ * - braid/memory.h: chat histories, trimming, runnables with message history, summary and entity memory;
  * - braid/gguf.h, braid/tokenizer.h, braid/model.h: the engine.
  */
 #ifndef BRAID_H
@@ -28,6 +29,7 @@
 #include "braid/messages.h"
 #include "braid/testing.h"
 #include "braid/spec.h"
+#include "braid/memory.h"
 #include "braid/gguf.h"
 #include "braid/tokenizer.h"
 #include "braid/model.h"

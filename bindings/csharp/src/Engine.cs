@@ -54,6 +54,8 @@ namespace Braid
 
         internal Tokenizer(TokenizerHandle h) { handle = h; }
 
+        internal TokenizerHandle Handle { get { return handle; } }
+
         /// <summary>From a GGUF file's tokenizer metadata or a SentencePiece .model file.</summary>
         public static Tokenizer Load(string path)
         {
