@@ -10,6 +10,8 @@ packages=(
   libxtensor-dev                               # tensor views in the engine
   libsentencepiece-dev                         # SentencePiece .model tokenizers
   libsqlite3-dev                               # SQLite chat histories (braid::memory)
+  libgumbo-dev libpoppler-cpp-dev              # HTML and PDF document loaders (braid::retrieval)
+  libhnswlib-dev libfaiss-dev libopenblas-dev  # vector indexes (braid::retrieval): HNSW, FAISS and its BLAS
   catch2                                       # unit tests (Catch2 v2)
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers
   doxygen
