@@ -4,20 +4,12 @@
 
 #include "braid/error.hpp"
 #include "braid/models/generation_options.hpp"
+#include "unit/error_text.hpp"
 
 using braid::GenerationOptions;
 using braid::Value;
 
-namespace {
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const braid::Error& e) {
-        return std::string(braid::errc_name(e.kind())) + ": " + e.what();
-    }
-    return "no error";
-}
-} // namespace
+using braid_test::error_of;
 
 TEST_CASE("[generation_options] JSON round trip", "[unit]") {
     GenerationOptions o;
