@@ -19,6 +19,8 @@ namespace braid::engine::grammar_detail {
 class Recognizer {
 public:
     static constexpr std::int32_t dead = -1;
+    /// Node 1: the stacks below a truncated configuration (see truncate()); reaching it is "escaped".
+    static constexpr std::uint32_t opaque = 1;
 
     explicit Recognizer(const Grammar::Impl& g);
 
@@ -45,6 +47,17 @@ public:
     }
     /// Whether the input so far is a whole sentence.
     bool accepting(std::int32_t set) const noexcept { return sets_[static_cast<std::size_t>(set)].accepting; }
+    /// Whether some stack of @p set can still read input or end (not only escaped ones).
+    bool live(std::int32_t set) const noexcept { return sets_[static_cast<std::size_t>(set)].live; }
+    /// Whether some stack of @p set popped below its truncation (its fate depends on the stacks cut off).
+    bool escaped(std::int32_t set) const noexcept { return sets_[static_cast<std::size_t>(set)].escaped; }
+    /// @p set with every stack cut below its lexical top (the top position, then the positions of
+    /// rules that cannot reach a recursive rule: strings, numbers, whitespace...; the rest is replaced
+    /// by `opaque`). What a token does from the truncated set is what it does from @p set unless it
+    /// pops into the cut part (escaped). Configurations that differ only below (the same place in a
+    /// JSON string at any nesting depth, key or value) truncate to the same set, so they share a mask.
+    /// Returns @p set itself when no stack had anything to cut.
+    std::int32_t truncate(std::int32_t set);
     /// Number of configurations built so far.
     std::size_t set_count() const noexcept { return sets_.size(); }
 
@@ -56,10 +69,13 @@ private:
         std::uint8_t left = 0;            // continuation bytes still expected
         std::uint8_t len = 0;             // bytes of that character (when left > 0)
         bool accepting = false;
+        bool live = false;
+        bool escaped = false;
         std::unique_ptr<std::int32_t[]> next;
     };
 
     std::int32_t compute_step(std::int32_t set, std::uint8_t byte);
+    void mark_lexical();
     std::uint32_t node(std::uint32_t pos, std::uint32_t parent);
     void expand(std::uint32_t pos, std::uint32_t parent, std::vector<std::uint32_t>& out);
     std::int32_t intern(std::vector<std::uint32_t>& nodes, std::uint32_t partial, std::uint8_t left, std::uint8_t len);
@@ -69,6 +85,8 @@ private:
     std::unordered_map<std::uint64_t, std::uint32_t> node_ids_;
     std::vector<Set> sets_;
     std::unordered_map<std::string, std::int32_t> set_ids_;
+    std::unordered_map<std::int32_t, std::int32_t> truncated_;
+    std::vector<char> lexical_pos_; // per position: its rule cannot reach a recursive rule
     std::vector<std::pair<std::uint32_t, std::uint32_t>> work_;
     std::vector<std::uint64_t> seen_;
     std::vector<std::uint32_t> scratch_;
