@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <bit>
 #include <deque>
-#include <map>
 #include <mutex>
 #include <unordered_map>
 
 #include "braid/error.hpp"
+#include "grammar_impl.hpp"
 #include "recognizer.hpp"
 
 namespace braid::engine {
@@ -17,7 +17,7 @@ using grammar_detail::Recognizer;
 namespace {
 constexpr std::size_t kMaxForcedBytes = 4096; // forced_bytes() stops there (a grammar like "a"{100000})
 // Bytes of masks kept per grammar and vocabulary (exact and shared ones together).
-constexpr std::size_t kMaskCacheBytes = std::size_t{96} << 20;
+constexpr std::size_t kMaskCacheBytes = std::size_t{128} << 20;
 
 // The mask of a truncated configuration: the tokens it accepts whatever lies below the cut, and the
 // tokens whose walk escaped below it (checked against the real configuration each time).
@@ -32,12 +32,10 @@ struct SharedMask {
 };
 
 // What every matcher of one grammar over one vocabulary shares: the recognizer (its memoized
-// transitions) and the mask caches. Guarded by `mu`.
+// transitions) and the mask caches. Owned by the grammar (Grammar::Impl::caches), so it outlives the
+// matchers; it holds neither the grammar nor the index (matchers do). Guarded by `mu`.
 struct GrammarVocab {
-    GrammarVocab(std::shared_ptr<const Grammar> g, std::shared_ptr<const TokenIndex> x)
-        : grammar(std::move(g)), index(std::move(x)), rec(grammar->impl()) {}
-    std::shared_ptr<const Grammar> grammar;
-    std::shared_ptr<const TokenIndex> index;
+    explicit GrammarVocab(const Grammar::Impl& g) : rec(g) {}
     std::mutex mu;
     Recognizer rec;
     std::unordered_map<std::int32_t, std::vector<std::uint32_t>> exact;
@@ -48,17 +46,15 @@ struct GrammarVocab {
 };
 
 std::shared_ptr<GrammarVocab> grammar_vocab(const std::shared_ptr<const Grammar>& g, const std::shared_ptr<const TokenIndex>& x) {
-    static std::mutex mu;
-    static std::map<std::pair<const Grammar*, const TokenIndex*>, std::weak_ptr<GrammarVocab>> registry;
-    std::lock_guard lock(mu);
-    for (auto it = registry.begin(); it != registry.end();)
-        it = it->second.expired() ? registry.erase(it) : std::next(it);
-    std::weak_ptr<GrammarVocab>& slot = registry[{g.get(), x.get()}];
-    std::shared_ptr<GrammarVocab> v = slot.lock();
-    if (!v) {
-        v = std::make_shared<GrammarVocab>(g, x);
-        slot = v;
-    }
+    const Grammar::Impl& impl = g->impl();
+    std::lock_guard lock(impl.caches_mu);
+    auto& caches = impl.caches;
+    std::erase_if(caches, [](const auto& c) { return c.first.expired(); });
+    for (const auto& [index, cache] : caches)
+        if (!index.owner_before(x) && !x.owner_before(index))
+            return std::static_pointer_cast<GrammarVocab>(cache);
+    auto v = std::make_shared<GrammarVocab>(impl);
+    caches.emplace_back(x, v);
     return v;
 }
 
