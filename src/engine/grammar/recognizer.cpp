@@ -5,6 +5,10 @@
 
 namespace braid::engine::grammar_detail {
 
+namespace {
+constexpr std::size_t kLinearSeen = 32; // expansions visiting more (position, parent) pairs use a hash set
+} // namespace
+
 Recognizer::Recognizer(const Grammar::Impl& g) : g_(g) {
     nodes_.emplace_back(0u, 0u); // node 0: the empty stack
     nodes_.emplace_back(0u, 0u); // node 1: `opaque`, the cut-off bottom of truncated stacks
@@ -122,15 +126,23 @@ std::uint32_t Recognizer::node(std::uint32_t pos, std::uint32_t parent) {
 // stack flat), ends of alternatives pop. The grammar has no left recursion, so this terminates.
 void Recognizer::expand(std::uint32_t pos, std::uint32_t parent, std::vector<std::uint32_t>& out) {
     work_.clear();
+    if (seen_.size() >= kLinearSeen)
+        seen_set_.clear();
     seen_.clear();
     work_.emplace_back(pos, parent);
     while (!work_.empty()) {
         auto [p, par] = work_.back();
         work_.pop_back();
         const std::uint64_t key = (std::uint64_t{p} << 32) | par;
-        if (std::find(seen_.begin(), seen_.end(), key) != seen_.end())
+        if (seen_.size() < kLinearSeen) { // most expansions are small: a linear scan beats hashing
+            if (std::find(seen_.begin(), seen_.end(), key) != seen_.end())
+                continue;
+            seen_.push_back(key);
+            if (seen_.size() == kLinearSeen)
+                seen_set_.insert(seen_.begin(), seen_.end());
+        } else if (!seen_set_.insert(key).second) {
             continue;
-        seen_.push_back(key);
+        }
         const Elem& e = g_.elems[p];
         switch (e.kind) {
         case ElemKind::end:

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "grammar_impl.hpp"
@@ -89,6 +90,7 @@ private:
     std::vector<char> lexical_pos_; // per position: its rule cannot reach a recursive rule
     std::vector<std::pair<std::uint32_t, std::uint32_t>> work_;
     std::vector<std::uint64_t> seen_;
+    std::unordered_set<std::uint64_t> seen_set_;
     std::vector<std::uint32_t> scratch_;
     std::int32_t initial_ = dead;
 };
