@@ -152,7 +152,9 @@ struct GrammarMatcher::Impl {
 
     // The walk of the trie from configuration `from`: tokens accepted go to `words`; with a truncated
     // configuration, tokens whose walk escaped below the cut (and were not accepted) go to `uncertain`.
-    void walk_trie(std::int32_t from, std::vector<std::uint32_t>& words, std::vector<TokenId>* uncertain) {
+    // Returns false, unfinished, as soon as more than `max_uncertain` tokens are uncertain.
+    bool walk_trie(std::int32_t from, std::vector<std::uint32_t>& words, std::vector<TokenId>* uncertain,
+                   std::size_t max_uncertain = 0) {
         const auto trie = index->trie();
         const auto toks = index->trie_tokens();
         std::vector<std::int32_t>& st = vocab->walk;
@@ -166,8 +168,11 @@ struct GrammarMatcher::Impl {
             const TokenIndex::TrieNode& nd = trie[i];
             const std::int32_t s = rec.step(st[nd.depth - 1u], nd.byte);
             if (s == Recognizer::dead || (uncertain && !rec.live(s))) {
-                if (uncertain && (esc[nd.depth - 1u] || (s != Recognizer::dead && rec.escaped(s))))
+                if (uncertain && (esc[nd.depth - 1u] || (s != Recognizer::dead && rec.escaped(s)))) {
                     subtree_tokens(i, nd.skip, [&](TokenId t) { uncertain->push_back(t); });
+                    if (uncertain->size() > max_uncertain)
+                        return false;
+                }
                 i = nd.skip;
                 continue;
             }
@@ -178,6 +183,7 @@ struct GrammarMatcher::Impl {
                 set_bit(words, toks[k]);
             ++i;
         }
+        return true;
     }
 
     void store(std::vector<std::uint32_t>&& words, std::int32_t key, std::unordered_map<std::int32_t, std::vector<std::uint32_t>>& into) {
@@ -212,8 +218,7 @@ struct GrammarMatcher::Impl {
             if (it == vocab->shared.end()) {
                 SharedMask m;
                 m.accepted.assign(n_words, 0);
-                walk_trie(cut, m.accepted, &m.uncertain);
-                if (m.uncertain.size() > index->vocab_size() / kMaxUncertainShare) {
+                if (!walk_trie(cut, m.accepted, &m.uncertain, index->vocab_size() / kMaxUncertainShare)) {
                     m.useful = false;
                     m.accepted = {};
                     m.uncertain = {};

@@ -184,6 +184,7 @@ std::int32_t Recognizer::intern(std::vector<std::uint32_t>& nodes, std::uint32_t
         s.escaped = std::binary_search(nodes.begin(), nodes.end(), opaque);
         s.live = !(nodes.size() == 1 && nodes.front() == opaque);
         sets_.push_back(std::move(s));
+        next_.resize(next_.size() + 256, unknown);
     }
     return it->second;
 }
@@ -256,12 +257,7 @@ std::int32_t Recognizer::compute_step(std::int32_t set, std::uint8_t b) {
         }
     }
     const std::int32_t result = bad ? dead : intern(out, partial, left, len);
-    Set& s = sets_[static_cast<std::size_t>(set)];
-    if (!s.next) {
-        s.next = std::make_unique<std::int32_t[]>(256);
-        std::fill(s.next.get(), s.next.get() + 256, unknown);
-    }
-    s.next[b] = result;
+    next_[(static_cast<std::size_t>(set) << 8) | b] = result;
     return result;
 }
 

@@ -29,13 +29,8 @@ public:
     std::int32_t initial() const noexcept { return initial_; }
     /// The configuration after @p byte from @p set (dead when no stack survives).
     std::int32_t step(std::int32_t set, std::uint8_t byte) {
-        Set& s = sets_[static_cast<std::size_t>(set)];
-        if (s.next) {
-            const std::int32_t n = s.next[byte];
-            if (n != unknown)
-                return n;
-        }
-        return compute_step(set, byte);
+        const std::int32_t n = next_[(static_cast<std::size_t>(set) << 8) | byte];
+        return n != unknown ? n : compute_step(set, byte);
     }
     /// Steps through every byte of @p bytes (dead as soon as one is refused).
     std::int32_t walk(std::int32_t set, std::string_view bytes) {
@@ -72,7 +67,6 @@ private:
         bool accepting = false;
         bool live = false;
         bool escaped = false;
-        std::unique_ptr<std::int32_t[]> next;
     };
 
     std::int32_t compute_step(std::int32_t set, std::uint8_t byte);
@@ -85,6 +79,7 @@ private:
     std::vector<std::pair<std::uint32_t, std::uint32_t>> nodes_; // (position, parent)
     std::unordered_map<std::uint64_t, std::uint32_t> node_ids_;
     std::vector<Set> sets_;
+    std::vector<std::int32_t> next_; // 256 transitions per set (unknown until computed): one load per step
     std::unordered_map<std::string, std::int32_t> set_ids_;
     std::unordered_map<std::int32_t, std::int32_t> truncated_;
     std::vector<char> lexical_pos_; // per position: its rule cannot reach a recursive rule
