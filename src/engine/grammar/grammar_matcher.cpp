@@ -140,16 +140,6 @@ struct GrammarMatcher::Impl {
         words[static_cast<std::uint32_t>(t) >> 5] |= 1u << (static_cast<std::uint32_t>(t) & 31);
     }
 
-    // The tokens of the trie nodes [begin, end) (a whole subtree).
-    template <class F>
-    void subtree_tokens(std::size_t begin, std::size_t end, F&& f) const {
-        const auto trie = index->trie();
-        const auto toks = index->trie_tokens();
-        for (std::size_t i = begin; i < end; ++i)
-            for (std::uint32_t k = trie[i].tok_begin; k < trie[i].tok_end; ++k)
-                f(toks[k]);
-    }
-
     // The walk of the trie from configuration `from`: tokens accepted go to `words`; with a truncated
     // configuration, tokens whose walk escaped below the cut (and were not accepted) go to `uncertain`.
     // Returns false, unfinished, as soon as more than `max_uncertain` tokens are uncertain.
@@ -169,7 +159,7 @@ struct GrammarMatcher::Impl {
             const std::int32_t s = rec.step(st[nd.depth - 1u], nd.byte);
             if (s == Recognizer::dead || (uncertain && !rec.live(s))) {
                 if (uncertain && (esc[nd.depth - 1u] || (s != Recognizer::dead && rec.escaped(s)))) {
-                    subtree_tokens(i, nd.skip, [&](TokenId t) { uncertain->push_back(t); });
+                    uncertain->insert(uncertain->end(), toks.begin() + nd.tok_begin, toks.begin() + nd.subtree_tok_end);
                     if (uncertain->size() > max_uncertain)
                         return false;
                 }

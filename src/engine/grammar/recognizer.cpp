@@ -168,12 +168,16 @@ std::int32_t Recognizer::intern(std::vector<std::uint32_t>& nodes, std::uint32_t
     nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
     if (nodes.empty())
         return dead;
-    std::string key(sizeof(std::uint32_t) * (nodes.size() + 1) + 2, '\0');
-    std::memcpy(key.data(), &partial, sizeof partial);
-    key[sizeof partial] = static_cast<char>(left);
-    key[sizeof partial + 1] = static_cast<char>(len);
-    std::memcpy(key.data() + sizeof partial + 2, nodes.data(), nodes.size() * sizeof(std::uint32_t));
-    auto [it, inserted] = set_ids_.emplace(std::move(key), static_cast<std::int32_t>(sets_.size()));
+    // The key is built in a reused buffer and looked up as a string_view: no allocation on a hit.
+    key_.assign(sizeof(std::uint32_t) * (nodes.size() + 1) + 2, '\0');
+    std::memcpy(key_.data(), &partial, sizeof partial);
+    key_[sizeof partial] = static_cast<char>(left);
+    key_[sizeof partial + 1] = static_cast<char>(len);
+    std::memcpy(key_.data() + sizeof partial + 2, nodes.data(), nodes.size() * sizeof(std::uint32_t));
+    auto found = set_ids_.find(std::string_view(key_));
+    if (found != set_ids_.end())
+        return found->second;
+    auto [it, inserted] = set_ids_.emplace(key_, static_cast<std::int32_t>(sets_.size()));
     if (inserted) {
         Set s;
         s.nodes = nodes;
@@ -234,7 +238,8 @@ std::int32_t Recognizer::compute_step(std::int32_t set, std::uint8_t b) {
         lo = std::max(lo, min_code_point[len]);
         hi = std::min<std::uint32_t>(hi, 0x10FFFF);
     }
-    std::vector<std::uint32_t> out;
+    std::vector<std::uint32_t>& out = out_;
+    out.clear();
     if (!bad) {
         const std::vector<std::uint32_t>& nodes = sets_[static_cast<std::size_t>(set)].nodes; // expand() grows nodes_, never sets_
         if (complete) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -80,7 +81,13 @@ private:
     std::unordered_map<std::uint64_t, std::uint32_t> node_ids_;
     std::vector<Set> sets_;
     std::vector<std::int32_t> next_; // 256 transitions per set (unknown until computed): one load per step
-    std::unordered_map<std::string, std::int32_t> set_ids_;
+    struct KeyHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view k) const noexcept { return std::hash<std::string_view>{}(k); }
+    };
+    std::unordered_map<std::string, std::int32_t, KeyHash, std::equal_to<>> set_ids_;
+    std::string key_;                // intern()'s key buffer
+    std::vector<std::uint32_t> out_; // compute_step()'s result buffer
     std::unordered_map<std::int32_t, std::int32_t> truncated_;
     std::vector<char> lexical_pos_; // per position: its rule cannot reach a recursive rule
     std::vector<std::pair<std::uint32_t, std::uint32_t>> work_;

@@ -284,6 +284,12 @@ TEST_CASE("[grammar matcher] token index keeps control tokens out of the trie", 
         REQUIRE(trie[i].skip > i);
         REQUIRE(trie[i].skip <= trie.size());
         REQUIRE(trie[i + 1].depth <= trie[i].depth + 1);
+        // The subtree's tokens are contiguous and are those of the nodes [i, skip).
+        std::size_t n = 0;
+        for (std::size_t k = i; k < trie[i].skip; ++k)
+            n += trie[k].tok_end - trie[k].tok_begin;
+        REQUIRE(trie[i].subtree_tok_end - trie[i].tok_begin == n);
+        REQUIRE(trie[i].tok_begin <= trie[i].tok_end);
     }
     CHECK_THROWS_AS(x.piece(-1), braid::Error);
 }
