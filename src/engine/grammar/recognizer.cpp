@@ -2,11 +2,17 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
+
+#include "braid/error.hpp"
 
 namespace braid::engine::grammar_detail {
 
 namespace {
 constexpr std::size_t kLinearSeen = 32; // expansions visiting more (position, parent) pairs use a hash set
+// Configurations one recognizer may build: each costs 1 KiB of transitions and its stacks, so this
+// bounds a grammar's memory near 600 MiB (the JSON benchmark's 40 texts build a few thousand).
+constexpr std::size_t kMaxSets = std::size_t{1} << 19;
 } // namespace
 
 Recognizer::Recognizer(const Grammar::Impl& g) : g_(g) {
@@ -177,6 +183,10 @@ std::int32_t Recognizer::intern(std::vector<std::uint32_t>& nodes, std::uint32_t
     auto found = set_ids_.find(std::string_view(key_));
     if (found != set_ids_.end())
         return found->second;
+    if (sets_.size() >= kMaxSets)
+        throw Error(errc::out_of_memory, "grammar: over " + std::to_string(kMaxSets) +
+                                             " parser configurations for one grammar and vocabulary (an ambiguous grammar or "
+                                             "very deep nesting); compile the grammar again to start afresh");
     auto [it, inserted] = set_ids_.emplace(key_, static_cast<std::int32_t>(sets_.size()));
     if (inserted) {
         Set s;
