@@ -346,3 +346,25 @@ TEST_CASE("[grammar matcher] sampling::apply_mask keeps exactly the allowed cand
     engine::sampling::apply_mask(beyond, mask); // ids past the mask are removed
     CHECK(beyond.empty());
 }
+
+TEST_CASE("[grammar matcher] masks shared across nesting depths equal the reference at every depth", "[unit]") {
+    // The same places (inside a string, a number, after a comma) recur at several depths and as keys,
+    // values and array items: the masks shared between them must still be exact for each.
+    const std::string text =
+        R"({"a": "x y", "b": [12, "s t", {"c": "u v", "d": [3, {"e": "w\"z", "f": [4.5, "k"]}]}], "g": {"h": "end"}})";
+    for (const char* name : {"ggml-vocab-gpt-2.gguf", "ggml-vocab-deepseek-llm.gguf"}) {
+        INFO(name);
+        const VocabFixture& v = vocab(name);
+        const auto g = engine::Grammar::from_gbnf(matcher_grammar("json.gbnf"));
+        engine::GrammarMatcher m(g, v.index);
+        std::vector<std::uint32_t> mask;
+        for (engine::TokenId id : v.tok->tokenize(text)) {
+            m.fill_mask(mask);
+            REQUIRE(mask == brute_force_mask(m));
+            REQUIRE(m.accept_token(id));
+        }
+        m.fill_mask(mask);
+        CHECK(mask == brute_force_mask(m));
+        CHECK(m.is_complete());
+    }
+}
