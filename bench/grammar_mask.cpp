@@ -99,8 +99,10 @@ int run(int argc, char** argv) {
                 m.fill_mask(mask);
                 us.push_back(micros(a, bench_clock::now()));
                 if (!((mask[static_cast<std::size_t>(id) / 32] >> (static_cast<std::size_t>(id) % 32)) & 1u) || !m.accept_token(id))
-                    throw braid::Error(braid::errc::invalid_argument, "a text is not a sentence of the grammar (token " +
-                                                                          std::to_string(id) + ")");
+                    throw braid::Error(braid::errc::invalid_argument, "a text's token " + std::to_string(id) + " ('" +
+                                                                          index->piece(id) +
+                                                                          "') is refused by the grammar (SPM vocabularies "
+                                                                          "prefix a space the grammar must then allow)");
             }
             const auto a = bench_clock::now();
             m.fill_mask(mask); // the end: only EOS (and whatever may still follow)
