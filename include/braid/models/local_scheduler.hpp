@@ -10,8 +10,10 @@
 /// first-served queue of at most `max_queue`; submitting to a full queue throws at once.
 ///
 /// Prompt cache: a slot keeps the tokens its last request left in the cache. A new request takes the
-/// free slot whose tokens share the longest prefix with its prompt (least recently used among equals,
-/// and when nothing is shared), removes the rest and decodes only the remainder.
+/// free slot whose tokens share the longest prefix with its prompt, removes the rest and decodes only
+/// the remainder. A prefix counts only when it is at least half of what the slot holds (otherwise
+/// taking that slot would throw away more than it saves); among equals, and when no prefix counts, the
+/// least recently used free slot is taken.
 ///
 /// Context: the `n_ctx` cells are split evenly, `n_ctx / n_seq_max` per sequence. A prompt that does
 /// not fit its sequence is refused before anything is decoded (Error(errc::out_of_memory) naming the
@@ -105,6 +107,7 @@ struct LocalResult {
     std::size_t prompt_tokens_cached = 0; ///< Of those, how many came from the prompt cache (not decoded).
     std::size_t completion_tokens = 0;    ///< Tokens sampled (an end-of-generation token included).
     std::string text;                     ///< The whole text, as next() returned it.
+    std::vector<engine::TokenId> tokens;  ///< Every sampled token (an end-of-generation token included).
     double queued_ms = 0;                 ///< Time waiting for a sequence.
     double first_token_ms = 0;            ///< From submit() to the first sampled token.
     double total_ms = 0;                  ///< From submit() to the end.

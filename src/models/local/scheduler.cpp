@@ -196,6 +196,9 @@ void LocalSchedulerImpl::admit(const std::shared_ptr<LocalRequestState>& r) {
         if (options.prompt_cache)
             while (common < s.tokens.size() && common < prompt.size() && s.tokens[common] == prompt[common])
                 ++common;
+        // A prefix shorter than what the slot would throw away does not count: LRU decides then.
+        if (common * 2 < s.tokens.size())
+            common = 0;
         const bool better = best < 0 || common > best_common ||
                             (common == best_common && s.last_used < slots[static_cast<std::size_t>(best)].last_used);
         if (better) {
@@ -238,6 +241,7 @@ void LocalSchedulerImpl::sample(LocalRequestState& r) {
     {
         const std::lock_guard lock(r.mutex);
         r.result.completion_tokens = static_cast<std::size_t>(r.generated);
+        r.result.tokens.push_back(next);
     }
     if (!r.request.ignore_eos && model->is_end_of_generation(next)) {
         finish(r, FinishReason::stop);
