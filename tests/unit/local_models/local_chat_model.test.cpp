@@ -106,6 +106,13 @@ TEST_CASE("[local_chat_model] the prompt is the chat template's rendering, with 
     const auto with_bos = make_model(o);
     const std::vector<engine::TokenId> t2 = with_bos->tokenize(with_bos->render(messages));
     CHECK(t2 == tokens);
+    // Tools reach a template that uses them, unless tool_choice is "none".
+    o.chat_template = "{% if tools %}TOOLS {{ tools | tojson }}\n{% endif %}" + chatml();
+    const auto tool_model = make_model(o);
+    const std::string rendered = tool_model->render(messages, with_tools);
+    CHECK(rendered.rfind("TOOLS [{\"type\": \"function\", \"function\": {\"name\": \"f\"}}]\n", 0) == 0);
+    with_tools.tool_choice = "none";
+    CHECK(tool_model->render(messages, with_tools) == expected);
 }
 
 TEST_CASE("[local_chat_model] a model without a template uses the plain ChatML fallback", "[engine]") {

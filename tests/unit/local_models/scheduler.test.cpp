@@ -88,6 +88,7 @@ using local_test::kind_of;
 TEST_CASE("[local_scheduler] a request's greedy text and logits are the same alone and beside 7 others", "[engine]") {
     SECTION("stories260K (F32)") { check_alone_vs_together(local_test::stories(), 1e-5); }
     SECTION("tiny-llama-gqa (Q4_K)") { check_alone_vs_together(local_test::tiny_llama(), 2e-3); }
+    SECTION("tiny-qwen2 (Q8_0)") { check_alone_vs_together(local_test::model("tiny-qwen2-q8_0.gguf"), 2e-3); }
 }
 
 TEST_CASE("[local_scheduler] greedy text equals engine generate", "[engine]") {
