@@ -186,7 +186,7 @@ LocalRequest LocalChatModel::to_request(const Messages& messages, const Generati
     LocalRequest r;
     engine::SamplingOptions& s = r.sampling;
     if (o.temperature) s.temperature = static_cast<float>(*o.temperature);
-    if (o.top_k) s.top_k = static_cast<int>(*o.top_k);
+    if (o.top_k) s.top_k = static_cast<int>(std::min<std::int64_t>(*o.top_k, std::numeric_limits<int>::max()));
     if (o.top_p) s.top_p = static_cast<float>(*o.top_p);
     if (o.min_p) s.min_p = static_cast<float>(*o.min_p);
     if (o.typical_p) s.typical_p = static_cast<float>(*o.typical_p);

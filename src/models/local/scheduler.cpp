@@ -5,6 +5,11 @@
 // stopped or whose handle went away, build one Batch (the next token of every generating request, then
 // prompt chunks of the others), decode it, and sample one token for every request that had an output
 // row. Text reaches the consumer through the request's own mutex and condition variable.
+//
+// Seams: saved sessions (a sequence's KV state as bytes) plug in at admit(): a restored conversation is
+// a Slot whose `tokens` and cache cells come from the saved state, after which the prompt cache finds it
+// like any finished sequence; copying a sequence's cells (seq_cp) would let two requests that share a
+// system prompt start from one slot's prefix at once.
 #include "braid/models/local_scheduler.hpp"
 
 #include <algorithm>
