@@ -398,3 +398,16 @@ TEST_CASE("[local_chat_model] a conversation longer than a sequence: an error by
     Messages huge{Message::user(std::string(2000, 'a'))};
     CHECK(kind_of([&] { ask(*dropping, huge); }) == braid::errc::out_of_memory);
 }
+
+TEST_CASE("[local_chat_model] a run's deadline stops the answer with errc timeout", "[engine]") {
+    const auto model = make_model(chat_options(2, 1024));
+    braid::RunConfig timed;
+    timed.deadline = braid::RunClock::now() + std::chrono::milliseconds(5);
+    GenerationOptions o;
+    o.max_tokens = 1000;
+    o.extra = Value{{"ignore_eos", true}};
+    CHECK(kind_of([&] { model->generate(conversation("Once upon a time"), o, braid::RunContext(timed)); }) ==
+          braid::errc::timeout);
+    // The model goes on serving.
+    CHECK(ask(*model, conversation("Tom")).response_metadata.at("finish_reason").is_string());
+}

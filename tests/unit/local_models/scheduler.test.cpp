@@ -174,7 +174,7 @@ TEST_CASE("[local_scheduler] a deadline stops its request with errc timeout", "[
     LocalScheduler scheduler(model, options(2, 1024));
     LocalRequest r = greedy(*model, "Once upon a time", 1000);
     r.ignore_eos = true;
-    r.control.set_timeout(std::chrono::milliseconds(20));
+    r.control.set_timeout(std::chrono::milliseconds(5));
     braid::LocalRequestHandle h = scheduler.submit(std::move(r));
     CHECK(kind_of([&] { (void)h.result(); }) == braid::errc::timeout);
     CHECK(h.peek().completion_tokens < 1000);
