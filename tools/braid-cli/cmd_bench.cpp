@@ -32,6 +32,17 @@ double median(std::vector<double> v) {
     return v.empty() ? 0.0 : v[v.size() / 2];
 }
 
+// "f32×33 q4_0×114": the tensor types of the model and how many of each.
+std::string tensor_types(const engine::Model& model) {
+    std::string types;
+    std::map<std::string, int> count;
+    for (const auto& t : model.file().tensors())
+        ++count[std::string(engine::tensor_type_name(t.type))];
+    for (const auto& [name, c] : count)
+        types += (types.empty() ? "" : " ") + name + "×" + std::to_string(c);
+    return types;
+}
+
 std::vector<engine::TokenId> random_prompt(std::mt19937& rng, const engine::Model& model, long long p) {
     std::uniform_int_distribution<engine::TokenId> any(0, static_cast<engine::TokenId>(model.info().n_vocab - 1));
     std::vector<engine::TokenId> prompt(static_cast<std::size_t>(p));
@@ -127,6 +138,7 @@ int run_parallel(EngineOptions& options, long long parallel, long long p, long l
                                  {"architecture", info.architecture},
                                  {"params", info.n_params},
                                  {"bytes", info.weight_bytes},
+                                 {"types", tensor_types(*model)},
                                  {"device", scheduler.device_name()},
                                  {"threads", options.context.threads},
                                  {"parallel", parallel},
@@ -244,14 +256,7 @@ int run(Args& args) {
     const double pp_tps = p > 0 ? static_cast<double>(p) / median(pp_s) : 0.0;
     const double tg_tps = tg_s.empty() ? 0.0 : static_cast<double>(n) / median(tg_s);
     const double sentence_tps = sentence_s.empty() ? 0.0 : sentence_tokens * sentences_per_run / median(sentence_s);
-    std::string types;
-    {
-        std::map<std::string, int> count;
-        for (const auto& t : model.file().tensors())
-            ++count[std::string(engine::tensor_type_name(t.type))];
-        for (const auto& [name, c] : count)
-            types += (types.empty() ? "" : " ") + name + "×" + std::to_string(c);
-    }
+    const std::string types = tensor_types(model);
     if (json) {
         nlohmann::ordered_json j{{"model", options.model},
                                  {"architecture", info.architecture},
