@@ -324,9 +324,15 @@ TEST_CASE("[local_chat_model] every option changes what it should", "[engine]") 
             texts.insert(a);
         }
         CHECK(texts.size() >= 2);
-        // top_k 1 at any temperature is greedy.
-        o.top_k = 1;
+        // top_k 1, top_p near 0 or min_p 1 at any temperature keep only the most likely token: greedy.
         o.max_tokens = 16;
+        o.top_k = 1;
+        CHECK(ask(*model, messages, o).content == greedy.content);
+        o.top_k = 0;
+        o.top_p = 0.001;
+        CHECK(ask(*model, messages, o).content == greedy.content);
+        o.top_p = 1.0;
+        o.min_p = 1.0;
         CHECK(ask(*model, messages, o).content == greedy.content);
     }
     SECTION("logit_bias forces or bans a token") {
