@@ -73,6 +73,8 @@ struct LocalSchedulerOptions {
     std::optional<engine::BackendKind> backend;
     /// Keys and values in the cache as fp16 (default) or fp32.
     bool kv_f16 = true;
+    /// When the Vulkan backend cannot start, use the CPU backend and say so (engine::ContextOptions).
+    bool cpu_fallback = false;
 };
 
 /// Why a request ended.

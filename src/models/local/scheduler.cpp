@@ -99,6 +99,7 @@ struct LocalSchedulerImpl {
     LocalSchedulerOptions options;
     engine::Context ctx;
     std::int64_t seq_capacity;
+    std::string device;          // ctx.device_name(), read once: the context belongs to the thread
     CancellationToken shutdown;  // cancelled by the destructor: stops a decode in flight
     RunControl decode_control;   // carries shutdown
 
@@ -482,8 +483,10 @@ LocalScheduler::LocalScheduler(std::shared_ptr<const engine::Model> model, const
     co.threads = options.threads;
     co.backend = options.backend;
     co.kv_f16 = options.kv_f16;
+    co.cpu_fallback = options.cpu_fallback;
     engine::Context ctx = engine::Context::create(*model, co);
     impl_ = std::make_unique<detail::LocalSchedulerImpl>(std::move(model), options, std::move(ctx), per_seq);
+    impl_->device = impl_->ctx.device_name();
     impl_->shutdown = CancellationToken();
     impl_->decode_control.cancellation = impl_->shutdown;
     detail::LocalSchedulerImpl* impl = impl_.get();
@@ -554,7 +557,7 @@ LocalRequestHandle LocalScheduler::submit(LocalRequest request) {
 std::int64_t LocalScheduler::seq_capacity() const noexcept { return impl_->seq_capacity; }
 int LocalScheduler::n_seq_max() const noexcept { return impl_->options.n_seq_max; }
 const engine::Model& LocalScheduler::model() const noexcept { return *impl_->model; }
-std::string LocalScheduler::device_name() const { return impl_->ctx.device_name(); }
+std::string LocalScheduler::device_name() const { return impl_->device; }
 
 LocalSchedulerStats LocalScheduler::stats() const {
     const std::lock_guard lock(impl_->mutex);
