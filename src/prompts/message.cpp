@@ -78,6 +78,22 @@ Message Message::with_role(std::string_view role, std::string content) {
 
 // ---- chunks ---------------------------------------------------------------------------------------
 
+namespace {
+
+// Merges response metadata: objects key by key (recursively), anything else from @p next replaces.
+void merge_metadata(Value& into, const Value& next) {
+    if (next.is_null())
+        return;
+    if (!into.is_object() || !next.is_object()) {
+        into = next;
+        return;
+    }
+    for (auto it = next.begin(); it != next.end(); ++it)
+        merge_metadata(into[it.key()], it.value());
+}
+
+} // namespace
+
 MessageChunk& MessageChunk::operator+=(const MessageChunk& next) {
     if (role.empty()) {
         role = next.role;
@@ -89,6 +105,7 @@ MessageChunk& MessageChunk::operator+=(const MessageChunk& next) {
         name = next.name;
     }
     content += next.content;
+    merge_metadata(response_metadata, next.response_metadata);
     for (const ToolCallChunk& piece : next.tool_call_chunks) {
         ToolCallChunk* same = nullptr;
         if (piece.index) {
@@ -137,6 +154,7 @@ Message MessageChunk::to_message() const {
     m.content = content;
     m.tool_call_id = tool_call_id;
     m.name = name;
+    m.response_metadata = response_metadata;
     m.tool_calls.reserve(tool_call_chunks.size());
     for (const ToolCallChunk& piece : tool_call_chunks) {
         m.tool_calls.push_back(ToolCall{piece.id, piece.name, parse_arguments(piece.arguments, piece.name)});
@@ -150,6 +168,7 @@ MessageChunk MessageChunk::from_message(const Message& message) {
     c.content = message.content;
     c.tool_call_id = message.tool_call_id;
     c.name = message.name;
+    c.response_metadata = message.response_metadata;
     for (std::size_t i = 0; i < message.tool_calls.size(); ++i) {
         const ToolCall& call = message.tool_calls[i];
         c.tool_call_chunks.push_back(ToolCallChunk{i, call.id, call.name, call.arguments.dump()});
@@ -178,6 +197,22 @@ std::string string_field(const Value& json, const char* key, const char* what, b
         throw Error(errc::parse, std::string(what) + ": \"" + key + "\" must be a string, got " + v->type_name());
     }
     return v->get<std::string>();
+}
+
+bool has_metadata(const Value& metadata) {
+    return !metadata.is_null() && !(metadata.is_object() && metadata.empty());
+}
+
+// "response_metadata": absent or null (null), or an object.
+Value metadata_field(const Value& json, const char* what) {
+    const Value* v = field(json, "response_metadata");
+    if (v == nullptr || v->is_null()) {
+        return Value();
+    }
+    if (!v->is_object()) {
+        throw Error(errc::parse, std::string(what) + ": \"response_metadata\" must be an object, got " + v->type_name());
+    }
+    return *v;
 }
 
 void require_object(const Value& json, const char* what) {
@@ -234,6 +269,9 @@ void to_json(Value& json, const Message& message) {
     if (!message.tool_call_id.empty()) {
         json["tool_call_id"] = message.tool_call_id;
     }
+    if (has_metadata(message.response_metadata)) {
+        json["response_metadata"] = message.response_metadata;
+    }
 }
 
 void from_json(const Value& json, Message& message) {
@@ -279,6 +317,7 @@ void from_json(const Value& json, Message& message) {
     }
     m.tool_call_id = string_field(json, "tool_call_id", "message", false);
     m.name = string_field(json, "name", "message", false);
+    m.response_metadata = metadata_field(json, "message");
     message = std::move(m);
 }
 
@@ -312,6 +351,9 @@ void to_json(Value& json, const MessageChunk& chunk) {
     if (!chunk.tool_call_id.empty()) {
         json["tool_call_id"] = chunk.tool_call_id;
     }
+    if (has_metadata(chunk.response_metadata)) {
+        json["response_metadata"] = chunk.response_metadata;
+    }
 }
 
 void from_json(const Value& json, MessageChunk& chunk) {
@@ -327,6 +369,7 @@ void from_json(const Value& json, MessageChunk& chunk) {
     c.content = string_field(json, "content", "message chunk", false);
     c.name = string_field(json, "name", "message chunk", false);
     c.tool_call_id = string_field(json, "tool_call_id", "message chunk", false);
+    c.response_metadata = metadata_field(json, "message chunk");
     if (const Value* pieces = field(json, "tool_call_chunks"); pieces != nullptr && !pieces->is_null()) {
         if (!pieces->is_array()) {
             throw Error(errc::parse, "message chunk: \"tool_call_chunks\" must be an array");

@@ -2,7 +2,14 @@
 // time, medians of r runs after a warm-up — llama-bench's procedure, so the figures compare with
 // llama.cpp's (shared/reference/peer-speed.md). Embedding models generate nothing: the p-token batch
 // and a 12-token sentence instead.
+//
+// --parallel N: N concurrent requests (p random prompt tokens each, n generated tokens) through one
+// LocalScheduler, as llama-batched-bench: pp_tps = all prompt tokens / time until every request has
+// its first token, tg_tps = all tokens generated after the first / the rest of the time, medians of r
+// runs after a warm-up. --follow-up T adds the time to first token of a follow-up turn after a T-token
+// conversation (and its n-token answer), cold (recomputed) and from the prompt cache.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -13,6 +20,7 @@
 
 #include "braid/engine/context.hpp"
 #include "braid/error.hpp"
+#include "braid/models/local_scheduler.hpp"
 #include "engine_options.hpp"
 
 // Each command in a namespace of its own: braid-cli is compiled a few files per unit (BRAID_UNITY_BUILD).
@@ -24,13 +32,156 @@ double median(std::vector<double> v) {
     return v.empty() ? 0.0 : v[v.size() / 2];
 }
 
+// "f32×33 q4_0×114": the tensor types of the model and how many of each.
+std::string tensor_types(const engine::Model& model) {
+    std::string types;
+    std::map<std::string, int> count;
+    for (const auto& t : model.file().tensors())
+        ++count[std::string(engine::tensor_type_name(t.type))];
+    for (const auto& [name, c] : count)
+        types += (types.empty() ? "" : " ") + name + "×" + std::to_string(c);
+    return types;
+}
+
+std::vector<engine::TokenId> random_prompt(std::mt19937& rng, const engine::Model& model, long long p) {
+    std::uniform_int_distribution<engine::TokenId> any(0, static_cast<engine::TokenId>(model.info().n_vocab - 1));
+    std::vector<engine::TokenId> prompt(static_cast<std::size_t>(p));
+    for (std::size_t i = 0; i < prompt.size(); ++i)
+        prompt[i] = i == 0 ? model.tokenizer().bos().value_or(0) : any(rng);
+    return prompt;
+}
+
+LocalRequest bench_request(std::vector<engine::TokenId> prompt, long long n) {
+    LocalRequest r;
+    r.prompt = std::move(prompt);
+    r.sampling.temperature = 0.0f;
+    r.max_tokens = static_cast<int>(n);
+    r.ignore_eos = true;
+    return r;
+}
+
+// Time to first token of a follow-up turn after a @p t-token conversation with an @p n-token answer:
+// {cold ms, from the prompt cache ms}.
+std::pair<double, double> follow_up_ttft(const std::shared_ptr<const engine::Model>& model, const EngineOptions& options,
+                                         long long t, long long n) {
+    constexpr long long follow_tokens = 16; // the new user turn
+    std::mt19937 rng(7);
+    const std::vector<engine::TokenId> conversation = random_prompt(rng, *model, t);
+    std::vector<engine::TokenId> extra = random_prompt(rng, *model, follow_tokens + 1);
+    auto ttft = [&](bool cache) {
+        LocalSchedulerOptions so;
+        so.n_seq_max = 1;
+        so.n_ctx = t + n + follow_tokens + 16;
+        so.n_batch = std::max<long long>(options.context.n_batch, 512);
+        so.prompt_chunk = 0;
+        so.threads = options.context.threads;
+        so.backend = options.context.backend;
+        so.prompt_cache = cache;
+        LocalScheduler scheduler(model, so);
+        // The conversation so far and its answer (in the cache but for its last token, when cached).
+        const LocalResult answer = scheduler.submit(bench_request(conversation, std::max<long long>(n, 1))).result();
+        std::vector<engine::TokenId> follow = conversation;
+        follow.insert(follow.end(), answer.tokens.begin(), answer.tokens.end());
+        follow.insert(follow.end(), extra.begin() + 1, extra.end()); // the new turn (no BOS)
+        return scheduler.submit(bench_request(follow, 1)).result().first_token_ms;
+    };
+    return {ttft(false), ttft(true)};
+}
+
+int run_parallel(EngineOptions& options, long long parallel, long long p, long long n, long long reps, long long follow,
+                 bool json) {
+    using clock = std::chrono::steady_clock;
+    if (p < 1 || n < 2)
+        throw Error(errc::invalid_argument, "bench --parallel: -p must be ≥ 1 and -n ≥ 2");
+    auto model = std::make_shared<const engine::Model>(load_model(options));
+    LocalSchedulerOptions so;
+    so.n_seq_max = static_cast<int>(parallel);
+    so.n_ctx = parallel * (p + n + 16);
+    so.n_batch = std::max<long long>(options.context.n_batch, parallel * p); // every prompt in the first pass
+    so.prompt_chunk = p;
+    so.max_queue = static_cast<std::size_t>(parallel);
+    so.prompt_cache = false; // every run decodes its prompts
+    so.threads = options.context.threads;
+    so.backend = options.context.backend;
+    LocalScheduler scheduler(model, so);
+    std::mt19937 rng(42);
+    auto one_run = [&] {
+        std::vector<LocalRequestHandle> handles;
+        const auto t0 = clock::now();
+        for (long long i = 0; i < parallel; ++i)
+            handles.push_back(scheduler.submit(bench_request(random_prompt(rng, *model, p), n)));
+        double first_all = 0, generated = 0;
+        for (auto& h : handles) {
+            const LocalResult r = h.result();
+            first_all = std::max(first_all, r.first_token_ms);
+            generated += static_cast<double>(r.completion_tokens - 1);
+        }
+        const double total_ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+        return std::array<double, 3>{static_cast<double>(parallel * p) / (first_all / 1e3),
+                                     generated / ((total_ms - first_all) / 1e3),
+                                     static_cast<double>(parallel * (p + n)) / (total_ms / 1e3)};
+    };
+    one_run(); // warm-up
+    std::vector<double> pp, tg, all;
+    for (long long r = 0; r < reps; ++r) {
+        const auto [a, b, c] = one_run();
+        pp.push_back(a);
+        tg.push_back(b);
+        all.push_back(c);
+    }
+    std::pair<double, double> ttft{0, 0};
+    if (follow > 0)
+        ttft = follow_up_ttft(model, options, follow, n);
+    const engine::ModelInfo& info = model->info();
+    if (json) {
+        nlohmann::ordered_json j{{"model", options.model},
+                                 {"architecture", info.architecture},
+                                 {"params", info.n_params},
+                                 {"bytes", info.weight_bytes},
+                                 {"types", tensor_types(*model)},
+                                 {"device", scheduler.device_name()},
+                                 {"threads", options.context.threads},
+                                 {"parallel", parallel},
+                                 {"p", p},
+                                 {"n", n},
+                                 {"reps", reps},
+                                 {"pp_tps", median(pp)},
+                                 {"tg_tps", median(tg)},
+                                 {"total_tps", median(all)},
+                                 {"passes", scheduler.stats().passes},
+                                 {"load_ms", model->load_ms()}};
+        if (follow > 0) {
+            j["follow_up_tokens"] = follow;
+            j["ttft_cold_ms"] = ttft.first;
+            j["ttft_cached_ms"] = ttft.second;
+        }
+        std::cout << j.dump() << '\n';
+    } else {
+        std::printf("%s: %s, %.1f M params, %lld parallel requests of pp%lld + tg%lld\n", options.model.c_str(),
+                    info.architecture.c_str(), static_cast<double>(info.n_params) / 1e6, parallel, p, n);
+        std::printf("%s\n", scheduler.device_name().c_str());
+        std::printf("aggregate pp: %10.1f tok/s\naggregate tg: %10.1f tok/s\nall tokens:   %10.1f tok/s\n", median(pp),
+                    median(tg), median(all));
+        if (follow > 0)
+            std::printf("follow-up after %lld tokens: first token %.1f ms cold, %.1f ms from the prompt cache (%.1fx)\n",
+                        follow, ttft.first, ttft.second, ttft.first / ttft.second);
+    }
+    return 0;
+}
+
 int run(Args& args) {
     EngineOptions options = read_engine_options(args);
     const long long p = int_option(args, "-p", 128, 0, 1 << 20);
     const long long n = int_option(args, "-n", 64, 0, 1 << 20);
     const long long reps = int_option(args, "-r", 3, 1, 1000);
+    const long long parallel = int_option(args, "--parallel", 0, 0, 64);
+    const long long follow = int_option(args, "--follow-up", 0, 0, 1 << 20);
     const bool json = args.has("--json");
     args.positional();
+    if (parallel > 0)
+        return run_parallel(options, parallel, p, n, reps, follow, json);
+    if (follow > 0)
+        throw Error(errc::invalid_argument, "bench: --follow-up needs --parallel N");
     if (options.context.n_ctx == 0)
         options.context.n_ctx = std::max<long long>(p, n) + 16;
     options.context.n_batch = std::max<long long>(options.context.n_batch, p);
@@ -105,14 +256,7 @@ int run(Args& args) {
     const double pp_tps = p > 0 ? static_cast<double>(p) / median(pp_s) : 0.0;
     const double tg_tps = tg_s.empty() ? 0.0 : static_cast<double>(n) / median(tg_s);
     const double sentence_tps = sentence_s.empty() ? 0.0 : sentence_tokens * sentences_per_run / median(sentence_s);
-    std::string types;
-    {
-        std::map<std::string, int> count;
-        for (const auto& t : model.file().tensors())
-            ++count[std::string(engine::tensor_type_name(t.type))];
-        for (const auto& [name, c] : count)
-            types += (types.empty() ? "" : " ") + name + "×" + std::to_string(c);
-    }
+    const std::string types = tensor_types(model);
     if (json) {
         nlohmann::ordered_json j{{"model", options.model},
                                  {"architecture", info.architecture},
@@ -148,9 +292,11 @@ int run(Args& args) {
 }
 
 const Registration reg{{"bench",
-                        "--model M [-p 128] [-n 64] [-r 3] [-t THREADS] [--backend cpu|vulkan] [--json]: "
-                        "prompt-processing and generation tokens/s (llama-bench's procedure; embedding models: "
-                        "a p-token batch and a 12-token sentence)",
+                        "--model M [-p 128] [-n 64] [-r 3] [-t THREADS] [--backend cpu|vulkan] [--parallel N "
+                        "[--follow-up T]] [--json]: prompt-processing and generation tokens/s (llama-bench's "
+                        "procedure; embedding models: a p-token batch and a 12-token sentence; --parallel: N "
+                        "concurrent requests through the scheduler, aggregate pp_tps/tg_tps; --follow-up: time to "
+                        "first token after a T-token conversation, cold vs prompt cache)",
                         run}};
 
 } // namespace

@@ -60,6 +60,11 @@ struct Message {
     std::vector<ToolCall> tool_calls; ///< Calls requested by an assistant message.
     std::string tool_call_id;         ///< For a tool message: the call it answers.
     std::string name;                 ///< Optional participant or tool name.
+    /// Metadata about the response that produced an assistant message, LangChain's `response_metadata`:
+    /// null (the default) or an object. Local models put `finish_reason` ("stop", "length", "tool_calls",
+    /// "cancelled") and `usage` (`prompt_tokens`, `completion_tokens`, `total_tokens`,
+    /// `prompt_tokens_cached`) here. LocalChatModel leaves it out of what a chat template sees.
+    Value response_metadata;
 
     /// A system message.
     static Message system(std::string content);
@@ -105,10 +110,14 @@ struct MessageChunk {
     std::vector<ToolCallChunk> tool_call_chunks; ///< Tool-call fragments of this piece.
     std::string tool_call_id;                   ///< For a tool message chunk.
     std::string name;                           ///< Optional participant name.
+    /// Response metadata carried by this piece (see Message::response_metadata): null or an object;
+    /// usually only the last chunk of an answer has it.
+    Value response_metadata;
 
     /// Appends @p next to this chunk: content appended, tool-call fragments merged by index (a fragment
     /// without an index, or with an index not seen yet, is added as a new call), the first non-empty
-    /// role / tool_call_id / name kept.
+    /// role / tool_call_id / name kept, response metadata merged key by key (objects recursively, other
+    /// values of @p next replacing this chunk's).
     MessageChunk& operator+=(const MessageChunk& next);
 
     /// The sum of two chunks (see operator+=).
@@ -155,7 +164,8 @@ void to_json(Value& json, const ToolCall& call);
 ///         Error(errc::tool) if string arguments are not valid JSON.
 void from_json(const Value& json, ToolCall& call);
 
-/// Writes @p message in OpenAI style; empty optional fields are left out.
+/// Writes @p message in OpenAI style; empty optional fields are left out (response_metadata too, when
+/// null or an empty object).
 void to_json(Value& json, const Message& message);
 /// Reads a message. `content` may be a string, null (an assistant that only calls tools) or an array of
 /// `{"type": "text", "text": ...}` parts (concatenated). A plain JSON string reads as a user message
@@ -165,8 +175,8 @@ void to_json(Value& json, const Message& message);
 ///         Error(errc::unsupported) for non-text content parts.
 void from_json(const Value& json, Message& message);
 
-/// Writes @p chunk as `{"role", "content", "tool_call_chunks": [{"index", "id", "name", "arguments"}]}`
-/// (empty fields left out, content always present).
+/// Writes @p chunk as `{"role", "content", "tool_call_chunks": [{"index", "id", "name", "arguments"}],
+/// "response_metadata": {...}}` (empty fields left out, content always present).
 void to_json(Value& json, const MessageChunk& chunk);
 /// Reads a chunk written by to_json; a plain JSON string reads as a chunk with that content.
 /// @throws Error(errc::parse) naming the field that is of the wrong type.

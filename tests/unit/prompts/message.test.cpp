@@ -159,3 +159,33 @@ TEST_CASE("[message] chunks add up like AIMessageChunk", "[unit]") {
         CHECK(Value::parse(R"("x")").get<MessageChunk>().content == "x"); // a text is a content chunk
     }
 }
+
+TEST_CASE("[message] response metadata merges over chunks and round-trips", "[unit]") {
+    MessageChunk first;
+    first.role = "assistant";
+    first.content = "Hel";
+    first.response_metadata = Value{{"model", "m"}, {"usage", {{"prompt_tokens", 3}}}};
+    MessageChunk last;
+    last.content = "lo";
+    last.response_metadata = Value{{"finish_reason", "stop"}, {"usage", {{"completion_tokens", 2}}}};
+    const MessageChunk sum = first + last;
+    CHECK(sum.content == "Hello");
+    CHECK(sum.response_metadata ==
+          Value{{"model", "m"}, {"usage", {{"prompt_tokens", 3}, {"completion_tokens", 2}}}, {"finish_reason", "stop"}});
+    MessageChunk none;
+    none.content = "!";
+    CHECK((sum + none).response_metadata == sum.response_metadata); // a chunk without metadata keeps it
+
+    const Message m = sum.to_message();
+    CHECK(m.response_metadata == sum.response_metadata);
+    CHECK(MessageChunk::from_message(m).response_metadata == m.response_metadata);
+    const Value j = m;
+    CHECK(j.at("response_metadata").at("finish_reason") == "stop");
+    CHECK(j.get<Message>() == m);
+    const Value jc = sum;
+    CHECK(jc.get<MessageChunk>() == sum);
+    // Absent when null: the OpenAI form stays as it was.
+    CHECK_FALSE(Value(Message::user("hi")).contains("response_metadata"));
+    CHECK(kind_of([] { (void)Value{{"role", "assistant"}, {"content", ""}, {"response_metadata", 3}}.get<Message>(); }) ==
+          braid::errc::parse);
+}
