@@ -89,6 +89,7 @@ MessageChunk& MessageChunk::operator+=(const MessageChunk& next) {
         name = next.name;
     }
     content += next.content;
+    reasoning_content += next.reasoning_content;
     for (const ToolCallChunk& piece : next.tool_call_chunks) {
         ToolCallChunk* same = nullptr;
         if (piece.index) {
@@ -137,6 +138,7 @@ Message MessageChunk::to_message() const {
     m.content = content;
     m.tool_call_id = tool_call_id;
     m.name = name;
+    m.reasoning_content = reasoning_content;
     m.tool_calls.reserve(tool_call_chunks.size());
     for (const ToolCallChunk& piece : tool_call_chunks) {
         m.tool_calls.push_back(ToolCall{piece.id, piece.name, parse_arguments(piece.arguments, piece.name)});
@@ -150,6 +152,7 @@ MessageChunk MessageChunk::from_message(const Message& message) {
     c.content = message.content;
     c.tool_call_id = message.tool_call_id;
     c.name = message.name;
+    c.reasoning_content = message.reasoning_content;
     for (std::size_t i = 0; i < message.tool_calls.size(); ++i) {
         const ToolCall& call = message.tool_calls[i];
         c.tool_call_chunks.push_back(ToolCallChunk{i, call.id, call.name, call.arguments.dump()});
@@ -234,6 +237,9 @@ void to_json(Value& json, const Message& message) {
     if (!message.tool_call_id.empty()) {
         json["tool_call_id"] = message.tool_call_id;
     }
+    if (!message.reasoning_content.empty()) {
+        json["reasoning_content"] = message.reasoning_content;
+    }
 }
 
 void from_json(const Value& json, Message& message) {
@@ -279,6 +285,7 @@ void from_json(const Value& json, Message& message) {
     }
     m.tool_call_id = string_field(json, "tool_call_id", "message", false);
     m.name = string_field(json, "name", "message", false);
+    m.reasoning_content = string_field(json, "reasoning_content", "message", false);
     message = std::move(m);
 }
 
@@ -288,6 +295,9 @@ void to_json(Value& json, const MessageChunk& chunk) {
         json["role"] = chunk.role;
     }
     json["content"] = chunk.content;
+    if (!chunk.reasoning_content.empty()) {
+        json["reasoning_content"] = chunk.reasoning_content;
+    }
     if (!chunk.name.empty()) {
         json["name"] = chunk.name;
     }
@@ -327,6 +337,7 @@ void from_json(const Value& json, MessageChunk& chunk) {
     c.content = string_field(json, "content", "message chunk", false);
     c.name = string_field(json, "name", "message chunk", false);
     c.tool_call_id = string_field(json, "tool_call_id", "message chunk", false);
+    c.reasoning_content = string_field(json, "reasoning_content", "message chunk", false);
     if (const Value* pieces = field(json, "tool_call_chunks"); pieces != nullptr && !pieces->is_null()) {
         if (!pieces->is_array()) {
             throw Error(errc::parse, "message chunk: \"tool_call_chunks\" must be an array");
