@@ -197,6 +197,7 @@ void parse_llama3(Reader& r) {
         r.content(s.substr(pos, tag - pos));
         pos = l3_tagged(r, tag);
         if (pos == l3_npos) return;
+        if (!r.final && (partial_at(s, pos, l3_eom) || partial_at(s, pos, l3_eot))) return;
         for (std::string_view end_token : {l3_eom, l3_eot})
             if (starts_at(s, pos, end_token)) pos += end_token.size();
     }

@@ -3,13 +3,72 @@
 // any other length):
 //   [TOOL_CALLS][{"name": "get_weather", "arguments": {"city": "Paris"}, "id": "a1B2c3D4e"}]
 // The id may come before or after the arguments; a call without one gets a generated id. A single
-// object without the array brackets is accepted too. Text before the marker is content.
+// object without the array brackets is accepted too. Text before the marker is content. The later
+// Mistral templates (Small 3.2, Devstral, Ministral 3) write one marker per call instead:
+//   [TOOL_CALLS]get_weather[CALL_ID]a1B2c3D4e[ARGS]{"city": "Paris"}
+// with [CALL_ID] optional; both forms are read.
 #include "models/tool_formats/scan.hpp"
 
 namespace braid::tool_formats {
 
 namespace {
+
 constexpr std::string_view nemo_marker = "[TOOL_CALLS]";
+constexpr std::string_view nemo_call_id = "[CALL_ID]";
+constexpr std::string_view nemo_args = "[ARGS]";
+
+bool nemo_name_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '.';
+}
+
+// `name[CALL_ID]id[ARGS]{...}` at @p pos (after the marker at @p marker): returns its end, or npos when
+// the text ends inside it.
+std::size_t nemo_named_call(Reader& r, std::size_t marker, std::size_t pos) {
+    const std::string_view s = r.text;
+    constexpr auto npos = std::string_view::npos;
+    std::size_t i = pos;
+    while (i < s.size() && nemo_name_char(s[i])) ++i;
+    if (i >= s.size()) {
+        if (r.final) r.fail(marker, i, "unterminated call: [ARGS] missing after the tool name");
+        return npos;
+    }
+    PartialCall& call = r.begin_call(marker);
+    r.set_name(call, std::string(s.substr(pos, i - pos)), pos);
+    if (starts_at(s, i, nemo_call_id)) {
+        const std::size_t id = i + nemo_call_id.size();
+        i = id;
+        while (i < s.size() && nemo_name_char(s[i])) ++i;
+        if (i >= s.size()) {
+            if (r.final) r.fail(marker, i, "unterminated call: [ARGS] missing after the call id");
+            return npos;
+        }
+        call.model_id.assign(s.substr(id, i - id));
+    } else if (!r.final && partial_at(s, i, nemo_call_id)) {
+        return npos; // "[" could start [CALL_ID] or [ARGS]
+    }
+    if (!starts_at(s, i, nemo_args)) {
+        if (!r.final && partial_at(s, i, nemo_args)) return npos;
+        r.fail(marker, i, "[ARGS] expected after the tool name");
+    }
+    call.id_known = true;
+    const std::size_t value = skip_space(s, i + nemo_args.size());
+    if (value >= s.size()) {
+        if (r.final) r.fail(marker, value, "unterminated call: nothing after [ARGS]");
+        return npos;
+    }
+    if (s[value] != '{') r.fail(marker, value, "the arguments must be a JSON object");
+    const std::size_t end = skip_json(r, marker, value);
+    call.arguments.assign(s.substr(value, (end == npos ? s.size() : end) - value));
+    if (end == npos) {
+        if (r.final) r.fail(marker, s.size(), "unterminated call: the answer ends inside its JSON");
+        return npos;
+    }
+    check_arguments(r, call, value);
+    call.complete = true;
+    return end;
+}
+
 } // namespace
 
 void parse_mistral_nemo(Reader& r) {
@@ -28,6 +87,11 @@ void parse_mistral_nemo(Reader& r) {
         if (i >= s.size()) {
             if (r.final) r.fail(marker, i, "unterminated call: nothing after [TOOL_CALLS]");
             return;
+        }
+        if (nemo_name_char(s[i]) && i == marker + nemo_marker.size()) {
+            pos = nemo_named_call(r, marker, i);
+            if (pos == npos) return;
+            continue;
         }
         const bool array = s[i] == '[';
         if (!array && s[i] != '{') r.fail(marker, i, "a JSON array of calls expected after [TOOL_CALLS]");

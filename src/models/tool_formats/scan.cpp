@@ -187,6 +187,7 @@ std::size_t skip_json(const Reader& r, std::size_t call_pos, std::size_t pos) {
     Want want = Want::value;
     std::size_t i = pos;
     while (true) {
+        if (want == Want::after && stack.empty()) return i;
         if (want != Want::value || !stack.empty()) i = skip_space(s, i);
         if (i >= s.size()) return npos;
         const char c = s[i];
@@ -242,7 +243,6 @@ std::size_t skip_json(const Reader& r, std::size_t call_pos, std::size_t pos) {
             want = Want::value;
             continue;
         case Want::after:
-            if (stack.empty()) return i;
             if (c == ',') {
                 ++i;
                 want = stack.back() == '{' ? Want::key : Want::value;
