@@ -36,7 +36,8 @@ inline braid::MessageChunk stream_sum(std::string_view text, const std::vector<s
 /// The message, or "error: <what>" for an answer that does not parse.
 inline std::string outcome(const std::function<braid::Message()>& f) {
     try {
-        return braid::Value(f()).dump();
+        // Damaged answers may hold broken UTF-8: dumped with replacement characters.
+        return braid::Value(f()).dump(-1, ' ', false, braid::Value::error_handler_t::replace);
     } catch (const braid::Error& e) {
         return std::string("error: ") + braid::errc_name(e.kind()) + ": " + e.what();
     }
