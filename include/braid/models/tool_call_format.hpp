@@ -85,7 +85,7 @@ ToolCallSyntax detect_tool_call_format(std::string_view template_text) noexcept;
 /// - glm4: an assistant message per call with `metadata` = the function name and `content` = the JSON
 ///   arguments, tool results as role `observation`, and @p tools (OpenAI-style definitions) put into a
 ///   system message's `tools` key (the template reads them there, not from the `tools` variable);
-/// - llama3: tool results as role `ipython` is not needed (its template maps `tool` itself).
+/// - the other families: Message::to_json as it is (Llama 3's template maps `tool` to `ipython` itself).
 /// @throws Error(errc::invalid_argument) if @p tools is neither null nor an array.
 Value prepare_template_messages(ToolCallFormat format, const Messages& messages, const Value& tools = nullptr);
 
