@@ -5,6 +5,7 @@
 // Malformed output prints {"error": {"kind": "parse", "message": ...}} and exits with 1.
 //
 //   printf '<tool_call>\n{"name": "f", "arguments": {"x": 1}}\n</tool_call>' | braid-cli tool-calls --format hermes
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -33,7 +34,8 @@ std::string read_file(const std::string& path) {
 }
 
 void print_json(const Value& json) {
-    const std::string text = json.dump(2) + "\n";
+    // A model's text may hold broken UTF-8: shown with replacement characters rather than refused.
+    const std::string text = json.dump(2, ' ', false, Value::error_handler_t::replace) + "\n";
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
 }
@@ -47,6 +49,12 @@ int run(Args& args) {
     const bool thinking_started = args.has("--thinking-started");
     const bool lenient = args.has("--malformed-as-content");
     const bool chunks = args.has("--chunks");
+    const bool stats = args.has("--stream-stats");
+    const std::string piece_text = args.value("--piece", "4");
+    const std::size_t piece = piece_text.find_first_not_of("0123456789") == std::string::npos && piece_text.size() < 9
+                                  ? std::stoul(piece_text)
+                                  : 0;
+    if (piece == 0) throw Error(errc::invalid_argument, "--piece needs a positive number of bytes, got '" + piece_text + "'");
     args.positional();
     if (int(!format.empty()) + int(!model_path.empty()) + int(!template_path.empty()) != 1)
         throw Error(errc::invalid_argument, "tool-calls needs one of --format NAME, --model M.gguf, --template FILE");
@@ -80,11 +88,29 @@ int run(Args& args) {
             // Feeds the answer one byte at a time and prints every chunk as a JSON line.
             ToolCallStreamParser parser(syntax, options);
             auto print = [](const std::vector<MessageChunk>& pieces) {
-                for (const MessageChunk& c : pieces) std::printf("%s\n", Value(c).dump().c_str());
+                for (const MessageChunk& c : pieces) std::printf("%s\n", Value(c).dump(-1, ' ', false, Value::error_handler_t::replace).c_str());
             };
             for (char c : answer) print(parser.feed(std::string_view(&c, 1)));
             print(parser.finish());
             std::fflush(stdout);
+            return 0;
+        }
+        if (stats) {
+            // The cost of streaming: the answer fed in pieces of --piece bytes (default 4, about a token)
+            // against one whole parse, without printing the chunks.
+            const auto start = std::chrono::steady_clock::now();
+            (void)parse_tool_calls(answer, syntax, options);
+            const auto whole_done = std::chrono::steady_clock::now();
+            ToolCallStreamParser parser(syntax, options);
+            std::size_t count = 0, feeds = 0;
+            for (std::size_t at = 0; at < answer.size(); at += piece, ++feeds)
+                count += parser.feed(std::string_view(answer).substr(at, piece)).size();
+            count += parser.finish().size();
+            const auto end = std::chrono::steady_clock::now();
+            auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
+            print_json(Value{{"bytes", answer.size()}, {"feeds", feeds}, {"chunks", count},
+                             {"whole_ms", ms(whole_done - start)}, {"stream_ms", ms(end - whole_done)},
+                             {"stream_us_per_feed", feeds ? 1000.0 * ms(end - whole_done) / double(feeds) : 0.0}});
             return 0;
         }
         Value out = parse_tool_calls(answer, syntax, options);
@@ -104,7 +130,8 @@ int run(Args& args) {
 
 const Registration reg{{"tool-calls",
                         "(--format NAME | --model M | --template FILE) [--tools FILE] [--thinking] "
-                        "[--thinking-started] [--malformed-as-content] [--chunks] < ANSWER: parse a model's tool calls",
+                        "[--thinking-started] [--malformed-as-content] [--chunks | --stream-stats [--piece N]] < ANSWER: "
+                        "parse a model's tool calls",
                         run}};
 
 } // namespace

@@ -110,7 +110,11 @@ std::size_t l3_builtin_call(Reader& r, std::size_t pos, std::size_t dot) {
         i = skip_space(s, i);
         if (i >= s.size()) break;
         if (s[i] == ')') {
-            call.arguments = arguments.dump();
+            try {
+                call.arguments = arguments.dump();
+            } catch (const std::exception&) { // nlohmann refuses strings that are not UTF-8
+                r.fail(pos, i, "the arguments of the built-in tool call are not valid UTF-8");
+            }
             call.complete = true;
             return i + 1;
         }

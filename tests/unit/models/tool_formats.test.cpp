@@ -203,6 +203,9 @@ TEST_CASE("[tool_formats] llama3: python_tag with JSON, built-in tools and code"
     CHECK(c.tool_calls[0].arguments == Value{{"code", "import math\nprint(math.sqrt(2) * \"x\")"}});
     check_every_split(code, syntax);
 
+    // Found by the fuzzer: a built-in call whose string is not UTF-8 is malformed, not an exception.
+    CHECK(braid_test::error_of([&] { parse_tool_calls("<|python_tag|>brave_search.call(query=\"\xc8V\")", syntax); }) ==
+          "parse: llama3 tool call at byte 14: the arguments of the built-in tool call are not valid UTF-8 (at byte 42)");
     CHECK(braid_test::error_of([&] { parse_tool_calls("<|python_tag|>brave_search.call(query=\"x\"", syntax); }) ==
           "parse: llama3 tool call at byte 14: unterminated built-in tool call: ')' missing (at byte 41)");
     CHECK(braid_test::error_of([&] { parse_tool_calls("{\"name\": \"get_weather\", \"parameters\": {\"a\": }}", syntax); })
