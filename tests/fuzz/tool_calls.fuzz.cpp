@@ -21,6 +21,7 @@ constexpr braid::ToolCallFormat formats[] = {
     braid::ToolCallFormat::generic,      braid::ToolCallFormat::hermes,
     braid::ToolCallFormat::llama3,       braid::ToolCallFormat::mistral_nemo,
     braid::ToolCallFormat::functionary_v3_2, braid::ToolCallFormat::glm4,
+    braid::ToolCallFormat::qwen3_coder,
 };
 
 } // namespace
@@ -28,12 +29,15 @@ constexpr braid::ToolCallFormat formats[] = {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size < 2) return 0;
     braid::ToolCallSyntax syntax;
-    syntax.format = formats[data[0] % 6];
-    syntax.thinking = (data[0] / 6) % 2 == 1;
-    syntax.thinking_started = (data[0] / 12) % 2 == 1;
+    const unsigned flags = data[0] / 7;
+    syntax.format = formats[data[0] % 7];
+    syntax.thinking = (flags & 1) != 0;
+    syntax.thinking_started = (flags & 2) != 0;
     braid::ToolCallParseOptions options;
-    options.malformed_as_content = (data[0] / 24) % 2 == 1;
-    if ((data[0] / 48) % 2 == 1) options.tools = braid::Value::parse(R"([{"name": "f"}, {"name": "get_weather"}])");
+    options.malformed_as_content = (flags & 4) != 0;
+    if ((flags & 8) != 0)
+        options.tools = braid::Value::parse(R"([{"name": "f"}, {"type": "function", "function": {"name": "get_weather",
+            "parameters": {"properties": {"days": {"type": "integer"}, "ok": {"type": "boolean"}}}}}])");
     const std::size_t piece = 1 + data[1] % 16;
     const std::string_view answer(reinterpret_cast<const char*>(data + 2), size - 2);
 

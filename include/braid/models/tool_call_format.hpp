@@ -45,16 +45,23 @@ enum class ToolCallFormat {
     /// arguments (`get_weather\n{"city": "Paris"}`); further calls follow `<|assistant|>`. Tool results
     /// go back as the `observation` role.
     glm4,
+    /// Qwen3-Coder, Qwen 3.5: XML inside `<tool_call>`: `<function=name>` then one
+    /// `<parameter=key>\nvalue\n</parameter>` per argument, `</function>`. Values are text, typed by the
+    /// bound tools' JSON Schemas (number, integer, boolean, object, array; string otherwise); without a
+    /// schema, a value that is a JSON object or array is read as JSON and anything else is a string.
+    qwen3_coder,
 };
 
-/// The stable name of @p format ("generic", "hermes", "llama3", "mistral_nemo", "functionary_v3_2", "glm4").
+/// The stable name of @p format ("generic", "hermes", "llama3", "mistral_nemo", "functionary_v3_2", "glm4",
+/// "qwen3_coder").
 std::string_view to_string(ToolCallFormat format) noexcept;
 
 /// Every known format name, in declaration order.
 std::vector<std::string_view> tool_call_format_names();
 
 /// The format called @p name: a name of to_string(), or an alias ("qwen", "qwen2.5", "qwen3", "qwq",
-/// "hermes2pro", "llama3.1", "llama3.2", "mistral", "nemo", "functionary", "chatglm3", "glm-4", "json").
+/// "hermes2pro", "llama3.1", "llama3.2", "mistral", "nemo", "functionary", "chatglm3", "glm-4", "json",
+/// "qwen3-coder", "qwen3.5").
 /// Case-insensitive.
 /// @throws Error(errc::invalid_argument) for any other name, listing the known names.
 ToolCallFormat tool_call_format_from_name(std::string_view name);

@@ -17,16 +17,17 @@ struct FormatName {
     ToolCallFormat format;
 };
 
-constexpr std::array<FormatName, 6> format_names{{
+constexpr std::array<FormatName, 7> format_names{{
     {"generic", ToolCallFormat::generic},
     {"hermes", ToolCallFormat::hermes},
     {"llama3", ToolCallFormat::llama3},
     {"mistral_nemo", ToolCallFormat::mistral_nemo},
     {"functionary_v3_2", ToolCallFormat::functionary_v3_2},
     {"glm4", ToolCallFormat::glm4},
+    {"qwen3_coder", ToolCallFormat::qwen3_coder},
 }};
 
-constexpr std::array<FormatName, 17> format_aliases{{
+constexpr std::array<FormatName, 19> format_aliases{{
     {"json", ToolCallFormat::generic},
     {"qwen", ToolCallFormat::hermes},
     {"qwen2.5", ToolCallFormat::hermes},
@@ -44,6 +45,8 @@ constexpr std::array<FormatName, 17> format_aliases{{
     {"glm-4", ToolCallFormat::glm4},
     {"glm", ToolCallFormat::glm4},
     {"deepseek-r1", ToolCallFormat::generic},
+    {"qwen3-coder", ToolCallFormat::qwen3_coder},
+    {"qwen3.5", ToolCallFormat::qwen3_coder},
 }};
 
 bool contains(std::string_view text, std::string_view what) { return text.find(what) != std::string_view::npos; }
@@ -97,6 +100,8 @@ ToolCallSyntax detect_tool_call_format(std::string_view source) noexcept {
         syntax.format = ToolCallFormat::mistral_nemo;
     } else if (contains(source, ">>>") && contains(source, "recipient")) {
         syntax.format = ToolCallFormat::functionary_v3_2;
+    } else if (contains(source, "<tool_call>") && contains(source, "<function=") && contains(source, "<parameter=")) {
+        syntax.format = ToolCallFormat::qwen3_coder;
     } else if (contains(source, "<tool_call>") && !contains(source, "<function=") && !contains(source, "<arg_key>")) {
         syntax.format = ToolCallFormat::hermes;
     } else if (contains(source, "<|python_tag|>") ||
@@ -133,7 +138,8 @@ Value prepare_template_messages(ToolCallFormat format, const Messages& messages,
             if (m.kind() == Role::assistant && !m.tool_calls.empty()) {
                 if (!m.content.empty()) out.push_back(Value{{"role", "assistant"}, {"metadata", ""}, {"content", m.content}});
                 for (const ToolCall& call : m.tool_calls)
-                    out.push_back(Value{{"role", "assistant"}, {"metadata", call.name}, {"content", call.arguments.dump()}});
+                    out.push_back(Value{{"role", "assistant"}, {"metadata", call.name},
+                                        {"content", call.arguments.dump(-1, ' ', false, Value::error_handler_t::replace)}});
                 continue;
             }
             Value j = m;
@@ -157,7 +163,9 @@ Value prepare_template_messages(ToolCallFormat format, const Messages& messages,
         Value j = m;
         if (format == ToolCallFormat::functionary_v3_2 && j.contains("tool_calls")) {
             // Its template concatenates '>>>' + name + '\n' + arguments: they must be text.
-            for (Value& call : j["tool_calls"]) call["function"]["arguments"] = call["function"]["arguments"].dump();
+            for (Value& call : j["tool_calls"])
+                call["function"]["arguments"] =
+                    call["function"]["arguments"].dump(-1, ' ', false, Value::error_handler_t::replace);
         }
         out.push_back(std::move(j));
     }

@@ -73,7 +73,8 @@ Parsed read(std::string_view text, const ToolCallSyntax& syntax, const ToolNames
     std::size_t cut = text.size();
     while (true) {
         try {
-            Parsed p = tool_formats::parse_answer(text.substr(0, cut), syntax, names, final || cut < text.size());
+            Parsed p = tool_formats::parse_answer(text.substr(0, cut), syntax, names, options.tools,
+                                                  final || cut < text.size());
             p.content.append(text.substr(cut));
             return p;
         } catch (const CallFailure& f) {

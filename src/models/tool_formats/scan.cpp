@@ -359,7 +359,8 @@ constexpr std::string_view think_close = "</think>";
 
 } // namespace
 
-Parsed parse_answer(std::string_view answer, const ToolCallSyntax& syntax, const ToolNames& tools, bool final) {
+Parsed parse_answer(std::string_view answer, const ToolCallSyntax& syntax, const ToolNames& tools,
+                    const Value& definitions, bool final) {
     Parsed out;
     std::size_t rest = 0;
     if (syntax.thinking || syntax.thinking_started) {
@@ -382,7 +383,7 @@ Parsed parse_answer(std::string_view answer, const ToolCallSyntax& syntax, const
             rest = close + think_close.size();
         }
     }
-    Reader r(answer.substr(rest), rest, final, tools, out);
+    Reader r(answer.substr(rest), rest, final, tools, out, definitions);
     switch (syntax.format) {
     case ToolCallFormat::generic: parse_generic(r); break;
     case ToolCallFormat::hermes: parse_hermes(r); break;
@@ -390,6 +391,7 @@ Parsed parse_answer(std::string_view answer, const ToolCallSyntax& syntax, const
     case ToolCallFormat::mistral_nemo: parse_mistral_nemo(r); break;
     case ToolCallFormat::functionary_v3_2: parse_functionary_v3_2(r); break;
     case ToolCallFormat::glm4: parse_glm4(r); break;
+    case ToolCallFormat::qwen3_coder: parse_qwen3_coder(r); break;
     }
     return out;
 }

@@ -51,12 +51,15 @@ using ToolNames = std::vector<std::string>;
 /// The text a family parser reads: the answer after any thinking block.
 class Reader {
 public:
-    Reader(std::string_view text, std::size_t base, bool final, const ToolNames& tools, Parsed& out)
-        : text(text), base(base), final(final), tools_(tools), out_(out) {}
+    Reader(std::string_view text, std::size_t base, bool final, const ToolNames& tools, Parsed& out,
+           const Value& definitions)
+        : text(text), base(base), final(final), definitions(definitions), tools_(tools), out_(out) {}
 
     std::string_view text;   ///< The family part of the answer.
     std::size_t base;        ///< Offset of text in the answer (for messages).
     bool final;              ///< The answer is complete.
+    const Value& definitions; ///< The bound tools as given (null when none): argument types for formats
+                              ///< whose arguments are untyped text (qwen3_coder).
 
     /// Appends content.
     void content(std::string_view piece) { out_.content.append(piece); }
@@ -120,8 +123,10 @@ void parse_llama3(Reader& r);
 void parse_mistral_nemo(Reader& r);
 void parse_functionary_v3_2(Reader& r);
 void parse_glm4(Reader& r);
+void parse_qwen3_coder(Reader& r);
 
 /// Parses a whole answer or a prefix of one (thinking split off, then the family's parser).
-Parsed parse_answer(std::string_view answer, const ToolCallSyntax& syntax, const ToolNames& tools, bool final);
+Parsed parse_answer(std::string_view answer, const ToolCallSyntax& syntax, const ToolNames& tools,
+                    const Value& definitions, bool final);
 
 } // namespace braid::tool_formats

@@ -300,6 +300,42 @@ TEST_CASE("[tool_formats] glm4: name line then JSON, text after a newline", "[un
               .starts_with("parse: glm4 tool call at byte 0: a JSON value expected, found '}'"));
 }
 
+TEST_CASE("[tool_formats] qwen3_coder: XML parameters typed by the tools' schemas", "[unit]") {
+    const auto syntax = syntax_of(ToolCallFormat::qwen3_coder);
+    const std::string answer = "I'll search for that.\n<tool_call>\n<function=search_files>\n<parameter=pattern>\n"
+                               "*.cpp\n</parameter>\n<parameter=max_results>\n20\n</parameter>\n<parameter=recursive>\n"
+                               "True\n</parameter>\n<parameter=paths>\n[\"src\", \"tests\"]\n</parameter>\n</function>\n"
+                               "</tool_call>";
+    const Message plain = parse_tool_calls(answer, syntax);
+    CHECK(plain.content == "I'll search for that.");
+    REQUIRE(plain.tool_calls.size() == 1);
+    CHECK(plain.tool_calls[0].name == "search_files");
+    // Without schemas: lists and objects are JSON, the rest text.
+    CHECK(plain.tool_calls[0].arguments ==
+          Value::parse(R"({"pattern": "*.cpp", "max_results": "20", "recursive": "True", "paths": ["src", "tests"]})"));
+    check_every_split(answer, syntax);
+
+    ToolCallParseOptions options;
+    options.tools = Value::parse(R"([{"type": "function", "function": {"name": "search_files", "parameters": {
+        "type": "object", "properties": {"pattern": {"type": "string"}, "max_results": {"type": "integer"},
+        "recursive": {"type": "boolean"}, "paths": {"type": "array"}}}}}])");
+    CHECK(parse_tool_calls(answer, syntax, options).tool_calls.at(0).arguments ==
+          Value::parse(R"({"pattern": "*.cpp", "max_results": 20, "recursive": true, "paths": ["src", "tests"]})"));
+    check_every_split(answer, syntax, options);
+
+    // Arguments stream one parameter at a time.
+    braid::ToolCallStreamParser stream(syntax, options);
+    (void)stream.feed(answer.substr(0, answer.find("<parameter=max_results>")));
+    const auto chunks = stream.feed("<parameter=max_results>\n20\n</parameter>");
+    REQUIRE(chunks.size() == 1);
+    CHECK(chunks[0].tool_call_chunks.at(0).arguments == ", \"max_results\": 20");
+
+    CHECK(braid_test::error_of([&] { parse_tool_calls("<tool_call>\n<function=f>\n<parameter=a>\n1\n", syntax); }) ==
+          "parse: qwen3_coder tool call at byte 0: unterminated call: the answer ends inside it (at byte 41)");
+    CHECK(braid_test::error_of([&] { parse_tool_calls("<tool_call>\n<function=f>\nnope</function>", syntax); }) ==
+          "parse: qwen3_coder tool call at byte 0: <parameter=name> or </function> expected in the call (at byte 25)");
+}
+
 TEST_CASE("[tool_formats] generic: bare JSON, fenced JSON, arrays, not-a-call JSON", "[unit]") {
     const auto syntax = syntax_of(ToolCallFormat::generic);
     const std::string bare = "{\"name\": \"get_weather\", \"arguments\": {\"location\": \"Lima\"}, \"id\": \"w1\"}";
@@ -370,5 +406,5 @@ TEST_CASE("[tool_formats] format names and errors", "[unit]") {
         CHECK(braid::to_string(braid::tool_call_format_from_name(name)) == name);
     CHECK(braid_test::error_of([] { braid::tool_call_format_from_name("gpt"); }) ==
           "invalid_argument: unknown tool-call format 'gpt' (known formats: generic, hermes, llama3, mistral_nemo, "
-          "functionary_v3_2, glm4)");
+          "functionary_v3_2, glm4, qwen3_coder)");
 }

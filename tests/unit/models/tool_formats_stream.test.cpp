@@ -39,6 +39,8 @@ std::vector<StreamSeed> stream_seeds() {
         {F::glm4, false, "get_weather\n{\"location\": \"北京\"}<|assistant|>get_time\n{}<|assistant|>\nDone."},
         {F::generic, true, "<think>plan</think>Sure.\n```json\n[{\"name\": \"get_weather\", \"arguments\": "
                            "{\"location\": \"Lima\"}}]\n```\nok"},
+        {F::qwen3_coder, true, "<think>\nok\n</think>\nSure.\n<tool_call>\n<function=get_weather>\n<parameter=location>\n"
+                               "Paris\n</parameter>\n<parameter=days>\n[1, 2]\n</parameter>\n</function>\n</tool_call>"},
         {F::generic, false, "{\"function\": {\"name\": \"get_time\", \"arguments\": \"{}\"}, \"id\": \"x1\"}"},
     };
 }

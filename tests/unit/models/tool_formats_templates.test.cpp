@@ -85,13 +85,13 @@ TEST_CASE("[tool_formats] detection on every template", "[unit]") {
         {"HuggingFaceTB-SmolLM3-3B.jinja", ToolCallFormat::hermes, true, false},
         {"LFM2-8B-A1B.jinja", ToolCallFormat::generic, false, false},
         {"Mistral-Small-3.2-24B-Instruct-2506.jinja", ToolCallFormat::mistral_nemo, false, false},
-        {"NVIDIA-Nemotron-3-Nano-30B-A3B-BF16.jinja", ToolCallFormat::generic, true, true},
+        {"NVIDIA-Nemotron-3-Nano-30B-A3B-BF16.jinja", ToolCallFormat::qwen3_coder, true, true},
         {"NVIDIA-Nemotron-Nano-v2.jinja", ToolCallFormat::generic, true, true},
         {"Qwen-QwQ-32B.jinja", ToolCallFormat::hermes, true, true},
         {"Qwen-Qwen2.5-7B-Instruct.jinja", ToolCallFormat::hermes, false, false},
         {"Qwen-Qwen3-0.6B.jinja", ToolCallFormat::hermes, true, false},
-        {"Qwen-Qwen3-Coder-30B-A3B-Instruct.jinja", ToolCallFormat::generic, false, false},
-        {"Qwen3.5-4B.jinja", ToolCallFormat::generic, true, true},
+        {"Qwen-Qwen3-Coder-30B-A3B-Instruct.jinja", ToolCallFormat::qwen3_coder, false, false},
+        {"Qwen3.5-4B.jinja", ToolCallFormat::qwen3_coder, true, true},
         {"THUDM-glm-4-9b-chat.jinja", ToolCallFormat::glm4, false, false},
         {"chujiezheng-alpaca.jinja", ToolCallFormat::generic, false, false},
         {"deepseek-ai-DeepSeek-R1.jinja", ToolCallFormat::generic, true, false},
@@ -172,6 +172,18 @@ TEST_CASE("[tool_formats] functionary_v3_2: tool calls and results through its t
     CHECK(out.find("<|start_header_id|>tool<|end_header_id|>\n\n{\"temperature\": 22}<|eot_id|>") != std::string::npos);
     CHECK(out.ends_with("<|start_header_id|>assistant<|end_header_id|>\n\n>>>"));
     check_parses_back(between(out, ">>>get_current_weather", "<|eot_id|>"), ToolCallFormat::functionary_v3_2);
+}
+
+TEST_CASE("[tool_formats] qwen3_coder: tool calls and results through the Qwen3-Coder and Qwen 3.5 templates", "[unit]") {
+    for (const char* file : {"Qwen-Qwen3-Coder-30B-A3B-Instruct.jinja", "Qwen3.5-4B.jinja"}) {
+        INFO(file);
+        const std::string out = render(file, ToolCallFormat::qwen3_coder);
+        CHECK(out.find("<tool_call>\n<function=get_current_weather>\n<parameter=location>\nBeijing, China\n"
+                       "</parameter>\n<parameter=unit>\ncelsius\n</parameter>\n</function>\n</tool_call>") !=
+              std::string::npos);
+        check_parses_back(between(out, "<tool_call>\n<function=get_current_weather>", "<|im_end|>"),
+                          ToolCallFormat::qwen3_coder);
+    }
 }
 
 TEST_CASE("[tool_formats] glm4: tool calls as metadata, results as observation", "[unit]") {
