@@ -105,6 +105,7 @@ MessageChunk& MessageChunk::operator+=(const MessageChunk& next) {
         name = next.name;
     }
     content += next.content;
+    reasoning_content += next.reasoning_content;
     merge_metadata(response_metadata, next.response_metadata);
     for (const ToolCallChunk& piece : next.tool_call_chunks) {
         ToolCallChunk* same = nullptr;
@@ -154,6 +155,7 @@ Message MessageChunk::to_message() const {
     m.content = content;
     m.tool_call_id = tool_call_id;
     m.name = name;
+    m.reasoning_content = reasoning_content;
     m.response_metadata = response_metadata;
     m.tool_calls.reserve(tool_call_chunks.size());
     for (const ToolCallChunk& piece : tool_call_chunks) {
@@ -168,6 +170,7 @@ MessageChunk MessageChunk::from_message(const Message& message) {
     c.content = message.content;
     c.tool_call_id = message.tool_call_id;
     c.name = message.name;
+    c.reasoning_content = message.reasoning_content;
     c.response_metadata = message.response_metadata;
     for (std::size_t i = 0; i < message.tool_calls.size(); ++i) {
         const ToolCall& call = message.tool_calls[i];
@@ -269,6 +272,9 @@ void to_json(Value& json, const Message& message) {
     if (!message.tool_call_id.empty()) {
         json["tool_call_id"] = message.tool_call_id;
     }
+    if (!message.reasoning_content.empty()) {
+        json["reasoning_content"] = message.reasoning_content;
+    }
     if (has_metadata(message.response_metadata)) {
         json["response_metadata"] = message.response_metadata;
     }
@@ -317,6 +323,7 @@ void from_json(const Value& json, Message& message) {
     }
     m.tool_call_id = string_field(json, "tool_call_id", "message", false);
     m.name = string_field(json, "name", "message", false);
+    m.reasoning_content = string_field(json, "reasoning_content", "message", false);
     m.response_metadata = metadata_field(json, "message");
     message = std::move(m);
 }
@@ -327,6 +334,9 @@ void to_json(Value& json, const MessageChunk& chunk) {
         json["role"] = chunk.role;
     }
     json["content"] = chunk.content;
+    if (!chunk.reasoning_content.empty()) {
+        json["reasoning_content"] = chunk.reasoning_content;
+    }
     if (!chunk.name.empty()) {
         json["name"] = chunk.name;
     }
@@ -369,6 +379,7 @@ void from_json(const Value& json, MessageChunk& chunk) {
     c.content = string_field(json, "content", "message chunk", false);
     c.name = string_field(json, "name", "message chunk", false);
     c.tool_call_id = string_field(json, "tool_call_id", "message chunk", false);
+    c.reasoning_content = string_field(json, "reasoning_content", "message chunk", false);
     c.response_metadata = metadata_field(json, "message chunk");
     if (const Value* pieces = field(json, "tool_call_chunks"); pieces != nullptr && !pieces->is_null()) {
         if (!pieces->is_array()) {

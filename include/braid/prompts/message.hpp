@@ -60,6 +60,8 @@ struct Message {
     std::vector<ToolCall> tool_calls; ///< Calls requested by an assistant message.
     std::string tool_call_id;         ///< For a tool message: the call it answers.
     std::string name;                 ///< Optional participant or tool name.
+    /// An assistant's thinking (the `<think>…</think>` text of reasoning models), kept out of content.
+    std::string reasoning_content;
     /// Metadata about the response that produced an assistant message, LangChain's `response_metadata`:
     /// null (the default) or an object. Local models put `finish_reason` ("stop", "length", "tool_calls",
     /// "cancelled") and `usage` (`prompt_tokens`, `completion_tokens`, `total_tokens`,
@@ -110,11 +112,12 @@ struct MessageChunk {
     std::vector<ToolCallChunk> tool_call_chunks; ///< Tool-call fragments of this piece.
     std::string tool_call_id;                   ///< For a tool message chunk.
     std::string name;                           ///< Optional participant name.
+    std::string reasoning_content;              ///< A piece of the assistant's thinking (appended like content).
     /// Response metadata carried by this piece (see Message::response_metadata): null or an object;
     /// usually only the last chunk of an answer has it.
     Value response_metadata;
 
-    /// Appends @p next to this chunk: content appended, tool-call fragments merged by index (a fragment
+    /// Appends @p next to this chunk: content and reasoning_content appended, tool-call fragments merged by index (a fragment
     /// without an index, or with an index not seen yet, is added as a new call), the first non-empty
     /// role / tool_call_id / name kept, response metadata merged key by key (objects recursively, other
     /// values of @p next replacing this chunk's).
@@ -164,8 +167,8 @@ void to_json(Value& json, const ToolCall& call);
 ///         Error(errc::tool) if string arguments are not valid JSON.
 void from_json(const Value& json, ToolCall& call);
 
-/// Writes @p message in OpenAI style; empty optional fields are left out (response_metadata too, when
-/// null or an empty object).
+/// Writes @p message in OpenAI style; empty optional fields (name, tool_calls, tool_call_id,
+/// reasoning_content) are left out, and response_metadata when null or an empty object.
 void to_json(Value& json, const Message& message);
 /// Reads a message. `content` may be a string, null (an assistant that only calls tools) or an array of
 /// `{"type": "text", "text": ...}` parts (concatenated). A plain JSON string reads as a user message
@@ -175,8 +178,8 @@ void to_json(Value& json, const Message& message);
 ///         Error(errc::unsupported) for non-text content parts.
 void from_json(const Value& json, Message& message);
 
-/// Writes @p chunk as `{"role", "content", "tool_call_chunks": [{"index", "id", "name", "arguments"}],
-/// "response_metadata": {...}}` (empty fields left out, content always present).
+/// Writes @p chunk as `{"role", "content", "reasoning_content", "tool_call_chunks": [{"index", "id", "name",
+/// "arguments"}], "response_metadata": {...}}` (empty fields left out, content always present).
 void to_json(Value& json, const MessageChunk& chunk);
 /// Reads a chunk written by to_json; a plain JSON string reads as a chunk with that content.
 /// @throws Error(errc::parse) naming the field that is of the wrong type.

@@ -189,3 +189,31 @@ TEST_CASE("[message] response metadata merges over chunks and round-trips", "[un
     CHECK(kind_of([] { (void)Value{{"role", "assistant"}, {"content", ""}, {"response_metadata", 3}}.get<Message>(); }) ==
           braid::errc::parse);
 }
+
+TEST_CASE("[message] reasoning_content: JSON, chunks and equality", "[unit]") {
+    Message m = Message::assistant("391");
+    m.reasoning_content = "17*23 = 340 + 51";
+    const Value json = m;
+    CHECK(json.dump() == R"({"role":"assistant","content":"391","reasoning_content":"17*23 = 340 + 51"})");
+    CHECK(json.get<Message>() == m);
+    CHECK(Value(Message::assistant("x")).contains("reasoning_content") == false); // omitted when empty
+    Message other = m;
+    other.reasoning_content = "different";
+    CHECK_FALSE(other == m);
+    CHECK_THROWS_AS(Value::parse(R"({"role": "assistant", "reasoning_content": 3})").get<Message>(), braid::Error);
+
+    MessageChunk a;
+    a.role = "assistant";
+    a.reasoning_content = "17*23 = ";
+    MessageChunk b;
+    b.reasoning_content = "340 + 51";
+    MessageChunk c;
+    c.content = "391";
+    const MessageChunk sum = a + b + c;
+    CHECK(sum.reasoning_content == "17*23 = 340 + 51");
+    CHECK(sum.to_message() == m);
+    CHECK(MessageChunk::from_message(m).to_message() == m);
+    const Value chunk_json = b;
+    CHECK(chunk_json.dump() == R"({"content":"","reasoning_content":"340 + 51"})");
+    CHECK(chunk_json.get<MessageChunk>() == b);
+}
