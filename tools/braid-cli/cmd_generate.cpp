@@ -20,6 +20,7 @@ int run(Args& args) {
     engine::GenerateOptions gen;
     gen.max_tokens = static_cast<int>(int_option(args, "-n", 128, 0, 1 << 24));
     gen.sampling = read_sampling_options(args);
+    read_grammar_options(args, gen);
     while (args.present("--stop"))
         gen.stop.push_back(args.value("--stop"));
     gen.ignore_eos = args.has("--ignore-eos");
@@ -68,7 +69,7 @@ int run(Args& args) {
 
 const Registration reg{{"generate",
                         "--model M --prompt P [-n N] [--temp T --top-k K --top-p P --min-p P --seed S ...] [--stop S] "
-                        "[--backend cpu|vulkan] [-t N] [--json]: stream a continuation",
+                        "[--grammar FILE [--grammar-trigger WORD] [--grammar-trigger-token ID]] [--backend cpu|vulkan] [-t N] [--json]: stream a continuation",
                         run}};
 
 } // namespace

@@ -1,6 +1,8 @@
 #include "sampling_options.hpp"
 
+#include <fstream>
 #include <random>
+#include <sstream>
 
 #include "braid/error.hpp"
 #include "engine_options.hpp"
@@ -35,6 +37,41 @@ engine::SamplingOptions read_sampling_options(Args& args) {
         }
     }
     return s;
+}
+
+void read_grammar_options(Args& args, engine::GenerateOptions& gen) {
+    const std::string path = args.value("--grammar");
+    while (args.present("--grammar-trigger"))
+        gen.grammar_options.triggers.words.push_back(args.value("--grammar-trigger"));
+    while (args.present("--grammar-trigger-token")) {
+        const std::string item = args.value("--grammar-trigger-token");
+        try {
+            std::size_t used = 0;
+            const int id = std::stoi(item, &used);
+            if (used != item.size())
+                throw std::invalid_argument("trailing text");
+            gen.grammar_options.triggers.tokens.push_back(id);
+        } catch (const std::exception&) {
+            throw Error(errc::invalid_argument, "--grammar-trigger-token: '" + item + "' is not a token id");
+        }
+    }
+    const bool lazy = !gen.grammar_options.triggers.words.empty() || !gen.grammar_options.triggers.tokens.empty();
+    if (path.empty()) {
+        if (lazy)
+            throw Error(errc::invalid_argument, "--grammar-trigger needs --grammar FILE");
+        return;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw Error(errc::io, "--grammar: cannot read '" + path + "'");
+    std::ostringstream text;
+    text << in.rdbuf();
+    try {
+        gen.grammar = engine::Grammar::from_gbnf(text.str());
+    } catch (const Error& e) {
+        throw Error(e.kind(), path + ": " + e.what());
+    }
+    gen.grammar_options.lazy = lazy;
 }
 
 } // namespace braid::cli

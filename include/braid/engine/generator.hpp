@@ -2,7 +2,8 @@
 /// @brief braid::engine::generate(): the token loop — decode the prompt, sample, stream the text
 /// (whole UTF-8 characters only), stop at an end-of-generation token, a stop string (also across
 /// tokens), max_tokens, the context's end, or when the callback says so; GenerateOptions::control
-/// cancels it or gives it a deadline.
+/// cancels it or gives it a deadline. GenerateOptions::grammar constrains the output to a grammar
+/// (optionally lazily, from a trigger on).
 #pragma once
 
 #include <cstddef>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "braid/engine/context.hpp"
+#include "braid/engine/grammar_matcher.hpp"
 #include "braid/engine/sampler.hpp"
 
 namespace braid::engine {
@@ -34,7 +36,14 @@ struct GenerateOptions {
     int max_tokens = 256;                 ///< Most tokens to generate (≥ 0).
     SamplingOptions sampling;             ///< The sampling chain.
     std::vector<std::string> stop;        ///< Stop strings.
-    bool ignore_eos = false;              ///< Keep going past end-of-generation tokens.
+    bool ignore_eos = false;              ///< Keep going past end-of-generation tokens (not under an active grammar).
+    /// Constrains the output: only tokens the grammar allows are sampled, an end-of-generation token
+    /// only once the grammar is complete, and the generation ends (StopReason::end_of_generation) when
+    /// the grammar is complete and an end token is sampled or nothing else can follow. Where the
+    /// grammar allows exactly one token, it is appended without sampling. Null: no constraint.
+    std::shared_ptr<const Grammar> grammar;
+    /// Lazy grammars (triggers), rollback depth and mask cache of the grammar's matcher.
+    GrammarMatcherOptions grammar_options;
     /// Receives the text as it is generated, in pieces that are valid UTF-8 and never part of a stop
     /// string; returning false stops the generation (StopReason::cancelled).
     std::function<bool(std::string_view)> on_text;

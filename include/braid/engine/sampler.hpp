@@ -1,7 +1,8 @@
 /// @file
 /// @brief braid::engine::Sampler: picks the next token from logits through a chain of steps — logit
 /// bias, repetition / frequency / presence penalties over the last N tokens, top-k, typical, top-p,
-/// min-p, temperature, then a seeded random draw (or the argmax when temperature ≤ 0).
+/// min-p, temperature, then a seeded random draw (or the argmax when temperature ≤ 0). With a grammar
+/// (GrammarMatcher), the tokens it forbids are removed before every other step.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,8 @@
 #include "braid/engine/tokenizer_vocab.hpp"
 
 namespace braid::engine {
+
+class GrammarMatcher;
 
 /// The sampling settings (llama.cpp's defaults). A step is off at its neutral value.
 struct SamplingOptions {
@@ -49,6 +52,9 @@ void min_p(std::vector<TokenProb>& c, float p);
 void typical(std::vector<TokenProb>& c, float p);
 /// Divides every logit by @p t (> 0).
 void temperature(std::vector<TokenProb>& c, float t);
+/// Removes the candidates whose bit is clear in @p mask (bit id % 32 of mask[id / 32], as
+/// GrammarMatcher::fill_mask writes it); ids beyond the mask are removed too.
+void apply_mask(std::vector<TokenProb>& c, std::span<const std::uint32_t> mask);
 /// Repetition, frequency and presence penalties for the tokens of @p recent.
 void penalties(std::vector<TokenProb>& c, std::span<const TokenId> recent, float repeat, float frequency, float presence);
 } // namespace sampling
@@ -63,6 +69,13 @@ public:
     /// The next token for @p logits (one vocabulary row). Does not record it: call accept().
     /// Throws Error(errc::invalid_argument) when a biased token is outside @p logits.
     TokenId sample(std::span<const float> logits);
+    /// The next token for @p logits among those @p grammar allows (all of them while a lazy grammar is
+    /// inactive): logit bias, then the grammar's mask (forbidden tokens get -inf, i.e. leave the
+    /// candidates), then the rest of the chain, so every setting composes with a grammar and greedy or
+    /// seeded sampling stays deterministic. Greedy sampling checks the unmasked argmax first and builds
+    /// the full mask only when the grammar refuses it (the same token either way). Does not accept the
+    /// token into @p grammar. Throws Error(errc::unsupported) when the grammar allows no token.
+    TokenId sample(std::span<const float> logits, GrammarMatcher& grammar);
     /// Records @p id in the history the penalties look at.
     void accept(TokenId id);
     /// Clears the history and restarts the random generator from the seed.
@@ -72,11 +85,14 @@ public:
 
 private:
     double uniform();
+    void prepare(std::span<const float> logits);
+    TokenId draw();
 
     SamplingOptions options_;
     std::uint64_t state_[4];
     std::vector<TokenId> recent_;
     std::vector<TokenProb> candidates_;
+    std::vector<std::uint32_t> mask_;
 };
 
 } // namespace braid::engine

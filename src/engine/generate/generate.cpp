@@ -1,8 +1,10 @@
 #include "braid/engine/generator.hpp"
 
 #include <chrono>
+#include <optional>
 
 #include "braid/engine/text_stream.hpp"
+#include "braid/engine/token_index.hpp"
 #include "braid/error.hpp"
 
 namespace braid::engine {
@@ -34,6 +36,9 @@ GenerateResult generate(const Model& model, Context& ctx, std::span<const TokenI
     GenerateResult result;
     result.prompt_tokens = prompt.size();
     const Tokenizer& tok = model.tokenizer();
+    std::optional<GrammarMatcher> grammar;
+    if (options.grammar)
+        grammar.emplace(options.grammar, token_index(model), options.grammar_options);
 
     auto t0 = clock::now();
     std::int32_t pos = ctx.next_position(seq);
@@ -54,11 +59,25 @@ GenerateResult generate(const Model& model, Context& ctx, std::span<const TokenI
     bool open = true; // the stream still takes text
     for (int i = 0; i < options.max_tokens; ++i) {
         control.check("generate");
-        const TokenId next = sampler.sample(logits);
+        const bool constrained = grammar && grammar->is_active();
+        if (constrained && grammar->is_terminated()) { // complete, and nothing can follow
+            result.stop_reason = StopReason::end_of_generation;
+            break;
+        }
+        TokenId next;
+        if (!constrained) {
+            next = sampler.sample(logits);
+        } else if (std::optional<TokenId> only = grammar->forced_bytes().empty() ? std::nullopt : grammar->forced_token()) {
+            next = *only; // the grammar allows nothing else: no need to sample
+        } else {
+            next = sampler.sample(logits, *grammar);
+        }
+        if (grammar && !grammar->accept_token(next))
+            throw Error(errc::internal, "generate: the grammar refused token " + std::to_string(next) + " it allowed");
         sampler.accept(next);
         result.tokens.push_back(next);
         control.report("generate", i + 1, options.max_tokens);
-        if (!options.ignore_eos && model.is_end_of_generation(next)) {
+        if ((!options.ignore_eos || constrained) && model.is_end_of_generation(next)) {
             result.stop_reason = StopReason::end_of_generation;
             break;
         }

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "braid/engine/model.hpp"
+#include "braid/engine/token_index.hpp"
 #include "engine/arch/architecture.hpp"
 #include "engine/model/weights.hpp"
 
@@ -20,6 +22,8 @@ struct Model::Impl {
     BackendKind backend = BackendKind::automatic;
     double load_ms = 0;
     std::vector<TokenId> end_of_generation; // EOS, EOT and the chat end markers of the vocabulary
+    mutable std::once_flag token_index_once; // token_index(model): built on first use
+    mutable std::shared_ptr<const TokenIndex> token_index;
 
     explicit Impl(gguf::File f) : file(std::move(f)) {}
     bool is_end_of_generation(TokenId id) const;

@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "braid/engine/grammar_matcher.hpp"
 #include "braid/error.hpp"
 
 namespace braid::engine {
@@ -93,6 +94,13 @@ void temperature(std::vector<TokenProb>& c, float t) {
         x.logit /= t;
 }
 
+void apply_mask(std::vector<TokenProb>& c, std::span<const std::uint32_t> mask) {
+    std::erase_if(c, [&](const TokenProb& t) {
+        const auto id = static_cast<std::size_t>(t.id);
+        return id / 32 >= mask.size() || !((mask[id / 32] >> (id % 32)) & 1u);
+    });
+}
+
 void penalties(std::vector<TokenProb>& c, std::span<const TokenId> recent, float repeat, float frequency, float presence) {
     if (recent.empty() || (repeat == 1.0f && frequency == 0.0f && presence == 0.0f))
         return;
@@ -167,7 +175,7 @@ void Sampler::accept(TokenId id) {
         recent_.erase(recent_.begin());
 }
 
-TokenId Sampler::sample(std::span<const float> logits) {
+void Sampler::prepare(std::span<const float> logits) {
     if (logits.empty())
         throw Error(errc::invalid_argument, "sampling: empty logits");
     const SamplingOptions& o = options_;
@@ -182,6 +190,12 @@ TokenId Sampler::sample(std::span<const float> logits) {
         c[static_cast<std::size_t>(id)].logit += bias;
     }
     sampling::penalties(c, recent_, o.repeat_penalty, o.frequency_penalty, o.presence_penalty);
+}
+
+// The chain after bias and penalties; greedy leaves the candidates as they are.
+TokenId Sampler::draw() {
+    const SamplingOptions& o = options_;
+    std::vector<TokenProb>& c = candidates_;
     if (o.temperature <= 0.0f) {
         const auto best = std::max_element(c.begin(), c.end(), [](const TokenProb& a, const TokenProb& b) { return a.logit < b.logit; });
         return best->id;
@@ -201,6 +215,30 @@ TokenId Sampler::sample(std::span<const float> logits) {
             return t.id;
     }
     return c.back().id;
+}
+
+TokenId Sampler::sample(std::span<const float> logits) {
+    prepare(logits);
+    return draw();
+}
+
+TokenId Sampler::sample(std::span<const float> logits, GrammarMatcher& grammar) {
+    if (!grammar.is_active())
+        return sample(logits);
+    if (grammar.index().vocab_size() < logits.size())
+        throw Error(errc::invalid_argument, "sampling: the grammar's vocabulary has " + std::to_string(grammar.index().vocab_size()) +
+                                                " tokens, the logits " + std::to_string(logits.size()));
+    prepare(logits);
+    if (options_.temperature <= 0.0f) { // greedy: the unmasked choice stands when the grammar allows it
+        const TokenId first = draw();
+        if (grammar.is_token_allowed(first))
+            return first;
+    }
+    grammar.fill_mask(mask_);
+    sampling::apply_mask(candidates_, mask_);
+    if (candidates_.empty())
+        throw Error(errc::unsupported, "sampling: the grammar allows no token of the vocabulary here");
+    return draw();
 }
 
 } // namespace braid::engine
