@@ -41,8 +41,9 @@ namespace braid::engine {
 struct GrammarTriggers {
     /// Token ids that start the grammar (their text, possibly empty, is fed to it).
     std::vector<TokenId> tokens;
-    /// Literal strings that start the grammar where they appear starting at a token boundary that is
-    /// not inside a word (the character before is not a letter, digit or '_').
+    /// Literal strings that start the grammar: checked after each token, a word fires where it appears
+    /// (ending in that token) not inside a word (the byte before it is not an ASCII letter, digit or
+    /// '_'), and only if the grammar accepts the text from the word on; the earliest such place wins.
     std::vector<std::string> words;
 };
 

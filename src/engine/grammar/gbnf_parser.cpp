@@ -192,14 +192,14 @@ private:
     void parse_atom(std::uint32_t rule, Seq& seq) {
         const char c = s_[p_];
         if (c == '"') {
-            ++p_;
+            const std::size_t open = p_++;
             while (p_ < s_.size() && s_[p_] != '"') {
                 const std::uint32_t cp = read_char();
                 seq.push_back({ElemKind::chars, charset_of({{cp, cp}}, false)});
                 count(1);
             }
             if (p_ >= s_.size())
-                fail(p_, "unterminated string literal");
+                fail(open, "unterminated string literal");
             ++p_;
         } else if (c == '[') {
             parse_class(seq);

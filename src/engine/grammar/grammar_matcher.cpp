@@ -25,7 +25,6 @@ struct GrammarMatcher::Impl {
         std::int32_t state;
         bool active;
         std::size_t pending_size;
-        std::size_t boundaries_size;
     };
 
     std::shared_ptr<const Grammar> grammar;
@@ -35,7 +34,6 @@ struct GrammarMatcher::Impl {
     std::int32_t state;
     bool active;
     std::string pending;                  // text seen while inactive (lazy)
-    std::vector<std::size_t> boundaries;  // offsets in `pending` where a token started
     std::deque<Snapshot> history;
     std::unordered_map<std::int32_t, std::vector<std::uint32_t>> masks;
     std::vector<std::int32_t> walk; // recognizer state per trie depth during fill_mask
@@ -53,30 +51,35 @@ struct GrammarMatcher::Impl {
     void remember() {
         if (options.max_rollback == 0)
             return;
-        history.push_back({state, active, pending.size(), boundaries.size()});
+        history.push_back({state, active, pending.size()});
         if (history.size() > options.max_rollback)
             history.pop_front();
     }
 
-    // Text produced while inactive: remember it, fire a word trigger that now appears.
+    // Text produced while inactive: remember it, and fire on the first trigger word that now appears
+    // (ending in the new bytes) and does not start inside a word.
     void feed_inactive(std::string_view bytes) {
         remember();
         const std::size_t old_size = pending.size();
-        boundaries.push_back(old_size);
         pending += bytes;
-        for (std::size_t b : boundaries) {
-            for (const std::string& w : options.triggers.words) {
-                if (w.empty() || b + w.size() <= old_size || pending.compare(b, w.size(), w) != 0)
+        std::size_t best = std::string::npos;
+        std::int32_t best_state = Recognizer::dead;
+        for (const std::string& w : options.triggers.words) {
+            std::size_t from = old_size >= w.size() ? old_size - w.size() + 1 : 0;
+            for (std::size_t at = pending.find(w, from); at != std::string::npos && at < best; at = pending.find(w, at + 1)) {
+                if (at > 0 && is_word_byte(pending[at - 1]))
                     continue;
-                if (b > 0 && is_word_byte(pending[b - 1]))
-                    continue;
-                const std::int32_t s = rec.walk(rec.initial(), std::string_view(pending).substr(b));
+                const std::int32_t s = rec.walk(rec.initial(), std::string_view(pending).substr(at));
                 if (s != Recognizer::dead) {
-                    active = true;
-                    state = s;
-                    return;
+                    best = at;
+                    best_state = s;
+                    break;
                 }
             }
+        }
+        if (best_state != Recognizer::dead) {
+            active = true;
+            state = best_state;
         }
     }
 
@@ -278,7 +281,6 @@ bool GrammarMatcher::rollback(std::size_t n) {
     m.state = s.state;
     m.active = s.active;
     m.pending.resize(s.pending_size);
-    m.boundaries.resize(s.boundaries_size);
     return true;
 }
 
@@ -287,7 +289,6 @@ void GrammarMatcher::reset() {
     m.state = m.rec.initial();
     m.active = !m.options.lazy;
     m.pending.clear();
-    m.boundaries.clear();
     m.history.clear();
 }
 

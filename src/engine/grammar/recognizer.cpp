@@ -10,7 +10,7 @@ Recognizer::Recognizer(const Grammar::Impl& g) : g_(g) {
     std::vector<std::uint32_t> start;
     for (std::uint32_t alt : g_.rules[g_.root].alts)
         expand(alt, 0, start);
-    initial_ = intern(start, 0, 0);
+    initial_ = intern(start, 0, 0, 0);
 }
 
 std::uint32_t Recognizer::node(std::uint32_t pos, std::uint32_t parent) {
@@ -55,35 +55,43 @@ void Recognizer::expand(std::uint32_t pos, std::uint32_t parent, std::vector<std
     }
 }
 
-std::int32_t Recognizer::intern(std::vector<std::uint32_t>& nodes, std::uint32_t partial, std::uint8_t left) {
+std::int32_t Recognizer::intern(std::vector<std::uint32_t>& nodes, std::uint32_t partial, std::uint8_t left, std::uint8_t len) {
     std::sort(nodes.begin(), nodes.end());
     nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
     if (nodes.empty())
         return dead;
-    std::string key(sizeof(std::uint32_t) * (nodes.size() + 1) + 1, '\0');
+    std::string key(sizeof(std::uint32_t) * (nodes.size() + 1) + 2, '\0');
     std::memcpy(key.data(), &partial, sizeof partial);
     key[sizeof partial] = static_cast<char>(left);
-    std::memcpy(key.data() + sizeof partial + 1, nodes.data(), nodes.size() * sizeof(std::uint32_t));
+    key[sizeof partial + 1] = static_cast<char>(len);
+    std::memcpy(key.data() + sizeof partial + 2, nodes.data(), nodes.size() * sizeof(std::uint32_t));
     auto [it, inserted] = set_ids_.emplace(std::move(key), static_cast<std::int32_t>(sets_.size()));
     if (inserted) {
         Set s;
         s.nodes = nodes;
         s.partial = partial;
         s.left = left;
+        s.len = len;
         s.accepting = left == 0 && nodes.front() == 0;
         sets_.push_back(std::move(s));
     }
     return it->second;
 }
 
+// Reads one byte of UTF-8: a whole character advances every stack whose class holds it; a partial
+// one keeps the stacks whose class meets the characters it can still become. Overlong forms,
+// surrogates and code points past U+10FFFF are refused.
 std::int32_t Recognizer::compute_step(std::int32_t set, std::uint8_t b) {
+    static constexpr std::uint32_t min_code_point[5] = {0, 0, 0x80, 0x800, 0x10000};
     std::uint32_t partial = sets_[static_cast<std::size_t>(set)].partial;
     std::uint8_t left = sets_[static_cast<std::size_t>(set)].left;
+    std::uint8_t len = sets_[static_cast<std::size_t>(set)].len;
     bool complete = false;
     bool bad = false;
     if (left == 0) {
         if (b < 0x80) {
             partial = b;
+            len = 1;
             complete = true;
         } else if (b >= 0xC2 && b <= 0xDF) {
             partial = b & 0x1Fu;
@@ -97,11 +105,23 @@ std::int32_t Recognizer::compute_step(std::int32_t set, std::uint8_t b) {
         } else {
             bad = true;
         }
+        if (left)
+            len = static_cast<std::uint8_t>(left + 1);
     } else if ((b & 0xC0) != 0x80) {
         bad = true;
     } else {
         partial = (partial << 6) | (b & 0x3Fu);
         complete = --left == 0;
+    }
+    std::uint32_t lo = partial, hi = partial;
+    if (!bad && !complete) {
+        lo = partial << (6 * left);
+        hi = lo | ((1u << (6 * left)) - 1);
+    }
+    if (!bad) {
+        bad = hi < min_code_point[len] || lo > 0x10FFFF || (lo >= 0xD800 && hi <= 0xDFFF);
+        lo = std::max(lo, min_code_point[len]);
+        hi = std::min<std::uint32_t>(hi, 0x10FFFF);
     }
     std::vector<std::uint32_t> out;
     if (!bad) {
@@ -118,15 +138,14 @@ std::int32_t Recognizer::compute_step(std::int32_t set, std::uint8_t b) {
                 }
             }
             partial = 0;
+            len = 0;
         } else {
-            const std::uint32_t lo = partial << (6 * left);
-            const std::uint32_t hi = lo | ((1u << (6 * left)) - 1);
             for (std::uint32_t n : nodes)
                 if (n != 0 && g_.charsets[g_.elems[nodes_[n].first].arg].intersects(lo, hi))
                     out.push_back(n);
         }
     }
-    const std::int32_t result = bad ? dead : intern(out, partial, left);
+    const std::int32_t result = bad ? dead : intern(out, partial, left, len);
     Set& s = sets_[static_cast<std::size_t>(set)];
     if (!s.next) {
         s.next = std::make_unique<std::int32_t[]>(256);

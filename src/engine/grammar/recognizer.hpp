@@ -54,6 +54,7 @@ private:
         std::vector<std::uint32_t> nodes; // sorted; node 0 is the empty stack
         std::uint32_t partial = 0;        // bits of the UTF-8 character read so far
         std::uint8_t left = 0;            // continuation bytes still expected
+        std::uint8_t len = 0;             // bytes of that character (when left > 0)
         bool accepting = false;
         std::unique_ptr<std::int32_t[]> next;
     };
@@ -61,7 +62,7 @@ private:
     std::int32_t compute_step(std::int32_t set, std::uint8_t byte);
     std::uint32_t node(std::uint32_t pos, std::uint32_t parent);
     void expand(std::uint32_t pos, std::uint32_t parent, std::vector<std::uint32_t>& out);
-    std::int32_t intern(std::vector<std::uint32_t>& nodes, std::uint32_t partial, std::uint8_t left);
+    std::int32_t intern(std::vector<std::uint32_t>& nodes, std::uint32_t partial, std::uint8_t left, std::uint8_t len);
 
     const Grammar::Impl& g_;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> nodes_; // (position, parent)

@@ -1,0 +1,287 @@
+// GrammarMatcher over real vocabularies: masks equal a brute-force reference (every token tried with
+// accept_token, then rolled back) across many random states, tokens that split UTF-8 characters, lazy
+// triggers, forced bytes and tokens, rollback and reset.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "braid/engine/grammar_matcher.hpp"
+#include "braid/engine/tokenizer.hpp"
+#include "braid/error.hpp"
+
+namespace engine = braid::engine;
+
+namespace {
+
+std::string matcher_grammar(const std::string& name) {
+    std::ifstream in(std::filesystem::path(BRAID_TEST_DATA_DIR) / "grammar" / name, std::ios::binary);
+    REQUIRE(in);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+struct VocabFixture {
+    std::unique_ptr<engine::Tokenizer> tok;
+    std::shared_ptr<const engine::TokenIndex> index;
+};
+
+const VocabFixture& vocab(const std::string& name) {
+    static std::map<std::string, VocabFixture> cache;
+    auto it = cache.find(name);
+    if (it == cache.end()) {
+        VocabFixture v;
+        v.tok = engine::load_tokenizer(std::filesystem::path(BRAID_TEST_DATA_DIR) / "vocab" / name);
+        v.index = engine::TokenIndex::build(*v.tok);
+        it = cache.emplace(name, std::move(v)).first;
+    }
+    return it->second;
+}
+
+bool bit(const std::vector<std::uint32_t>& mask, engine::TokenId t) {
+    return (mask[static_cast<std::size_t>(t) / 32] >> (static_cast<std::size_t>(t) % 32)) & 1u;
+}
+
+// The reference: token t is allowed when accept_token(t) succeeds (then undone).
+std::vector<std::uint32_t> brute_force_mask(engine::GrammarMatcher& m) {
+    const std::size_t n = m.index().vocab_size();
+    std::vector<std::uint32_t> mask((n + 31) / 32, 0);
+    for (std::size_t t = 0; t < n; ++t) {
+        if (m.accept_token(static_cast<engine::TokenId>(t))) {
+            mask[t / 32] |= 1u << (t % 32);
+            REQUIRE(m.rollback(1));
+        }
+    }
+    return mask;
+}
+
+// Random walks through the grammar: at each state the mask must equal the reference; the next token
+// is drawn among the allowed ones (preferring tokens that keep the walk going).
+void check_random_states(const std::string& grammar_text, const VocabFixture& v, int walks, int steps, std::uint32_t seed) {
+    const auto g = engine::Grammar::from_gbnf(grammar_text);
+    engine::GrammarMatcherOptions cached;
+    engine::GrammarMatcherOptions uncached;
+    uncached.mask_cache_entries = 0;
+    engine::GrammarMatcher m(g, v.index, cached);
+    engine::GrammarMatcher plain(g, v.index, uncached);
+    std::mt19937 rng(seed);
+    std::vector<std::uint32_t> mask, mask2;
+    int states = 0;
+    for (int w = 0; w < walks; ++w) {
+        m.reset();
+        plain.reset();
+        for (int s = 0; s < steps; ++s) {
+            m.fill_mask(mask);
+            plain.fill_mask(mask2);
+            REQUIRE(mask == mask2);
+            const auto reference = brute_force_mask(m);
+            REQUIRE(mask == reference);
+            ++states;
+            std::vector<engine::TokenId> allowed;
+            for (std::size_t t = 0; t < m.index().vocab_size(); ++t)
+                if (bit(mask, static_cast<engine::TokenId>(t)) && !m.index().is_end(static_cast<engine::TokenId>(t)))
+                    allowed.push_back(static_cast<engine::TokenId>(t));
+            if (allowed.empty())
+                break;
+            const engine::TokenId next = allowed[rng() % allowed.size()];
+            REQUIRE(m.accept_token(next));
+            REQUIRE(plain.accept_token(next));
+        }
+    }
+    CHECK(states > walks);
+}
+
+} // namespace
+
+TEST_CASE("[grammar matcher] masks equal the brute-force reference on random states (gpt-2 vocab)", "[unit]") {
+    const VocabFixture& v = vocab("ggml-vocab-gpt-2.gguf");
+    check_random_states(matcher_grammar("json.gbnf"), v, 4, 12, 1);
+    check_random_states(matcher_grammar("arithmetic.gbnf"), v, 3, 10, 2);
+    check_random_states(matcher_grammar("japanese.gbnf"), v, 3, 10, 3); // byte tokens split characters
+    check_random_states(matcher_grammar("chess.gbnf"), v, 2, 10, 4);
+}
+
+TEST_CASE("[grammar matcher] masks equal the brute-force reference on random states (llama spm vocab)", "[unit]") {
+    const VocabFixture& v = vocab("ggml-vocab-llama-spm.gguf");
+    check_random_states(matcher_grammar("json.gbnf"), v, 3, 12, 5);
+    check_random_states(matcher_grammar("list.gbnf"), v, 3, 10, 6);
+    check_random_states(matcher_grammar("japanese.gbnf"), v, 3, 10, 7);
+}
+
+TEST_CASE("[grammar matcher] tokens span terminals and split UTF-8 characters", "[unit]") {
+    const VocabFixture& v = vocab("ggml-vocab-gpt-2.gguf");
+    const auto g = engine::Grammar::from_gbnf(R"(root ::= "{\"a\": " [0-9]+ "}" | "日本")");
+    engine::GrammarMatcher m(g, v.index);
+    // A text's own tokenization is accepted token by token whatever the token boundaries.
+    for (const std::string& text : {std::string("{\"a\": 12345}"), std::string("日本")}) {
+        m.reset();
+        for (engine::TokenId t : v.tok->tokenize(text))
+            REQUIRE(m.accept_token(t));
+        CHECK(m.is_complete());
+    }
+    // Byte by byte, the partial character is pending: not complete, and a wrong continuation fails.
+    m.reset();
+    REQUIRE(m.accept_bytes("\xE6"));
+    CHECK_FALSE(m.is_complete());
+    CHECK_FALSE(m.accept_bytes("\x41"));
+    REQUIRE(m.accept_bytes("\x97\xA5"));
+    CHECK_FALSE(m.accept_bytes("\xE6\x97\xA5")); // "日" again: the grammar wants "本"
+    REQUIRE(m.accept_bytes("\xE6\x9C\xAC"));
+    CHECK(m.is_complete());
+    CHECK(m.is_terminated());
+}
+
+TEST_CASE("[grammar matcher] end tokens only when complete, control tokens never", "[unit]") {
+    const VocabFixture& v = vocab("ggml-vocab-llama-spm.gguf");
+    const auto g = engine::Grammar::from_gbnf(R"(root ::= "a"+)");
+    engine::GrammarMatcher m(g, v.index);
+    const engine::TokenId eos = *v.tok->eos();
+    const engine::TokenId bos = *v.tok->bos();
+    std::vector<std::uint32_t> mask;
+    m.fill_mask(mask);
+    CHECK_FALSE(bit(mask, eos));
+    CHECK_FALSE(m.accept_token(eos));
+    CHECK_FALSE(m.accept_token(bos));
+    REQUIRE(m.accept_string("aa"));
+    m.fill_mask(mask);
+    CHECK(bit(mask, eos));
+    CHECK_FALSE(bit(mask, bos));
+    CHECK(m.is_token_allowed(eos));
+    CHECK(m.accept_token(eos));
+    CHECK_THROWS_AS(m.accept_token(-1), braid::Error);
+    CHECK_THROWS_AS(m.is_token_allowed(static_cast<engine::TokenId>(v.index->vocab_size())), braid::Error);
+}
+
+TEST_CASE("[grammar matcher] forced bytes and forced tokens", "[unit]") {
+    const VocabFixture& v = vocab("ggml-vocab-gpt-2.gguf");
+    const auto g = engine::Grammar::from_gbnf(R"(root ::= "{\"name\": \"" [a-z]+ "\", \"id\": " ("1" | "2") "}")");
+    engine::GrammarMatcher m(g, v.index);
+    CHECK(m.forced_bytes() == "{\"name\": \"");
+    REQUIRE(m.accept_string("{\"name\": \"bob"));
+    CHECK(m.forced_bytes().empty()); // more letters or the closing quote
+    REQUIRE(m.accept_string("\""));
+    CHECK(m.forced_bytes() == ", \"id\": ");
+    REQUIRE(m.accept_string(", \"id\": 2"));
+    CHECK(m.forced_bytes() == "}");
+    // Only "}" can follow: one token (gpt-2 has no other token whose bytes are a prefix of "}").
+    const auto forced = m.forced_token();
+    REQUIRE(forced);
+    CHECK(v.index->piece(*forced) == "}");
+    REQUIRE(m.accept_token(*forced));
+    CHECK(m.is_complete());
+    CHECK(m.forced_token() == v.tok->eos()); // only the end token is left
+    CHECK(m.forced_bytes().empty());
+}
+
+TEST_CASE("[grammar matcher] rollback and reset restore earlier states", "[unit]") {
+    const VocabFixture& v = vocab("ggml-vocab-gpt-2.gguf");
+    const auto g = engine::Grammar::from_gbnf(matcher_grammar("json.gbnf"));
+    engine::GrammarMatcherOptions opt;
+    opt.max_rollback = 3;
+    engine::GrammarMatcher m(g, v.index, opt);
+    const auto tokens = v.tok->tokenize(R"({"key": [1, true, "x"]})");
+    std::vector<std::vector<std::uint32_t>> masks;
+    for (engine::TokenId t : tokens) {
+        masks.emplace_back();
+        m.fill_mask(masks.back());
+        REQUIRE(m.accept_token(t));
+    }
+    CHECK(m.is_complete());
+    REQUIRE(m.rollback(2));
+    std::vector<std::uint32_t> mask;
+    m.fill_mask(mask);
+    CHECK(mask == masks[masks.size() - 2]);
+    CHECK_FALSE(m.rollback(2)); // only one more remembered
+    REQUIRE(m.rollback(1));
+    m.fill_mask(mask);
+    CHECK(mask == masks[masks.size() - 3]);
+    m.reset();
+    m.fill_mask(mask);
+    CHECK(mask == masks[0]);
+}
+
+TEST_CASE("[grammar matcher] lazy grammar waits for a trigger word at a token boundary", "[unit]") {
+    const VocabFixture& v = vocab("ggml-vocab-gpt-2.gguf");
+    const auto g = engine::Grammar::from_gbnf(R"g(root ::= "call(" [a-z]* ")")g");
+    engine::GrammarMatcherOptions opt;
+    opt.lazy = true;
+    opt.triggers.words = {"call("};
+    engine::GrammarMatcher m(g, v.index, opt);
+    std::vector<std::uint32_t> mask;
+    m.fill_mask(mask);
+    CHECK(std::count(mask.begin(), mask.end() - 1, ~0u) == static_cast<std::ptrdiff_t>(mask.size() - 1)); // all allowed
+    CHECK_FALSE(m.is_active());
+    REQUIRE(m.accept_string("I will re"));
+    REQUIRE(m.accept_string("call(")); // inside the word "recall(": no trigger
+    CHECK_FALSE(m.is_active());
+    REQUIRE(m.accept_string(") now "));
+    REQUIRE(m.accept_string("call"));
+    CHECK_FALSE(m.is_active());
+    REQUIRE(m.accept_string("(ab")); // "call(" after a space: fires once complete
+    CHECK(m.is_active());
+    CHECK_FALSE(m.accept_string("1"));
+    REQUIRE(m.accept_string("c)"));
+    CHECK(m.is_complete());
+    REQUIRE(m.rollback(1));
+    CHECK_FALSE(m.is_complete());
+    REQUIRE(m.rollback(1));
+    CHECK_FALSE(m.is_active());
+    m.reset();
+    CHECK_FALSE(m.is_active());
+    // From tokens: the trigger's text is part of the constrained output.
+    for (engine::TokenId t : v.tok->tokenize("say call(x)"))
+        REQUIRE(m.accept_token(t));
+    CHECK(m.is_complete());
+}
+
+TEST_CASE("[grammar matcher] lazy grammar triggered by a token", "[unit]") {
+    const VocabFixture& v = vocab("ggml-vocab-gpt-2.gguf");
+    const auto brace = v.tok->tokenize("{");
+    REQUIRE(brace.size() == 1);
+    const auto g = engine::Grammar::from_gbnf(R"(root ::= "{" [0-9]+ "}")");
+    engine::GrammarMatcherOptions opt;
+    opt.lazy = true;
+    opt.triggers.tokens = {brace[0]};
+    engine::GrammarMatcher m(g, v.index, opt);
+    for (engine::TokenId t : v.tok->tokenize("text ["))
+        REQUIRE(m.accept_token(t));
+    CHECK_FALSE(m.is_active());
+    REQUIRE(m.accept_token(brace[0]));
+    CHECK(m.is_active());
+    std::vector<std::uint32_t> mask;
+    m.fill_mask(mask);
+    for (engine::TokenId t : v.tok->tokenize("12}"))
+        CHECK(bit(mask, t) == (v.index->piece(t) != "}"));
+    REQUIRE(m.accept_string("12}"));
+    CHECK(m.is_complete());
+    CHECK_THROWS_AS(engine::GrammarMatcher(g, v.index, engine::GrammarMatcherOptions{true, {}, 8, 8}), braid::Error);
+    opt.triggers.tokens = {-5};
+    CHECK_THROWS_AS(engine::GrammarMatcher(g, v.index, opt), braid::Error);
+    CHECK_THROWS_AS(engine::GrammarMatcher(nullptr, v.index), braid::Error);
+}
+
+TEST_CASE("[grammar matcher] token index keeps control tokens out of the trie", "[unit]") {
+    const VocabFixture& v = vocab("ggml-vocab-llama-spm.gguf");
+    const auto& x = *v.index;
+    CHECK(x.vocab_size() == v.tok->vocab_size());
+    CHECK(x.is_special(*v.tok->bos()));
+    CHECK(x.is_end(*v.tok->eos()));
+    std::size_t in_trie = 0;
+    for (const auto& node : x.trie())
+        in_trie += node.tok_end - node.tok_begin;
+    CHECK(in_trie > x.vocab_size() - 300);
+    CHECK(in_trie < x.vocab_size());
+    // Preorder: a node's subtree ends at skip, and depths are consistent.
+    const auto trie = x.trie();
+    for (std::size_t i = 0; i + 1 < trie.size(); ++i) {
+        REQUIRE(trie[i].skip > i);
+        REQUIRE(trie[i].skip <= trie.size());
+        REQUIRE(trie[i + 1].depth <= trie[i].depth + 1);
+    }
+    CHECK_THROWS_AS(x.piece(-1), braid::Error);
+}
