@@ -68,6 +68,9 @@ private:
         if (opt_.whitespace == JsonWhitespace::compact) return "\" \"? ";
         return ws();
     }
+    // Between items / between a key and its value.
+    std::string comma() { return ws() + "\",\" " + sep(); }
+    std::string colon() { return ws() + "\":\" " + sep(); }
     std::string string_rule() {
         if (!b_.has("string")) b_.define("string", "\"\\\"\" char* \"\\\"\"");
         return "string";
@@ -88,9 +91,9 @@ private:
         b_.reserve("array");
         const std::string s = string_rule(), n = number_rule();
         b_.define("value", "object | array | " + s + " | " + n + " | \"true\" | \"false\" | \"null\"");
-        b_.define("object", "\"{\" " + ws() + "(" + s + " \":\" " + sep() + "value (\",\" " + sep() + s + " \":\" " +
-                                sep() + "value)*)? " + ws() + "\"}\"");
-        b_.define("array", "\"[\" " + ws() + "(value (\",\" " + sep() + "value)*)? " + ws() + "\"]\"");
+        b_.define("object", "\"{\" " + ws() + "(" + s + " " + colon() + "value (" + comma() + s + " " + colon() +
+                                "value)*)? " + ws() + "\"}\"");
+        b_.define("array", "\"[\" " + ws() + "(value (" + comma() + "value)*)? " + ws() + "\"]\"");
         return "value";
     }
 
@@ -134,15 +137,15 @@ private:
             std::string out = "\"{\" " + ws();
             bool first = true;
             for (const auto& [k, x] : v.items()) {
-                if (!first) out += "\",\" " + sep();
+                if (!first) out += comma();
                 first = false;
-                out += detail::gbnf_literal("\"" + detail::json_escape(k) + "\"") + " \":\" " + sep() + literal(x) + " ";
+                out += detail::gbnf_literal("\"" + detail::json_escape(k) + "\"") + " " + colon() + literal(x) + " ";
             }
             return out + ws() + "\"}\"";
         }
         if (v.is_array()) {
             std::string out = "\"[\" " + ws();
-            for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "\",\" " + sep() : "") + literal(v[i]) + " ";
+            for (std::size_t i = 0; i < v.size(); ++i) out += (i ? comma() : "") + literal(v[i]) + " ";
             return out + ws() + "\"]\"";
         }
         return detail::gbnf_literal(to_python_json(v));
@@ -596,18 +599,18 @@ private:
             if (!pe[i]) limit = i;
         if (!re) limit = std::min(limit, pe.size());
         if (limit < min) return std::nullopt;
-        const std::string comma = "\",\" " + sep();
+        const std::string comma_sep = comma();
         const std::size_t np = pe.size();
         // after(i): what may follow once i >= 1 items are written.
         std::function<std::string(std::size_t)> after = [&](std::size_t i) -> std::string {
             if (i >= limit) return "";
             if (i < np) {
                 std::string more = after(i + 1);
-                std::string next = comma + *pe[i] + (more.empty() ? "" : " " + more);
+                std::string next = comma_sep + *pe[i] + (more.empty() ? "" : " " + more);
                 return i >= min ? "(" + next + ")?" : next;
             }
             const std::size_t need = min > i ? min - i : 0;
-            const std::string item = b_.rule(hint + "-next", comma + *re);
+            const std::string item = b_.rule(hint + "-next", comma_sep + *re);
             if (limit == SIZE_MAX)
                 return need == 0 ? item + "*" : need == 1 ? item + "+" : item + "{" + std::to_string(need) + ",}";
             return item + "{" + std::to_string(need) + "," + std::to_string(limit - i) + "}";
@@ -701,14 +704,14 @@ private:
         Json additional = opt_.additional_properties_default;
         if (auto a = s.find("additionalProperties"); a != s.end()) additional = *a;
         else if (auto u = s.find("unevaluatedProperties"); u != s.end()) additional = *u;
-        const std::string colon = "\":\" " + sep();
+        const std::string colon_sep = colon();
         auto add_prop = [&](const std::string& name, const Json& schema, const std::string& pptr) -> bool {
             auto v = visit(schema, pptr, hint + "-" + name);
             const bool req = required.count(name) != 0;
             names.push_back(name);
             if (!v) return !req;
             const std::string key = detail::gbnf_literal("\"" + detail::json_escape(name) + "\"");
-            props.push_back({name, b_.rule(hint + "-" + name + "-kv", key + " " + colon + *v), req});
+            props.push_back({name, b_.rule(hint + "-" + name + "-kv", key + " " + colon_sep + *v), req});
             return true;
         };
         if (auto p = s.find("properties"); p != s.end()) {
@@ -721,7 +724,7 @@ private:
                 if (!add_prop(r, additional, child(ptr, "additionalProperties"))) return std::nullopt;
         std::optional<std::string> extra;
         if (auto av = visit(additional, child(ptr, "additionalProperties"), hint + "-additional"))
-            extra = b_.rule(hint + "-additional-kv", other_key(names, hint) + " " + colon + *av);
+            extra = b_.rule(hint + "-additional-kv", other_key(names, hint) + " " + colon_sep + *av);
         const auto minp = count_keyword(s, "minProperties", ptr).value_or(0);
         const auto maxp = count_keyword(s, "maxProperties", ptr);
         return object_machine(props, extra, minp, maxp, hint, ptr);
@@ -740,7 +743,7 @@ private:
             unsupported(maxp ? "maxProperties" : "minProperties", ptr, "too many states for this object");
         using Key = std::pair<std::uint64_t, std::size_t>; // (mask or position, count)
         std::map<Key, std::optional<std::string>> memo;
-        const std::string comma = "\",\" " + sep();
+        const std::string comma_sep = comma();
         std::function<std::optional<std::string>(Key)> after;
         auto first_required_from = [&](std::size_t pos) {
             for (std::size_t j = pos; j < n; ++j)
@@ -782,7 +785,7 @@ private:
             std::vector<std::string> alts;
             if (can_close(st)) alts.push_back(ws() + "\"}\"");
             auto c = choices(st);
-            if (!c.empty()) alts.push_back(comma + "(" + alternation(c) + ")");
+            if (!c.empty()) alts.push_back(comma_sep + "(" + alternation(c) + ")");
             if (alts.empty()) {
                 memo[st] = std::nullopt;
                 return std::nullopt;
