@@ -2,6 +2,7 @@
 #include "braid/engine/json_schema.hpp"
 
 #include <chrono>
+#include <ctime>
 #include <cmath>
 #include <charconv>
 #include <cstdio>
@@ -33,12 +34,19 @@ std::string child(const std::string& ptr, const std::string& key) {
     return ptr + "/" + k;
 }
 
+// CPU time of this thread: the compile budget counts work done, not time waiting for a busy machine.
+std::int64_t thread_cpu_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return std::int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+}
+
 std::string shown(const std::string& ptr) { return ptr.empty() ? "/" : ptr; }
 
 class Compiler {
 public:
     Compiler(const Json& root, const JsonSchemaOptions& options)
-        : root_(root), opt_(options), start_(std::chrono::steady_clock::now()) {}
+        : root_(root), opt_(options), start_ns_(thread_cpu_ns()) {}
 
     std::string compile() {
         b_.define("char", detail::json_char_rule_body());
@@ -53,7 +61,7 @@ private:
     const Json& root_;
     JsonSchemaOptions opt_;
     detail::GbnfBuilder b_;
-    std::chrono::steady_clock::time_point start_;
+    std::int64_t start_ns_;
     std::map<std::string, std::string> ref_rules_;
     std::set<std::string> ref_in_progress_, ref_used_recursively_;
     std::size_t depth_ = 0;
@@ -101,8 +109,7 @@ private:
         if (b_.size() > opt_.max_grammar_bytes)
             throw Error(errc::unsupported, "the schema's grammar is larger than " +
                                                std::to_string(opt_.max_grammar_bytes) + " bytes");
-        if (opt_.max_compile_ms != 0 &&
-            std::chrono::steady_clock::now() - start_ > std::chrono::milliseconds(opt_.max_compile_ms))
+        if (opt_.max_compile_ms != 0 && thread_cpu_ns() - start_ns_ > std::int64_t{opt_.max_compile_ms} * 1000000)
             throw Error(errc::timeout, "compiling the schema took longer than " + std::to_string(opt_.max_compile_ms) + " ms");
     }
 
@@ -480,13 +487,16 @@ private:
         if (auto v = num("maximum")) tighten(hi, *v, ex_max4, false);
         if (auto v = num("exclusiveMinimum")) tighten(lo, *v, true, true);
         if (auto v = num("exclusiveMaximum")) tighten(hi, *v, true, false);
+        std::optional<std::size_t> decimals; // multipleOf 10^-k: at most k digits after the point
         if (auto m = num("multipleOf")) {
             if (*m <= 0) bad("multipleOf", ptr, "must be positive");
             const double q = 1.0 / *m;
-            if (std::floor(q) == q) integer = true; // every integer is a multiple of 1, 0.5, 0.25...
-            else {
-                unsupported("multipleOf", ptr, "multipleOf " + std::to_string(*m) + " (only divisors of 1 are enforced)");
-            }
+            int k = -1;
+            for (int i = 0; i <= 9 && k < 0; ++i)
+                if (std::fabs(*m - std::pow(10.0, -i)) <= 1e-12 * std::pow(10.0, -i)) k = i;
+            if (k == 0 || (integer && std::floor(q) == q)) integer = true; // every integer is a multiple of 1, 0.5, 0.25...
+            else if (k > 0) decimals = static_cast<std::size_t>(k);
+            else unsupported("multipleOf", ptr, "multipleOf " + std::to_string(*m) + " (only 1, 10^-k and divisors of 1 for integers are enforced)");
         }
         constexpr double limit = 9e15; // exact in a double and in int64
         for (auto* b : {&lo, &hi})
@@ -503,26 +513,35 @@ private:
             if (e.empty()) return std::nullopt;
             return b_.rule("integer-range", e);
         }
-        if (!lo && !hi) return number_rule();
+        if (!lo && !hi && !decimals) return number_rule();
         for (auto* b : {&lo, &hi})
             if (*b && std::floor((*b)->value) != (*b)->value) {
                 unsupported(b == &lo ? "minimum" : "maximum", ptr, "a fractional bound on a number");
                 b->reset();
             }
-        if (!lo && !hi) return number_rule();
-        return number_range(lo, hi);
+        if (!lo && !hi && !decimals) return number_rule();
+        return number_range(lo, hi, decimals);
     }
 
     // Numbers (without exponent) in the range; magnitudes m.f handled per sign.
-    std::optional<std::string> number_range(std::optional<Bound> lo, std::optional<Bound> hi) {
+    std::optional<std::string> number_range(std::optional<Bound> lo, std::optional<Bound> hi, std::optional<std::size_t> decimals) {
         using U = std::uint64_t;
         struct MB {
             U v;
             bool ex;
         };
-        const std::string frac = "(\".\" [0-9]+)?";
-        const std::string nonzero_frac = "\".\" [0-9]* [1-9] [0-9]*";
-        const std::string zero_frac = "(\".\" \"0\"+)?";
+        // With multipleOf 10^-k a fraction has at most k digits (k = 0: none).
+        const std::string digits = decimals ? "[0-9]{1," + std::to_string(*decimals) + "}" : "[0-9]+";
+        const std::string frac = decimals && *decimals == 0 ? "" : "(\".\" " + digits + ")?";
+        std::string nonzero_frac = "\".\" [0-9]* [1-9] [0-9]*";
+        if (decimals) { // 1 to k digits, not all zero: by the position of the first non-zero digit
+            std::vector<std::string> by_first;
+            for (std::size_t i = 0; i < *decimals; ++i)
+                by_first.push_back((i ? "\"" + std::string(i, '0') + "\" " : "") + "[1-9]" +
+                                   (*decimals - 1 - i ? " [0-9]{0," + std::to_string(*decimals - 1 - i) + "}" : ""));
+            nonzero_frac = "\".\" " + b_.rule("nonzero-fraction", alternation(by_first));
+        }
+        const std::string zero_frac = decimals ? "(\".\" \"0\"{1," + std::to_string(*decimals) + "})?" : "(\".\" \"0\"+)?";
         // Magnitudes in [l, h] with the given exclusivity (h absent: unbounded).
         auto magnitude = [&](MB l, std::optional<MB> h) -> std::vector<std::string> {
             std::vector<std::string> alts;

@@ -174,23 +174,18 @@ std::string gbnf_literal(std::string_view utf8) {
 }
 
 std::string json_char_expr(const CharSet& set) {
+    // Split off what JSON must escape: control characters, '"' and '\'.
     CharSet raw, special;
-    for (auto [lo, hi] : set.ranges) {
-        // Split off what JSON must escape: control characters, '"' and '\'.
-        for (std::uint32_t a = lo; a <= hi;) {
-            const bool must_escape = a < 0x20 || a == '"' || a == '\\';
-            std::uint32_t b = a;
-            while (b < hi) {
-                const std::uint32_t n = b + 1;
-                const bool n_escape = n < 0x20 || n == '"' || n == '\\';
-                if (n_escape != must_escape) break;
-                b = n;
-            }
-            (must_escape ? special : raw).add(a, b);
-            if (b == hi) break;
-            a = b + 1;
-        }
-    }
+    auto intersect = [&](std::uint32_t lo, std::uint32_t hi, CharSet& out) {
+        for (auto [a, b] : set.ranges)
+            if (std::max(a, lo) <= std::min(b, hi)) out.add(std::max(a, lo), std::min(b, hi));
+    };
+    intersect(0, 0x1F, special);
+    intersect('"', '"', special);
+    intersect('\\', '\\', special);
+    intersect(0x20, '"' - 1, raw);
+    intersect('"' + 1, '\\' - 1, raw);
+    intersect('\\' + 1, max_code_point, raw);
     std::vector<std::string> alts;
     if (!raw.empty()) alts.push_back(class_expr(raw));
     bool all_controls = true;
@@ -762,9 +757,15 @@ namespace {
 
 // Patterns of the formats braid enforces. Each is a subset of what the format's RFC allows (sound:
 // everything accepted is valid), chosen to accept what programs usually write.
-constexpr std::string_view date_re = "([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))";
+// Calendar dates: years 0001-9999, the days of each month, 29 February in leap years only (a year
+// divisible by 4 and not by 100, or by 400).
+constexpr std::string_view date_re =
+    "(([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|"
+    "(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|"
+    "([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)";
+// Times with a UTC offset (RFC 3339); leap seconds (":60") are left out.
 constexpr std::string_view time_re =
-    "(([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))";
+    "(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))";
 constexpr std::string_view label_re = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 constexpr std::string_view octet_re = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
 constexpr std::string_view pchar_re = "([A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})";

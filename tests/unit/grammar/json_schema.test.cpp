@@ -95,6 +95,10 @@ TEST_CASE("[json_schema] number bounds without exponent", "[unit]") {
     check(R"({"type":"number","exclusiveMaximum":10})", {"9.99", "0", "-5.5"}, {"10", "10.0", "10.5"});
     check(R"({"type":"number","minimum":-2,"maximum":3})", {"-2", "-2.0", "-1.5", "0", "3", "2.999"},
           {"-2.5", "-3", "3.1", "4"});
+    // multipleOf 10^-k: at most k decimals.
+    check(R"({"type":"number","multipleOf":0.01,"minimum":0})", {"0", "10.99", "3.5", "7"}, {"10.999", "-1", "1e2"});
+    check(R"({"type":"number","multipleOf":0.1,"exclusiveMinimum":0})", {"0.1", "2", "0.5"}, {"0", "0.0", "0.05"});
+    check(R"({"type":"number","multipleOf":1})", {"0", "-7"}, {"1.5"});
     CHECK_THAT(error_of(R"({"type":"number","minimum":0.5})", braid::errc::unsupported),
                Catch::Contains("'minimum'") && Catch::Contains("at /"));
 }
@@ -185,6 +189,8 @@ TEST_CASE("[json_schema] pattern and format", "[unit]") {
     check(R"({"type":"string","pattern":"^[a-z]+-[0-9]{2}$"})", {R"("ab-12")"}, {R"("ab-1")", R"("Ab-12")", R"("xab-123")"});
     check(R"({"type":"string","pattern":"[0-9]"})", {R"("a1b")", R"("7")"}, {R"("abc")"});
     check(R"({"type":"string","format":"date"})", {R"("2024-02-29")"}, {R"("2024-13-01")", R"("24-01-01")"});
+    check(R"({"type":"string","format":"date"})", {R"("2000-02-29")", R"("1996-02-29")", R"("2023-04-30")", R"("0001-01-01")"},
+          {R"("1900-02-29")", R"("2023-02-29")", R"("2020-02-30")", R"("2023-04-31")", R"("0000-01-01")"});
     check(R"({"type":"string","format":"date-time"})", {R"("2024-02-29T12:30:00Z")", R"("2024-02-29T12:30:00.5+01:00")"},
           {R"("2024-02-29 12:30")"});
     check(R"({"type":"string","format":"uuid"})", {R"("123e4567-e89b-12d3-a456-426614174000")"}, {R"("123e4567")"});
