@@ -58,7 +58,7 @@ struct JsonSchemaOptions {
     /// Property order policy.
     JsonPropertyOrder property_order = JsonPropertyOrder::any;
     /// Largest object compiled in any order (2^n rules); larger ones follow schema order.
-    std::size_t max_any_order_properties = 6;
+    std::size_t max_any_order_properties = 8;
     /// What an absent `additionalProperties` means: true as the spec says; false closes every object to
     /// its `properties` (what most users of structured output want).
     bool additional_properties_default = true;

@@ -446,7 +446,9 @@ private:
             auto fc = detail::format_content(b_, f->get<std::string>());
             if (fc && content) unsupported("format", ptr, "together with 'pattern'");
             else if (fc) content = fc;
-            else if (!fc) log(LogLevel::info, "json_schema", "format '" + f->get<std::string>() + "' at " + shown(ptr) + " is not enforced (an annotation)");
+            else if (detail::is_checked_format(f->get<std::string>()))
+                unsupported("format", ptr, "format '" + f->get<std::string>() + "' is not enforced");
+            else log(LogLevel::info, "json_schema", "format '" + f->get<std::string>() + "' at " + shown(ptr) + " is not enforced (an annotation)");
         }
         if (content) {
             const bool implied = content->min_length >= min && (!max || (content->max_length && *content->max_length <= *max));
@@ -681,10 +683,9 @@ private:
         for (std::size_t i = 0; i < trie.size(); ++i) names_of[i] = b_.reserve(hint + "-other-key");
         for (std::size_t i = 0; i < trie.size(); ++i) {
             std::vector<std::string> alts;
+            // Leaving the trie: any character but the children (escaped where JSON needs it; a child
+            // written as an escape, e.g. \u0062 for 'b', is not allowed while in the trie).
             detail::CharSet excluded;
-            excluded.add(0, 0x1F);
-            excluded.add('"', '"');
-            excluded.add('\\', '\\');
             for (const auto& [c, k] : trie[i].kids) {
                 excluded.add(c, c);
                 if (c >= 0x20 && c != '"' && c != '\\') {
@@ -713,11 +714,12 @@ private:
         std::vector<Prop> props;
         std::vector<std::string> names;
         std::set<std::string> required;
+        std::vector<std::string> required_order;
         if (auto r = s.find("required"); r != s.end()) {
             if (!r->is_array()) bad("required", ptr, "must be an array");
             for (const auto& x : *r) {
                 if (!x.is_string()) bad("required", ptr, "must hold strings");
-                required.insert(x.get<std::string>());
+                if (required.insert(x.get<std::string>()).second) required_order.push_back(x.get<std::string>());
             }
         }
         Json additional = opt_.additional_properties_default;
@@ -738,7 +740,7 @@ private:
             for (const auto& [name, schema] : p->items())
                 if (!add_prop(name, schema, child(child(ptr, "properties"), name))) return std::nullopt;
         }
-        for (const auto& r : required)
+        for (const auto& r : required_order)
             if (std::find(names.begin(), names.end(), r) == names.end())
                 if (!add_prop(r, additional, child(ptr, "additionalProperties"))) return std::nullopt;
         std::optional<std::string> extra;

@@ -74,6 +74,9 @@ RegexContent regex_content(GbnfBuilder& b, std::string_view pattern, std::string
 /// String content for a `format` braid enforces (date, time, date-time, uuid, email, ipv4, ipv6,
 /// hostname, uri, ...); nothing for a format it does not know.
 std::optional<RegexContent> format_content(GbnfBuilder& b, std::string_view format);
+/// Whether @p format is one validators check (JSON Schema's defined formats): one format_content does
+/// not know must then be an error, not ignored.
+bool is_checked_format(std::string_view format);
 
 /// A GBNF expression for the decimal integers in [lo, hi] (either side open when absent), written as
 /// JSON writes them (no leading zeros, no "-0").

@@ -778,17 +778,35 @@ std::string format_pattern(std::string_view format) {
     if (format == "uuid")
         return "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
     if (format == "ipv4") return "^(" + octet + "\\.){3}" + octet + "$";
-    if (format == "hostname") return "^" + label + "(\\." + label + ")*$";
     if (format == "email")
         return "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@" + label + "(\\." + label +
                ")*$";
-    if (format == "uri")
-        return "^[A-Za-z][A-Za-z0-9+.-]*://(" + pchar + ")+(/" + pchar + "*)*(\\?(" + pchar + "|[/?])*)?(#(" +
-               pchar + "|[/?])*)?$";
+    // At least two labels and an alphabetic top-level label (what FQDN checkers ask for).
+    if (format == "hostname") return "^" + label + "(\\." + label + ")*\\.[A-Za-z]{2,63}$";
+    if (format == "uri" || format == "iri" || format == "uri-reference" || format == "iri-reference") {
+        // RFC 3986: scheme ":" ("//" authority path-abempty | path-absolute | path-rootless | path-empty)
+        // ["?" query] ["#" fragment], ASCII only (a URI is also an IRI and a reference).
+        const std::string sub = "[A-Za-z0-9._~!$&'()*+,;=-]|%[0-9A-Fa-f]{2}";
+        const std::string authority = "((" + sub + "|:)*@)?(" + sub + ")*(:[0-9]*)?";
+        const std::string path = "(//" + authority + "(/" + pchar + "*)*|/(" + pchar + "+(/" + pchar + "*)*)?|" + pchar +
+                                 "+(/" + pchar + "*)*)?";
+        return "^[A-Za-z][A-Za-z0-9+.-]*:" + path + "(\\?(" + pchar + "|[/?])*)?(#(" + pchar + "|[/?])*)?$";
+    }
+    if (format == "regex") return "^[A-Za-z0-9 _,:;'/@#%&=<>!\"-]*$"; // no metacharacter: always a valid regex
+    if (format == "json-pointer") return "^(/([^/~]|~[01])*)*$";
+    if (format == "relative-json-pointer") return "^(0|[1-9][0-9]*)(#|(/([^/~]|~[01])*)*)$";
     return {};
 }
 
 } // namespace
+
+bool is_checked_format(std::string_view format) {
+    static const char* const checked[] = {"date", "time", "date-time", "duration", "email", "idn-email", "hostname",
+                                          "idn-hostname", "ipv4", "ipv6", "uri", "uri-reference", "iri",
+                                          "iri-reference", "uri-template", "uuid", "regex", "json-pointer",
+                                          "relative-json-pointer", "color"};
+    return std::find(std::begin(checked), std::end(checked), format) != std::end(checked);
+}
 
 std::optional<RegexContent> format_content(GbnfBuilder& b, std::string_view format) {
     const std::string pattern = format_pattern(format);

@@ -108,7 +108,13 @@ TEST_CASE("[json_schema] objects: required, order, additionalProperties", "[unit
     check(s, {R"({"a":1})", R"({"a": 1, "b": "x"})", R"({"b":"x","a":1})", R"({"a":1,"c":[1,2]})", R"({"c":null,"a":1})"},
           {R"({})", R"({"b":"x"})", R"({"a":"1"})", R"({"a":1,"a":2})", R"({"a":1,"b":2})", R"({"a":1,"b\u0022":2)"});
     // An additional key never stands for a declared one, even written with escapes.
-    check(s, {R"({"a":1,"ab":true})", R"({"a":1,"":0})"}, {R"({"a":1,"\u0062":2})", R"({"a":1,"b":2})"});
+    check(s, {R"({"a":1,"ab":true})", R"({"a":1,"":0})", R"({"a":1,"b\"":0})", R"({"a":1,"\n":0})"},
+          {R"({"a":1,"\u0062":2})", R"({"a":1,"b":2})"});
+    // Required names missing from properties come after them, in the order of `required`.
+    JsonSchemaOptions in_order;
+    in_order.property_order = braid::engine::JsonPropertyOrder::schema;
+    check(R"({"type":"object","properties":{"x":{}},"required":["z","y"]})", {R"({"x":1,"z":2,"y":3})"},
+          {R"({"x":1,"y":3,"z":2})", R"({"x":1,"z":2})"}, in_order);
     check(R"({"type":"object","properties":{"a":{"type":"integer"}},"additionalProperties":false})",
           {R"({})", R"({"a":3})"}, {R"({"b":3})", R"({"a":3,"c":1})"});
     check(R"({"type":"object","additionalProperties":{"type":"integer"}})", {R"({})", R"({"x":1,"y":2})"},
@@ -196,6 +202,15 @@ TEST_CASE("[json_schema] pattern and format", "[unit]") {
     check(R"({"type":"string","format":"uuid"})", {R"("123e4567-e89b-12d3-a456-426614174000")"}, {R"("123e4567")"});
     check(R"({"type":"string","format":"email"})", {R"("a.b@example.com")"}, {R"("a.b")", R"("@x")"});
     check(R"({"type":"string","format":"ipv4"})", {R"("192.168.0.1")"}, {R"("256.1.1.1")", R"("01.1.1.1")"});
+    check(R"({"type":"string","format":"uri"})",
+          {R"("https://example.com/a?b=1#c")", R"("file:///tmp/x")", R"("urn:isbn:0451450523")", R"("mailto:a@b.c")"},
+          {R"("not a uri")", R"("//x")", R"("http://a b")"});
+    check(R"({"type":"string","format":"hostname"})", {R"("example.com")", R"("a-b.c.org")"},
+          {R"("-a.com")", R"("localhost")", R"("a..com")"});
+    check(R"({"type":"string","format":"regex"})", {R"("abc")", R"("")"}, {R"("*")", R"("a(")"});
+    check(R"({"type":"string","format":"json-pointer"})", {R"("")", R"("/a/~0b/~1")"}, {R"("a")", R"("/~2")"});
+    // Formats validators check but braid cannot enforce are errors; unknown formats are annotations.
+    CHECK_THAT(error_of(R"({"type":"string","format":"ipv6"})", braid::errc::unsupported), Catch::Contains("'format'"));
     check(R"({"type":"string","format":"something-else"})", {R"("anything")"}, {"1"});
 }
 
