@@ -516,67 +516,133 @@ private:
             return b_.rule("integer-range", e);
         }
         if (!lo && !hi && !decimals) return number_rule();
-        for (auto* b : {&lo, &hi})
-            if (*b && std::floor((*b)->value) != (*b)->value) {
-                unsupported(b == &lo ? "minimum" : "maximum", ptr, "a fractional bound on a number");
-                b->reset();
+        return number_range(lo, hi, decimals, ptr);
+    }
+
+    // A bound's magnitude as decimal digits: integer part, fraction digits (no trailing zeros).
+    struct Dec {
+        std::uint64_t i = 0;
+        std::string f;
+        bool ex = false;
+    };
+
+    std::optional<Dec> decimal_of(double v, bool ex) {
+        std::string t = to_python_json(Json(std::fabs(v)));
+        if (t.find_first_of("eE") != std::string::npos) return std::nullopt;
+        const auto dot = t.find('.');
+        Dec d;
+        d.i = std::stoull(t.substr(0, dot));
+        if (dot != std::string::npos) d.f = t.substr(dot + 1);
+        while (!d.f.empty() && d.f.back() == '0') d.f.pop_back();
+        d.ex = ex;
+        return d;
+    }
+
+    // Fraction digits (after the '.') compared with the digits F of a bound. r: digits still allowed
+    // (nothing: unbounded). Each returns alternatives (empty: none).
+    static std::string any_digits(std::optional<std::size_t> r) {
+        if (!r) return "[0-9]*";
+        if (*r == 0) return "\"\"";
+        return "[0-9]{0," + std::to_string(*r) + "}";
+    }
+    static std::optional<std::size_t> dec(std::optional<std::size_t> r) { return r ? std::optional<std::size_t>(*r - 1) : r; }
+    static std::string digit_range(char lo, char hi) {
+        return lo == hi ? std::string("\"") + lo + "\"" : std::string("[") + lo + "-" + hi + "]";
+    }
+    std::string nonzero_digits(std::optional<std::size_t> r) { // 1..r digits, not all zero
+        if (!r) return "[0-9]* [1-9] [0-9]*";
+        std::vector<std::string> by_first;
+        for (std::size_t i = 0; i < *r; ++i)
+            by_first.push_back((i ? "\"" + std::string(i, '0') + "\" " : "") + "[1-9]" +
+                               (*r - 1 - i ? " [0-9]{0," + std::to_string(*r - 1 - i) + "}" : ""));
+        return b_.rule("nonzero-fraction", alternation(by_first));
+    }
+    // kind: 'g' (>=), 'G' (>), 'l' (<=), 'L' (<).
+    std::optional<std::string> frac_cmp(const std::string& f, std::size_t i, std::optional<std::size_t> r, char kind) {
+        std::vector<std::string> alts;
+        if (i == f.size()) {
+            if (kind == 'g') return any_digits(r);
+            if (kind == 'G') {
+                if (r && *r == 0) return std::nullopt;
+                return nonzero_digits(r);
             }
-        if (!lo && !hi && !decimals) return number_rule();
-        return number_range(lo, hi, decimals);
+            if (kind == 'l') return r ? (*r == 0 ? std::string("\"\"") : "\"0\"{0," + std::to_string(*r) + "}") : "\"0\"*";
+            return std::nullopt;
+        }
+        const bool lower = kind == 'l' || kind == 'L';
+        if (i > 0 && lower) alts.push_back("\"\""); // shorter with an equal prefix: smaller
+        if (!r || *r > 0) {
+            const char d = f[i];
+            if (!lower && d < '9') alts.push_back(digit_range(static_cast<char>(d + 1), '9') + " " + any_digits(dec(r)));
+            if (lower && d > '0') alts.push_back(digit_range('0', static_cast<char>(d - 1)) + " " + any_digits(dec(r)));
+            if (auto rest = frac_cmp(f, i + 1, dec(r), kind)) alts.push_back(digit_range(d, d) + " " + *rest);
+        }
+        if (alts.empty()) return std::nullopt;
+        return b_.rule("fraction", alternation(alts));
+    }
+    // The fraction part (with its '.', possibly absent) of a number whose integer part equals a bound's.
+    std::optional<std::string> fraction(const Dec& b, bool lower_bound, std::optional<std::size_t> r) {
+        const char kind = lower_bound ? (b.ex ? 'G' : 'g') : (b.ex ? 'L' : 'l');
+        auto c = frac_cmp(b.f, 0, r, kind);
+        const bool may_omit = lower_bound ? (b.f.empty() && !b.ex) : true; // no fraction = .0
+        if (lower_bound && b.f.empty() && !b.ex) return "(\".\" " + any_digits(r) + ")?";
+        if (!c) return may_omit && !lower_bound && !(b.f.empty() && b.ex) ? std::optional<std::string>("\"\"") : std::nullopt;
+        if (r && *r == 0) return may_omit ? std::optional<std::string>("\"\"") : std::nullopt;
+        return may_omit && !(b.f.empty() && b.ex) ? "(\".\" " + *c + ")?" : "\".\" " + *c;
     }
 
     // Numbers (without exponent) in the range; magnitudes m.f handled per sign.
-    std::optional<std::string> number_range(std::optional<Bound> lo, std::optional<Bound> hi, std::optional<std::size_t> decimals) {
-        using U = std::uint64_t;
-        struct MB {
-            U v;
-            bool ex;
-        };
-        // With multipleOf 10^-k a fraction has at most k digits (k = 0: none).
-        const std::string digits = decimals ? "[0-9]{1," + std::to_string(*decimals) + "}" : "[0-9]+";
-        const std::string frac = decimals && *decimals == 0 ? "" : "(\".\" " + digits + ")?";
-        std::string nonzero_frac = "\".\" [0-9]* [1-9] [0-9]*";
-        if (decimals) { // 1 to k digits, not all zero: by the position of the first non-zero digit
-            std::vector<std::string> by_first;
-            for (std::size_t i = 0; i < *decimals; ++i)
-                by_first.push_back((i ? "\"" + std::string(i, '0') + "\" " : "") + "[1-9]" +
-                                   (*decimals - 1 - i ? " [0-9]{0," + std::to_string(*decimals - 1 - i) + "}" : ""));
-            nonzero_frac = "\".\" " + b_.rule("nonzero-fraction", alternation(by_first));
-        }
-        const std::string zero_frac = decimals ? "(\".\" \"0\"{1," + std::to_string(*decimals) + "})?" : "(\".\" \"0\"+)?";
-        // Magnitudes in [l, h] with the given exclusivity (h absent: unbounded).
-        auto magnitude = [&](MB l, std::optional<MB> h) -> std::vector<std::string> {
+    std::optional<std::string> number_range(std::optional<Bound> lo, std::optional<Bound> hi,
+                                            std::optional<std::size_t> decimals, const std::string& ptr) {
+        const std::optional<std::size_t> r = decimals;
+        const std::string any_frac = decimals && *decimals == 0 ? "" : "(\".\" [0-9]" + (r ? "{1," + std::to_string(*r) + "}" : std::string("+")) + ")?";
+        // Magnitudes in [l, h] (h absent: unbounded).
+        auto magnitude = [&](const Dec& l, const std::optional<Dec>& h) -> std::vector<std::string> {
             std::vector<std::string> alts;
-            const U any_lo = l.ex ? l.v + 1 : l.v;
-            std::optional<U> any_hi;
-            if (h) {
-                if (h->v == 0) any_hi.reset();
-                else any_hi = h->v - 1;
+            if (h && (h->i < l.i)) return alts;
+            if (!h || h->i > l.i + 1) {
+                std::optional<std::uint64_t> top;
+                if (h) top = h->i - 1;
+                alts.push_back(detail::natural_range_expr(l.i + 1, top) + (any_frac.empty() ? "" : " " + any_frac));
             }
-            if (!h || (h->v > 0 && any_lo <= *any_hi)) {
-                auto e = detail::natural_range_expr(any_lo, any_hi);
-                if (!e.empty()) alts.push_back(e + " " + frac);
+            if (!h || h->i > l.i) {
+                if (auto f = fraction(l, true, r)) alts.push_back(detail::natural_range_expr(l.i, l.i) + " " + *f);
+                if (h)
+                    if (auto f = fraction(*h, false, r)) alts.push_back(detail::natural_range_expr(h->i, h->i) + " " + *f);
+            } else { // same integer part
+                const bool lower_trivial = l.f.empty() && !l.ex;
+                const bool upper_trivial_zero = h->f.empty() && !h->ex; // fraction must be zero
+                if (lower_trivial) {
+                    if (auto f = fraction(*h, false, r)) alts.push_back(detail::natural_range_expr(l.i, l.i) + " " + *f);
+                } else if (upper_trivial_zero) {
+                    // .0 only, which is above l only when l = I exactly and inclusive: handled above.
+                } else {
+                    unsupported("minimum", ptr, "a lower and an upper bound with the same integer part");
+                }
             }
-            if (l.ex && (!h || h->v >= l.v + 1)) alts.push_back(detail::natural_range_expr(l.v, l.v) + " " + nonzero_frac);
-            if (h && !h->ex && (h->v > l.v || (h->v == l.v && !l.ex)))
-                alts.push_back(detail::natural_range_expr(h->v, h->v) + " " + zero_frac);
             return alts;
         };
+        std::optional<Dec> dlo, dhi;
+        if (lo) dlo = decimal_of(lo->value, lo->exclusive);
+        if (hi) dhi = decimal_of(hi->value, hi->exclusive);
+        if ((lo && !dlo) || (hi && !dhi)) {
+            unsupported(lo && !dlo ? "minimum" : "maximum", ptr, "a bound written with an exponent");
+            return number_rule();
+        }
         std::vector<std::string> alts;
         // x >= 0, written without '-'.
         if (!hi || hi->value >= 0) {
-            MB l{0, false};
-            if (lo && lo->value >= 0) l = MB{static_cast<U>(lo->value), lo->exclusive};
-            std::optional<MB> h;
-            if (hi) h = MB{static_cast<U>(hi->value), hi->exclusive};
-            for (auto& a : magnitude(l, h)) alts.push_back(a);
+            Dec l;
+            if (lo && lo->value >= 0) l = *dlo;
+            for (auto& a : magnitude(l, hi ? dhi : std::nullopt)) alts.push_back(a);
         }
-        // x < 0: '-' and a magnitude > 0 with -hi <= m <= -lo.
+        // x < 0: '-' and a magnitude > 0 with |hi| <= m <= |lo|.
         if (!lo || lo->value < 0) {
-            MB l{0, true};
-            if (hi && hi->value < 0) l = MB{static_cast<U>(-hi->value), hi->exclusive};
-            std::optional<MB> h;
-            if (lo) h = MB{static_cast<U>(-lo->value), lo->exclusive};
+            Dec l;
+            l.ex = true;
+            if (hi && hi->value < 0) l = *dhi;
+            std::optional<Dec> h;
+            if (lo) h = *dlo;
             for (auto& a : magnitude(l, h)) alts.push_back("\"-\" " + a);
         }
         if (alts.empty()) return std::nullopt;

@@ -99,8 +99,40 @@ TEST_CASE("[json_schema] number bounds without exponent", "[unit]") {
     check(R"({"type":"number","multipleOf":0.01,"minimum":0})", {"0", "10.99", "3.5", "7"}, {"10.999", "-1", "1e2"});
     check(R"({"type":"number","multipleOf":0.1,"exclusiveMinimum":0})", {"0.1", "2", "0.5"}, {"0", "0.0", "0.05"});
     check(R"({"type":"number","multipleOf":1})", {"0", "-7"}, {"1.5"});
-    CHECK_THAT(error_of(R"({"type":"number","minimum":0.5})", braid::errc::unsupported),
+    CHECK_THAT(error_of(R"({"type":"number","minimum":1.25,"maximum":1.5})", braid::errc::unsupported),
                Catch::Contains("'minimum'") && Catch::Contains("at /"));
+}
+
+TEST_CASE("[json_schema] fractional number bounds are exact", "[unit]") {
+    struct Case {
+        const char* schema;
+        double lo, hi;
+        bool lo_ex, hi_ex;
+    };
+    const Case cases[] = {
+        {R"({"type":"number","minimum":-1.5,"maximum":2.25})", -1.5, 2.25, false, false},
+        {R"({"type":"number","exclusiveMinimum":-1.5,"exclusiveMaximum":2.25})", -1.5, 2.25, true, true},
+        {R"({"type":"number","minimum":0.05})", 0.05, 1e9, false, false},
+        {R"({"type":"number","exclusiveMaximum":-0.5})", -1e9, -0.5, false, true},
+        {R"({"type":"number","minimum":0.01,"maximum":2.5,"multipleOf":0.01})", 0.01, 2.5, false, false},
+    };
+    for (const auto& c : cases) {
+        auto g = schema_grammar(c.schema);
+        for (int k = -300; k <= 300; ++k) {
+            const double x = k / 100.0;
+            const bool in = (c.lo_ex ? x > c.lo : x >= c.lo) && (c.hi_ex ? x < c.hi : x <= c.hi);
+            // A trailing zero changes nothing, except past multipleOf's digits (which the grammar refuses).
+            const std::string repr = braid::engine::to_python_json(Json(x));
+            const bool multiple = std::string(c.schema).find("multipleOf") != std::string::npos;
+            for (const std::string& text : {repr, multiple ? repr : repr + "0"}) {
+                INFO(c.schema << " " << text);
+                CHECK(g->accepts(text) == in);
+            }
+        }
+    }
+    // multipleOf 0.01 allows at most two decimals, at the bounds too.
+    check(R"({"type":"number","minimum":0.01,"maximum":2.5,"multipleOf":0.01})", {"0.01", "2.5", "2.50", "1"},
+          {"0.001", "2.501", "0.015", "0"});
 }
 
 TEST_CASE("[json_schema] objects: required, order, additionalProperties", "[unit]") {
