@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <deque>
 #include <functional>
+#include <regex>
 #include <set>
 
 #include "braid/error.hpp"
@@ -775,7 +776,7 @@ private:
     }
 
     std::optional<std::string> object_expr(const Json& s, const std::string& ptr, const std::string& hint) {
-        for (const char* k : {"patternProperties", "propertyNames", "dependencies", "dependentRequired", "dependentSchemas"})
+        for (const char* k : {"propertyNames", "dependencies", "dependentRequired", "dependentSchemas"})
             if (s.contains(k)) unsupported(k, ptr);
         std::vector<Prop> props;
         std::vector<std::string> names;
@@ -792,7 +793,45 @@ private:
         if (auto a = s.find("additionalProperties"); a != s.end()) additional = *a;
         else if (auto u = s.find("unevaluatedProperties"); u != s.end()) additional = *u;
         const std::string colon_sep = colon();
-        auto add_prop = [&](const std::string& name, const Json& schema, const std::string& pptr) -> bool {
+        // patternProperties: enforced where additionalProperties is false and one schema serves every
+        // pattern (a key then needs no other schema than that one); declared names that match a pattern
+        // get its schema merged in (checked with std::regex at compile time).
+        std::vector<std::string> patterns;
+        Json pattern_schema;
+        if (auto pp = s.find("patternProperties"); pp != s.end()) {
+            if (!pp->is_object()) bad("patternProperties", ptr, "must be an object");
+            bool all_true = true, same = true;
+            for (const auto& [pat, sch] : pp->items()) {
+                all_true = all_true && (sch == Json(true) || sch == Json::object());
+                if (!patterns.empty() && sch != pattern_schema) same = false;
+                patterns.push_back(pat);
+                pattern_schema = sch;
+            }
+            if (all_true && additional != Json(false)) {
+                patterns.clear(); // keys matching a pattern may hold anything, as any other key may
+            } else if (additional != Json(false) || !same) {
+                unsupported("patternProperties", ptr,
+                            additional != Json(false) ? "with additionalProperties other than false"
+                                                      : "patterns with different schemas");
+                patterns.clear();
+            }
+        }
+        auto matches_pattern = [&](const std::string& name) {
+            for (const auto& pat : patterns) {
+                const bool ascii = std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }) &&
+                                   std::all_of(pat.begin(), pat.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+                try {
+                    if (!ascii) throw std::regex_error(std::regex_constants::error_collate);
+                    if (std::regex_search(name, std::regex(pat, std::regex::ECMAScript))) return true;
+                } catch (const std::regex_error&) {
+                    unsupported("patternProperties", ptr, "pattern '" + pat + "' cannot be checked against property '" + name + "'");
+                }
+            }
+            return false;
+        };
+        auto add_prop = [&](const std::string& name, const Json& declared, const std::string& pptr) -> bool {
+            Json schema = declared;
+            if (!patterns.empty() && matches_pattern(name)) schema = detail::merge_schemas(declared, pattern_schema, shown(pptr));
             auto v = visit(schema, pptr, hint + "-" + name);
             const bool req = required.count(name) != 0;
             names.push_back(name);
@@ -807,11 +846,33 @@ private:
                 if (!add_prop(name, schema, child(child(ptr, "properties"), name))) return std::nullopt;
         }
         for (const auto& r : required_order)
-            if (std::find(names.begin(), names.end(), r) == names.end())
-                if (!add_prop(r, additional, child(ptr, "additionalProperties"))) return std::nullopt;
+            if (std::find(names.begin(), names.end(), r) == names.end()) {
+                const bool by_pattern = !patterns.empty() && matches_pattern(r);
+                if (!add_prop(r, by_pattern ? Json(true) : additional, child(ptr, "additionalProperties"))) return std::nullopt;
+            }
         std::optional<std::string> extra;
-        if (auto av = visit(additional, child(ptr, "additionalProperties"), hint + "-additional"))
+        if (!patterns.empty()) {
+            // Keys of the patterns (none of them a declared name, whose schemas were merged above, so a
+            // declared name written in a pattern's key would skip nothing; it is excluded regardless).
+            for (const auto& n : names)
+                if (matches_pattern(n))
+                    unsupported("patternProperties", ptr, "a pattern that matches declared property '" + n + "'");
+            std::vector<std::string> keys;
+            for (std::size_t i = 0; i < patterns.size(); ++i) {
+                try {
+                    keys.push_back("\"\\\"\" " +
+                                   detail::regex_content(b_, patterns[i], hint + "-key-pattern", "char").expr + " \"\\\"\"");
+                } catch (const Error& e) {
+                    if (e.kind() != errc::unsupported && e.kind() != errc::parse) throw;
+                    unsupported("patternProperties", ptr, e.what());
+                }
+            }
+            auto pv = visit(pattern_schema, child(ptr, "patternProperties"), hint + "-pattern-value");
+            if (pv && !keys.empty())
+                extra = b_.rule(hint + "-pattern-kv", "(" + alternation(keys) + ") " + colon_sep + *pv);
+        } else if (auto av = visit(additional, child(ptr, "additionalProperties"), hint + "-additional")) {
             extra = b_.rule(hint + "-additional-kv", other_key(names, hint) + " " + colon_sep + *av);
+        }
         const auto minp = count_keyword(s, "minProperties", ptr).value_or(0);
         const auto maxp = count_keyword(s, "maxProperties", ptr);
         return object_machine(props, extra, minp, maxp, hint, ptr);

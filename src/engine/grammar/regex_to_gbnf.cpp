@@ -781,8 +781,8 @@ std::string format_pattern(std::string_view format) {
     if (format == "email")
         return "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@" + label + "(\\." + label +
                ")*$";
-    // At least two labels and an alphabetic top-level label (what FQDN checkers ask for).
-    if (format == "hostname") return "^" + label + "(\\." + label + ")*\\.[A-Za-z]{2,63}$";
+    // Labels of letters, digits and inner '-'; the last one starts with a letter (never all digits).
+    if (format == "hostname") return "^(" + label + "\\.)*[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$";
     if (format == "uri" || format == "iri" || format == "uri-reference" || format == "iri-reference") {
         // RFC 3986: scheme ":" ("//" authority path-abempty | path-absolute | path-rootless | path-empty)
         // ["?" query] ["#" fragment], ASCII only (a URI is also an IRI and a reference).
