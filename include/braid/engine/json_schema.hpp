@@ -25,10 +25,13 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
+
+#include "braid/engine/grammar.hpp"
 
 namespace braid::engine {
 
@@ -77,6 +80,12 @@ struct JsonSchemaOptions {
 /// Error(errc::invalid_argument) for a malformed schema (a wrong keyword type, an unresolvable `$ref`)
 /// or one that no value satisfies, Error(errc::timeout) past JsonSchemaOptions::max_compile_ms.
 std::string json_schema_to_gbnf(const nlohmann::ordered_json& schema, const JsonSchemaOptions& options = {});
+
+/// json_schema_to_gbnf compiled by Grammar::from_gbnf: the grammar a GrammarMatcher or
+/// GenerateOptions::grammar takes. Throws what both throw (a grammar too large for the engine is
+/// Error(errc::parse) from Grammar::from_gbnf).
+std::shared_ptr<const Grammar> json_schema_grammar(const nlohmann::ordered_json& schema,
+                                                   const JsonSchemaOptions& options = {});
 
 /// GBNF for a JSON *string* (quotes included) whose decoded content matches the ECMAScript regular
 /// expression @p pattern with JSON Schema's semantics (unanchored: `^`/`$` anchor it), with rules named

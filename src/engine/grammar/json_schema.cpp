@@ -1036,4 +1036,8 @@ std::string json_schema_to_gbnf(const nlohmann::ordered_json& schema, const Json
     return Compiler(schema, options).compile();
 }
 
+std::shared_ptr<const Grammar> json_schema_grammar(const nlohmann::ordered_json& schema, const JsonSchemaOptions& options) {
+    return Grammar::from_gbnf(json_schema_to_gbnf(schema, options));
+}
+
 } // namespace braid::engine

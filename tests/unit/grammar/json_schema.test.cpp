@@ -16,7 +16,7 @@ using Json = nlohmann::ordered_json;
 namespace {
 
 std::shared_ptr<const Grammar> schema_grammar(const std::string& schema, const JsonSchemaOptions& o = {}) {
-    return Grammar::from_gbnf(json_schema_to_gbnf(Json::parse(schema), o));
+    return braid::engine::json_schema_grammar(Json::parse(schema), o);
 }
 
 // Every text in @p good is accepted, every one in @p bad rejected.
