@@ -451,6 +451,17 @@ private:
                 unsupported("format", ptr, "format '" + f->get<std::string>() + "' is not enforced");
             else log(LogLevel::info, "json_schema", "format '" + f->get<std::string>() + "' at " + shown(ptr) + " is not enforced (an annotation)");
         }
+        if (content && content->repeated_class && !s.contains("format") && (min > 0 || max)) {
+            // ^C{a,b}$ with lengths: C{max(a, min), min(b, max)}.
+            const std::size_t lo = std::max(min, content->min_length);
+            std::optional<std::size_t> hi = max;
+            if (content->max_length) hi = hi ? std::min(*hi, *content->max_length) : content->max_length;
+            if (hi && *hi < lo) return std::nullopt;
+            const std::string c = b_.rule(hint + "-char", detail::json_char_expr(*content->repeated_class));
+            std::string rep = hi ? c + "{" + std::to_string(lo) + "," + std::to_string(*hi) + "}" : c + "{" + std::to_string(lo) + ",}";
+            if (hi && *hi == 0) rep = "";
+            return b_.rule(hint + "-string", "\"\\\"\" " + rep + (rep.empty() ? "" : " ") + "\"\\\"\"");
+        }
         if (content) {
             const bool implied = content->min_length >= min && (!max || (content->max_length && *content->max_length <= *max));
             if (!implied && (min > 0 || max)) unsupported(min > 0 ? "minLength" : "maxLength", ptr, "together with 'pattern' or 'format'");

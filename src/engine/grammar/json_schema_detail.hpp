@@ -64,6 +64,8 @@ struct RegexContent {
     std::string expr;
     std::size_t min_length = 0;
     std::optional<std::size_t> max_length;
+    /// Set when the pattern is `^C{m,n}$` for one character class C (so lengths can be intersected).
+    std::optional<CharSet> repeated_class;
 };
 /// Compiles an ECMAScript pattern (JSON Schema semantics: unanchored unless `^`/`$`) into rules of @p b
 /// matching the JSON encoding of the strings it matches (content only, no quotes). @p any_char is the

@@ -727,6 +727,18 @@ RegexContent regex_content(GbnfBuilder& b, std::string_view pattern, std::string
     else branches.push_back(std::move(root));
 
     Emitter emitter(b, std::string(hint));
+    std::optional<CharSet> repeated_class;
+    if (branches.size() == 1) {
+        Node probe = branches[0];
+        bool start = false, end = false;
+        strip_anchors(probe, start, end);
+        if ((start || outer_start) && (end || outer_end)) {
+            const Node* n = &probe;
+            if (n->kind == Node::seq && n->kids.size() == 1) n = &n->kids[0];
+            if (n->kind == Node::repeat && n->kids[0].kind == Node::chars) repeated_class = n->kids[0].set;
+            else if (n->kind == Node::chars) repeated_class = n->set;
+        }
+    }
     RegexContent out;
     out.min_length = SIZE_MAX;
     out.max_length = 0;
@@ -750,6 +762,7 @@ RegexContent regex_content(GbnfBuilder& b, std::string_view pattern, std::string
         else if (out.max_length) out.max_length = std::max(*out.max_length, *hi);
     }
     out.expr = b.rule(std::string(hint), body);
+    out.repeated_class = repeated_class;
     return out;
 }
 

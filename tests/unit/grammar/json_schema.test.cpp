@@ -236,6 +236,11 @@ TEST_CASE("[json_schema] $ref: definitions, recursion, escaped pointers, the roo
 
 TEST_CASE("[json_schema] pattern and format", "[unit]") {
     check(R"({"type":"string","pattern":"^[a-z]+-[0-9]{2}$"})", {R"("ab-12")"}, {R"("ab-1")", R"("Ab-12")", R"("xab-123")"});
+    // A pattern that repeats one class meets minLength/maxLength in one repetition.
+    check(R"({"type":"string","pattern":"^[A-Z0-9]+$","minLength":2,"maxLength":4})", {R"("AB")", R"("A1B2")"},
+          {R"("A")", R"("ABCDE")", R"("ab")"});
+    CHECK_THAT(error_of(R"({"type":"string","pattern":"^a(b|c)+$","minLength":5})", braid::errc::unsupported),
+               Catch::Contains("'minLength'"));
     check(R"({"type":"string","pattern":"[0-9]"})", {R"("a1b")", R"("7")"}, {R"("abc")"});
     check(R"({"type":"string","format":"date"})", {R"("2024-02-29")"}, {R"("2024-13-01")", R"("24-01-01")"});
     check(R"({"type":"string","format":"date"})", {R"("2000-02-29")", R"("1996-02-29")", R"("2023-04-30")", R"("0001-01-01")"},
