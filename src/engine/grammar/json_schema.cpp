@@ -210,6 +210,7 @@ private:
                                             : br);
             }
             if (std::string(comb) == "oneOf" && !disjoint(branches)) {
+                if (auto per_type = one_of_by_type(branches, ptr, hint)) return per_type->empty() ? std::nullopt : std::optional<std::string>(*per_type);
                 unsupported("oneOf", ptr, "branches that are not provably disjoint (compiled as anyOf only with ignore_unsupported)");
             }
             std::vector<std::string> alts;
@@ -358,6 +359,69 @@ private:
                 return false;
             }
         return true;
+    }
+
+    // Whether @p s (restricted to type @p t) accepts every value of that type.
+    static bool accepts_all_of_type(const Json& s, const std::string& t) {
+        static const std::map<std::string, std::set<std::string>> own{
+            {"string", {"minLength", "maxLength", "pattern", "format"}},
+            {"number", {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}},
+            {"object", {"properties", "required", "additionalProperties", "patternProperties", "propertyNames",
+                        "minProperties", "maxProperties", "dependencies", "dependentRequired", "dependentSchemas",
+                        "unevaluatedProperties"}},
+            {"array", {"items", "prefixItems", "additionalItems", "minItems", "maxItems", "uniqueItems", "contains",
+                       "minContains", "maxContains", "unevaluatedItems"}}};
+        if (s.is_boolean()) return s.get<bool>();
+        if (!s.is_object()) return false;
+        std::set<std::string> others;
+        for (const auto& [type, keys] : own)
+            if (type != t) others.insert(keys.begin(), keys.end());
+        for (const auto& [k, v] : s.items()) {
+            if (!detail::is_constraint_keyword(k) || others.count(k)) continue;
+            if (k == "type") {
+                auto ts = types_of(s);
+                if (!ts.count(t) || (t == "number" && v.dump().find("\"number\"") == std::string::npos)) return false;
+                continue;
+            }
+            return false;
+        }
+        return true;
+    }
+
+    // oneOf whose branches overlap, decided type by type: a type that two branches accept entirely has
+    // no valid value; a type one branch accepts entirely and no other touches is allowed whole; a type
+    // only constrained branches accept needs them disjoint. Nothing when that does not decide it; "" when
+    // no value is valid.
+    std::optional<std::string> one_of_by_type(const std::vector<Json>& branches, const std::string& ptr,
+                                              const std::string& hint) {
+        std::vector<std::string> alts;
+        try {
+            for (const char* t : all_types) {
+                std::vector<Json> constrained;
+                int whole = 0;
+                for (const auto& br : branches) {
+                    Json rb = detail::merge_schemas(deref(br, ptr, 0), Json{{"type", t}}, shown(ptr));
+                    if (rb.is_boolean() ? !rb.get<bool>() : types_of(rb).empty()) continue;
+                    if (rb.contains("type") && rb["type"].is_array() && rb["type"].empty()) continue;
+                    if (accepts_all_of_type(rb, t)) ++whole;
+                    else constrained.push_back(rb);
+                }
+                if (whole >= 2) continue;
+                if (whole == 1 && !constrained.empty()) return std::nullopt;
+                if (whole == 1) {
+                    if (auto e = visit(Json{{"type", t}}, ptr, hint)) alts.push_back(*e);
+                    continue;
+                }
+                if (constrained.size() > 1 && !disjoint(constrained)) return std::nullopt;
+                for (const auto& rb : constrained)
+                    if (auto e = visit(rb, ptr, hint)) alts.push_back(*e);
+            }
+        } catch (const Error& e) {
+            if (e.kind() != errc::unsupported) throw;
+            return std::nullopt;
+        }
+        if (alts.empty()) return std::string();
+        return b_.rule(hint, alternation(alts));
     }
 
     // ---- enum / const ----

@@ -215,6 +215,12 @@ TEST_CASE("[json_schema] anyOf, oneOf and allOf", "[unit]") {
     // oneOf branches that may overlap: an error by default.
     CHECK_THAT(error_of(R"({"oneOf":[{"type":"integer"},{"type":"number"}]})", braid::errc::unsupported),
                Catch::Contains("'oneOf'"));
+    // Overlapping oneOf decided type by type: without "type" both branches accept every string, so no
+    // string is valid; objects need exactly one branch.
+    check(R"({"oneOf":[{"properties":{"g":{"enum":["a"]}},"required":["g"]},
+                       {"properties":{"g":{"enum":["b"]}},"required":["g"]}]})",
+          {R"({"g":"a"})", R"({"g":"b"})"}, {R"("x")", "1", R"({"g":"c"})", "null"});
+    check(R"({"oneOf":[{"type":"string"},{"type":["string","null"]}]})", {"null"}, {R"("x")"});
     check(R"({"oneOf":[{"type":"object","properties":{"k":{"const":"a"}},"required":["k"]},
                        {"type":"object","properties":{"k":{"const":"b"}},"required":["k"]}]})",
           {R"({"k":"a"})", R"({"k":"b"})"}, {R"({"k":"c"})"});
