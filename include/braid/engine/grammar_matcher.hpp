@@ -16,9 +16,11 @@
 /// UTF-8 character (the next token must then finish it). Control tokens are never allowed, except the
 /// index's end tokens, which are allowed exactly when the grammar is complete.
 ///
-/// Speed: the matcher memoizes its recognizer's transitions (a lazily built DFA over the pushdown
-/// configurations reached) and caches masks per configuration, so repeated states (inside a string,
-/// a number, the same place in a repeated object) cost a copy of the mask. reset() keeps both.
+/// Speed: the matchers of one grammar over one vocabulary share a recognizer whose transitions are
+/// memoized (a lazily built DFA over the pushdown configurations reached) and caches of masks — exact
+/// ones per configuration, and shared ones per configuration cut below its lexical top (so a JSON
+/// string has one mask at every depth; tokens that leave the string are checked one by one). Those
+/// caches belong to the Grammar and live as long as it does.
 ///
 /// Thread safety: a matcher belongs to one generation (one thread at a time); the Grammar and the
 /// TokenIndex it uses are shared and read-only.
@@ -55,8 +57,10 @@ struct GrammarMatcherOptions {
     GrammarTriggers triggers;
     /// How many accepted tokens rollback() can undo.
     std::size_t max_rollback = 256;
-    /// Most masks cached (each vocab_size / 8 bytes); 0: no cache.
-    std::size_t mask_cache_entries = 2048;
+    /// Most exact masks cached per grammar and vocabulary (each vocab_size / 8 bytes; the caches are
+    /// shared by the matchers of one grammar and vocabulary and live as long as the grammar); 0: this
+    /// matcher neither reads nor fills the mask caches.
+    std::size_t mask_cache_entries = 4096;
 };
 
 /// The state of one constrained generation. Move-only.

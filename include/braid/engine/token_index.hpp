@@ -29,10 +29,13 @@ public:
     /// its subtree (so a walk that refuses the node's byte jumps there).
     struct TrieNode {
         std::uint32_t skip;       ///< Index of the first node after this subtree.
-        std::uint32_t tok_begin;  ///< This node's tokens: tokens()[tok_begin, tok_end).
+        std::uint32_t tok_begin;  ///< This node's tokens: trie_tokens()[tok_begin, tok_end).
         std::uint32_t tok_end;    ///< (tokens whose bytes end exactly here).
         std::uint16_t depth;      ///< 1 for a first byte.
         std::uint8_t byte;        ///< The byte on the edge into this node.
+        /// The tokens of the whole subtree (this node's, then its descendants'):
+        /// trie_tokens()[tok_begin, subtree_tok_end).
+        std::uint32_t subtree_tok_end;
     };
 
     /// Indexes @p tokenizer's vocabulary. Control tokens and tokens whose text is empty stay out of

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -40,12 +42,19 @@ struct Rule {
 
 namespace braid::engine {
 
+class TokenIndex;
+
 struct Grammar::Impl {
     std::vector<grammar_detail::Elem> elems;
     std::vector<grammar_detail::CharSet> charsets;
     std::vector<grammar_detail::Rule> rules;
     std::uint32_t root = 0;
     std::string source; ///< The GBNF text it was compiled from.
+
+    /// Per vocabulary (keyed by its TokenIndex, held weakly): what the matchers over it share (a
+    /// GrammarMatcher detail: recognizer memo and mask caches), kept as long as the grammar lives.
+    mutable std::mutex caches_mu;
+    mutable std::vector<std::pair<std::weak_ptr<const TokenIndex>, std::shared_ptr<void>>> caches;
 };
 
 namespace grammar_detail {

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <bit>
 #include <deque>
+#include <mutex>
 #include <unordered_map>
 
 #include "braid/error.hpp"
+#include "grammar_impl.hpp"
 #include "recognizer.hpp"
 
 namespace braid::engine {
@@ -14,6 +16,47 @@ using grammar_detail::Recognizer;
 
 namespace {
 constexpr std::size_t kMaxForcedBytes = 4096; // forced_bytes() stops there (a grammar like "a"{100000})
+// Bytes of masks kept per grammar and vocabulary (exact and shared ones together).
+constexpr std::size_t kMaskCacheBytes = std::size_t{128} << 20;
+
+// The mask of a truncated configuration: the tokens it accepts whatever lies below the cut, and the
+// tokens whose walk escaped below it (checked against the real configuration each time).
+// A shared mask is kept only when at most 1/kMaxUncertainShare of the vocabulary is uncertain:
+// past that, checking them costs more than a plain walk (whose cost tracks the tokens accepted).
+constexpr std::size_t kMaxUncertainShare = 16;
+
+struct SharedMask {
+    std::vector<std::uint32_t> accepted;
+    std::vector<TokenId> uncertain;
+    bool useful = true; // false: use the plain walk for configurations that truncate to this one
+};
+
+// What every matcher of one grammar over one vocabulary shares: the recognizer (its memoized
+// transitions) and the mask caches. Owned by the grammar (Grammar::Impl::caches), so it outlives the
+// matchers; it holds neither the grammar nor the index (matchers do). Guarded by `mu`.
+struct GrammarVocab {
+    explicit GrammarVocab(const Grammar::Impl& g) : rec(g) {}
+    std::mutex mu;
+    Recognizer rec;
+    std::unordered_map<std::int32_t, std::vector<std::uint32_t>> exact;
+    std::unordered_map<std::int32_t, SharedMask> shared;
+    std::size_t cached_bytes = 0;
+    std::vector<std::int32_t> walk;
+    std::vector<char> escaped;
+};
+
+std::shared_ptr<GrammarVocab> grammar_vocab(const std::shared_ptr<const Grammar>& g, const std::shared_ptr<const TokenIndex>& x) {
+    const Grammar::Impl& impl = g->impl();
+    std::lock_guard lock(impl.caches_mu);
+    auto& caches = impl.caches;
+    std::erase_if(caches, [](const auto& c) { return c.first.expired(); });
+    for (const auto& [index, cache] : caches)
+        if (!index.owner_before(x) && !x.owner_before(index))
+            return std::static_pointer_cast<GrammarVocab>(cache);
+    auto v = std::make_shared<GrammarVocab>(impl);
+    caches.emplace_back(x, v);
+    return v;
+}
 
 bool is_word_byte(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -30,17 +73,18 @@ struct GrammarMatcher::Impl {
     std::shared_ptr<const Grammar> grammar;
     std::shared_ptr<const TokenIndex> index;
     GrammarMatcherOptions options;
-    Recognizer rec;
+    std::shared_ptr<GrammarVocab> vocab; // shared with other matchers: lock vocab->mu around rec
+    Recognizer& rec;
     std::int32_t state;
     bool active;
-    std::string pending;                  // text seen while inactive (lazy)
+    std::string pending; // text seen while inactive (lazy)
     std::deque<Snapshot> history;
-    std::unordered_map<std::int32_t, std::vector<std::uint32_t>> masks;
-    std::vector<std::int32_t> walk; // recognizer state per trie depth during fill_mask
 
     Impl(std::shared_ptr<const Grammar> g, std::shared_ptr<const TokenIndex> x, GrammarMatcherOptions o)
-        : grammar(std::move(g)), index(std::move(x)), options(std::move(o)), rec(grammar->impl()), state(rec.initial()),
-          active(!options.lazy) {}
+        : grammar(std::move(g)), index(std::move(x)), options(std::move(o)), vocab(grammar_vocab(grammar, index)),
+          rec(vocab->rec), state(rec.initial()), active(!options.lazy) {}
+
+    std::unique_lock<std::mutex> lock() const { return std::unique_lock(vocab->mu); }
 
     void check_id(TokenId id) const {
         if (id < 0 || static_cast<std::size_t>(id) >= index->vocab_size())
@@ -57,7 +101,7 @@ struct GrammarMatcher::Impl {
     }
 
     // Text produced while inactive: remember it, and fire on the first trigger word that now appears
-    // (ending in the new bytes) and does not start inside a word.
+    // (ending in the new bytes) and does not start inside a word. Called with the lock held.
     void feed_inactive(std::string_view bytes) {
         remember();
         const std::size_t old_size = pending.size();
@@ -92,29 +136,108 @@ struct GrammarMatcher::Impl {
         return true;
     }
 
-    void compute_mask(std::vector<std::uint32_t>& words) {
+    static void set_bit(std::vector<std::uint32_t>& words, TokenId t) {
+        words[static_cast<std::uint32_t>(t) >> 5] |= 1u << (static_cast<std::uint32_t>(t) & 31);
+    }
+
+    // The walk of the trie from configuration `from`: tokens accepted go to `words`; with a truncated
+    // configuration, tokens whose walk escaped below the cut (and were not accepted) go to `uncertain`.
+    // Returns false, unfinished, as soon as more than `max_uncertain` tokens are uncertain.
+    bool walk_trie(std::int32_t from, std::vector<std::uint32_t>& words, std::vector<TokenId>* uncertain,
+                   std::size_t max_uncertain = 0) {
         const auto trie = index->trie();
         const auto toks = index->trie_tokens();
-        walk.resize(index->max_piece_bytes() + 1);
-        walk[0] = state;
+        std::vector<std::int32_t>& st = vocab->walk;
+        std::vector<char>& esc = vocab->escaped;
+        st.resize(index->max_piece_bytes() + 1);
+        esc.assign(index->max_piece_bytes() + 1, 0);
+        st[0] = from;
+        esc[0] = uncertain && rec.escaped(from);
         std::size_t i = 0;
         while (i < trie.size()) {
             const TokenIndex::TrieNode& nd = trie[i];
-            const std::int32_t s = rec.step(walk[nd.depth - 1u], nd.byte);
-            if (s == Recognizer::dead) {
+            const std::int32_t s = rec.step(st[nd.depth - 1u], nd.byte);
+            if (s == Recognizer::dead || (uncertain && !rec.live(s))) {
+                if (uncertain && (esc[nd.depth - 1u] || (s != Recognizer::dead && rec.escaped(s)))) {
+                    uncertain->insert(uncertain->end(), toks.begin() + nd.tok_begin, toks.begin() + nd.subtree_tok_end);
+                    if (uncertain->size() > max_uncertain)
+                        return false;
+                }
                 i = nd.skip;
                 continue;
             }
-            walk[nd.depth] = s;
-            for (std::uint32_t k = nd.tok_begin; k < nd.tok_end; ++k) {
-                const auto t = static_cast<std::uint32_t>(toks[k]);
-                words[t >> 5] |= 1u << (t & 31);
-            }
+            st[nd.depth] = s;
+            if (uncertain)
+                esc[nd.depth] = esc[nd.depth - 1u] || rec.escaped(s);
+            for (std::uint32_t k = nd.tok_begin; k < nd.tok_end; ++k)
+                set_bit(words, toks[k]);
             ++i;
+        }
+        return true;
+    }
+
+    void store(std::vector<std::uint32_t>&& words, std::int32_t key, std::unordered_map<std::int32_t, std::vector<std::uint32_t>>& into) {
+        const std::size_t bytes = words.size() * sizeof(std::uint32_t);
+        if (vocab->cached_bytes + bytes > kMaskCacheBytes) {
+            vocab->exact.clear();
+            vocab->shared.clear();
+            vocab->cached_bytes = 0;
+        }
+        vocab->cached_bytes += bytes;
+        into.emplace(key, std::move(words));
+    }
+
+    // The mask of the current state: the exact cache, else the truncated configuration's shared mask
+    // plus its uncertain tokens checked one by one, else a full walk. Called with the lock held.
+    void compute_mask(std::vector<std::uint32_t>& words) {
+        const std::size_t n_words = (index->vocab_size() + 31) / 32;
+        const bool cache = options.mask_cache_entries > 0;
+        if (cache) {
+            auto it = vocab->exact.find(state);
+            if (it != vocab->exact.end()) {
+                words = it->second;
+                return;
+            }
+        }
+        std::int32_t cut = cache ? rec.truncate(state) : state;
+        if (cut != state && rec.escaped(cut)) // the cut part is reachable without input: nothing to share
+            cut = state;
+        const SharedMask* shared = nullptr;
+        if (cut != state) {
+            auto it = vocab->shared.find(cut);
+            if (it == vocab->shared.end()) {
+                SharedMask m;
+                m.accepted.assign(n_words, 0);
+                if (!walk_trie(cut, m.accepted, &m.uncertain, index->vocab_size() / kMaxUncertainShare)) {
+                    m.useful = false;
+                    m.accepted = {};
+                    m.uncertain = {};
+                }
+                if (vocab->cached_bytes + m.accepted.size() * 4 > kMaskCacheBytes) {
+                    vocab->exact.clear();
+                    vocab->shared.clear();
+                    vocab->cached_bytes = 0;
+                }
+                vocab->cached_bytes += m.accepted.size() * 4 + m.uncertain.size() * sizeof(TokenId) + 64;
+                it = vocab->shared.emplace(cut, std::move(m)).first;
+            }
+            if (it->second.useful)
+                shared = &it->second;
+        }
+        if (shared) {
+            words = shared->accepted;
+            for (TokenId t : shared->uncertain)
+                if (rec.walk(state, index->piece(t)) != Recognizer::dead)
+                    set_bit(words, t);
+        } else {
+            words.assign(n_words, 0);
+            walk_trie(state, words, nullptr);
         }
         if (rec.accepting(state))
             for (TokenId t : index->end_tokens())
-                words[static_cast<std::uint32_t>(t) >> 5] |= 1u << (static_cast<std::uint32_t>(t) & 31);
+                set_bit(words, t);
+        if (cache && vocab->exact.size() < options.mask_cache_entries)
+            store(std::vector<std::uint32_t>(words), state, vocab->exact);
     }
 };
 
@@ -142,6 +265,7 @@ bool GrammarMatcher::accept_token(TokenId id) {
     Impl& m = *impl_;
     m.check_id(id);
     const std::string& piece = m.index->piece(id);
+    auto lock = m.lock();
     if (!m.active) {
         const auto& trig = m.options.triggers.tokens;
         if (std::find(trig.begin(), trig.end(), id) != trig.end()) {
@@ -169,6 +293,7 @@ bool GrammarMatcher::accept_token(TokenId id) {
 
 bool GrammarMatcher::accept_bytes(std::string_view bytes) {
     Impl& m = *impl_;
+    auto lock = m.lock();
     if (!m.active) {
         m.feed_inactive(bytes);
         return true;
@@ -181,6 +306,7 @@ bool GrammarMatcher::is_token_allowed(TokenId id) {
     m.check_id(id);
     if (!m.active)
         return true;
+    auto lock = m.lock();
     if (m.index->is_end(id))
         return m.rec.accepting(m.state);
     if (m.index->is_special(id))
@@ -191,30 +317,22 @@ bool GrammarMatcher::is_token_allowed(TokenId id) {
 void GrammarMatcher::fill_mask(std::vector<std::uint32_t>& words) {
     Impl& m = *impl_;
     const std::size_t n = m.index->vocab_size();
-    const std::size_t n_words = (n + 31) / 32;
     if (!m.active) {
-        words.assign(n_words, ~0u);
+        words.assign((n + 31) / 32, ~0u);
         if (n % 32)
             words.back() = (1u << (n % 32)) - 1;
         return;
     }
-    if (m.options.mask_cache_entries > 0) {
-        auto it = m.masks.find(m.state);
-        if (it != m.masks.end()) {
-            words = it->second;
-            return;
-        }
-    }
-    words.assign(n_words, 0);
+    auto lock = m.lock();
     m.compute_mask(words);
-    if (m.options.mask_cache_entries > 0) {
-        if (m.masks.size() >= m.options.mask_cache_entries)
-            m.masks.clear();
-        m.masks.emplace(m.state, words);
-    }
 }
 
-bool GrammarMatcher::is_complete() const { return impl_->active && impl_->rec.accepting(impl_->state); }
+bool GrammarMatcher::is_complete() const {
+    if (!impl_->active)
+        return false;
+    auto lock = impl_->lock();
+    return impl_->rec.accepting(impl_->state);
+}
 
 bool GrammarMatcher::is_active() const noexcept { return impl_->active; }
 
@@ -222,6 +340,7 @@ bool GrammarMatcher::is_terminated() {
     Impl& m = *impl_;
     if (!is_complete())
         return false;
+    auto lock = m.lock();
     for (int b = 0; b < 256; ++b)
         if (m.rec.step(m.state, static_cast<std::uint8_t>(b)) != Recognizer::dead)
             return false;
@@ -233,6 +352,7 @@ std::string GrammarMatcher::forced_bytes() {
     std::string out;
     if (!m.active)
         return out;
+    auto lock = m.lock();
     std::int32_t s = m.state;
     while (out.size() < kMaxForcedBytes && !m.rec.accepting(s)) {
         int only = -1;

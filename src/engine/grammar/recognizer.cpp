@@ -2,15 +2,121 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
+
+#include "braid/error.hpp"
 
 namespace braid::engine::grammar_detail {
 
+namespace {
+constexpr std::size_t kLinearSeen = 32; // expansions visiting more (position, parent) pairs use a hash set
+// Configurations one recognizer may build: each costs 1 KiB of transitions and its stacks, so this
+// bounds a grammar's memory near 600 MiB (the JSON benchmark's 40 texts build a few thousand).
+constexpr std::size_t kMaxSets = std::size_t{1} << 19;
+} // namespace
+
 Recognizer::Recognizer(const Grammar::Impl& g) : g_(g) {
     nodes_.emplace_back(0u, 0u); // node 0: the empty stack
+    nodes_.emplace_back(0u, 0u); // node 1: `opaque`, the cut-off bottom of truncated stacks
+    mark_lexical();
     std::vector<std::uint32_t> start;
     for (std::uint32_t alt : g_.rules[g_.root].alts)
         expand(alt, 0, start);
     initial_ = intern(start, 0, 0, 0);
+}
+
+// A rule is recursive when it can reach itself through references of which at least one is not a
+// tail call (Tarjan's strongly connected components, iteratively): only those grow the stack, while
+// repetitions (r ::= x r | ε) stay flat. A rule is lexical when it cannot reach a recursive rule.
+void Recognizer::mark_lexical() {
+    const std::size_t n = g_.rules.size();
+    std::vector<std::vector<std::uint32_t>> refs(n);
+    std::vector<std::vector<std::uint32_t>> inner_refs(n); // references that are not tail calls
+    for (std::size_t r = 0; r < n; ++r)
+        for (std::uint32_t a : g_.rules[r].alts)
+            for (std::uint32_t p = a; g_.elems[p].kind != ElemKind::end; ++p)
+                if (g_.elems[p].kind == ElemKind::rule) {
+                    refs[r].push_back(g_.elems[p].arg);
+                    if (g_.elems[p + 1].kind != ElemKind::end)
+                        inner_refs[r].push_back(g_.elems[p].arg);
+                }
+    constexpr std::uint32_t none = ~0u;
+    std::vector<std::uint32_t> index(n, none), low(n, 0), comp(n, none), comp_size;
+    std::vector<char> on_stack(n, 0);
+    std::vector<std::uint32_t> stack;
+    std::uint32_t counter = 0;
+    for (std::uint32_t root = 0; root < n; ++root) {
+        if (index[root] != none)
+            continue;
+        std::vector<std::pair<std::uint32_t, std::size_t>> calls{{root, 0}};
+        index[root] = low[root] = counter++;
+        stack.push_back(root);
+        on_stack[root] = 1;
+        while (!calls.empty()) {
+            auto& [v, i] = calls.back();
+            if (i < refs[v].size()) {
+                const std::uint32_t w = refs[v][i++];
+                if (index[w] == none) {
+                    index[w] = low[w] = counter++;
+                    stack.push_back(w);
+                    on_stack[w] = 1;
+                    calls.emplace_back(w, 0);
+                } else if (on_stack[w]) {
+                    low[v] = std::min(low[v], index[w]);
+                }
+                continue;
+            }
+            if (low[v] == index[v]) {
+                const auto c = static_cast<std::uint32_t>(comp_size.size());
+                comp_size.push_back(0);
+                std::uint32_t w;
+                do {
+                    w = stack.back();
+                    stack.pop_back();
+                    on_stack[w] = 0;
+                    comp[w] = c;
+                    ++comp_size[c];
+                } while (w != v);
+            }
+            const std::uint32_t done = v;
+            calls.pop_back();
+            if (!calls.empty())
+                low[calls.back().first] = std::min(low[calls.back().first], low[done]);
+        }
+    }
+    // Components complete in reverse topological order: a rule's references are decided before it.
+    std::vector<std::uint32_t> order(n);
+    for (std::uint32_t r = 0; r < n; ++r)
+        order[r] = r;
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return comp[a] < comp[b]; });
+    std::vector<char> growing(comp_size.size(), 0);
+    for (std::uint32_t r = 0; r < n; ++r)
+        for (std::uint32_t w : inner_refs[r])
+            if (comp[w] == comp[r])
+                growing[comp[r]] = 1;
+    std::vector<char> lexical(n, 1);
+    for (std::uint32_t r : order) {
+        if (growing[comp[r]])
+            lexical[r] = 0;
+        for (std::uint32_t w : refs[r])
+            if (comp[w] != comp[r] && !lexical[w])
+                lexical[r] = 0;
+    }
+    // A component's members reach each other: make the verdict uniform within each component.
+    std::vector<char> comp_lexical(comp_size.size(), 1);
+    for (std::uint32_t r = 0; r < n; ++r)
+        if (!lexical[r])
+            comp_lexical[comp[r]] = 0;
+    for (std::uint32_t r = 0; r < n; ++r)
+        lexical[r] = comp_lexical[comp[r]];
+    lexical_pos_.assign(g_.elems.size(), 0);
+    for (std::size_t r = 0; r < n; ++r)
+        for (std::uint32_t a : g_.rules[r].alts)
+            for (std::uint32_t p = a;; ++p) {
+                lexical_pos_[p] = lexical[r];
+                if (g_.elems[p].kind == ElemKind::end)
+                    break;
+            }
 }
 
 std::uint32_t Recognizer::node(std::uint32_t pos, std::uint32_t parent) {
@@ -26,20 +132,28 @@ std::uint32_t Recognizer::node(std::uint32_t pos, std::uint32_t parent) {
 // stack flat), ends of alternatives pop. The grammar has no left recursion, so this terminates.
 void Recognizer::expand(std::uint32_t pos, std::uint32_t parent, std::vector<std::uint32_t>& out) {
     work_.clear();
+    if (seen_.size() >= kLinearSeen)
+        seen_set_.clear();
     seen_.clear();
     work_.emplace_back(pos, parent);
     while (!work_.empty()) {
         auto [p, par] = work_.back();
         work_.pop_back();
         const std::uint64_t key = (std::uint64_t{p} << 32) | par;
-        if (std::find(seen_.begin(), seen_.end(), key) != seen_.end())
+        if (seen_.size() < kLinearSeen) { // most expansions are small: a linear scan beats hashing
+            if (std::find(seen_.begin(), seen_.end(), key) != seen_.end())
+                continue;
+            seen_.push_back(key);
+            if (seen_.size() == kLinearSeen)
+                seen_set_.insert(seen_.begin(), seen_.end());
+        } else if (!seen_set_.insert(key).second) {
             continue;
-        seen_.push_back(key);
+        }
         const Elem& e = g_.elems[p];
         switch (e.kind) {
         case ElemKind::end:
-            if (par == 0)
-                out.push_back(0);
+            if (par == 0 || par == opaque)
+                out.push_back(par);
             else
                 work_.push_back(nodes_[par]);
             break;
@@ -60,12 +174,20 @@ std::int32_t Recognizer::intern(std::vector<std::uint32_t>& nodes, std::uint32_t
     nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
     if (nodes.empty())
         return dead;
-    std::string key(sizeof(std::uint32_t) * (nodes.size() + 1) + 2, '\0');
-    std::memcpy(key.data(), &partial, sizeof partial);
-    key[sizeof partial] = static_cast<char>(left);
-    key[sizeof partial + 1] = static_cast<char>(len);
-    std::memcpy(key.data() + sizeof partial + 2, nodes.data(), nodes.size() * sizeof(std::uint32_t));
-    auto [it, inserted] = set_ids_.emplace(std::move(key), static_cast<std::int32_t>(sets_.size()));
+    // The key is built in a reused buffer and looked up as a string_view: no allocation on a hit.
+    key_.assign(sizeof(std::uint32_t) * (nodes.size() + 1) + 2, '\0');
+    std::memcpy(key_.data(), &partial, sizeof partial);
+    key_[sizeof partial] = static_cast<char>(left);
+    key_[sizeof partial + 1] = static_cast<char>(len);
+    std::memcpy(key_.data() + sizeof partial + 2, nodes.data(), nodes.size() * sizeof(std::uint32_t));
+    auto found = set_ids_.find(std::string_view(key_));
+    if (found != set_ids_.end())
+        return found->second;
+    if (sets_.size() >= kMaxSets)
+        throw Error(errc::out_of_memory, "grammar: over " + std::to_string(kMaxSets) +
+                                             " parser configurations for one grammar and vocabulary (an ambiguous grammar or "
+                                             "very deep nesting); compile the grammar again to start afresh");
+    auto [it, inserted] = set_ids_.emplace(key_, static_cast<std::int32_t>(sets_.size()));
     if (inserted) {
         Set s;
         s.nodes = nodes;
@@ -73,7 +195,10 @@ std::int32_t Recognizer::intern(std::vector<std::uint32_t>& nodes, std::uint32_t
         s.left = left;
         s.len = len;
         s.accepting = left == 0 && nodes.front() == 0;
+        s.escaped = std::binary_search(nodes.begin(), nodes.end(), opaque);
+        s.live = !(nodes.size() == 1 && nodes.front() == opaque);
         sets_.push_back(std::move(s));
+        next_.resize(next_.size() + 256, unknown);
     }
     return it->second;
 }
@@ -123,12 +248,13 @@ std::int32_t Recognizer::compute_step(std::int32_t set, std::uint8_t b) {
         lo = std::max(lo, min_code_point[len]);
         hi = std::min<std::uint32_t>(hi, 0x10FFFF);
     }
-    std::vector<std::uint32_t> out;
+    std::vector<std::uint32_t>& out = out_;
+    out.clear();
     if (!bad) {
         const std::vector<std::uint32_t>& nodes = sets_[static_cast<std::size_t>(set)].nodes; // expand() grows nodes_, never sets_
         if (complete) {
             for (std::uint32_t n : nodes) {
-                if (n == 0)
+                if (n <= opaque)
                     continue;
                 const auto [pos, parent] = nodes_[n];
                 if (g_.charsets[g_.elems[pos].arg].contains(partial)) {
@@ -141,17 +267,43 @@ std::int32_t Recognizer::compute_step(std::int32_t set, std::uint8_t b) {
             len = 0;
         } else {
             for (std::uint32_t n : nodes)
-                if (n != 0 && g_.charsets[g_.elems[nodes_[n].first].arg].intersects(lo, hi))
+                if (n > opaque && g_.charsets[g_.elems[nodes_[n].first].arg].intersects(lo, hi))
                     out.push_back(n);
         }
     }
     const std::int32_t result = bad ? dead : intern(out, partial, left, len);
-    Set& s = sets_[static_cast<std::size_t>(set)];
-    if (!s.next) {
-        s.next = std::make_unique<std::int32_t[]>(256);
-        std::fill(s.next.get(), s.next.get() + 256, unknown);
+    next_[(static_cast<std::size_t>(set) << 8) | b] = result;
+    return result;
+}
+
+std::int32_t Recognizer::truncate(std::int32_t set) {
+    auto it = truncated_.find(set);
+    if (it != truncated_.end())
+        return it->second;
+    std::vector<std::uint32_t> out;
+    std::vector<std::uint32_t> chain;
+    bool cut = false;
+    const std::vector<std::uint32_t> nodes = sets_[static_cast<std::size_t>(set)].nodes;
+    for (std::uint32_t n : nodes) {
+        chain.clear();
+        std::uint32_t x = n;
+        while (x > opaque && (chain.empty() || lexical_pos_[nodes_[x].first])) {
+            chain.push_back(nodes_[x].first);
+            x = nodes_[x].second;
+        }
+        if (x <= opaque) { // shallow enough (or already cut): kept as it is
+            out.push_back(n);
+            continue;
+        }
+        cut = true;
+        std::uint32_t parent = opaque;
+        for (auto p = chain.rbegin(); p != chain.rend(); ++p)
+            parent = node(*p, parent);
+        out.push_back(parent);
     }
-    s.next[b] = result;
+    const Set& s = sets_[static_cast<std::size_t>(set)];
+    const std::int32_t result = cut ? intern(out, s.partial, s.left, s.len) : set;
+    truncated_.emplace(set, result);
     return result;
 }
 

@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "grammar_impl.hpp"
@@ -19,6 +21,8 @@ namespace braid::engine::grammar_detail {
 class Recognizer {
 public:
     static constexpr std::int32_t dead = -1;
+    /// Node 1: the stacks below a truncated configuration (see truncate()); reaching it is "escaped".
+    static constexpr std::uint32_t opaque = 1;
 
     explicit Recognizer(const Grammar::Impl& g);
 
@@ -26,13 +30,8 @@ public:
     std::int32_t initial() const noexcept { return initial_; }
     /// The configuration after @p byte from @p set (dead when no stack survives).
     std::int32_t step(std::int32_t set, std::uint8_t byte) {
-        Set& s = sets_[static_cast<std::size_t>(set)];
-        if (s.next) {
-            const std::int32_t n = s.next[byte];
-            if (n != unknown)
-                return n;
-        }
-        return compute_step(set, byte);
+        const std::int32_t n = next_[(static_cast<std::size_t>(set) << 8) | byte];
+        return n != unknown ? n : compute_step(set, byte);
     }
     /// Steps through every byte of @p bytes (dead as soon as one is refused).
     std::int32_t walk(std::int32_t set, std::string_view bytes) {
@@ -45,6 +44,17 @@ public:
     }
     /// Whether the input so far is a whole sentence.
     bool accepting(std::int32_t set) const noexcept { return sets_[static_cast<std::size_t>(set)].accepting; }
+    /// Whether some stack of @p set can still read input or end (not only escaped ones).
+    bool live(std::int32_t set) const noexcept { return sets_[static_cast<std::size_t>(set)].live; }
+    /// Whether some stack of @p set popped below its truncation (its fate depends on the stacks cut off).
+    bool escaped(std::int32_t set) const noexcept { return sets_[static_cast<std::size_t>(set)].escaped; }
+    /// @p set with every stack cut below its lexical top (the top position, then the positions of
+    /// rules that cannot reach a recursive rule: strings, numbers, whitespace...; the rest is replaced
+    /// by `opaque`). What a token does from the truncated set is what it does from @p set unless it
+    /// pops into the cut part (escaped). Configurations that differ only below (the same place in a
+    /// JSON string at any nesting depth, key or value) truncate to the same set, so they share a mask.
+    /// Returns @p set itself when no stack had anything to cut.
+    std::int32_t truncate(std::int32_t set);
     /// Number of configurations built so far.
     std::size_t set_count() const noexcept { return sets_.size(); }
 
@@ -56,10 +66,12 @@ private:
         std::uint8_t left = 0;            // continuation bytes still expected
         std::uint8_t len = 0;             // bytes of that character (when left > 0)
         bool accepting = false;
-        std::unique_ptr<std::int32_t[]> next;
+        bool live = false;
+        bool escaped = false;
     };
 
     std::int32_t compute_step(std::int32_t set, std::uint8_t byte);
+    void mark_lexical();
     std::uint32_t node(std::uint32_t pos, std::uint32_t parent);
     void expand(std::uint32_t pos, std::uint32_t parent, std::vector<std::uint32_t>& out);
     std::int32_t intern(std::vector<std::uint32_t>& nodes, std::uint32_t partial, std::uint8_t left, std::uint8_t len);
@@ -68,9 +80,19 @@ private:
     std::vector<std::pair<std::uint32_t, std::uint32_t>> nodes_; // (position, parent)
     std::unordered_map<std::uint64_t, std::uint32_t> node_ids_;
     std::vector<Set> sets_;
-    std::unordered_map<std::string, std::int32_t> set_ids_;
+    std::vector<std::int32_t> next_; // 256 transitions per set (unknown until computed): one load per step
+    struct KeyHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view k) const noexcept { return std::hash<std::string_view>{}(k); }
+    };
+    std::unordered_map<std::string, std::int32_t, KeyHash, std::equal_to<>> set_ids_;
+    std::string key_;                // intern()'s key buffer
+    std::vector<std::uint32_t> out_; // compute_step()'s result buffer
+    std::unordered_map<std::int32_t, std::int32_t> truncated_;
+    std::vector<char> lexical_pos_; // per position: its rule cannot reach a recursive rule
     std::vector<std::pair<std::uint32_t, std::uint32_t>> work_;
     std::vector<std::uint64_t> seen_;
+    std::unordered_set<std::uint64_t> seen_set_;
     std::vector<std::uint32_t> scratch_;
     std::int32_t initial_ = dead;
 };

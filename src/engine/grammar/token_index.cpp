@@ -59,6 +59,7 @@ std::shared_ptr<const TokenIndex> TokenIndex::build(const Tokenizer& tokenizer, 
     auto close_to = [&](std::size_t depth) {
         while (open.size() > depth) {
             x.trie_[open.back()].skip = static_cast<std::uint32_t>(x.trie_.size());
+            x.trie_[open.back()].subtree_tok_end = static_cast<std::uint32_t>(x.trie_tokens_.size());
             open.pop_back();
         }
     };
@@ -71,14 +72,12 @@ std::shared_ptr<const TokenIndex> TokenIndex::build(const Tokenizer& tokenizer, 
         close_to(common);
         for (std::size_t d = common; d < p.size(); ++d) {
             open.push_back(static_cast<std::uint32_t>(x.trie_.size()));
-            x.trie_.push_back({0, 0, 0, static_cast<std::uint16_t>(d + 1), static_cast<std::uint8_t>(p[d])});
+            const auto at = static_cast<std::uint32_t>(x.trie_tokens_.size());
+            x.trie_.push_back({0, at, at, static_cast<std::uint16_t>(d + 1), static_cast<std::uint8_t>(p[d]), at});
         }
         TrieNode& last = x.trie_[open.back()];
-        if (last.tok_end == 0 && last.tok_begin == 0) { // first token at this node
-            last.tok_begin = static_cast<std::uint32_t>(x.trie_tokens_.size());
-            last.tok_end = last.tok_begin;
-        }
-        // Tokens with equal bytes are adjacent in `order`, so a node's tokens are contiguous.
+        // Tokens with equal bytes are adjacent in `order`, and a piece sorts before the pieces it is a
+        // prefix of: a node's tokens are contiguous and come before its descendants' (preorder).
         x.trie_tokens_.push_back(id);
         last.tok_end = static_cast<std::uint32_t>(x.trie_tokens_.size());
         prev = &p;

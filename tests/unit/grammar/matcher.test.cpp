@@ -9,8 +9,10 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "braid/engine/grammar_matcher.hpp"
+#include "braid/engine/sampler.hpp"
 #include "braid/engine/tokenizer.hpp"
 #include "braid/error.hpp"
 
@@ -282,6 +284,87 @@ TEST_CASE("[grammar matcher] token index keeps control tokens out of the trie", 
         REQUIRE(trie[i].skip > i);
         REQUIRE(trie[i].skip <= trie.size());
         REQUIRE(trie[i + 1].depth <= trie[i].depth + 1);
+        // The subtree's tokens are contiguous and are those of the nodes [i, skip).
+        std::size_t n = 0;
+        for (std::size_t k = i; k < trie[i].skip; ++k)
+            n += trie[k].tok_end - trie[k].tok_begin;
+        REQUIRE(trie[i].subtree_tok_end - trie[i].tok_begin == n);
+        REQUIRE(trie[i].tok_begin <= trie[i].tok_end);
     }
     CHECK_THROWS_AS(x.piece(-1), braid::Error);
+}
+
+TEST_CASE("[grammar matcher] matchers of one grammar on several threads agree with one thread", "[unit]") {
+    const VocabFixture& v = vocab("ggml-vocab-gpt-2.gguf");
+    const auto g = engine::Grammar::from_gbnf(matcher_grammar("json.gbnf"));
+    const std::vector<std::string> texts = {R"({"a": [1, {"b": "x y"}], "c": null})", R"({"deep": {"er": {"est": ["s", "t"]}}})",
+                                            R"({"n": -1.5e3, "s": "caf\u00e9"})", R"({"list": [[], [[]], "q\"uote"]})"};
+    // Single-threaded reference masks (a separate grammar, so no cache is shared with the threads).
+    const auto g_ref = engine::Grammar::from_gbnf(matcher_grammar("json.gbnf"));
+    std::vector<std::vector<std::vector<std::uint32_t>>> expected;
+    for (const std::string& t : texts) {
+        engine::GrammarMatcher m(g_ref, v.index);
+        expected.emplace_back();
+        for (engine::TokenId id : v.tok->tokenize(t)) {
+            expected.back().emplace_back();
+            m.fill_mask(expected.back().back());
+            REQUIRE(m.accept_token(id));
+        }
+    }
+    std::vector<int> ok(texts.size(), 0);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < texts.size(); ++i)
+        threads.emplace_back([&, i] {
+            engine::GrammarMatcher m(g, v.index);
+            std::vector<std::uint32_t> mask;
+            std::size_t k = 0;
+            bool same = true;
+            for (engine::TokenId id : v.tok->tokenize(texts[i])) {
+                m.fill_mask(mask);
+                same = same && mask == expected[i][k++] && m.accept_token(id);
+            }
+            ok[i] = same && m.is_complete();
+        });
+    for (auto& t : threads)
+        t.join();
+    for (std::size_t i = 0; i < texts.size(); ++i)
+        CHECK(ok[i] == 1);
+}
+
+TEST_CASE("[grammar matcher] sampling::apply_mask keeps exactly the allowed candidates", "[unit]") {
+    std::vector<engine::TokenProb> c;
+    for (int i = 0; i < 70; ++i)
+        c.push_back({i, static_cast<float>(i), 0.0f});
+    std::vector<std::uint32_t> mask = {0x5u, 0x0u, 0x80000000u}; // tokens 0, 2 and 95 (beyond the candidates)
+    mask[1] |= 1u << 5;                                         // token 37
+    engine::sampling::apply_mask(c, mask);
+    REQUIRE(c.size() == 3);
+    CHECK(c[0].id == 0);
+    CHECK(c[1].id == 2);
+    CHECK(c[2].id == 37);
+    std::vector<engine::TokenProb> beyond = {{100, 1.0f, 0.0f}};
+    engine::sampling::apply_mask(beyond, mask); // ids past the mask are removed
+    CHECK(beyond.empty());
+}
+
+TEST_CASE("[grammar matcher] masks shared across nesting depths equal the reference at every depth", "[unit]") {
+    // The same places (inside a string, a number, after a comma) recur at several depths and as keys,
+    // values and array items: the masks shared between them must still be exact for each.
+    const std::string text =
+        R"({"a": "x y", "b": [12, "s t", {"c": "u v", "d": [3, {"e": "w\"z", "f": [4.5, "k"]}]}], "g": {"h": "end"}})";
+    for (const char* name : {"ggml-vocab-gpt-2.gguf", "ggml-vocab-deepseek-llm.gguf"}) {
+        INFO(name);
+        const VocabFixture& v = vocab(name);
+        const auto g = engine::Grammar::from_gbnf(matcher_grammar("json.gbnf"));
+        engine::GrammarMatcher m(g, v.index);
+        std::vector<std::uint32_t> mask;
+        for (engine::TokenId id : v.tok->tokenize(text)) {
+            m.fill_mask(mask);
+            REQUIRE(mask == brute_force_mask(m));
+            REQUIRE(m.accept_token(id));
+        }
+        m.fill_mask(mask);
+        CHECK(mask == brute_force_mask(m));
+        CHECK(m.is_complete());
+    }
 }
