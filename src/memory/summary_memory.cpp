@@ -11,11 +11,11 @@ namespace braid::memory {
 
 namespace {
 
-// LangChain's SUMMARY_PROMPT without its worked example: small local models copy the example's names
-// into their summaries, and the instruction alone states the task.
+// braid's own wording of the task LangChain's summary prompt sets, without a worked example: small local
+// models copy an example's names into their summaries, and the instruction alone states the task.
 constexpr const char* summary_prompt_text =
-    "Progressively summarize the lines of conversation provided, adding onto the previous summary "
-    "returning a new summary.\n\n"
+    "Extend the summary of the conversation with the new lines below. Keep what still matters from the "
+    "current summary, add what the new lines tell, and answer with the new summary only.\n\n"
     "Current summary:\n{summary}\n\n"
     "New lines of conversation:\n{new_lines}\n\n"
     "New summary:";

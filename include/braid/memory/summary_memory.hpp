@@ -38,9 +38,9 @@
 
 namespace braid::memory {
 
-/// LangChain's summary prompt (one user message) with the variables `{summary}` and `{new_lines}`:
-/// "Progressively summarize the lines of conversation provided, adding onto the previous summary
-/// returning a new summary." followed by the current summary and the new lines.
+/// The default summary prompt (one user message) with the variables `{summary}` and `{new_lines}`: an
+/// instruction to extend the summary with the new lines (the task of LangChain's summary prompt, in
+/// braid's words), followed by the current summary and the new lines.
 ChatPromptTemplate default_summary_prompt();
 
 /// A running summary of one ChatHistory, kept in a SummaryStore and extended by a chat model. An owner

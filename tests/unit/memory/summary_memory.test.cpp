@@ -50,7 +50,7 @@ TEST_CASE("[summary] memory sends only messages not yet summarized", "[unit]") {
     SECTION("the first update sends every message and an empty summary") {
         CHECK(memory.update() == "S1");
         const std::string sent = sent_text(model, 0);
-        CHECK(contains(sent, "Progressively summarize"));
+        CHECK(contains(sent, "Extend the summary of the conversation"));
         CHECK(contains(sent, "Human: Can you fix my sword?\nAI: Aye, come back at dawn."));
         CHECK(memory.summary() == "S1");
         CHECK(memory.covered() == 2);
