@@ -63,9 +63,9 @@ struct CsvLoaderOptions {
     bool has_header = true; ///< First row names the columns; otherwise they are named "0", "1", ...
     /// Columns whose `name: value` lines make the content (in file order). Empty: every column not in
     /// metadata_columns (LangChain's behaviour).
-    std::vector<std::string> content_columns;
-    std::vector<std::string> metadata_columns; ///< Columns copied into metadata under their names.
-    std::string source_column; ///< When set, metadata.source is this column's value instead of the path.
+    std::vector<std::string> content_columns{};
+    std::vector<std::string> metadata_columns{}; ///< Columns copied into metadata under their names.
+    std::string source_column{}; ///< When set, metadata.source is this column's value instead of the path.
 };
 /// One document per row: content `column: value` lines (values and names trimmed), metadata.source and
 /// metadata.row (0-based data row). Fields may hold delimiters and newlines inside quotes.
@@ -82,12 +82,12 @@ Stream<Document> load_csv_string(std::string text, std::string source, CsvLoader
 struct JsonLoaderOptions {
     /// JSON file: pointer to the documents (an array gives one per item, anything else one document).
     /// JSON Lines: unused (each line is an item).
-    std::string items_pointer;
+    std::string items_pointer{};
     /// Pointer inside each item to the content ("" = the item itself). Strings are taken as they are, other
     /// values as their compact JSON text.
-    std::string content_pointer;
+    std::string content_pointer{};
     /// Metadata key → pointer inside the item; a pointer that does not resolve is an error naming it.
-    std::map<std::string, std::string> metadata_pointers;
+    std::map<std::string, std::string> metadata_pointers{};
 };
 /// Documents of a JSON file: metadata.source and metadata.seq_num (1-based, as LangChain).
 /// @throws (from the stream) Error(errc::parse) for malformed JSON (with its byte offset) or a pointer that
@@ -144,7 +144,7 @@ struct DirectoryLoaderOptions {
     bool recursive = true;    ///< Descend into sub-folders (false: only the folder's own files).
     bool skip_hidden = true;  ///< Skip files and folders whose name starts with '.'.
     std::map<std::string, FileLoader> loaders = default_file_loaders(); ///< By extension (lower case, with the dot).
-    FileLoader fallback;      ///< For other extensions; empty: such files are skipped.
+    FileLoader fallback{};      ///< For other extensions; empty: such files are skipped.
 };
 
 /// Every document of a folder, and the files that failed.

@@ -63,7 +63,7 @@ struct TextSplitterOptions {
     /// Put metadata.start_index on each chunk: the offset of the chunk in the source text, counted in
     /// **code points** (as LangChain does in Python), not bytes.
     bool add_start_index = false;
-    LengthFunction length_function; ///< Empty: code_point_length.
+    LengthFunction length_function{}; ///< Empty: code_point_length.
 };
 
 /// Languages with known separators (LangChain's Language enum, the ones braid lists).
@@ -116,8 +116,8 @@ private:
 struct TokenTextSplitterOptions {
     std::size_t chunk_size = 4000;  ///< Tokens per chunk (> 0).
     std::size_t chunk_overlap = 200; ///< Tokens shared by consecutive chunks (< chunk_size).
-    std::function<std::vector<std::int32_t>(std::string_view)> encode; ///< Text → token ids (required).
-    std::function<std::string(std::span<const std::int32_t>)> decode; ///< Token ids → text (required).
+    std::function<std::vector<std::int32_t>(std::string_view)> encode{}; ///< Text → token ids (required).
+    std::function<std::string(std::span<const std::int32_t>)> decode{}; ///< Token ids → text (required).
 };
 
 /// Exact token windows (see TokenTextSplitterOptions). For chunks that follow separators and are measured

@@ -7,6 +7,7 @@
 
 #include "braid/core/value.hpp"
 #include "braid/error.hpp"
+#include "braid/retrieval/document.hpp"
 #include "../splitters/utf8.hpp"
 
 namespace braid::retrieval::detail {
@@ -32,6 +33,15 @@ inline Value source_metadata(const std::string& source) {
     Value metadata = Value::object();
     metadata["source"] = source;
     return metadata;
+}
+
+/// A document (built outside coroutines: GCC 12 miscompiles aggregate temporaries in a co_yield operand,
+/// so loaders yield named locals only).
+inline Document make_document(std::string content, Value metadata) {
+    Document document;
+    document.page_content = std::move(content);
+    document.metadata = std::move(metadata);
+    return document;
 }
 
 } // namespace braid::retrieval::detail

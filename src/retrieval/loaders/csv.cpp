@@ -146,7 +146,8 @@ Stream<Document> load_csv_string(std::string text, std::string source, CsvLoader
         for (std::size_t i : metadata)
             meta[header[i]] = fields[i];
         ++row;
-        co_yield Document{std::move(page), std::move(meta), {}};
+        Document document = detail::make_document(std::move(page), std::move(meta));
+        co_yield std::move(document);
     }
 }
 

@@ -171,7 +171,7 @@ Stream<Document> load_html_string(std::string html, std::string source) {
         [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
     if (!output)
         throw Error(errc::parse, source + ": gumbo could not parse the page");
-    Document document{{}, detail::source_metadata(source), {}};
+    Document document = detail::make_document({}, detail::source_metadata(source));
     if (const GumboNode* title = find_title(output->document, 0)) {
         TextBuilder builder;
         for (unsigned i = 0; i < title->v.element.children.length; ++i) {

@@ -46,11 +46,15 @@ Stream<Document> load_json_string(std::string text, std::string source, JsonLoad
     const Value root = parse_json(detail::checked_utf8(std::move(text), source), source);
     const Value& items = resolve(root, pointer(options.items_pointer, source, "items pointer"), options.items_pointer, source);
     if (!items.is_array()) {
-        co_yield make_document(items, options, source, 1, source);
+        Document document = make_document(items, options, source, 1, source);
+        co_yield std::move(document);
         co_return;
     }
-    for (std::size_t i = 0; i < items.size(); ++i)
-        co_yield make_document(items[i], options, source, i + 1, source + ": item " + std::to_string(i));
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::string where = source + ": item " + std::to_string(i);
+        Document document = make_document(items[i], options, source, i + 1, where);
+        co_yield std::move(document);
+    }
 }
 
 Stream<Document> load_json(std::filesystem::path path, JsonLoaderOptions options) {

@@ -55,7 +55,8 @@ Stream<Document> pages_of(std::unique_ptr<poppler::document> document, std::stri
         Value metadata = detail::source_metadata(source);
         metadata["page"] = index;
         metadata["total_pages"] = total;
-        co_yield Document{std::move(text), std::move(metadata), {}};
+        Document document = detail::make_document(std::move(text), std::move(metadata));
+        co_yield std::move(document);
     }
 }
 

@@ -26,13 +26,15 @@ std::string read_file_bytes(const std::filesystem::path& path) {
 
 Stream<Document> load_text_string(std::string text, std::string source) {
     std::string content = detail::checked_utf8(std::move(text), source);
-    co_yield Document{std::move(content), detail::source_metadata(source), {}};
+    Document document = detail::make_document(std::move(content), detail::source_metadata(source));
+    co_yield std::move(document);
 }
 
 Stream<Document> load_text(std::filesystem::path path) {
     const std::string source = detail::source_of(path);
     std::string content = detail::checked_utf8(read_file_bytes(path), source);
-    co_yield Document{std::move(content), detail::source_metadata(source), {}};
+    Document document = detail::make_document(std::move(content), detail::source_metadata(source));
+    co_yield std::move(document);
 }
 
 namespace {
@@ -111,7 +113,8 @@ Stream<Document> load_markdown_string(std::string text, std::string source, Mark
     Value metadata = detail::source_metadata(source);
     if (options.front_matter)
         take_front_matter(content, metadata);
-    co_yield Document{std::move(content), std::move(metadata), {}};
+    Document document = detail::make_document(std::move(content), std::move(metadata));
+    co_yield std::move(document);
 }
 
 Stream<Document> load_markdown(std::filesystem::path path, MarkdownLoaderOptions options) {
