@@ -61,7 +61,9 @@ struct TextSplitterOptions {
     KeepSeparator keep_separator = KeepSeparator::start; ///< LangChain's default for the recursive splitter.
     bool strip_whitespace = true; ///< Strip Unicode white space (Python's str.strip) from both ends of each chunk.
     /// Put metadata.start_index on each chunk: the offset of the chunk in the source text, counted in
-    /// **code points** (as LangChain does in Python), not bytes.
+    /// **code points** (as LangChain does in Python), not bytes. -1 when the chunk does not occur in the
+    /// text, which happens only with KeepSeparator::none (pieces around an empty piece are joined by one
+    /// separator, as in LangChain).
     bool add_start_index = false;
     LengthFunction length_function{}; ///< Empty: code_point_length.
 };

@@ -37,6 +37,8 @@ Value parse_json(std::string_view text, const std::string& where) {
         return Value::parse(text);
     } catch (const Value::parse_error& e) {
         throw Error(errc::parse, where + ": invalid JSON at byte " + std::to_string(e.byte) + ": " + e.what());
+    } catch (const Value::exception& e) { // e.g. a number too large for a double (out_of_range 406)
+        throw Error(errc::parse, where + ": invalid JSON: " + e.what());
     }
 }
 

@@ -165,6 +165,8 @@ TEST_CASE("[loaders] JSON and JSON Lines with pointers", "[unit]") {
     CHECK_THAT(failure(load_json_string(R"([{"x": 1}])", "j", {.content_pointer = "/y"})).second,
                Catch::Contains("item 0") && Catch::Contains("'/y'"));
     CHECK_THAT(failure(load_json_string("{\"a\": ", "j")).second, Catch::Contains("invalid JSON"));
+    // A number beyond a double's range is a parse error too (found by the fuzz target).
+    CHECK(failure(load_json_lines_string("1e999999\n", "big.jsonl")).first == errc::parse);
     CHECK(failure(load_json_string("[]", "j", {.content_pointer = "no-slash"})).first == errc::internal); // no items: no pointer use
 
     const Documents lines = load_json_lines_string("{\"t\": \"a\"}\n\n{\"t\": \"b\"}\n", "l.jsonl", {.content_pointer = "/t"}).collect();
