@@ -1,10 +1,12 @@
-// libFuzzer target: the recursive character splitter and the CSV / JSON Lines loaders on fuzzed text.
+// libFuzzer target: the recursive character splitter and the CSV / JSON Lines loaders on fuzzed text (and
+// the HTML and Markdown loaders with the Markdown header splitter).
 // Checks, beyond "no crash, no hang": every chunk is non-empty, cut on code-point boundaries of valid input,
 // at most chunk_size code points (the separators end with ""), and found at its start_index when the
 // separator is kept; the loaders
 // either yield documents or throw braid::Error, nothing else.
 #include <braid/error.hpp>
 #include <braid/retrieval/loaders.hpp>
+#include <braid/retrieval/markdown_header_splitter.hpp>
 #include <braid/retrieval/text_splitter.hpp>
 
 #include <cstddef>
@@ -71,7 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint8_t mode = data[0], a = data[1], b = data[2];
     const std::string text(reinterpret_cast<const char*>(data + 3), size - 3);
     try {
-        switch (mode % 3) {
+        switch (mode % 5) {
         case 0:
             split(text, a, b);
             break;
@@ -81,6 +83,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             options.has_header = (a & 2) != 0;
             for (auto& doc : braid::retrieval::load_csv_string(text, "fuzz.csv", options))
                 check(doc.metadata.contains("row"), "CSV row without metadata.row");
+            break;
+        }
+        case 3: // HTML: visible text is valid UTF-8 whatever the page
+            for (auto& doc : braid::retrieval::load_html_string(text, "fuzz.html"))
+                check(valid_utf8(doc.page_content), "HTML text is not UTF-8");
+            break;
+        case 4: { // Markdown: front matter, then header sections
+            const braid::retrieval::MarkdownHeaderTextSplitter splitter({.return_each_line = (a & 1) != 0, .strip_headers = (a & 2) != 0});
+            for (auto& doc : braid::retrieval::load_markdown_string(text, "fuzz.md"))
+                (void)splitter.split_documents({doc});
             break;
         }
         default: {

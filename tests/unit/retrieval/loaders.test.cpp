@@ -14,7 +14,8 @@ using braid::errc;
 using namespace braid::retrieval;
 namespace fs = std::filesystem;
 
-namespace {
+// Named (not anonymous): the test files of a folder are compiled as one unity translation unit.
+namespace loaders_test {
 
 const fs::path kData = fs::path(BRAID_TEST_DATA_DIR) / "retrieval";
 
@@ -88,7 +89,9 @@ struct TempDir {
     }
 };
 
-} // namespace
+} // namespace loaders_test
+
+using namespace loaders_test;
 
 TEST_CASE("[loaders] text: UTF-8 checked, BOM dropped, io errors name the path", "[unit]") {
     CHECK(load_text_string("\xEF\xBB\xBFhi \xC3\xA9", "s").collect() == Documents{Document{"hi \xC3\xA9", Value{{"source", "s"}}, ""}});

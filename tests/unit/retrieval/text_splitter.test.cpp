@@ -11,7 +11,8 @@ using braid::Value;
 using namespace braid::retrieval;
 using Strings = std::vector<std::string>;
 
-namespace {
+// Named (not anonymous): the test files of a folder are compiled as one unity translation unit.
+namespace text_splitter_test {
 
 bool valid_utf8(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
@@ -40,7 +41,9 @@ std::size_t byte_of(std::string_view s, std::size_t cp) {
     return pos;
 }
 
-} // namespace
+} // namespace text_splitter_test
+
+using namespace text_splitter_test;
 
 TEST_CASE("[text_splitter] LangChain's iterative splitter case (chunk 10, overlap 1)", "[unit]") {
     const std::string text = "Hi.\n\nI'm Harrison.\n\nHow? Are? You?\nOkay then f f f f.\n"
