@@ -161,8 +161,11 @@ public:
     explicit DirectoryLoader(std::filesystem::path folder, DirectoryLoaderOptions options = {});
     /// The matching files, sorted. @throws Error(errc::io) when the folder cannot be listed.
     std::vector<std::filesystem::path> files() const;
-    /// The documents, lazily. A file that fails is passed to @p on_error (path, kind, message) and loading
-    /// goes on with the next file; with no @p on_error the error is thrown from the stream.
+    /// The documents, lazily: the file list is made now (paths only), each file is read when its first
+    /// document is pulled. A file that fails is passed to @p on_error (path, kind, message) and loading goes
+    /// on with the next file; with no @p on_error the error is thrown from the stream. The stream keeps
+    /// copies of what it needs and may outlive this loader.
+    /// @throws Error(errc::io) when the folder cannot be listed.
     Stream<Document> lazy_load(std::function<void(const FileError&)> on_error = {}) const;
     /// Everything at once, with the per-file errors.
     DirectoryLoad load() const;
