@@ -52,15 +52,15 @@ namespace braid::retrieval {
 std::vector<std::string> bm25_tokenize(std::string_view text);
 
 /// A document with its score.
-struct ScoredDocument {
+struct BM25Hit {
     Document document; ///< The document as added.
     double score = 0;  ///< Its score for the query (higher is better).
     /// Member-wise equality.
-    friend bool operator==(const ScoredDocument&, const ScoredDocument&) = default;
+    friend bool operator==(const BM25Hit&, const BM25Hit&) = default;
 };
 
 /// Writes `{"document": {...}, "score": s}`.
-void to_json(Value& json, const ScoredDocument& scored);
+void to_json(Value& json, const BM25Hit& scored);
 
 /// How BM25 computes idf (see the file comment).
 enum class BM25Idf : std::uint8_t {
@@ -97,7 +97,7 @@ public:
     std::size_t remove(std::span<const std::string> ids);
 
     /// The best @p k documents for @p query with their scores, best first (ties: first added first).
-    std::vector<ScoredDocument> search(std::string_view query, std::size_t k = 4) const;
+    std::vector<BM25Hit> search(std::string_view query, std::size_t k = 4) const;
 
     /// The score of every document for @p query, in the order of ids() (zero where no token matches).
     std::vector<double> scores(std::string_view query) const;

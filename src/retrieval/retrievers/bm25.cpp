@@ -17,7 +17,7 @@ struct BM25Index::Slot {
     std::vector<std::pair<std::string, std::uint32_t>> counts; // distinct tokens with their counts
 };
 
-void to_json(Value& json, const ScoredDocument& scored) {
+void to_json(Value& json, const BM25Hit& scored) {
     json = Value::object();
     json["document"] = scored.document;
     json["score"] = scored.score;
@@ -162,7 +162,7 @@ std::vector<double> BM25Index::score_slots(std::string_view query) const {
     return scores;
 }
 
-std::vector<ScoredDocument> BM25Index::search(std::string_view query, std::size_t k) const {
+std::vector<BM25Hit> BM25Index::search(std::string_view query, std::size_t k) const {
     std::shared_lock lock(mutex_);
     const std::vector<double> scores = score_slots(query);
     std::vector<std::uint32_t> matched;
@@ -174,10 +174,10 @@ std::vector<ScoredDocument> BM25Index::search(std::string_view query, std::size_
     };
     const std::size_t take = std::min(k, matched.size());
     std::partial_sort(matched.begin(), matched.begin() + static_cast<std::ptrdiff_t>(take), matched.end(), better);
-    std::vector<ScoredDocument> out;
+    std::vector<BM25Hit> out;
     out.reserve(take);
     for (std::size_t i = 0; i < take; ++i)
-        out.push_back(ScoredDocument{slots_[matched[i]]->document, scores[matched[i]]});
+        out.push_back(BM25Hit{slots_[matched[i]]->document, scores[matched[i]]});
     return out;
 }
 
@@ -229,7 +229,7 @@ public:
     Documents invoke(const std::string& query, const RunContext& ctx) const override {
         ctx.check();
         Documents out;
-        for (ScoredDocument& hit : index_->search(query, k_))
+        for (BM25Hit& hit : index_->search(query, k_))
             out.push_back(std::move(hit.document));
         return out;
     }
