@@ -4,12 +4,18 @@
 ///
 /// @code
 /// auto embedder = std::make_shared<braid::testing::DeterministicEmbeddings>(64);
-/// braid::retrieval::ExactVectorStore store({.dimension = 64, .metric = Metric::cosine}, embedder);
-/// store.add_documents({Document{"Swords need oil."}, Document{"Shields need paint.", {{"kind", "armour"}}}});
-/// for (const auto& hit : store.similarity_search("oil for swords", {.k = 2}))
+/// braid::retrieval::ExactVectorStoreOptions options;       // dimension 0: the model's
+/// braid::retrieval::ExactVectorStore store(options, embedder);
+/// store.add_documents(docs);                                 // embeds page_content, returns the ids
+/// braid::retrieval::SearchOptions search;
+/// search.k = 2;
+/// search.filter = MetadataFilter::parse(Value::parse(R"({"kind": "armour"})"));
+/// for (const auto& hit : store.similarity_search("oil for swords", search))
 ///     std::cout << hit.score << ' ' << hit.document.page_content << '\n';
-/// auto armour = store.similarity_search("paint", {.k = 4, .filter = MetadataFilter::parse({{"kind", "armour"}})});
-/// auto diverse = store.max_marginal_relevance_search("swords", {.k = 4, .fetch_k = 20, .lambda_mult = 0.5});
+/// auto diverse = store.max_marginal_relevance_search("swords");   // k 4, fetch_k 20, lambda_mult 0.5
+/// @endcode
+///
+/// (Options are aggregates; GCC 12 warns about designated initializers that omit members, so set fields.)
 /// @endcode
 ///
 /// **Scores, per metric** (results always come best first):
