@@ -88,7 +88,7 @@ private:
     std::vector<std::vector<ScoredDocument>> search_locked(std::span<const std::vector<float>> queries,
                                                            const SearchOptions& options) const;
     std::unique_ptr<detail::FaissState> state_;
-    mutable std::shared_mutex mutex_;
+    mutable detail::WriterPreferringMutex mutex_;
 };
 
 } // namespace braid::retrieval

@@ -198,8 +198,8 @@ std::vector<std::vector<ScoredDocument>> HnswVectorStore::search_batch(std::span
                                                                        const SearchOptions& options) const {
     for (const auto& q : queries) detail::check_query(q, state_->d(), store_name);
     std::vector<std::vector<ScoredDocument>> out(queries.size());
-    std::unique_lock<std::shared_mutex> write;
-    std::shared_lock<std::shared_mutex> read;
+    std::unique_lock<detail::WriterPreferringMutex> write;
+    std::shared_lock<detail::WriterPreferringMutex> read;
     std::size_t before = 0;
     const bool change_ef = options.ef && *options.ef != state_->options.ef;
     if (change_ef) {
