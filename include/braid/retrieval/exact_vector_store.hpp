@@ -103,7 +103,7 @@ public:
 
 private:
     std::unique_ptr<detail::ExactState> state_;
-    mutable std::shared_mutex mutex_;
+    mutable detail::WriterPreferringMutex mutex_;
 };
 
 } // namespace braid::retrieval

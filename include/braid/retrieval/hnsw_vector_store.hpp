@@ -86,7 +86,7 @@ public:
 private:
     std::vector<ScoredDocument> search_locked(std::span<const float> query, const SearchOptions& options) const;
     std::unique_ptr<detail::HnswState> state_;
-    mutable std::shared_mutex mutex_;
+    mutable detail::WriterPreferringMutex mutex_;
 };
 
 } // namespace braid::retrieval

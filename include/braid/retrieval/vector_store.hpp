@@ -39,6 +39,8 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -52,6 +54,29 @@
 #include "braid/run_control.hpp"
 
 namespace braid::retrieval {
+
+namespace detail {
+/// The stores' reader/writer lock: a shared mutex that lets a waiting writer in. glibc's rwlock (under
+/// std::shared_mutex) prefers readers, so a steady stream of searches would starve add() and remove();
+/// here a writer holds a gate while it waits, and new readers wait at that gate.
+class WriterPreferringMutex {
+public:
+    void lock() {
+        std::lock_guard gate(gate_);
+        rw_.lock();
+    }
+    void unlock() { rw_.unlock(); }
+    void lock_shared() {
+        { std::lock_guard gate(gate_); }
+        rw_.lock_shared();
+    }
+    void unlock_shared() { rw_.unlock_shared(); }
+
+private:
+    std::mutex gate_;
+    std::shared_mutex rw_;
+};
+} // namespace detail
 
 /// How vectors are compared.
 enum class Metric {

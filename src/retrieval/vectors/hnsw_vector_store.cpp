@@ -198,8 +198,8 @@ std::vector<std::vector<ScoredDocument>> HnswVectorStore::search_batch(std::span
                                                                        const SearchOptions& options) const {
     for (const auto& q : queries) detail::check_query(q, state_->d(), store_name);
     std::vector<std::vector<ScoredDocument>> out(queries.size());
-    std::unique_lock<std::shared_mutex> write;
-    std::shared_lock<std::shared_mutex> read;
+    std::unique_lock<detail::WriterPreferringMutex> write;
+    std::shared_lock<detail::WriterPreferringMutex> read;
     std::size_t before = 0;
     const bool change_ef = options.ef && *options.ef != state_->options.ef;
     if (change_ef) {
@@ -265,3 +265,47 @@ std::unique_ptr<HnswVectorStore> HnswVectorStore::load(const std::filesystem::pa
 }
 
 } // namespace braid::retrieval
+
+// ---- hnswlib used directly (see hnsw_peer.hpp) ----
+#include <thread>
+
+#include "hnsw_peer.hpp"
+
+namespace braid::retrieval::detail {
+
+struct HnswlibPeer::Impl {
+    std::unique_ptr<hnswlib::SpaceInterface<float>> space;
+    std::unique_ptr<hnswlib::HierarchicalNSW<float>> index;
+};
+
+HnswlibPeer::HnswlibPeer(std::size_t dimension, bool l2, std::size_t max_elements, std::size_t M, std::size_t ef_construction,
+                         std::size_t seed)
+    : impl_(std::make_unique<Impl>()) {
+    if (l2) impl_->space = std::make_unique<hnswlib::L2Space>(dimension);
+    else impl_->space = std::make_unique<hnswlib::InnerProductSpace>(dimension);
+    impl_->index = std::make_unique<hnswlib::HierarchicalNSW<float>>(impl_->space.get(), max_elements, M, ef_construction, seed);
+}
+
+HnswlibPeer::~HnswlibPeer() = default;
+
+void HnswlibPeer::add(const std::vector<std::vector<float>>& vectors, std::size_t threads) {
+    threads = std::max<std::size_t>(1, threads);
+    const std::size_t chunk = (vectors.size() + threads - 1) / threads;
+    std::vector<std::thread> pool;
+    for (std::size_t t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] {
+            for (std::size_t i = t * chunk; i < std::min(vectors.size(), (t + 1) * chunk); ++i) impl_->index->addPoint(vectors[i].data(), i);
+        });
+    for (auto& th : pool) th.join();
+}
+
+void HnswlibPeer::set_ef(std::size_t ef) { impl_->index->setEf(ef); }
+
+std::vector<std::int64_t> HnswlibPeer::search(const float* query, std::size_t k) const {
+    auto pq = impl_->index->searchKnn(query, k);
+    std::vector<std::int64_t> labels(pq.size());
+    for (std::size_t i = pq.size(); i-- > 0; pq.pop()) labels[i] = static_cast<std::int64_t>(pq.top().second);
+    return labels;
+}
+
+} // namespace braid::retrieval::detail

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "braid/retrieval/exact_vector_store.hpp"
+#include "braid/retrieval/fvecs.hpp"
 #include "braid/testing/deterministic_embeddings.hpp"
 #include "vector_contract.hpp"
 
@@ -125,4 +126,20 @@ TEST_CASE("[vector_exact_store] store contract", "[unit]") {
             },
             [](const std::filesystem::path& p) { return ExactVectorStore::load(p); }, "exact_" + std::string(to_string(storage)));
     }
+}
+
+TEST_CASE("[vector_fvecs] round trip and malformed files", "[unit]") {
+    const auto path = temp_path("v.fvecs");
+    const auto vectors = random_unit_vectors(5, 7, 3);
+    for (const auto& v : vectors) CHECK(reference_score(Metric::inner_product, v, v) == Approx(1.0));
+    write_fvecs(path, vectors);
+    CHECK(read_fvecs(path) == vectors);
+    CHECK(read_fvecs(path, 2).size() == 2);
+    CHECK(std::filesystem::file_size(path) == 5 * (4 + 7 * 4));
+    std::filesystem::resize_file(path, 5 * 32 - 3);
+    CHECK_THROWS_WITH(read_fvecs(path), Catch::Contains("vector 4") && Catch::Contains("cut short"));
+    std::ofstream(path, std::ios::binary | std::ios::trunc).write("\xff\xff\xff\xff", 4);
+    CHECK_THROWS_WITH(read_fvecs(path), Catch::Contains("dimension -1"));
+    CHECK_THROWS_WITH(write_fvecs(path, {{1, 2}, {1}}), Catch::Contains("vector 1"));
+    CHECK_THROWS_AS(read_fvecs(temp_path("none.fvecs")), braid::Error);
 }
