@@ -26,7 +26,7 @@ inline constexpr std::string_view default_multi_query_prompt =
     "You are an AI language model assistant. Your task is to generate 3 different versions of the given "
     "user question to retrieve relevant documents from a vector database. By generating multiple "
     "perspectives on the user question, your goal is to help the user overcome some of the limitations of "
-    "the distance-based similarity search. Provide these alternative questions separated by newlines.\n"
+    "distance-based similarity search. Provide these alternative questions separated by newlines.\n"
     "Original question: {question}";
 
 /// Options of multi_query_retriever.
