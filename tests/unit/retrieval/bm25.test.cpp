@@ -2,7 +2,9 @@
 // by hand, incremental add/delete, the retriever runnable.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cmath>
+#include <thread>
 #include <memory>
 #include <string>
 #include <vector>
@@ -150,4 +152,29 @@ TEST_CASE("[bm25] the retriever returns the best k and composes", "[unit]") {
     CHECK(retriever.invoke("mat").at(0).id == "d4");
     CHECK_THROWS_AS(braid::retrieval::bm25_retriever(nullptr), braid::Error);
     CHECK_THROWS_AS(braid::retrieval::bm25_retriever(index, 0), braid::Error);
+}
+
+TEST_CASE("[bm25] concurrent searches while documents are added and removed", "[unit]") {
+    auto index = std::make_shared<BM25Index>();
+    index->add(corpus());
+    std::atomic<bool> failed{false};
+    std::vector<std::thread> readers;
+    for (int t = 0; t < 3; ++t)
+        readers.emplace_back([&] {
+            for (int i = 0; i < 300; ++i) {
+                const auto hits = index->search("cat sat mat", 4);
+                if (hits.empty() || hits.size() > 4)
+                    failed = true;
+            }
+        });
+    for (int i = 0; i < 100; ++i) {
+        const std::string id = "extra" + std::to_string(i);
+        index->add({Document{"a cat on a mat " + std::to_string(i), {}, id}});
+        if (i % 2 == 0)
+            index->remove(std::vector<std::string>{id});
+    }
+    for (auto& reader : readers)
+        reader.join();
+    CHECK_FALSE(failed);
+    CHECK(index->size() == 53);
 }

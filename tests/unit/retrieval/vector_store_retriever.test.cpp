@@ -6,6 +6,9 @@
 #include <filesystem>
 
 #include "braid/error.hpp"
+#include "braid/retrieval/bm25.hpp"
+#include "braid/retrieval/ensemble.hpp"
+#include "braid/retrieval/exact_vector_store.hpp"
 #include "braid/retrieval/parent_document.hpp"
 #include "braid/retrieval/vector_store_retriever.hpp"
 #include "braid/testing/deterministic_embeddings.hpp"
@@ -172,4 +175,27 @@ TEST_CASE("[parent_document] a file that is not a database is an io error", "[un
         CHECK(std::string(e.what()).find("braid_parent_document_bad.db") != std::string::npos);
     }
     std::filesystem::remove(path);
+}
+
+TEST_CASE("[vector_store_retriever] over the exact store, in an ensemble with BM25", "[unit]") {
+    auto embeddings = std::make_shared<braid::testing::DeterministicEmbeddings>(256);
+    auto exact = std::make_shared<braid::retrieval::ExactVectorStore>(braid::retrieval::ExactVectorStoreOptions{},
+                                                                      embeddings);
+    auto double_store = vsr_store();
+    const Documents docs = double_store->get(std::vector<std::string>{"1", "2", "3", "4", "5"});
+    exact->add_documents(docs);
+    for (SearchType type : {SearchType::similarity, SearchType::mmr}) {
+        VectorStoreRetrieverOptions options;
+        options.search_type = type;
+        options.k = 3;
+        CHECK(ids_of(braid::retrieval::vector_store_retriever(exact, options).invoke("red apple pie")) ==
+              ids_of(braid::retrieval::vector_store_retriever(double_store, options).invoke("red apple pie")));
+    }
+    auto bm25 = std::make_shared<braid::retrieval::BM25Index>();
+    bm25->add(docs);
+    const auto hybrid = braid::retrieval::ensemble_retriever(
+        {braid::retrieval::bm25_retriever(bm25, 2), braid::retrieval::vector_store_retriever(exact)});
+    const Documents out = hybrid.invoke("apple tree");
+    REQUIRE(out.size() >= 2);
+    CHECK(out[0].id == "3"); // first for both: "green apple tree"
 }
