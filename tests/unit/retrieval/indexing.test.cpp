@@ -9,6 +9,7 @@
 #include "braid/retrieval/exact_vector_store.hpp"
 #include "braid/retrieval/indexing.hpp"
 #include "braid/retrieval/record_manager.hpp"
+#include "braid/retrieval/sqlite_vector_store.hpp"
 #include "braid/testing/deterministic_embeddings.hpp"
 #include "retriever_doubles.hpp"
 
@@ -166,4 +167,27 @@ TEST_CASE("[indexing] bad options and documents are clear errors", "[unit]") {
     CHECK_THROWS_AS(braid::retrieval::cleanup_from_string("partial"), braid::Error);
     CHECK(braid::Value(IndexResult{1, 2, 3, 4}).dump() ==
           R"({"num_added":1,"num_updated":2,"num_skipped":3,"num_deleted":4})");
+}
+
+TEST_CASE("[indexing] records and vectors in one SQLite file survive a restart", "[unit]") {
+    const auto path = std::filesystem::temp_directory_path() / "braid_indexing_sqlite_test.db";
+    std::filesystem::remove(path);
+    auto embeddings = std::make_shared<braid::testing::DeterministicEmbeddings>(32);
+    const IndexOptions incremental{Cleanup::incremental, "source"};
+    {
+        braid::retrieval::SqliteVectorStore store(braid::retrieval::SqliteVectorStoreOptions{path}, embeddings);
+        SQLiteRecordManager records("manual", path);
+        CHECK(braid::retrieval::index(ix_corpus(), records, store, incremental) == IndexResult{3, 0, 0, 0});
+    }
+    const std::size_t embedded = embeddings->texts_embedded();
+    braid::retrieval::SqliteVectorStore store(braid::retrieval::SqliteVectorStoreOptions{path}, embeddings);
+    SQLiteRecordManager records("manual", path);
+    CHECK(store.size() == 3);
+    CHECK(braid::retrieval::index(ix_corpus(), records, store, incremental) == IndexResult{0, 0, 3, 0});
+    CHECK(embeddings->texts_embedded() == embedded);
+    Documents changed = ix_corpus();
+    changed[2].page_content = "Cats sleep all day.";
+    CHECK(braid::retrieval::index(changed, records, store, incremental) == IndexResult{1, 0, 2, 1});
+    CHECK(store.size() == 3);
+    std::filesystem::remove(path);
 }
