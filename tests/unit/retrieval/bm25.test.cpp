@@ -61,7 +61,7 @@ double term(double idf, double f, double length, double avgdl, double k1 = 1.5, 
     return idf * f * (k1 + 1) / (f + k1 * (1 - b + b * length / avgdl));
 }
 
-Documents corpus() {
+Documents bm25_corpus() {
     return {Document{"the cat sat", {}, "d1"}, Document{"The dog sat on the mat", {}, "d2"},
             Document{"cats and dogs", {}, "d3"}};
 }
@@ -70,7 +70,7 @@ Documents corpus() {
 
 TEST_CASE("[bm25] okapi scores equal the formula computed by hand", "[unit]") {
     BM25Index index;
-    index.add(corpus());
+    index.add(bm25_corpus());
     // N = 3, lengths 3, 6, 3 → avgdl = 4. Vocabulary: the(2) sat(2) cat dog on mat cats and dogs (1 each).
     const double rare = std::log((3 - 1 + 0.5) / (1 + 0.5));   // n = 1
     const double common = std::log((3 - 2 + 0.5) / (2 + 0.5)); // n = 2: negative
@@ -104,7 +104,7 @@ TEST_CASE("[bm25] okapi scores equal the formula computed by hand", "[unit]") {
 
 TEST_CASE("[bm25] lucene idf and other k1 and b", "[unit]") {
     BM25Index index(BM25Options{1.2, 0.5, 0.25, BM25Idf::lucene, {}});
-    index.add(corpus());
+    index.add(bm25_corpus());
     const double the_idf = std::log1p((3 - 2 + 0.5) / (2 + 0.5));
     CHECK(index.idf("the") == Approx(the_idf));
     CHECK(index.scores("the")[1] == Approx(term(the_idf, 2, 6, 4, 1.2, 0.5)));
@@ -114,7 +114,7 @@ TEST_CASE("[bm25] lucene idf and other k1 and b", "[unit]") {
 
 TEST_CASE("[bm25] incremental add and delete by id change the statistics", "[unit]") {
     BM25Index index;
-    index.add(corpus());
+    index.add(bm25_corpus());
     const Strings removed = {"d2", "nope"};
     CHECK(index.remove(removed) == 1);
     CHECK(index.size() == 2);
@@ -139,7 +139,7 @@ TEST_CASE("[bm25] incremental add and delete by id change the statistics", "[uni
 
 TEST_CASE("[bm25] the retriever returns the best k and composes", "[unit]") {
     auto index = std::make_shared<BM25Index>();
-    index->add(corpus());
+    index->add(bm25_corpus());
     const braid::retrieval::Retriever retriever = braid::retrieval::bm25_retriever(index, 1);
     const Documents docs = retriever.invoke("mat");
     REQUIRE(docs.size() == 1);
@@ -156,7 +156,7 @@ TEST_CASE("[bm25] the retriever returns the best k and composes", "[unit]") {
 
 TEST_CASE("[bm25] concurrent searches while documents are added and removed", "[unit]") {
     auto index = std::make_shared<BM25Index>();
-    index->add(corpus());
+    index->add(bm25_corpus());
     std::atomic<bool> failed{false};
     std::vector<std::thread> readers;
     for (int t = 0; t < 3; ++t)

@@ -71,7 +71,7 @@ Documents ix_corpus() {
             {"Cats sleep a lot.", {{"source", "pets.md"}}, ""}};
 }
 
-void check_cleanup_modes(braid::retrieval::VectorStore& store) {
+void ix_check_cleanup_modes(braid::retrieval::VectorStore& store) {
     SQLiteRecordManager records("test", ":memory:");
     IndexOptions incremental{Cleanup::incremental, "source"};
 
@@ -121,13 +121,13 @@ void check_cleanup_modes(braid::retrieval::VectorStore& store) {
 TEST_CASE("[indexing] cleanup modes with a test-double vector store", "[unit]") {
     auto embeddings = std::make_shared<braid::testing::DeterministicEmbeddings>(32);
     retrieval_doubles::TestVectorStore store(embeddings, 32);
-    check_cleanup_modes(store);
+    ix_check_cleanup_modes(store);
 }
 
 TEST_CASE("[indexing] cleanup modes with the exact vector store", "[unit]") {
     auto embeddings = std::make_shared<braid::testing::DeterministicEmbeddings>(32);
     braid::retrieval::ExactVectorStore store(braid::retrieval::ExactVectorStoreOptions{}, embeddings);
-    check_cleanup_modes(store);
+    ix_check_cleanup_modes(store);
 }
 
 TEST_CASE("[indexing] re-running embeds only what changed", "[unit]") {

@@ -33,7 +33,7 @@ std::shared_ptr<retrieval_doubles::TestVectorStore> vsr_store() {
     return store;
 }
 
-std::vector<std::string> ids_of(const Documents& docs) {
+std::vector<std::string> vsr_ids(const Documents& docs) {
     std::vector<std::string> out;
     for (const auto& d : docs)
         out.push_back(d.id);
@@ -53,7 +53,7 @@ TEST_CASE("[vector_store_retriever] similarity, threshold and filter", "[unit]")
     VectorStoreRetrieverOptions threshold;
     threshold.search_type = SearchType::similarity_score_threshold;
     threshold.score_threshold = 0.99F; // relevance (1 + cos) / 2 ≥ 0.99 → only the identical text
-    CHECK(ids_of(braid::retrieval::vector_store_retriever(store, threshold).invoke("red apple pie")) ==
+    CHECK(vsr_ids(braid::retrieval::vector_store_retriever(store, threshold).invoke("red apple pie")) ==
           std::vector<std::string>{"1"});
 
     VectorStoreRetrieverOptions filtered;
@@ -90,14 +90,14 @@ TEST_CASE("[vector_store_retriever] mmr prefers diverse results", "[unit]") {
     CHECK(diverse[0].id == "1");
     CHECK(diverse[1].id != "2"); // the near-duplicate is passed over for something different
     mmr.lambda_mult = 1.0F;      // relevance only: same as similarity
-    CHECK(ids_of(braid::retrieval::vector_store_retriever(store, mmr).invoke("red apple pie")) ==
+    CHECK(vsr_ids(braid::retrieval::vector_store_retriever(store, mmr).invoke("red apple pie")) ==
           std::vector<std::string>{"1", "2"});
 }
 
 namespace {
 
 // A test splitter: one child per sentence (cut after '.').
-Documents sentences(const Document& parent) {
+Documents vsr_sentences(const Document& parent) {
     Documents out;
     std::size_t start = 0;
     const std::string& text = parent.page_content;
@@ -112,11 +112,11 @@ Documents sentences(const Document& parent) {
     return out;
 }
 
-void check_parents(const std::shared_ptr<braid::retrieval::DocumentStore>& docstore) {
+void vsr_check_parents(const std::shared_ptr<braid::retrieval::DocumentStore>& docstore) {
     auto embeddings = std::make_shared<braid::testing::DeterministicEmbeddings>(256);
     auto store = std::make_shared<retrieval_doubles::TestVectorStore>(embeddings, 256);
     braid::retrieval::ParentDocumentOptions options;
-    options.child_splitter = sentences;
+    options.child_splitter = vsr_sentences;
     options.search.k = 4;
     braid::retrieval::ParentDocumentRetriever parents(store, docstore, options);
     const Documents docs = {{"Swords need oil. Shields need paint. Helmets need padding.", {{"source", "arms.md"}}, "arms"},
@@ -139,10 +139,10 @@ void check_parents(const std::shared_ptr<braid::retrieval::DocumentStore>& docst
 } // namespace
 
 TEST_CASE("[parent_document] children are searched and parents returned", "[unit]") {
-    check_parents(std::make_shared<braid::retrieval::InMemoryDocumentStore>());
+    vsr_check_parents(std::make_shared<braid::retrieval::InMemoryDocumentStore>());
     const auto path = std::filesystem::temp_directory_path() / "braid_parent_document_test.db";
     std::filesystem::remove(path);
-    check_parents(std::make_shared<braid::retrieval::SQLiteDocumentStore>(path));
+    vsr_check_parents(std::make_shared<braid::retrieval::SQLiteDocumentStore>(path));
     {
         braid::retrieval::SQLiteDocumentStore reopened(path); // parents persist
         const auto got = reopened.get(std::vector<std::string>{"arms", "missing"});
@@ -155,7 +155,7 @@ TEST_CASE("[parent_document] children are searched and parents returned", "[unit
     std::filesystem::remove(path);
     auto embeddings = std::make_shared<braid::testing::DeterministicEmbeddings>(8);
     auto store = std::make_shared<retrieval_doubles::TestVectorStore>(embeddings, 8);
-    CHECK_THROWS_AS(braid::retrieval::ParentDocumentRetriever(store, nullptr, {sentences}), braid::Error);
+    CHECK_THROWS_AS(braid::retrieval::ParentDocumentRetriever(store, nullptr, {vsr_sentences}), braid::Error);
     CHECK_THROWS_AS(braid::retrieval::ParentDocumentRetriever(
                         store, std::make_shared<braid::retrieval::InMemoryDocumentStore>(), {}), braid::Error);
 }
@@ -188,8 +188,8 @@ TEST_CASE("[vector_store_retriever] over the exact store, in an ensemble with BM
         VectorStoreRetrieverOptions options;
         options.search_type = type;
         options.k = 3;
-        CHECK(ids_of(braid::retrieval::vector_store_retriever(exact, options).invoke("red apple pie")) ==
-              ids_of(braid::retrieval::vector_store_retriever(double_store, options).invoke("red apple pie")));
+        CHECK(vsr_ids(braid::retrieval::vector_store_retriever(exact, options).invoke("red apple pie")) ==
+              vsr_ids(braid::retrieval::vector_store_retriever(double_store, options).invoke("red apple pie")));
     }
     auto bm25 = std::make_shared<braid::retrieval::BM25Index>();
     bm25->add(docs);
