@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
+#include <functional>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -61,30 +63,50 @@ std::vector<std::int64_t> labels_of(const std::vector<ScoredDocument>& hits) {
     return out;
 }
 
-/// Single and batched timings of one searcher: search_one(q) and search_many(first, count) fill labels.
+/// Single and batched timings of one searcher: the best (highest queries/s) of the rounds run so far, and
+/// the CPU seconds of the process per query (all threads) in that round.
 struct Timing {
     double single_qps = 0;
     double batch_qps = 0;
+    double single_cpu_ms = 0;
+    double batch_cpu_ms = 0;
     double recall = 0;
 };
 
+double cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+/// One round: every query alone, then in batches of batch_size; keeps the best round in @p t.
 template <class One, class Many>
-Timing measure(const std::vector<std::vector<float>>& queries, const std::vector<std::vector<std::int64_t>>& truth, One&& one,
-               Many&& many) {
-    Timing t;
+void measure(Timing& t, const std::vector<std::vector<float>>& queries, const std::vector<std::vector<std::int64_t>>& truth, One&& one,
+             Many&& many) {
     std::vector<std::vector<std::int64_t>> got(queries.size());
+    const double n = double(queries.size());
     auto t0 = Clock::now();
+    double c0 = cpu_seconds();
     for (std::size_t q = 0; q < queries.size(); ++q) got[q] = one(q);
-    t.single_qps = double(queries.size()) / seconds_since(t0);
+    double qps = n / seconds_since(t0);
+    if (qps > t.single_qps) {
+        t.single_qps = qps;
+        t.single_cpu_ms = (cpu_seconds() - c0) * 1e3 / n;
+    }
     t.recall = recall_at(got, truth);
     t0 = Clock::now();
+    c0 = cpu_seconds();
     for (std::size_t q = 0; q < queries.size(); q += batch_size) many(q, std::min(batch_size, queries.size() - q), got);
-    t.batch_qps = double(queries.size()) / seconds_since(t0);
-    return t;
+    qps = n / seconds_since(t0);
+    if (qps > t.batch_qps) {
+        t.batch_qps = qps;
+        t.batch_cpu_ms = (cpu_seconds() - c0) * 1e3 / n;
+    }
 }
 
 nlohmann::ordered_json to_json(const Timing& t) {
-    return {{"single_qps", t.single_qps}, {"batch_qps", t.batch_qps}, {"recall", t.recall}};
+    return {{"single_qps", t.single_qps}, {"batch_qps", t.batch_qps}, {"single_cpu_ms_per_query", t.single_cpu_ms},
+            {"batch_cpu_ms_per_query", t.batch_cpu_ms}, {"recall", t.recall}};
 }
 
 int bench(Args& args) {
@@ -99,6 +121,7 @@ int bench(Args& args) {
     std::size_t threads = to_size(args.value("-t", "0"), "-t");
     const std::size_t max_base = to_size(args.value("--max-base", "0"), "--max-base");
     const bool no_peer = args.has("--no-peer");
+    const std::size_t rounds = std::max<std::size_t>(1, to_size(args.value("--rounds", "3"), "--rounds"));
     const bool json = args.has("--json");
     args.positional();
     if (base_path.empty() || query_path.empty()) throw Error(errc::invalid_argument, "vectors bench needs --base B.fvecs and --queries Q.fvecs");
@@ -159,26 +182,39 @@ int bench(Args& args) {
         throw Error(errc::invalid_argument, "vectors bench: unknown --index '" + index + "' (expected exact, hnsw or faiss:FACTORY)");
     }
 
-    const Timing braid_timing = measure(
-        queries, truth, [&](std::size_t q) { return labels_of(store->similarity_search_by_vector(queries[q], search)); },
+    Timing braid_timing;
+    auto run_braid = [&] {
+        measure(braid_timing, queries, truth, [&](std::size_t q) { return labels_of(store->similarity_search_by_vector(queries[q], search)); },
         [&](std::size_t first, std::size_t n, std::vector<std::vector<std::int64_t>>& got) {
             const auto res = store->search_batch(std::span(queries).subspan(first, n), search);
             for (std::size_t i = 0; i < n; ++i) got[first + i] = labels_of(res[i]);
         });
+    };
 
     nlohmann::ordered_json out{{"index", index},       {"metric", std::string(to_string(metric))},
                                {"base", base.size()},  {"queries", queries.size()},
                                {"dimension", d},       {"k", k},
                                {"threads", threads},   {"kernels", ExactVectorStore::kernels_name()},
-                               {"build_s", build_s},   {"braid", to_json(braid_timing)}};
+                               {"build_s", build_s},   {"rounds", rounds}};
 
-    if (!no_peer && metric != Metric::cosine && (index == "exact" || index == "hnsw")) {
+    // Rounds alternate between braid and its peer, and each side keeps its best round: on a shared
+    // machine both see the same load.
+    auto run_rounds = [&](const std::function<void()>& run_peer) {
+        for (std::size_t r = 0; r < rounds; ++r) {
+            run_braid();
+            if (run_peer) run_peer();
+        }
+    };
+    const bool with_peer = !no_peer && metric != Metric::cosine && (index == "exact" || index == "hnsw");
+    if (!with_peer) run_rounds(nullptr);
+    if (with_peer) {
         // The peer used directly, on the same vectors and threads.
         std::vector<float> flat(base.size() * d);
         for (std::size_t i = 0; i < base.size(); ++i) std::copy(base[i].begin(), base[i].end(), flat.begin() + static_cast<std::ptrdiff_t>(i * d));
         std::vector<float> qflat(queries.size() * d);
         for (std::size_t i = 0; i < queries.size(); ++i) std::copy(queries[i].begin(), queries[i].end(), qflat.begin() + static_cast<std::ptrdiff_t>(i * d));
         Timing peer;
+        std::function<void()> run_peer;
         std::string peer_name;
         if (index == "exact") {
             std::unique_ptr<faiss::IndexFlat> fi;
@@ -188,8 +224,8 @@ int bench(Args& args) {
             fi->add(static_cast<faiss::Index::idx_t>(base.size()), flat.data());
             std::vector<float> dist(batch_size * k);
             std::vector<faiss::Index::idx_t> lab(batch_size * k);
-            peer = measure(
-                queries, truth,
+            run_peer = [&] {
+              measure(peer, queries, truth,
                 [&](std::size_t q) {
                     fi->search(1, qflat.data() + q * d, static_cast<faiss::Index::idx_t>(k), dist.data(), lab.data());
                     return std::vector<std::int64_t>(lab.begin(), lab.begin() + static_cast<std::ptrdiff_t>(k));
@@ -199,6 +235,8 @@ int bench(Args& args) {
                     for (std::size_t i = 0; i < n; ++i)
                         got[first + i].assign(lab.begin() + static_cast<std::ptrdiff_t>(i * k), lab.begin() + static_cast<std::ptrdiff_t>((i + 1) * k));
                 });
+            };
+            run_rounds(run_peer);
         } else {
             peer_name = "hnswlib";
             retrieval::detail::HnswlibPeer h(d, metric == Metric::l2, base.size(), M, ef_construction, 100);
@@ -207,8 +245,8 @@ int bench(Args& args) {
             out["peer_build_s"] = seconds_since(tb);
             h.set_ef(ef);
             auto knn = [&](const float* q) { return h.search(q, k); };
-            peer = measure(
-                queries, truth, [&](std::size_t q) { return knn(queries[q].data()); },
+            run_peer = [&] {
+              measure(peer, queries, truth, [&](std::size_t q) { return knn(queries[q].data()); },
                 [&](std::size_t first, std::size_t n, std::vector<std::vector<std::int64_t>>& got) {
                     std::vector<std::thread> workers;
                     const std::size_t per = (n + threads - 1) / threads;
@@ -218,24 +256,31 @@ int bench(Args& args) {
                         });
                     for (auto& w : workers) w.join();
                 });
+            };
+            run_rounds(run_peer);
         }
+        out["braid"] = to_json(braid_timing);
         out["peer"] = to_json(peer);
         out["peer_name"] = peer_name;
         out["single_ratio"] = braid_timing.single_qps / peer.single_qps;
         out["batch_ratio"] = braid_timing.batch_qps / peer.batch_qps;
     }
 
+    out["braid"] = to_json(braid_timing);
     if (json) {
         std::cout << out.dump() << '\n';
     } else {
         std::printf("%s  %s  base %zu x %zu  queries %zu  k %zu  threads %zu  kernels %s\n", index.c_str(),
                     std::string(to_string(metric)).c_str(), base.size(), d, queries.size(), k, threads, ExactVectorStore::kernels_name());
-        std::printf("braid   build %.2f s  single %.1f q/s  batch(%zu) %.1f q/s  recall@%zu %.4f\n", build_s, braid_timing.single_qps,
-                    batch_size, braid_timing.batch_qps, k, braid_timing.recall);
+        std::printf("braid   build %.2f s  single %.1f q/s (%.2f cpu-ms/q)  batch(%zu) %.1f q/s (%.2f cpu-ms/q)  recall@%zu %.4f\n", build_s,
+                    braid_timing.single_qps, braid_timing.single_cpu_ms, batch_size, braid_timing.batch_qps, braid_timing.batch_cpu_ms, k,
+                    braid_timing.recall);
         if (out.contains("peer")) {
-            std::printf("%-7s single %.1f q/s  batch(%zu) %.1f q/s  recall@%zu %.4f\n", out["peer_name"].get<std::string>().c_str(),
-                        out["peer"]["single_qps"].get<double>(), batch_size, out["peer"]["batch_qps"].get<double>(), k,
-                        out["peer"]["recall"].get<double>());
+            if (out.contains("peer_build_s")) std::printf("peer    build %.2f s\n", out["peer_build_s"].get<double>());
+            std::printf("%-7s single %.1f q/s (%.2f cpu-ms/q)  batch(%zu) %.1f q/s (%.2f cpu-ms/q)  recall@%zu %.4f\n",
+                        out["peer_name"].get<std::string>().c_str(), out["peer"]["single_qps"].get<double>(),
+                        out["peer"]["single_cpu_ms_per_query"].get<double>(), batch_size, out["peer"]["batch_qps"].get<double>(),
+                        out["peer"]["batch_cpu_ms_per_query"].get<double>(), k, out["peer"]["recall"].get<double>());
             std::printf("ratio   single %.2fx  batch %.2fx\n", out["single_ratio"].get<double>(), out["batch_ratio"].get<double>());
         }
     }

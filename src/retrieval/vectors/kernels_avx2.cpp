@@ -3,6 +3,9 @@
 #pragma GCC target("avx2,fma,f16c")
 #include <immintrin.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "kernels.hpp"
 
 namespace braid::retrieval::detail {
@@ -82,55 +85,109 @@ float dot_i8(const float* q, const std::int8_t* x, std::size_t d) {
     return s;
 }
 
-// Register tile of the blocked kernel: 4 queries × 2 vectors = 8 accumulators, 6 loads per 8 FMAs.
-constexpr std::size_t tile_q = 4;
-constexpr std::size_t tile_x = 2;
+// The batched kernel packs the block's rows into panels of 16 rows stored column by column
+// (panel[k * 16 + r] = x[r][k]), so that a query value broadcast against two panel loads gives 16 dot
+// products at once, with no horizontal sums. Register tile: 6 queries × 16 rows = 12 accumulators, 2 panel
+// loads and 6 broadcasts per 12 FMAs (the shape of BLAS sgemm micro-kernels on AVX2).
+constexpr std::size_t panel_rows = 16;
+constexpr std::size_t tile_queries = 6;
 
-// Accumulators are named variables (not an array) so that GCC keeps them in registers at -O2.
-void tile_4x2(const float* q, const float* x, std::size_t d, float* out, std::size_t ldo) {
-    __m256 a00 = _mm256_setzero_ps(), a01 = _mm256_setzero_ps(), a10 = _mm256_setzero_ps(), a11 = _mm256_setzero_ps();
-    __m256 a20 = _mm256_setzero_ps(), a21 = _mm256_setzero_ps(), a30 = _mm256_setzero_ps(), a31 = _mm256_setzero_ps();
+void pack_panels(const float* x, std::size_t nx, std::size_t d, float* packed) {
+    const std::size_t panels = (nx + panel_rows - 1) / panel_rows;
+    for (std::size_t p = 0; p < panels; ++p) {
+        float* dst = packed + p * d * panel_rows;
+        for (std::size_t r = 0; r < panel_rows; ++r) {
+            const std::size_t row = p * panel_rows + r;
+            if (row < nx) {
+                const float* src = x + row * d;
+                for (std::size_t k = 0; k < d; ++k) dst[k * panel_rows + r] = src[k];
+            } else {
+                for (std::size_t k = 0; k < d; ++k) dst[k * panel_rows + r] = 0.0F;
+            }
+        }
+    }
+}
+
+// Writes the 16 results of one query row, only the first @p rows of them.
+inline void store_row(float* out, __m256 lo, __m256 hi, std::size_t rows) {
+    if (rows == panel_rows) {
+        _mm256_storeu_ps(out, lo);
+        _mm256_storeu_ps(out + 8, hi);
+        return;
+    }
+    alignas(32) float tmp[panel_rows];
+    _mm256_store_ps(tmp, lo);
+    _mm256_store_ps(tmp + 8, hi);
+    for (std::size_t r = 0; r < rows; ++r) out[r] = tmp[r];
+}
+
+void tile_6x16(const float* q, std::size_t d, const float* panel, float* out, std::size_t ldo, std::size_t rows) {
+    __m256 a0 = _mm256_setzero_ps(), b0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps();
+    __m256 a2 = _mm256_setzero_ps(), b2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps(), b3 = _mm256_setzero_ps();
+    __m256 a4 = _mm256_setzero_ps(), b4 = _mm256_setzero_ps(), a5 = _mm256_setzero_ps(), b5 = _mm256_setzero_ps();
     const float* q0 = q;
     const float* q1 = q + d;
     const float* q2 = q + 2 * d;
     const float* q3 = q + 3 * d;
-    const float* x1p = x + d;
-    std::size_t k = 0;
-    for (; k + 8 <= d; k += 8) {
-        const __m256 x0 = _mm256_loadu_ps(x + k);
-        const __m256 x1 = _mm256_loadu_ps(x1p + k);
-        __m256 v = _mm256_loadu_ps(q0 + k);
-        a00 = _mm256_fmadd_ps(v, x0, a00);
-        a01 = _mm256_fmadd_ps(v, x1, a01);
-        v = _mm256_loadu_ps(q1 + k);
-        a10 = _mm256_fmadd_ps(v, x0, a10);
-        a11 = _mm256_fmadd_ps(v, x1, a11);
-        v = _mm256_loadu_ps(q2 + k);
-        a20 = _mm256_fmadd_ps(v, x0, a20);
-        a21 = _mm256_fmadd_ps(v, x1, a21);
-        v = _mm256_loadu_ps(q3 + k);
-        a30 = _mm256_fmadd_ps(v, x0, a30);
-        a31 = _mm256_fmadd_ps(v, x1, a31);
+    const float* q4 = q + 4 * d;
+    const float* q5 = q + 5 * d;
+    for (std::size_t k = 0; k < d; ++k) {
+        const __m256 lo = _mm256_loadu_ps(panel + k * panel_rows);
+        const __m256 hi = _mm256_loadu_ps(panel + k * panel_rows + 8);
+        __m256 v = _mm256_broadcast_ss(q0 + k);
+        a0 = _mm256_fmadd_ps(v, lo, a0);
+        b0 = _mm256_fmadd_ps(v, hi, b0);
+        v = _mm256_broadcast_ss(q1 + k);
+        a1 = _mm256_fmadd_ps(v, lo, a1);
+        b1 = _mm256_fmadd_ps(v, hi, b1);
+        v = _mm256_broadcast_ss(q2 + k);
+        a2 = _mm256_fmadd_ps(v, lo, a2);
+        b2 = _mm256_fmadd_ps(v, hi, b2);
+        v = _mm256_broadcast_ss(q3 + k);
+        a3 = _mm256_fmadd_ps(v, lo, a3);
+        b3 = _mm256_fmadd_ps(v, hi, b3);
+        v = _mm256_broadcast_ss(q4 + k);
+        a4 = _mm256_fmadd_ps(v, lo, a4);
+        b4 = _mm256_fmadd_ps(v, hi, b4);
+        v = _mm256_broadcast_ss(q5 + k);
+        a5 = _mm256_fmadd_ps(v, lo, a5);
+        b5 = _mm256_fmadd_ps(v, hi, b5);
     }
-    const __m256 acc[tile_q][tile_x] = {{a00, a01}, {a10, a11}, {a20, a21}, {a30, a31}};
-    for (std::size_t i = 0; i < tile_q; ++i)
-        for (std::size_t j = 0; j < tile_x; ++j) {
-            float s = hsum(acc[i][j]);
-            for (std::size_t t = k; t < d; ++t) s += q[i * d + t] * x[j * d + t];
-            out[i * ldo + j] = s;
-        }
+    store_row(out, a0, b0, rows);
+    store_row(out + ldo, a1, b1, rows);
+    store_row(out + 2 * ldo, a2, b2, rows);
+    store_row(out + 3 * ldo, a3, b3, rows);
+    store_row(out + 4 * ldo, a4, b4, rows);
+    store_row(out + 5 * ldo, a5, b5, rows);
+}
+
+void tile_1x16(const float* q, std::size_t d, const float* panel, float* out, std::size_t rows) {
+    __m256 a = _mm256_setzero_ps(), b = _mm256_setzero_ps();
+    for (std::size_t k = 0; k < d; ++k) {
+        const __m256 v = _mm256_broadcast_ss(q + k);
+        a = _mm256_fmadd_ps(v, _mm256_loadu_ps(panel + k * panel_rows), a);
+        b = _mm256_fmadd_ps(v, _mm256_loadu_ps(panel + k * panel_rows + 8), b);
+    }
+    store_row(out, a, b, rows);
 }
 
 void dot_block_f32(const float* q, std::size_t nq, const float* x, std::size_t nx, std::size_t d, float* out) {
-    std::size_t i = 0;
-    for (; i + tile_q <= nq; i += tile_q) {
-        std::size_t j = 0;
-        for (; j + tile_x <= nx; j += tile_x) tile_4x2(q + i * d, x + j * d, d, out + i * nx + j, nx);
-        for (; j < nx; ++j)
-            for (std::size_t t = 0; t < tile_q; ++t) out[(i + t) * nx + j] = dot_f32(q + (i + t) * d, x + j * d, d);
+    if (nq < 4) { // too few queries to pay for packing
+        for (std::size_t i = 0; i < nq; ++i)
+            for (std::size_t j = 0; j < nx; ++j) out[i * nx + j] = dot_f32(q + i * d, x + j * d, d);
+        return;
     }
-    for (; i < nq; ++i)
-        for (std::size_t j = 0; j < nx; ++j) out[i * nx + j] = dot_f32(q + i * d, x + j * d, d);
+    thread_local std::vector<float> packed;
+    const std::size_t panels = (nx + panel_rows - 1) / panel_rows;
+    packed.resize(panels * panel_rows * d);
+    pack_panels(x, nx, d, packed.data());
+    for (std::size_t p = 0; p < panels; ++p) {
+        const float* panel = packed.data() + p * panel_rows * d;
+        const std::size_t rows = std::min(panel_rows, nx - p * panel_rows);
+        std::size_t i = 0;
+        for (; i + tile_queries <= nq; i += tile_queries) tile_6x16(q + i * d, d, panel, out + i * nx + p * panel_rows, nx, rows);
+        for (; i < nq; ++i) tile_1x16(q + i * d, d, panel, out + i * nx + p * panel_rows, rows);
+    }
 }
 
 constexpr VectorKernels avx2{"avx2", dot_f32, l2_f32, dot_f16, dot_i8, dot_block_f32};
