@@ -53,12 +53,12 @@ std::shared_ptr<const DocumentCompressor> embeddings_filter(std::shared_ptr<cons
 /// What the LLM extractor's model answers when nothing is relevant.
 inline constexpr std::string_view no_output_marker = "NO_OUTPUT";
 
-/// LangChain's LLMChainExtractor prompt (variables `{question}` and `{context}`).
+/// The default extractor prompt (variables `{question}` and `{context}`), braid's own wording of the task
+/// of LangChain's LLMChainExtractor: copy the relevant parts unchanged, or answer NO_OUTPUT.
 inline constexpr std::string_view default_extractor_prompt =
-    "Given the following question and context, extract any part of the context *AS IS* that is relevant to "
-    "answer the question. If none of the context is relevant return NO_OUTPUT. \n\n"
-    "Remember, *DO NOT* edit the extracted parts of the context.\n\n"
-    "> Question: {question}\n> Context:\n>>>\n{context}\n>>>\nExtracted relevant parts:";
+    "Copy, word for word, the parts of the context below that help answer the question. Do not change or "
+    "summarize them. If no part helps, answer NO_OUTPUT and nothing else.\n\n"
+    "Question: {question}\n\nContext:\n{context}\n\nRelevant parts:";
 
 /// LangChain's LLMChainExtractor: asks @p model, once per document, for the parts of it relevant to the
 /// query; the answer (trimmed) becomes the document's text (metadata and id kept); an answer that is

@@ -21,13 +21,13 @@
 
 namespace braid::retrieval {
 
-/// LangChain's default prompt (variable `{question}`): asks for 3 versions of the question, one per line.
+/// The default prompt (variable `{question}`), braid's own wording of LangChain's task: 3 rewordings of
+/// the question, one per line, so that a search by similarity finds what one wording would miss.
 inline constexpr std::string_view default_multi_query_prompt =
-    "You are an AI language model assistant. Your task is to generate 3 different versions of the given "
-    "user question to retrieve relevant documents from a vector database. By generating multiple "
-    "perspectives on the user question, your goal is to help the user overcome some of the limitations of "
-    "distance-based similarity search. Provide these alternative questions separated by newlines.\n"
-    "Original question: {question}";
+    "Write 3 different rewordings of the question below, each on its own line and nothing else. Vary the "
+    "words and the angle, so that a search over documents by similarity finds passages that the original "
+    "wording would miss.\n"
+    "Question: {question}";
 
 /// Options of multi_query_retriever.
 struct MultiQueryOptions {
