@@ -10,7 +10,7 @@
 /// ExactVectorStore store(options);
 /// store.add(docs, vectors);
 /// auto hits = store.similarity_search_by_vector(query);        // k = 4
-/// auto many = store.search_batch(queries);   // blocked kernel: 4 queries × 2 vectors per tile
+/// auto many = store.search_batch(queries);   // packed panels, 6 queries × 16 rows per register tile
 /// store.save("kb.bvec");
 /// auto again = ExactVectorStore::load("kb.bvec");
 /// @endcode
@@ -25,7 +25,12 @@
 /// last bits).
 ///
 /// **Threads.** Searches run concurrently (shared lock); a scan of more than `parallel_min_values`
-/// floats is split over `threads` threads; search_batch splits the vectors into blocks over `threads`.
+/// floats is split over `threads` threads; search_batch splits the vectors into blocks of 64 rows over
+/// `threads`, packs each block into panels of 16 rows and runs a 6-queries × 16-rows AVX2 register tile
+/// over them (f32 storage; f16/int8 batches run the per-row kernels block by block).
+///
+/// **Kernels.** AVX2+FMA+F16C when the CPU has them (`__builtin_cpu_supports`), else portable scalar
+/// code; there is no AVX-512 variant yet.
 #pragma once
 
 #include <cstddef>

@@ -139,7 +139,8 @@ struct ExactState {
             for (std::size_t s = begin; s < end; ++s) {
                 const auto slot = static_cast<std::uint32_t>(s);
                 if (!wanted(slot, o.filter)) continue;
-                top.push(score(q.data(), static_cast<float>(qn), slot), slot);
+                const float value = score(q.data(), static_cast<float>(qn), slot);
+                if (top.admits(value)) top.push(value, slot);
             }
         });
         for (std::size_t t = 1; t < partial.size(); ++t) partial[0].merge(partial[t]);
@@ -188,7 +189,7 @@ struct ExactState {
                             if (!ok[j]) continue;
                             float s = buf[i * nr + j];
                             if (options.metric == Metric::l2) s = std::max(0.0F, qn[c0 + i] - 2.0F * s + norms[r0 + j]);
-                            top.push(s, static_cast<std::uint32_t>(r0 + j));
+                            if (top.admits(s)) top.push(s, static_cast<std::uint32_t>(r0 + j));
                         }
                     }
                 }

@@ -135,12 +135,6 @@ struct WorseFirst {
 };
 } // namespace
 
-bool TopK::admits(float score) const noexcept {
-    if (k_ == 0) return false;
-    if (heap_.size() < k_) return true;
-    return key(score) >= key(heap_.front().score);
-}
-
 void TopK::push(float score, std::uint32_t slot) {
     if (!admits(score)) return;
     const WorseFirst cmp{lower_is_better_};

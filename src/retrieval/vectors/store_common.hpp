@@ -60,8 +60,10 @@ public:
     TopK(std::size_t k, Metric metric) : k_(k), lower_is_better_(metric == Metric::l2) {}
     /// Offers a hit; cheap when it is no better than the current worst of a full heap.
     void push(float score, std::uint32_t slot);
-    /// Whether a hit with this score would be kept.
-    bool admits(float score) const noexcept;
+    /// Whether a hit with this score would be kept (inline: the scans call it for every row).
+    bool admits(float score) const noexcept {
+        return k_ != 0 && (heap_.size() < k_ || key(score) >= key(heap_.front().score));
+    }
     /// Merges another collector's hits.
     void merge(const TopK& other);
     /// The hits, best first (ties: lower slot first).
