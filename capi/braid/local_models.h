@@ -58,6 +58,9 @@ typedef enum braid_context_overflow {
 #define BRAID_LOCAL_CHAT_KV_F32 0x2u
 /** braid_local_chat_model_options flag: when Vulkan was asked for but cannot start, log it and use the CPU. */
 #define BRAID_LOCAL_CHAT_CPU_FALLBACK 0x4u
+/** braid_local_chat_model_options flag: malformed tool calls become content instead of failing the request
+ *  (streamed calls are then sent only once complete). */
+#define BRAID_LOCAL_CHAT_MALFORMED_TOOL_CALLS_AS_CONTENT 0x8u
 
 /**
  * How braid_local_chat_model_create() runs a model. Start from #BRAID_LOCAL_CHAT_MODEL_OPTIONS_INIT; fields
@@ -65,7 +68,8 @@ typedef enum braid_context_overflow {
  */
 typedef struct braid_local_chat_model_options {
     uint32_t struct_size;            /**< sizeof(braid_local_chat_model_options). */
-    uint32_t flags;                  /**< #BRAID_LOCAL_CHAT_NO_PROMPT_CACHE, #BRAID_LOCAL_CHAT_KV_F32, #BRAID_LOCAL_CHAT_CPU_FALLBACK. */
+    uint32_t flags;                  /**< #BRAID_LOCAL_CHAT_NO_PROMPT_CACHE, #BRAID_LOCAL_CHAT_KV_F32, #BRAID_LOCAL_CHAT_CPU_FALLBACK,
+                                          #BRAID_LOCAL_CHAT_MALFORMED_TOOL_CALLS_AS_CONTENT. */
     braid_backend backend;           /**< Where to compute (#BRAID_BACKEND_AUTO: the model's default). */
     uint32_t threads;                /**< CPU threads; 0: one per hardware thread. */
     uint32_t n_ctx;                  /**< KV cells of the shared context (split over the sequences); 0: the model's training context × n_seq_max, capped. */
@@ -78,20 +82,26 @@ typedef struct braid_local_chat_model_options {
     const char *defaults_json;       /**< NULL, or generation options as a JSON object (`temperature`, `max_tokens`,
                                           `top_k`, `top_p`, `stop`, `seed`, ...) used where a call's options say nothing. */
     const char *name;                /**< NULL: "LocalChatModel"; else the runnable's name. */
+    const char *tool_call_format;    /**< NULL: detected from the chat template; else a format name of
+                                          braid_tool_calls_parse() ("hermes", "llama3", ...). */
+    uint32_t grammar_cache_size;     /**< Compiled grammars kept for reuse (response_format, tools); 0: 32. */
+    uint32_t _reserved0;             /**< Keeps the struct free of tail padding: set 0. */
 } braid_local_chat_model_options;
 
 /** The size of version 1 of braid_local_chat_model_options (what a caller must pass at least). */
-#define BRAID_LOCAL_CHAT_MODEL_OPTIONS_V1_SIZE 64u
+#define BRAID_LOCAL_CHAT_MODEL_OPTIONS_V1_SIZE 80u
 
 /** The default local chat model options. */
 #define BRAID_LOCAL_CHAT_MODEL_OPTIONS_INIT                                                                     \
     {sizeof(braid_local_chat_model_options), 0u, BRAID_BACKEND_AUTO, 0u, 0u, 0u, 0u, 0u, 0u,                    \
-     BRAID_CONTEXT_OVERFLOW_ERROR, NULL, NULL, NULL}
+     BRAID_CONTEXT_OVERFLOW_ERROR, NULL, NULL, NULL, NULL, 0u, 0u}
 
 /**
  * Makes a chat model runnable over a loaded model: input a string (one user message), an array of
  * messages, or a prompt value; output the assistant message (content, tool_calls, response_metadata with
- * finish_reason and usage). Generation options bound with braid_bind() (e.g.
+ * finish_reason and usage). Structured output comes from the generation options: `response_format`
+ * (`{"type": "json_object"}`, `{"type": "json_schema", "json_schema": {"schema": ...}}` or a bare schema),
+ * `extra.grammar` (GBNF), or bound `tools` (calls constrained to their schemas). Generation options bound with braid_bind() (e.g.
  * `{"temperature": 0, "stop": ["\n"]}`) apply per call over @p options' defaults.
  *
  * @param[out] out the runnable; the caller frees it with braid_runnable_free(). It keeps the model alive.
@@ -106,6 +116,40 @@ typedef struct braid_local_chat_model_options {
  */
 BRAID_API braid_status braid_local_chat_model_create(braid_runnable **out, const braid_model *model,
                                                      const braid_local_chat_model_options *options);
+
+/**
+ * Saves a conversation's prompt state (its KV cache) as a session file, so that braid_local_chat_model_load_session()
+ * — in this process or a later one, with the same model and cache type — lets the next request with this
+ * conversation skip its prefill. Runs the prefill first when no free sequence holds the prompt. Written
+ * atomically.
+ *
+ * @param[out] out_tokens the number of tokens saved (may be NULL).
+ * @param chat_model a runnable made by braid_local_chat_model_create() (not a chain or a bound copy).
+ * @param messages_json the conversation: a string, an array of messages or a prompt value.
+ * @param path the file to write (UTF-8).
+ * @param options_json NULL, or generation options as a JSON object (their tools render into the prompt, as a
+ *        request's would).
+ * @return #BRAID_OK; #BRAID_ERROR_IO when the file cannot be written; #BRAID_ERROR_OUT_OF_MEMORY when
+ *         every sequence stays busy or the prompt does not fit; #BRAID_ERROR_PARSE; #BRAID_ERROR_INVALID_ARGUMENT
+ *         (also a runnable that is not a local chat model).
+ */
+BRAID_API braid_status braid_local_chat_model_save_session(size_t *out_tokens, const braid_runnable *chat_model,
+                                                           const char *messages_json, const char *path,
+                                                           const char *options_json);
+
+/**
+ * Restores a session file written by braid_local_chat_model_save_session() into a free sequence as a cached
+ * prefix: the next request whose prompt starts with it decodes only the rest.
+ *
+ * @param[out] out_tokens the number of tokens restored (may be NULL).
+ * @param chat_model a runnable made by braid_local_chat_model_create().
+ * @param path the session file (UTF-8).
+ * @return #BRAID_OK; #BRAID_ERROR_IO for a file that cannot be read; #BRAID_ERROR_INVALID_ARGUMENT for a
+ *         corrupt file or one of another model or cache type (the message names what was wrong), or a
+ *         runnable that is not a local chat model; #BRAID_ERROR_OUT_OF_MEMORY when every sequence is busy.
+ */
+BRAID_API braid_status braid_local_chat_model_load_session(size_t *out_tokens, const braid_runnable *chat_model,
+                                                           const char *path);
 
 /** An embedder: texts to vectors. Thread-safe; free with braid_embeddings_free(). */
 typedef struct braid_embeddings braid_embeddings;

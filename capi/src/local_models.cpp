@@ -1,5 +1,6 @@
 // The C functions of braid/local_models.h: LocalChatModel as a runnable and LocalEmbeddings as a handle
 // (and a runnable), both sharing the loaded model of a braid_model handle.
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -71,7 +72,9 @@ std::optional<bool> local_normalize_of(braid_embeddings_normalize normalize) {
 }
 
 LocalChatModelOptions local_chat_options(const braid_local_chat_model_options& o) {
-    check_flags(o.flags, BRAID_LOCAL_CHAT_NO_PROMPT_CACHE | BRAID_LOCAL_CHAT_KV_F32 | BRAID_LOCAL_CHAT_CPU_FALLBACK,
+    check_flags(o.flags,
+                BRAID_LOCAL_CHAT_NO_PROMPT_CACHE | BRAID_LOCAL_CHAT_KV_F32 | BRAID_LOCAL_CHAT_CPU_FALLBACK |
+                    BRAID_LOCAL_CHAT_MALFORMED_TOOL_CALLS_AS_CONTENT,
                 "options->flags");
     LocalChatModelOptions options;
     LocalSchedulerOptions& s = options.scheduler;
@@ -99,6 +102,13 @@ LocalChatModelOptions local_chat_options(const braid_local_chat_model_options& o
     }
     if (o.name)
         options.name = o.name;
+    if (o.tool_call_format) {
+        tool_call_format_from_name(o.tool_call_format); // Error(errc::invalid_argument) listing the names
+        options.tool_call_format = std::string(o.tool_call_format);
+    }
+    options.malformed_tool_calls_as_content = (o.flags & BRAID_LOCAL_CHAT_MALFORMED_TOOL_CALLS_AS_CONTENT) != 0;
+    if (o.grammar_cache_size > 0)
+        options.grammar_cache_size = o.grammar_cache_size;
     return options;
 }
 
@@ -136,6 +146,16 @@ std::vector<std::string> local_texts_of(const Value& texts) {
     return result;
 }
 
+// The LocalChatModel behind a runnable made by braid_local_chat_model_create().
+std::shared_ptr<const LocalChatModel> local_chat_of(const braid_runnable* runnable) {
+    const AnyRunnable& step = use(runnable, "chat_model").runnable;
+    std::shared_ptr<const LocalChatModel> chat = find_impl<LocalChatModel>(step);
+    if (!chat)
+        throw Error(errc::invalid_argument, "chat_model is the runnable '" + step.name() +
+                                                "', not one made by braid_local_chat_model_create()");
+    return chat;
+}
+
 } // namespace
 
 } // namespace braid::capi
@@ -159,6 +179,38 @@ braid_status braid_local_chat_model_create(braid_runnable** out, const braid_mod
                                                " gives embeddings, not text: use braid_local_embeddings_create()");
         auto impl = std::make_shared<const LocalChatModel>(std::move(weights), std::move(chat));
         put_runnable(out, Runnable<PromptValue, Message>(std::move(impl)));
+    });
+}
+
+braid_status braid_local_chat_model_save_session(size_t* out_tokens, const braid_runnable* chat_model,
+                                                 const char* messages_json, const char* path, const char* options_json) {
+    return guard([&] {
+        if (out_tokens)
+            *out_tokens = 0;
+        const std::shared_ptr<const LocalChatModel> chat = local_chat_of(chat_model);
+        const Messages messages = parse_json(messages_json, "messages_json").get<PromptValue>().to_messages();
+        require(path, "path");
+        GenerationOptions options;
+        if (options_json) {
+            const Value json = parse_json(options_json, "options_json");
+            require_object(json, "options_json");
+            options = json.get<GenerationOptions>();
+        }
+        const std::size_t saved = chat->save_session(messages, std::filesystem::path(path), options);
+        if (out_tokens)
+            *out_tokens = saved;
+    });
+}
+
+braid_status braid_local_chat_model_load_session(size_t* out_tokens, const braid_runnable* chat_model, const char* path) {
+    return guard([&] {
+        if (out_tokens)
+            *out_tokens = 0;
+        const std::shared_ptr<const LocalChatModel> chat = local_chat_of(chat_model);
+        require(path, "path");
+        const std::size_t restored = chat->load_session(std::filesystem::path(path));
+        if (out_tokens)
+            *out_tokens = restored;
     });
 }
 

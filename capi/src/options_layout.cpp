@@ -18,7 +18,7 @@ BRAID_ENDS_AT(braid_model_options, progress_user_data);
 BRAID_ENDS_AT(braid_context_options, backend);
 BRAID_ENDS_AT(braid_generate_options, _reserved1);
 BRAID_ENDS_AT(braid_embed_options, _reserved0);
-BRAID_ENDS_AT(braid_local_chat_model_options, name);
+BRAID_ENDS_AT(braid_local_chat_model_options, _reserved0);
 BRAID_ENDS_AT(braid_local_embeddings_options, normalize);
 BRAID_ENDS_AT(braid_json_schema_options, max_compile_ms);
 

@@ -1,7 +1,9 @@
 /* Local models through the C ABI: the chat model runnable (invoke, stream, cancellation, options), the
  * embedder (caller buffers, runnable form), grammars and the tool-call parser. */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp, unlink, rmdir */
 #include <math.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #include "check.h"
 
@@ -267,6 +269,113 @@ static void test_chat_bad_arguments(void) {
     braid_model_free(model);
 }
 
+static void test_chat_structured_output(void) {
+    braid_model *model = load(stories);
+    braid_runnable *chat = make_chat(model, 1, "{\"temperature\": 0, \"max_tokens\": 24}");
+    braid_runnable *json = NULL;
+    CHECK_OK(braid_runnable_bind(&json, chat,
+                                 "{\"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"schema\": "
+                                 "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\"}}, "
+                                 "\"required\": [\"n\"]}}}}"));
+    char *answer = NULL;
+    CHECK_OK(braid_runnable_invoke(&answer, json, "\"Once upon a time\"", NULL));
+    char content[4096] = "";
+    if (answer)
+        append_content(answer, content, sizeof content);
+    /* The schema's grammar: the answer is {"n": <digits>...} (possibly cut by max_tokens). */
+    CHECK(strncmp(content, "{\"n\":", 5) == 0);
+    braid_string_free(answer);
+    answer = NULL;
+    braid_runnable_free(json);
+
+    /* Bad structured output is named. */
+    CHECK_OK(braid_runnable_bind(&json, chat, "{\"response_format\": {\"not\": {}}}"));
+    CHECK_STATUS(BRAID_ERROR_UNSUPPORTED, braid_runnable_invoke(&answer, json, "\"Once upon a time\"", NULL));
+    CHECK(answer == NULL);
+    braid_runnable_free(json);
+
+    /* An unknown tool-call format is refused at creation, listing the known ones. */
+    braid_local_chat_model_options o = BRAID_LOCAL_CHAT_MODEL_OPTIONS_INIT;
+    o.tool_call_format = "nonsense";
+    braid_runnable *bad = NULL;
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_local_chat_model_create(&bad, model, &o));
+    CHECK_CONTAINS(braid_last_error(), "hermes");
+    o.tool_call_format = "hermes";
+    o.flags = BRAID_LOCAL_CHAT_MALFORMED_TOOL_CALLS_AS_CONTENT;
+    o.grammar_cache_size = 2;
+    CHECK_OK(braid_local_chat_model_create(&bad, model, &o));
+    braid_runnable_free(bad);
+    braid_runnable_free(chat);
+    braid_model_free(model);
+}
+
+static void test_chat_sessions(void) {
+    char dir[] = "/tmp/braid_capi_local_XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECK(0);
+        return;
+    }
+    char path[128], corrupt[128];
+    snprintf(path, sizeof path, "%s/story.session", dir);
+    snprintf(corrupt, sizeof corrupt, "%s/corrupt.session", dir);
+    const char *conversation = "\"Once upon a time, there was a little girl named Lily\"";
+
+    braid_model *model = load(stories);
+    braid_runnable *chat = make_chat(model, 1, "{\"temperature\": 0, \"max_tokens\": 8}");
+    size_t saved = 0;
+    CHECK_OK(braid_local_chat_model_save_session(&saved, chat, conversation, path, NULL));
+    CHECK(saved > 5);
+    char *cold = NULL;
+    braid_runnable *fresh = make_chat(model, 1, "{\"temperature\": 0, \"max_tokens\": 8}");
+    CHECK_OK(braid_runnable_invoke(&cold, fresh, conversation, NULL));
+    CHECK_CONTAINS(cold, "\"prompt_tokens_cached\":0");
+    braid_runnable_free(fresh);
+
+    /* A new chat model restores it: the same conversation then comes from the cache, with the same answer. */
+    fresh = make_chat(model, 1, "{\"temperature\": 0, \"max_tokens\": 8}");
+    size_t restored = 0;
+    CHECK_OK(braid_local_chat_model_load_session(&restored, fresh, path));
+    CHECK(restored == saved);
+    char *warm = NULL;
+    CHECK_OK(braid_runnable_invoke(&warm, fresh, conversation, NULL));
+    CHECK(warm && strstr(warm, "\"prompt_tokens_cached\":0") == NULL);
+    char a[1024] = "", b[1024] = "";
+    if (cold && warm) {
+        append_content(cold, a, sizeof a);
+        append_content(warm, b, sizeof b);
+    }
+    CHECK_STREQ(a, b);
+    braid_string_free(cold);
+    braid_string_free(warm);
+
+    /* Bad files and handles are named. */
+    FILE *f = fopen(corrupt, "wb");
+    if (f) {
+        fputs("not a session", f);
+        fclose(f);
+    }
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_local_chat_model_load_session(&restored, fresh, corrupt));
+    CHECK(restored == 0);
+    char missing[160];
+    snprintf(missing, sizeof missing, "%s/missing.session", dir);
+    CHECK_STATUS(BRAID_ERROR_IO, braid_local_chat_model_load_session(NULL, fresh, missing));
+    CHECK_STATUS(BRAID_ERROR_PARSE, braid_local_chat_model_save_session(NULL, chat, "[{", path, NULL));
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_local_chat_model_save_session(NULL, chat, conversation, NULL, NULL));
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_local_chat_model_save_session(NULL, NULL, conversation, path, NULL));
+    braid_runnable *bound = NULL;
+    CHECK_OK(braid_runnable_bind(&bound, chat, "{\"max_tokens\": 2}"));
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_local_chat_model_load_session(NULL, bound, path));
+    CHECK_CONTAINS(braid_last_error(), "braid_local_chat_model_create");
+    braid_runnable_free(bound);
+
+    unlink(path);
+    unlink(corrupt);
+    rmdir(dir);
+    braid_runnable_free(fresh);
+    braid_runnable_free(chat);
+    braid_model_free(model);
+}
+
 static void test_embeddings(void) {
     braid_model *model = load(tiny_bert);
     braid_local_embeddings_options o = BRAID_LOCAL_EMBEDDINGS_OPTIONS_INIT;
@@ -486,6 +595,8 @@ static const check_test tests[] = {
     {"chat_stream", test_chat_stream},
     {"chat_cancel_and_timeout", test_chat_cancel_and_timeout},
     {"chat_bad_arguments", test_chat_bad_arguments},
+    {"chat_structured_output", test_chat_structured_output},
+    {"chat_sessions", test_chat_sessions},
     {"embeddings", test_embeddings},
     {"grammar", test_grammar},
     {"grammar_from_json_schema", test_grammar_from_json_schema},
