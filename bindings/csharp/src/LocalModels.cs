@@ -57,6 +57,12 @@ namespace Braid
         public bool KvF32 { get; set; }
         /// <summary>When Vulkan cannot start, use the CPU instead of failing with DeviceException.</summary>
         public bool CpuFallback { get; set; }
+        /// <summary>The tool-call format ("hermes", "llama3", ...; null: detected from the chat template).</summary>
+        public string ToolCallFormat { get; set; }
+        /// <summary>Malformed tool calls become content instead of failing the request.</summary>
+        public bool MalformedToolCallsAsContent { get; set; }
+        /// <summary>Compiled grammars kept for reuse (0: 32).</summary>
+        public int GrammarCacheSize { get; set; }
     }
 
     /// <summary>
@@ -77,14 +83,15 @@ namespace Braid
         {
             Ensure.NotNull(model, "model");
             LocalChatModelOptions o = options ?? new LocalChatModelOptions();
-            if (o.Threads < 0 || o.NCtx < 0 || o.NSeqMax < 0 || o.NBatch < 0 || o.PromptChunk < 0 || o.MaxQueue < 0)
+            if (o.Threads < 0 || o.NCtx < 0 || o.NSeqMax < 0 || o.NBatch < 0 || o.PromptChunk < 0 || o.MaxQueue < 0 || o.GrammarCacheSize < 0)
                 throw new InvalidArgumentException(Status.InvalidArgument, "LocalChatModelOptions: sizes and counts must not be negative");
-            using (Utf8.Array strings = new Utf8.Array(new[] { o.ChatTemplate, o.DefaultsJson, o.Name }))
+            using (Utf8.Array strings = new Utf8.Array(new[] { o.ChatTemplate, o.DefaultsJson, o.Name, o.ToolCallFormat }))
             {
                 LocalModelsNativeMethods.LocalChatModelOptions native = new LocalModelsNativeMethods.LocalChatModelOptions
                 {
                     StructSize = (uint)Marshal.SizeOf(typeof(LocalModelsNativeMethods.LocalChatModelOptions)),
-                    Flags = (o.PromptCache ? 0u : 0x1u) | (o.KvF32 ? 0x2u : 0u) | (o.CpuFallback ? 0x4u : 0u),
+                    Flags = (o.PromptCache ? 0u : 0x1u) | (o.KvF32 ? 0x2u : 0u) | (o.CpuFallback ? 0x4u : 0u) |
+                            (o.MalformedToolCallsAsContent ? 0x8u : 0u),
                     Backend = (int)o.Backend,
                     Threads = (uint)o.Threads,
                     NCtx = (uint)o.NCtx,
@@ -96,6 +103,8 @@ namespace Braid
                     ChatTemplate = strings.Pointers[0],
                     DefaultsJson = strings.Pointers[1],
                     Name = strings.Pointers[2],
+                    ToolCallFormat = strings.Pointers[3],
+                    GrammarCacheSize = (uint)o.GrammarCacheSize,
                 };
                 RunnableHandle h;
                 int status;
@@ -104,6 +113,29 @@ namespace Braid
                 Ensure.Ok(status);
                 return new LocalChatModel(h);
             }
+        }
+
+        /// <summary>
+        /// Saves the conversation <paramref name="messagesJson"/> (a string, messages or a prompt value) as a session
+        /// file: its prompt's KV state, so that <see cref="LoadSession"/> (here or in a later process, same model) lets the
+        /// next request with it skip its prefill. Returns the tokens saved. BraidIOException when the file cannot be written.
+        /// </summary>
+        public long SaveSession(string messagesJson, string path, string optionsJson = null)
+        {
+            UIntPtr tokens;
+            Ensure.Ok(LocalModelsNativeMethods.braid_local_chat_model_save_session(out tokens, Handle, Utf8.Bytes(messagesJson), Utf8.Bytes(path), Utf8.Bytes(optionsJson)));
+            return (long)tokens.ToUInt64();
+        }
+
+        /// <summary>
+        /// Restores a session file as a cached prefix; returns its tokens. InvalidArgumentException for a corrupt file or
+        /// one of another model (the message names what was wrong); BraidIOException for a file that cannot be read.
+        /// </summary>
+        public long LoadSession(string path)
+        {
+            UIntPtr tokens;
+            Ensure.Ok(LocalModelsNativeMethods.braid_local_chat_model_load_session(out tokens, Handle, Utf8.Bytes(path)));
+            return (long)tokens.ToUInt64();
         }
     }
 

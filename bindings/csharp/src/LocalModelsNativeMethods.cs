@@ -19,8 +19,8 @@ namespace Braid
     {
         private const string Library = NativeMethods.Library;
 
-        // braid_local_chat_model_options: ten 4-byte fields (40 bytes), then three pointers: 64 bytes on
-        // 64-bit platforms, none of them padding.
+        // braid_local_chat_model_options: ten 4-byte fields (40 bytes), four pointers (72), the grammar cache
+        // size and _reserved0: 80 bytes on 64-bit platforms, none of them padding.
         [StructLayout(LayoutKind.Sequential)]
         internal struct LocalChatModelOptions
         {
@@ -37,6 +37,9 @@ namespace Braid
             public IntPtr ChatTemplate;
             public IntPtr DefaultsJson;
             public IntPtr Name;
+            public IntPtr ToolCallFormat;
+            public uint GrammarCacheSize;
+            public uint Reserved0;
         }
 
         // braid_local_embeddings_options: eight 4-byte fields, 32 bytes.
@@ -55,6 +58,10 @@ namespace Braid
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int braid_local_chat_model_create(out RunnableHandle outRunnable, ModelHandle model, ref LocalChatModelOptions options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int braid_local_chat_model_save_session(out UIntPtr outTokens, RunnableHandle chatModel, byte[] messagesJson, byte[] path, byte[] optionsJson);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int braid_local_chat_model_load_session(out UIntPtr outTokens, RunnableHandle chatModel, byte[] path);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int braid_local_embeddings_create(out EmbeddingsHandle outEmbeddings, ModelHandle model, ref LocalEmbeddingsOptions options);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern void braid_embeddings_free(IntPtr embeddings);

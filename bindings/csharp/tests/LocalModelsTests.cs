@@ -29,7 +29,7 @@ namespace Braid.Tests
         [Test]
         public void StructLayoutsMatchTheCHeaders()
         {
-            Assert.AreEqual(64, System.Runtime.InteropServices.Marshal.SizeOf(typeof(LocalModelsNativeMethods.LocalChatModelOptions)));
+            Assert.AreEqual(80, System.Runtime.InteropServices.Marshal.SizeOf(typeof(LocalModelsNativeMethods.LocalChatModelOptions)));
             Assert.AreEqual(32, System.Runtime.InteropServices.Marshal.SizeOf(typeof(LocalModelsNativeMethods.LocalEmbeddingsOptions)));
             Assert.AreEqual(12, System.Runtime.InteropServices.Marshal.SizeOf(typeof(LocalModelsNativeMethods.JsonSchemaOptions)));
         }
@@ -85,6 +85,33 @@ namespace Braid.Tests
         }
 
         [Test]
+        public void SessionsSkipThePrefill()
+        {
+            string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "braid_cs_" + Guid.NewGuid().ToString("N") + ".session");
+            const string conversation = "\"Once upon a time, there was a little girl named Lily\"";
+            try
+            {
+                using (Model model = Model.Load(ContextTests.Stories))
+                {
+                    long saved;
+                    using (LocalChatModel chat = LocalChatModel.Create(model, Greedy(8)))
+                        saved = chat.SaveSession(conversation, path);
+                    Assert.Greater(saved, 5);
+                    using (LocalChatModel fresh = LocalChatModel.Create(model, Greedy(8)))
+                    {
+                        Assert.AreEqual(saved, fresh.LoadSession(path));
+                        StringAssert.DoesNotContain("\"prompt_tokens_cached\":0", fresh.Invoke(conversation));
+                        Assert.Throws<BraidIOException>(() => fresh.LoadSession(path + ".missing"));
+                    }
+                }
+            }
+            finally
+            {
+                System.IO.File.Delete(path);
+            }
+        }
+
+        [Test]
         public void BadOptionsAreNamed()
         {
             using (Model model = Model.Load(ContextTests.Stories))
@@ -93,6 +120,7 @@ namespace Braid.Tests
                 StringAssert.Contains("options->defaults_json", e.Message);
                 Assert.Throws<InvalidArgumentException>(() => LocalChatModel.Create(model, new LocalChatModelOptions { Threads = -1 }));
                 Assert.Throws<UnsupportedException>(() => LocalEmbeddings.Create(model));
+                StringAssert.Contains("hermes", Assert.Throws<InvalidArgumentException>(() => LocalChatModel.Create(model, new LocalChatModelOptions { ToolCallFormat = "nonsense" })).Message);
             }
         }
 

@@ -29,11 +29,12 @@ JNIEXPORT jlong JNICALL Java_dev_braid_Native_localChatModelCreate(JNIEnv* env, 
                                                                    jint n_seq_max, jint n_batch, jint prompt_chunk,
                                                                    jint max_queue, jint overflow,
                                                                    jstring chat_template, jstring defaults_json,
-                                                                   jstring name) {
-    if (!all_non_negative(env, {threads, n_ctx, n_seq_max, n_batch, prompt_chunk, max_queue},
+                                                                   jstring name, jstring tool_call_format,
+                                                                   jint grammar_cache_size) {
+    if (!all_non_negative(env, {threads, n_ctx, n_seq_max, n_batch, prompt_chunk, max_queue, grammar_cache_size},
                           "LocalChatModelOptions: sizes and counts must not be negative"))
         return 0;
-    const Utf8 t(env, chat_template), d(env, defaults_json), n(env, name);
+    const Utf8 t(env, chat_template), d(env, defaults_json), n(env, name), f(env, tool_call_format);
     braid_local_chat_model_options o = BRAID_LOCAL_CHAT_MODEL_OPTIONS_INIT;
     o.flags = static_cast<uint32_t>(flags);
     o.backend = static_cast<braid_backend>(backend);
@@ -47,8 +48,32 @@ JNIEXPORT jlong JNICALL Java_dev_braid_Native_localChatModelCreate(JNIEnv* env, 
     o.chat_template = t.get();
     o.defaults_json = d.get();
     o.name = n.get();
+    o.tool_call_format = f.get();
+    o.grammar_cache_size = static_cast<uint32_t>(grammar_cache_size);
     braid_runnable* out = nullptr;
     return handle_result(env, braid_local_chat_model_create(&out, handle<braid_model>(model), &o), &out);
+}
+
+JNIEXPORT jlong JNICALL Java_dev_braid_Native_localChatModelSaveSession(JNIEnv* env, jclass, jlong chat_model,
+                                                                        jstring messages_json, jstring path,
+                                                                        jstring options_json) {
+    const Utf8 m(env, messages_json), p(env, path), o(env, options_json);
+    size_t tokens = 0;
+    const braid_status status =
+        braid_local_chat_model_save_session(&tokens, handle<braid_runnable>(chat_model), m.get(), p.get(), o.get());
+    if (status != BRAID_OK)
+        throw_status(env, status);
+    return static_cast<jlong>(tokens);
+}
+
+JNIEXPORT jlong JNICALL Java_dev_braid_Native_localChatModelLoadSession(JNIEnv* env, jclass, jlong chat_model,
+                                                                        jstring path) {
+    const Utf8 p(env, path);
+    size_t tokens = 0;
+    const braid_status status = braid_local_chat_model_load_session(&tokens, handle<braid_runnable>(chat_model), p.get());
+    if (status != BRAID_OK)
+        throw_status(env, status);
+    return static_cast<jlong>(tokens);
 }
 
 JNIEXPORT jlong JNICALL Java_dev_braid_Native_localEmbeddingsCreate(JNIEnv* env, jclass, jlong model, jint flags,

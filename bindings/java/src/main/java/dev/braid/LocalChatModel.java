@@ -33,9 +33,33 @@ public final class LocalChatModel extends Runnable {
         try {
             return new LocalChatModel(Native.localChatModelCreate(m, o.flags(), o.backend.ordinal(), o.threads, o.nCtx,
                 o.nSeqMax, o.nBatch, o.promptChunk, o.maxQueue, o.overflow.ordinal(), o.chatTemplate, o.defaultsJson,
-                o.name));
+                o.name, o.toolCallFormat, o.grammarCacheSize));
         } finally {
             model.release();
         }
+    }
+
+    /**
+     * Saves a conversation's prompt state as a session file, so that {@link #loadSession} (here or in a later
+     * process, same model) lets the next request with it skip its prefill.
+     *
+     * @param messagesJson the conversation: a string, messages or a prompt value (JSON)
+     * @param path the file to write
+     * @param optionsJson null, or generation options (their tools render into the prompt)
+     * @return the tokens saved
+     */
+    public long saveSession(String messagesJson, String path, String optionsJson) {
+        return use(p -> Native.localChatModelSaveSession(p, messagesJson, path, optionsJson));
+    }
+
+    /**
+     * Restores a session file as a cached prefix.
+     *
+     * @param path the file
+     * @return the tokens restored
+     * @throws InvalidArgumentException for a corrupt file or one of another model; BraidIOException when unreadable
+     */
+    public long loadSession(String path) {
+        return use(p -> Native.localChatModelLoadSession(p, path));
     }
 }

@@ -10,6 +10,7 @@ public final class LocalChatModelOptions {
     private static final int NO_PROMPT_CACHE = 0x1; // BRAID_LOCAL_CHAT_NO_PROMPT_CACHE
     private static final int KV_F32 = 0x2;          // BRAID_LOCAL_CHAT_KV_F32
     private static final int CPU_FALLBACK = 0x4;    // BRAID_LOCAL_CHAT_CPU_FALLBACK
+    private static final int MALFORMED_AS_CONTENT = 0x8; // BRAID_LOCAL_CHAT_MALFORMED_TOOL_CALLS_AS_CONTENT
 
     Backend backend = Backend.AUTO;
     int threads;
@@ -25,6 +26,9 @@ public final class LocalChatModelOptions {
     boolean promptCache = true;
     boolean kvF32;
     boolean cpuFallback;
+    String toolCallFormat;
+    boolean malformedToolCallsAsContent;
+    int grammarCacheSize;
 
     /** The defaults. */
     public LocalChatModelOptions() {}
@@ -113,7 +117,26 @@ public final class LocalChatModelOptions {
         return this;
     }
 
+    /** @param format the tool-call format ("hermes", "llama3", ...; null: detected from the template) @return this */
+    public LocalChatModelOptions toolCallFormat(String format) {
+        this.toolCallFormat = format;
+        return this;
+    }
+
+    /** @param on malformed tool calls become content instead of failing the request @return this */
+    public LocalChatModelOptions malformedToolCallsAsContent(boolean on) {
+        this.malformedToolCallsAsContent = on;
+        return this;
+    }
+
+    /** @param n compiled grammars kept for reuse (0: 32) @return this */
+    public LocalChatModelOptions grammarCacheSize(int n) {
+        this.grammarCacheSize = n;
+        return this;
+    }
+
     int flags() {
-        return (promptCache ? 0 : NO_PROMPT_CACHE) | (kvF32 ? KV_F32 : 0) | (cpuFallback ? CPU_FALLBACK : 0);
+        return (promptCache ? 0 : NO_PROMPT_CACHE) | (kvF32 ? KV_F32 : 0) | (cpuFallback ? CPU_FALLBACK : 0)
+            | (malformedToolCallsAsContent ? MALFORMED_AS_CONTENT : 0);
     }
 }

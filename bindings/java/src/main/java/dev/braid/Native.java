@@ -201,7 +201,12 @@ final class Native {
     // Local models (braid/local_models.h) and grammars (braid/grammar.h).
     static native long localChatModelCreate(long model, int flags, int backend, int threads, int nCtx, int nSeqMax,
                                             int nBatch, int promptChunk, int maxQueue, int overflow,
-                                            String chatTemplate, String defaultsJson, String name);
+                                            String chatTemplate, String defaultsJson, String name,
+                                            String toolCallFormat, int grammarCacheSize);
+
+    static native long localChatModelSaveSession(long chatModel, String messagesJson, String path, String optionsJson);
+
+    static native long localChatModelLoadSession(long chatModel, String path);
 
     static native long localEmbeddingsCreate(long model, int flags, int backend, int threads, int batchSize,
                                              int maxSequences, int contexts, int normalize);

@@ -73,6 +73,28 @@ class LocalModelsTest {
     }
 
     @Test
+    void sessionsSkipThePrefill() throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("braid_java_session");
+        String path = dir.resolve("story.session").toString();
+        String conversation = "\"Once upon a time, there was a little girl named Lily\"";
+        try (Model model = Model.load(ContextTest.stories())) {
+            long saved;
+            try (LocalChatModel chat = LocalChatModel.create(model, greedy(8))) {
+                saved = chat.saveSession(conversation, path, null);
+            }
+            assertTrue(saved > 5);
+            try (LocalChatModel fresh = LocalChatModel.create(model, greedy(8))) {
+                assertEquals(saved, fresh.loadSession(path));
+                assertFalse(fresh.invoke(conversation).contains("\"prompt_tokens_cached\":0"));
+                assertThrows(BraidIOException.class, () -> fresh.loadSession(path + ".missing"));
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(java.nio.file.Paths.get(path));
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
     void badOptionsAreNamed() {
         try (Model model = Model.load(ContextTest.stories())) {
             ParseException e = assertThrows(ParseException.class,
@@ -80,6 +102,9 @@ class LocalModelsTest {
             assertTrue(e.getMessage().contains("options->defaults_json"), e.getMessage());
             assertThrows(InvalidArgumentException.class, () -> LocalChatModel.create(model, new LocalChatModelOptions().threads(-1)));
             assertThrows(UnsupportedException.class, () -> LocalEmbeddings.create(model, null));
+            InvalidArgumentException format = assertThrows(InvalidArgumentException.class,
+                () -> LocalChatModel.create(model, new LocalChatModelOptions().toolCallFormat("nonsense")));
+            assertTrue(format.getMessage().contains("hermes"), format.getMessage());
         }
     }
 
