@@ -296,6 +296,10 @@ static void test_chat_structured_output(void) {
 
     /* An unknown tool-call format is refused at creation, listing the known ones. */
     braid_local_chat_model_options o = BRAID_LOCAL_CHAT_MODEL_OPTIONS_INIT;
+    o.backend = BRAID_BACKEND_CPU; /* no Vulkan loader under valgrind */
+    o.threads = 2;
+    o.n_ctx = 256;
+    o.n_seq_max = 1;
     o.tool_call_format = "nonsense";
     braid_runnable *bad = NULL;
     CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_local_chat_model_create(&bad, model, &o));
