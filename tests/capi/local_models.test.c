@@ -313,6 +313,55 @@ static void test_chat_structured_output(void) {
     braid_model_free(model);
 }
 
+typedef struct tool_chunks {
+    int with_tool_call_chunks;
+    int with_name;
+} tool_chunks;
+
+static braid_status on_tool_chunk(const char *json, void *user_data) {
+    tool_chunks *t = (tool_chunks *)user_data;
+    if (strstr(json, "\"tool_call_chunks\""))
+        ++t->with_tool_call_chunks;
+    if (strstr(json, "\"name\":\"get_weather\""))
+        ++t->with_name;
+    return BRAID_OK;
+}
+
+/* Bound tools with tool_choice "required": the grammar forces a hermes call of the tool, which streams
+ * as tool_call_chunks and ends as the message's tool_calls. */
+static void test_chat_tool_calls(void) {
+    braid_model *model = load(stories);
+    braid_local_chat_model_options o = BRAID_LOCAL_CHAT_MODEL_OPTIONS_INIT;
+    o.backend = BRAID_BACKEND_CPU;
+    o.threads = 2;
+    o.n_ctx = 512;
+    o.n_seq_max = 1;
+    o.chat_template = bare_template;
+    o.defaults_json = "{\"temperature\": 0, \"max_tokens\": 200}";
+    o.tool_call_format = "hermes";
+    braid_runnable *chat = NULL;
+    CHECK_OK(braid_local_chat_model_create(&chat, model, &o));
+    braid_runnable *with_tools = NULL;
+    CHECK_OK(braid_runnable_bind(&with_tools, chat,
+                                 "{\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", "
+                                 "\"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {\"enum\": [\"Paris\"]}}, "
+                                 "\"required\": [\"city\"]}}}], \"tool_choice\": \"required\"}"));
+    char *answer = NULL;
+    CHECK_OK(braid_runnable_invoke(&answer, with_tools, "\"What is the weather in Paris?\"", NULL));
+    CHECK_CONTAINS(answer, "\"tool_calls\":[{");
+    CHECK_CONTAINS(answer, "\"name\":\"get_weather\"");
+    CHECK_CONTAINS(answer, "\"city\":\"Paris\"");
+    CHECK_CONTAINS(answer, "\"finish_reason\":\"tool_calls\"");
+    braid_string_free(answer);
+    tool_chunks t = {0, 0};
+    CHECK_OK(braid_runnable_stream(with_tools, "\"What is the weather in Paris?\"", NULL, on_tool_chunk, &t));
+    CHECK(t.with_tool_call_chunks >= 1);
+    CHECK(t.with_name == 1);
+    braid_runnable_free(with_tools);
+    braid_runnable_free(chat);
+    braid_model_free(model);
+}
+
 static void test_chat_sessions(void) {
     char dir[] = "/tmp/braid_capi_local_XXXXXX";
     if (!mkdtemp(dir)) {
@@ -601,6 +650,7 @@ static const check_test tests[] = {
     {"chat_bad_arguments", test_chat_bad_arguments},
     {"chat_structured_output", test_chat_structured_output},
     {"chat_sessions", test_chat_sessions},
+    {"chat_tool_calls", test_chat_tool_calls},
     {"embeddings", test_embeddings},
     {"grammar", test_grammar},
     {"grammar_from_json_schema", test_grammar_from_json_schema},
