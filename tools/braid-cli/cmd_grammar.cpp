@@ -91,7 +91,7 @@ int run_check(Args& args) {
 
 struct FileResult {
     Json line;
-    bool compiled = false, passed = false;
+    bool compiled = false, passed = false, engine_error = false;
     std::size_t valid_rejected = 0, invalid_accepted = 0;
 };
 
@@ -137,6 +137,7 @@ public:
         if (matcher) {
             r.compiled = true;
             ttfm_.push_back(ttfm);
+            try {
             for (std::size_t ti = 0; ti < tests.size(); ++ti) {
                 const auto& t = tests[ti];
                 const bool valid = t.value("valid", false);
@@ -171,6 +172,12 @@ public:
                     ++r.invalid_accepted;
                     if (validation.empty()) validation = "test " + std::to_string(ti) + ": invalid instance accepted";
                 }
+            }
+            } catch (const Error& e) {
+                // The grammar engine gave up (e.g. too many parser configurations): the file fails.
+                if (e.kind() == errc::internal) throw;
+                r.engine_error = true;
+                validation = std::string("engine error: ") + e.what();
             }
         }
         r.line["num_tokens"] = ntokens;
@@ -236,11 +243,12 @@ int run_bench(Args& args) {
     auto index = engine::TokenIndex::build(*tokenizer);
     Bench bench(*tokenizer, index, options);
     std::size_t passing = 0, compile_errors = 0, files_valid_rejected = 0, files_invalid_accepted = 0;
-    std::size_t tests_valid_rejected = 0, tests_invalid_accepted = 0;
+    std::size_t tests_valid_rejected = 0, tests_invalid_accepted = 0, engine_errors = 0;
     for (const auto& f : files) {
         FileResult r = bench.run(f);
         passing += r.passed;
         compile_errors += !r.compiled;
+        engine_errors += r.engine_error;
         files_valid_rejected += r.valid_rejected > 0;
         files_invalid_accepted += r.invalid_accepted > 0;
         tests_valid_rejected += r.valid_rejected;
@@ -260,6 +268,7 @@ int run_bench(Args& args) {
     summary["passing"] = passing;
     summary["passing_pct"] = files.empty() ? 0.0 : 100.0 * static_cast<double>(passing) / static_cast<double>(files.size());
     summary["compile_errors"] = compile_errors;
+    summary["engine_errors"] = engine_errors;
     summary["validation_errors"] = {{"valid_rejected_files", files_valid_rejected},
                                     {"invalid_accepted_files", files_invalid_accepted},
                                     {"valid_rejected_tests", tests_valid_rejected},
