@@ -12,7 +12,9 @@
  * - braid/testing.h: the scripted fake chat model;
  * - braid/spec.h: chains described in JSON;
  * - braid/memory.h: chat histories, trimming, runnables with message history, summary and entity memory;
- * - braid/gguf.h, braid/tokenizer.h, braid/model.h: the engine.
+ * - braid/gguf.h, braid/tokenizer.h, braid/model.h: the engine;
+ * - braid/local_models.h: local chat models and embedders over a loaded model;
+ * - braid/grammar.h: GBNF grammars and the tool-call parser.
  */
 #ifndef BRAID_H
 #define BRAID_H
@@ -35,5 +37,7 @@
 #include "braid/model.h"
 #include "braid/context.h"
 #include "braid/chat_template.h"
+#include "braid/local_models.h"
+#include "braid/grammar.h"
 
 #endif /* BRAID_H */

@@ -45,6 +45,7 @@
 // Chat models and the named test doubles.
 #include "braid/models/chat_model.hpp"
 #include "braid/models/generation_options.hpp"
+#include "braid/models/structured_output.hpp"
 #include "braid/testing/fake_chat_model.hpp"
 
 // Memory: chat histories (in memory, JSON Lines file, SQLite), trimming, RunnableWithMessageHistory.

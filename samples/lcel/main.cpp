@@ -1,13 +1,19 @@
-// braid LCEL sample: prompt | chat model | parser chains, parallel/assign, streaming and events, with a
-// SCRIPTED FAKE MODEL (braid::testing::FakeChatModel): its answers are fixed in this file, it does not
-// read the prompt. Any braid::ChatModel (a local GGUF model, a remote one) fits in its place.
+// braid LCEL sample. First, prompt | LocalChatModel | parser on a real GGUF model run by braid's engine
+// (tests/data/models/stories260K.gguf by default, any GGUF chat model given as the first argument),
+// streamed token by token. Then parallel/assign, streaming JSON, events and errors with a SCRIPTED FAKE
+// MODEL (braid::testing::FakeChatModel): its answers are fixed in this file, it does not read the
+// prompt. Any braid::ChatModel (a local GGUF model, a remote one) fits in its place.
 #include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
 #include <string>
 
 #include "braid/core/lambda.hpp"
 #include "braid/core/parallel.hpp"
 #include "braid/core/passthrough.hpp"
 #include "braid/error.hpp"
+#include "braid/models/local_chat_model.hpp"
 #include "braid/parsers/json_output_parser.hpp"
 #include "braid/parsers/str_output_parser.hpp"
 #include "braid/prompts/chat_prompt_template.hpp"
@@ -16,8 +22,49 @@
 using braid::Value;
 using namespace braid::testing;
 
-int main() {
-    std::puts("braid LCEL sample (the chat model is braid::testing::FakeChatModel: scripted answers, not a real model)\n");
+namespace {
+
+// 0. prompt | LocalChatModel | parser, streamed, on the GGUF model at @p path.
+void local_chain(const std::string& path) {
+    std::printf("0) prompt | LocalChatModel | parser on %s, streamed\n", path.c_str());
+    auto model = std::make_shared<const braid::engine::Model>(braid::engine::Model::load(path));
+    braid::LocalChatModelOptions options;
+    options.scheduler.n_seq_max = 1;
+    options.scheduler.n_ctx = 2048;
+    options.defaults.temperature = 0.0;
+    options.defaults.max_tokens = 48;
+    if (!model->chat_template()) { // stories260K has none: ChatML, which its tests use too
+        std::ifstream in(BRAID_SAMPLE_CHATML, std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        options.chat_template = text.str();
+    }
+    const auto chat = braid::make_runnable(std::make_shared<braid::LocalChatModel>(model, options));
+    const auto prompt = braid::ChatPromptTemplate::from_messages({
+        {"system", "You are a storyteller."},
+        {"user", "Tell me a story about {animal}."},
+    });
+    const auto chain = prompt | chat | braid::StrOutputParser();
+    std::printf("  ");
+    std::size_t chunks = 0;
+    for (const std::string& piece : chain.stream({{"animal", "a little dog"}})) {
+        std::printf("%s", piece.c_str());
+        std::fflush(stdout);
+        ++chunks;
+    }
+    std::printf("\n  (%zu streamed chunks)\n\n", chunks);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        local_chain(argc > 1 ? argv[1] : BRAID_SAMPLE_MODEL);
+    } catch (const braid::Error& e) {
+        std::printf("  braid::Error(%s): %s\n", braid::errc_name(e.kind()), e.what());
+        return 1;
+    }
+    std::puts("braid LCEL sample, continued (the chat model is braid::testing::FakeChatModel: scripted answers, not a real model)\n");
 
     FakeChatModel::Config config;
     config.responses = {

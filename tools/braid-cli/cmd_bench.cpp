@@ -14,13 +14,17 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <fstream>
 #include <random>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "braid/engine/context.hpp"
 #include "braid/error.hpp"
+#include "braid/engine/json_schema.hpp"
 #include "braid/models/local_scheduler.hpp"
+#include "braid/parsers/json_schema_validator.hpp"
 #include "engine_options.hpp"
 
 // Each command in a namespace of its own: braid-cli is compiled a few files per unit (BRAID_UNITY_BUILD).
@@ -169,8 +173,158 @@ int run_parallel(EngineOptions& options, long long parallel, long long p, long l
     return 0;
 }
 
+// Objects closed to their properties unless the schema says otherwise, as LocalChatModel compiles
+// response_format schemas (open objects let a model write keys forever).
+engine::JsonSchemaOptions closed_objects() {
+    engine::JsonSchemaOptions o;
+    o.additional_properties_default = false;
+    return o;
+}
+
+// --json-schema FILE: `samples` seeded generations (temperature 1, seeds 1 … samples) of at most n
+// tokens after "Once upon a time", constrained by the schema's grammar, each parsed and validated; then
+// the same requests unconstrained. Speed: tokens generated after each request's first / the time after
+// its first token, summed over the requests, so prompt and first token (the grammar's first mask) are
+// left out of both.
+struct SchemaRun {
+    std::size_t tokens = 0;
+    double seconds = 0;
+    int valid = 0, stopped = 0;
+    std::string first_invalid;
+};
+
+SchemaRun run_schema_requests(LocalScheduler& scheduler, const std::vector<engine::TokenId>& prompt,
+                              const std::shared_ptr<const engine::Grammar>& grammar, const Value& schema,
+                              long long samples, long long n) {
+    const JsonSchemaValidator validator(schema);
+    SchemaRun out;
+    for (long long seed = 1; seed <= samples; ++seed) {
+        LocalRequest r;
+        r.prompt = prompt;
+        r.max_tokens = static_cast<int>(n);
+        r.sampling.temperature = 1.0f;
+        r.sampling.seed = static_cast<std::uint64_t>(seed);
+        r.grammar = grammar;
+        const LocalResult result = scheduler.submit(std::move(r)).result();
+        if (result.completion_tokens > 1) {
+            out.tokens += result.completion_tokens - 1;
+            out.seconds += (result.total_ms - result.first_token_ms) / 1000.0;
+        }
+        if (!grammar)
+            continue;
+        out.stopped += result.finish_reason == FinishReason::stop;
+        bool ok = false;
+        try {
+            ok = validator.is_valid(Value::parse(result.text));
+        } catch (const std::exception&) {
+            ok = false;
+        }
+        out.valid += ok;
+        if (!ok && out.first_invalid.empty())
+            out.first_invalid = "seed " + std::to_string(seed) + ": " + result.text;
+    }
+    return out;
+}
+
+int run_schema(const EngineOptions& options, const std::string& path, long long samples, long long n, bool json) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw Error(errc::io, "--json-schema: cannot read '" + path + "'");
+    std::ostringstream text;
+    text << in.rdbuf();
+    Value schema;
+    try {
+        schema = Value::parse(text.str());
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(errc::parse, "--json-schema " + path + ": " + e.what());
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::shared_ptr<const engine::Grammar> grammar = engine::json_schema_grammar(schema, closed_objects());
+    const double compile_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    auto model = std::make_shared<const engine::Model>(load_model(options));
+    LocalSchedulerOptions so;
+    so.n_seq_max = 1;
+    so.n_ctx = std::max<std::int64_t>(options.context.n_ctx, n + 64);
+    so.threads = options.context.threads;
+    so.backend = options.context.backend;
+    so.kv_f16 = options.context.kv_f16;
+    so.prompt_cache = false;
+    LocalScheduler scheduler(model, so);
+    const std::vector<engine::TokenId> prompt = model->tokenizer().tokenize("Once upon a time", true);
+    const SchemaRun constrained = run_schema_requests(scheduler, prompt, grammar, schema, samples, n);
+    const SchemaRun free = run_schema_requests(scheduler, prompt, nullptr, schema, samples, n);
+    const double c_tps = constrained.seconds > 0 ? static_cast<double>(constrained.tokens) / constrained.seconds : 0.0;
+    const double f_tps = free.seconds > 0 ? static_cast<double>(free.tokens) / free.seconds : 0.0;
+    const double ratio = f_tps > 0 ? c_tps / f_tps : 0.0;
+    if (json) {
+        const Value j{{"model", options.model},   {"schema", path},           {"samples", samples},
+                      {"valid", constrained.valid}, {"stopped", constrained.stopped}, {"grammar_compile_ms", compile_ms},
+                      {"constrained_tg_tps", c_tps}, {"unconstrained_tg_tps", f_tps}, {"ratio", ratio}};
+        std::cout << j.dump() << '\n';
+    } else {
+        std::printf("%s, schema %s (grammar compiled in %.1f ms)\n", options.model.c_str(), path.c_str(), compile_ms);
+        std::printf("%d/%lld seeded samples valid JSON under the schema (%d ended by the grammar, the rest at -n %lld)\n",
+                    constrained.valid, samples, constrained.stopped, n);
+        if (!constrained.first_invalid.empty())
+            std::printf("first invalid: %s\n", constrained.first_invalid.c_str());
+        std::printf("constrained tg:   %10.1f tok/s (%zu tokens)\nunconstrained tg: %10.1f tok/s (%zu tokens)\nratio: %.3f\n",
+                    c_tps, constrained.tokens, f_tps, free.tokens, ratio);
+    }
+    return constrained.valid == samples ? 0 : 1;
+}
+
+// --session T: a T-token conversation's KV state restored from a saved session vs decoded again
+// (medians of reps after a warm-up of each).
+int run_session(EngineOptions options, long long t, long long reps, bool json) {
+    using clock = std::chrono::steady_clock;
+    options.context.n_ctx = std::max<std::int64_t>(options.context.n_ctx, t + 16);
+    options.context.n_batch = std::max<std::int64_t>(options.context.n_batch, 512);
+    engine::Model model = load_model(options);
+    engine::Context ctx = engine::Context::create(model, options.context);
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<engine::TokenId> any(0, static_cast<engine::TokenId>(model.info().n_vocab - 1));
+    std::vector<engine::TokenId> tokens(static_cast<std::size_t>(t));
+    for (auto& id : tokens)
+        id = any(rng);
+    auto prefill = [&] {
+        ctx.clear();
+        const auto t0 = clock::now();
+        for (std::size_t i = 0; i < tokens.size(); i += static_cast<std::size_t>(options.context.n_batch)) {
+            const std::size_t len = std::min<std::size_t>(static_cast<std::size_t>(options.context.n_batch), tokens.size() - i);
+            ctx.decode(engine::Batch::sequence(std::span<const engine::TokenId>(tokens).subspan(i, len),
+                                               static_cast<std::int32_t>(i), 0));
+        }
+        return std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+    };
+    prefill();
+    const std::vector<std::byte> session = ctx.save_sequence(0, tokens);
+    auto restore = [&] {
+        ctx.clear();
+        const auto t0 = clock::now();
+        ctx.restore_sequence(0, session);
+        return std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+    };
+    restore();
+    std::vector<double> pre, res;
+    for (long long r = 0; r < reps; ++r) {
+        pre.push_back(prefill());
+        res.push_back(restore());
+    }
+    const double p_ms = median(pre), r_ms = median(res);
+    if (json)
+        std::cout << Value{{"model", options.model}, {"tokens", t}, {"session_bytes", session.size()},
+                           {"prefill_ms", p_ms}, {"restore_ms", r_ms}, {"speedup", p_ms / r_ms}}.dump() << '\n';
+    else
+        std::printf("%s: %lld-token conversation, session %.1f MiB: prefill %.2f ms, restore %.2f ms (%.1fx)\n",
+                    options.model.c_str(), t, static_cast<double>(session.size()) / (1 << 20), p_ms, r_ms, p_ms / r_ms);
+    return 0;
+}
+
 int run(Args& args) {
     EngineOptions options = read_engine_options(args);
+    const long long session_tokens = int_option(args, "--session", 0, 0, 1 << 20);
+    const std::string schema_path = args.value("--json-schema");
+    const long long samples = int_option(args, "--samples", 200, 1, 1 << 20);
     const long long p = int_option(args, "-p", 128, 0, 1 << 20);
     const long long n = int_option(args, "-n", 64, 0, 1 << 20);
     const long long reps = int_option(args, "-r", 3, 1, 1000);
@@ -178,6 +332,10 @@ int run(Args& args) {
     const long long follow = int_option(args, "--follow-up", 0, 0, 1 << 20);
     const bool json = args.has("--json");
     args.positional();
+    if (!schema_path.empty())
+        return run_schema(options, schema_path, samples, n, json);
+    if (session_tokens > 0)
+        return run_session(options, session_tokens, reps, json);
     if (parallel > 0)
         return run_parallel(options, parallel, p, n, reps, follow, json);
     if (follow > 0)
@@ -293,10 +451,12 @@ int run(Args& args) {
 
 const Registration reg{{"bench",
                         "--model M [-p 128] [-n 64] [-r 3] [-t THREADS] [--backend cpu|vulkan] [--parallel N "
-                        "[--follow-up T]] [--json]: prompt-processing and generation tokens/s (llama-bench's "
+                        "[--follow-up T]] [--json-schema FILE [--samples 200]] [--session T] [--json]: prompt-processing and generation tokens/s (llama-bench's "
                         "procedure; embedding models: a p-token batch and a 12-token sentence; --parallel: N "
                         "concurrent requests through the scheduler, aggregate pp_tps/tg_tps; --follow-up: time to "
-                        "first token after a T-token conversation, cold vs prompt cache)",
+                        "first token after a T-token conversation, cold vs prompt cache; --json-schema: seeded samples "
+                        "under a schema, all checked, and constrained vs unconstrained tg; --session: restoring a "
+                        "T-token KV state vs decoding it)",
                         run}};
 
 } // namespace

@@ -1,9 +1,19 @@
-// braid-cli chat: an interactive conversation through the model's own chat template (or --template
-// FILE). Each user line is a turn; the conversation is re-rendered every turn and only the tokens after
-// the part already in the KV cache are decoded. Reads stdin line by line (a prompt is shown on a TTY);
-// `/reset` clears the conversation; end of input ends the chat.
-#include <algorithm>
+// braid-cli chat: an interactive conversation through LocalChatModel — the model's own chat template
+// (or --template FILE), answers streamed as they decode, the prompt cache serving each follow-up turn.
+// Each stdin line is a user turn (a prompt is shown on a TTY); `/reset` clears the conversation; end of
+// input ends the chat.
+//   --system S        a system message first
+//   --tools FILE      OpenAI-style tool definitions (a JSON array); the model's tool calls are printed
+//                     as JSON lines `{"tool_calls": [...]}` (there is no tool to run them: the next line
+//                     you type is the next user turn)
+//   --tool-choice C   auto | required | none | a tool's name
+//   --tool-format F   force the tool-call format (hermes, llama3, mistral_nemo, ...)
+//   --json-schema F   every answer is JSON valid under the schema in FILE (constrained decoding)
+//   --session FILE    resume the conversation saved in FILE (and its KV state in FILE.kv) at start;
+//                     save both after each turn
+//   --json            one JSON object per turn instead of streamed text
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -11,9 +21,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "braid/engine/chat_template.hpp"
-#include "braid/engine/generator.hpp"
 #include "braid/error.hpp"
+#include "braid/models/local_chat_model.hpp"
 #include "engine_options.hpp"
 #include "sampling_options.hpp"
 
@@ -30,34 +39,118 @@ std::string read_file(const std::string& path) {
     return s.str();
 }
 
+Value read_json_file(const std::string& path, const std::string& flag) {
+    try {
+        return Value::parse(read_file(path));
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(errc::parse, flag + " " + path + ": " + e.what());
+    }
+}
+
+// The sampling flags as GenerationOptions (what LocalChatModel takes).
+GenerationOptions generation_options(const engine::SamplingOptions& s, int max_tokens) {
+    GenerationOptions o;
+    o.temperature = s.temperature;
+    o.top_k = s.top_k;
+    o.top_p = s.top_p;
+    o.min_p = s.min_p;
+    o.typical_p = s.typical_p;
+    o.repeat_penalty = s.repeat_penalty;
+    o.frequency_penalty = s.frequency_penalty;
+    o.presence_penalty = s.presence_penalty;
+    o.seed = s.seed;
+    o.max_tokens = max_tokens;
+    o.extra["penalty_last_n"] = s.penalty_last_n;
+    Value bias = Value::array();
+    for (const auto& [id, b] : s.logit_bias)
+        bias.push_back({id, b});
+    if (!bias.empty())
+        o.extra["logit_bias"] = bias;
+    return o;
+}
+
+Value tool_choice_of(const std::string& choice) {
+    if (choice.empty())
+        return nullptr;
+    if (choice == "auto" || choice == "required" || choice == "none")
+        return choice;
+    return Value{{"type", "function"}, {"function", {{"name", choice}}}};
+}
+
+Messages load_conversation(const std::string& path) {
+    const Value j = read_json_file(path, "--session");
+    if (!j.is_array())
+        throw Error(errc::parse, "--session " + path + ": expected a JSON array of messages");
+    Messages out;
+    for (const Value& m : j)
+        out.push_back(m.get<Message>());
+    return out;
+}
+
+void save_conversation(const std::string& path, const Messages& messages) {
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out)
+            throw Error(errc::io, "--session: cannot write " + tmp);
+        out << Value(messages).dump(1) << '\n';
+    }
+    std::filesystem::rename(tmp, path);
+}
+
 int run(Args& args) {
-    EngineOptions options = read_engine_options(args);
+    EngineOptions engine_options = read_engine_options(args);
     const std::string template_file = args.value("--template");
     const std::string system = args.value("--system");
-    engine::GenerateOptions gen;
-    gen.max_tokens = static_cast<int>(int_option(args, "-n", 512, 1, 1 << 24));
-    gen.sampling = read_sampling_options(args);
+    const std::string tools_file = args.value("--tools");
+    const std::string tool_choice = args.value("--tool-choice");
+    const std::string tool_format = args.value("--tool-format");
+    const std::string schema_file = args.value("--json-schema");
+    const std::string session = args.value("--session");
+    const int max_tokens = static_cast<int>(int_option(args, "-n", 512, 1, 1 << 24));
+    GenerationOptions call = generation_options(read_sampling_options(args), max_tokens);
     const bool json = args.has("--json");
     args.positional();
 
-    engine::Model model = load_model(options);
-    std::string source;
-    if (!template_file.empty())
-        source = read_file(template_file);
-    else if (auto t = model.chat_template())
-        source = *t;
-    else
-        throw Error(errc::invalid_argument, options.model + " has no tokenizer.chat_template: give one with --template FILE");
-    const engine::ChatTemplate tmpl(source);
-    engine::Context ctx = engine::Context::create(model, options.context);
-    const engine::Tokenizer& tok = model.tokenizer();
-    const std::string bos = tok.bos() ? model.token_text(*tok.bos()) : std::string();
-    const std::string eos = tok.eos() ? model.token_text(*tok.eos()) : std::string();
+    if (!tools_file.empty()) {
+        call.tools = read_json_file(tools_file, "--tools");
+        if (!call.tools.is_array())
+            throw Error(errc::invalid_argument, "--tools " + tools_file + ": expected a JSON array of tool definitions");
+    }
+    call.tool_choice = tool_choice_of(tool_choice);
+    if (!schema_file.empty())
+        call.response_format = Value{{"type", "json_schema"},
+                                     {"json_schema", {{"name", "output"}, {"schema", read_json_file(schema_file, "--json-schema")}}}};
 
-    nlohmann::ordered_json messages = nlohmann::ordered_json::array();
-    if (!system.empty())
-        messages.push_back({{"role", "system"}, {"content", system}});
-    std::vector<engine::TokenId> cached; // what the KV cache holds, in order
+    auto model = std::make_shared<const engine::Model>(load_model(engine_options));
+    LocalChatModelOptions options;
+    options.scheduler.n_seq_max = 1;
+    options.scheduler.n_ctx = engine_options.context.n_ctx;
+    options.scheduler.threads = engine_options.context.threads;
+    options.scheduler.backend = engine_options.context.backend;
+    options.scheduler.kv_f16 = engine_options.context.kv_f16;
+    options.scheduler.cpu_fallback = engine_options.context.cpu_fallback;
+    if (!template_file.empty())
+        options.chat_template = read_file(template_file);
+    else if (!model->chat_template())
+        throw Error(errc::invalid_argument, engine_options.model + " has no tokenizer.chat_template: give one with --template FILE");
+    if (!tool_format.empty())
+        options.tool_call_format = tool_format;
+    options.malformed_tool_calls_as_content = true; // a chat shows what the model wrote
+    const LocalChatModel chat(model, options);
+
+    Messages messages;
+    const std::string kv_file = session + ".kv";
+    if (!session.empty() && std::filesystem::exists(session)) {
+        messages = load_conversation(session);
+        if (std::filesystem::exists(kv_file))
+            chat.load_session(kv_file);
+        if (!json)
+            std::fprintf(stderr, "(resumed %zu messages from %s)\n", messages.size(), session.c_str());
+    }
+    if (messages.empty() && !system.empty())
+        messages.push_back(Message::system(system));
+
     const bool tty = ::isatty(STDIN_FILENO) && !json;
     for (;;) {
         if (tty)
@@ -66,61 +159,56 @@ int run(Args& args) {
         if (!std::getline(std::cin, line))
             break;
         if (line == "/reset") {
-            messages = nlohmann::ordered_json::array();
+            messages.clear();
             if (!system.empty())
-                messages.push_back({{"role", "system"}, {"content", system}});
+                messages.push_back(Message::system(system));
             continue;
         }
         if (line.empty())
             continue;
-        messages.push_back({{"role", "user"}, {"content", line}});
-        const nlohmann::ordered_json context{{"messages", messages},
-                                             {"add_generation_prompt", true},
-                                             {"bos_token", bos},
-                                             {"eos_token", eos}};
-        const std::string prompt = tmpl.render(context);
-        std::vector<engine::TokenId> tokens = tok.tokenize(prompt, false, true);
-        if (tok.bos() && (tokens.empty() || tokens.front() != *tok.bos()) && tok.tokenize("", true).size() == 1)
-            tokens.insert(tokens.begin(), *tok.bos()); // the vocabulary wants BOS and the template left it out
-        // Reuse the cached prefix; decode the rest.
-        std::size_t common = 0;
-        while (common < cached.size() && common < tokens.size() && cached[common] == tokens[common])
-            ++common;
-        if (common == tokens.size() && common > 0)
-            --common; // at least one token must be decoded to get logits
-        ctx.remove(0, static_cast<std::int32_t>(common));
-        cached.resize(common);
-        gen.on_text = [&](std::string_view piece) {
-            if (!json) {
-                std::cout << piece;
+        messages.push_back(Message::user(line));
+        RunContext ctx(default_run_config());
+        MessageChunk sum;
+        for (MessageChunk& chunk : chat.stream(messages, call, ctx)) {
+            if (!json && !chunk.content.empty()) {
+                std::cout << chunk.content;
                 std::cout.flush();
             }
-            return true;
-        };
-        const auto suffix = std::span<const engine::TokenId>(tokens).subspan(common);
-        const engine::GenerateResult r = engine::generate(model, ctx, suffix, gen);
-        cached = tokens;
-        if (!r.tokens.empty())
-            cached.insert(cached.end(), r.tokens.begin(), r.tokens.end() - 1); // the last one was not decoded
-        messages.push_back({{"role", "assistant"}, {"content", r.text}});
+            sum = sum + chunk;
+        }
+        Message answer = sum.to_message();
+        const Value meta = answer.response_metadata;
+        answer.response_metadata = nullptr;
         if (json) {
-            nlohmann::ordered_json j{{"role", "assistant"},
-                                     {"content", r.text},
-                                     {"stop_reason", engine::stop_reason_name(r.stop_reason)},
-                                     {"prompt_tokens", suffix.size()},
-                                     {"reused_tokens", common},
-                                     {"tokens", r.tokens.size()}};
+            Value j = answer;
+            j["finish_reason"] = meta["finish_reason"];
+            j["prompt_tokens"] = meta["usage"]["prompt_tokens"];
+            j["reused_tokens"] = meta["usage"]["prompt_tokens_cached"];
+            j["tokens"] = meta["usage"]["completion_tokens"];
             std::cout << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
         } else {
+            if (!answer.tool_calls.empty()) {
+                Value calls = Value::array();
+                for (const ToolCall& c : answer.tool_calls)
+                    calls.push_back({{"id", c.id}, {"name", c.name}, {"arguments", c.arguments}});
+                std::cout << (answer.content.empty() ? "" : "\n") << Value{{"tool_calls", calls}}.dump();
+            }
             std::cout << '\n';
+        }
+        std::cout.flush();
+        messages.push_back(std::move(answer));
+        if (!session.empty()) {
+            save_conversation(session, messages);
+            chat.save_session(messages, kv_file, call);
         }
     }
     return 0;
 }
 
 const Registration reg{{"chat",
-                        "--model M [--template FILE] [--system S] [-n N] [sampling flags] [--json]: interactive chat "
-                        "through the model's chat template (one user turn per stdin line)",
+                        "--model M [--template FILE] [--system S] [--tools FILE] [--tool-choice C] [--tool-format F] "
+                        "[--json-schema FILE] [--session FILE] [-n N] [sampling flags] [--json]: interactive chat "
+                        "through LocalChatModel, streamed (one user turn per stdin line)",
                         run}};
 
 } // namespace

@@ -69,7 +69,7 @@ int run(Args& args) {
 
 const Registration reg{{"generate",
                         "--model M --prompt P [-n N] [--temp T --top-k K --top-p P --min-p P --seed S ...] [--stop S] "
-                        "[--grammar FILE [--grammar-trigger WORD] [--grammar-trigger-token ID]] [--backend cpu|vulkan] [-t N] [--json]: stream a continuation",
+                        "[--grammar FILE [--grammar-trigger WORD] [--grammar-trigger-token ID] | --json-schema FILE] [--backend cpu|vulkan] [-t N] [--json]: stream a continuation",
                         run}};
 
 } // namespace

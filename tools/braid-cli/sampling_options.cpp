@@ -4,6 +4,9 @@
 #include <random>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
+#include "braid/engine/json_schema.hpp"
 #include "braid/error.hpp"
 #include "engine_options.hpp"
 
@@ -39,8 +42,37 @@ engine::SamplingOptions read_sampling_options(Args& args) {
     return s;
 }
 
+namespace {
+
+// Objects closed to their properties unless the schema says otherwise, as LocalChatModel compiles
+// response_format schemas (open objects let a model write keys forever).
+engine::JsonSchemaOptions closed_objects() {
+    engine::JsonSchemaOptions o;
+    o.additional_properties_default = false;
+    return o;
+}
+
+} // namespace
+
 void read_grammar_options(Args& args, engine::GenerateOptions& gen) {
     const std::string path = args.value("--grammar");
+    const std::string schema_path = args.value("--json-schema");
+    if (!schema_path.empty()) {
+        if (!path.empty())
+            throw Error(errc::invalid_argument, "--grammar and --json-schema: give one of them");
+        std::ifstream in(schema_path, std::ios::binary);
+        if (!in)
+            throw Error(errc::io, "--json-schema: cannot read '" + schema_path + "'");
+        std::ostringstream text;
+        text << in.rdbuf();
+        try {
+            gen.grammar = engine::json_schema_grammar(nlohmann::ordered_json::parse(text.str()), closed_objects());
+        } catch (const nlohmann::json::exception& e) {
+            throw Error(errc::parse, "--json-schema " + schema_path + ": " + e.what());
+        } catch (const Error& e) {
+            throw Error(e.kind(), "--json-schema " + schema_path + ": " + e.what());
+        }
+    }
     while (args.present("--grammar-trigger"))
         gen.grammar_options.triggers.words.push_back(args.value("--grammar-trigger"));
     while (args.present("--grammar-trigger-token")) {
@@ -57,8 +89,9 @@ void read_grammar_options(Args& args, engine::GenerateOptions& gen) {
     }
     const bool lazy = !gen.grammar_options.triggers.words.empty() || !gen.grammar_options.triggers.tokens.empty();
     if (path.empty()) {
-        if (lazy)
+        if (lazy && !gen.grammar)
             throw Error(errc::invalid_argument, "--grammar-trigger needs --grammar FILE");
+        gen.grammar_options.lazy = lazy;
         return;
     }
     std::ifstream in(path, std::ios::binary);

@@ -1,7 +1,7 @@
 // The sampling flags of generate and chat: --temp, --top-k, --top-p, --min-p, --typical,
 // --repeat-penalty, --repeat-last-n, --frequency-penalty, --presence-penalty, --seed, --logit-bias ID=B;
 // and the grammar flags: --grammar FILE (GBNF), --grammar-trigger WORD and --grammar-trigger-token ID
-// (repeatable; either makes the grammar lazy).
+// (repeatable; either makes the grammar lazy), or --json-schema FILE (a JSON Schema compiled to a grammar).
 #pragma once
 
 #include "braid/engine/generator.hpp"

@@ -26,6 +26,25 @@
 /// to_request()); unset fields take LocalChatModelOptions::defaults, then the engine's defaults
 /// (engine::SamplingOptions, max_tokens 256).
 ///
+/// Tools and thinking: the answer's syntax (tool_call_syntax()) is detected from the template or forced
+/// by LocalChatModelOptions::tool_call_format. With tools bound (GenerationOptions::tools, tool_choice
+/// not "none") or a thinking model, the answer streams through ToolCallStreamParser: content,
+/// `reasoning_content`, and tool-call chunks (name and id first, then argument pieces); an answer with
+/// calls ends with finish_reason "tool_calls" and its Message has `tool_calls` with non-empty ids.
+/// Malformed calls: Error(errc::parse) from the stream, or content with
+/// LocalChatModelOptions::malformed_tool_calls_as_content.
+///
+/// Structured output (constrained decoding: a grammar masks the tokens that cannot follow):
+/// - `response_format` `{"type": "json_object"}` (any JSON object), `{"type": "json_schema",
+///   "json_schema": {"schema": ...}}` (OpenAI's shape) or a bare JSON Schema: the answer is JSON valid
+///   under the schema (objects closed to their `properties` unless the schema says otherwise);
+/// - `extra.grammar`: GBNF text (root rule `root`);
+/// - bound tools (hermes, llama3, mistral_nemo and generic formats): once the model writes the format's
+///   call marker (e.g. `<tool_call>`), the call must name a bound tool and its arguments follow that
+///   tool's parameters schema; with tool_choice "required" or naming a tool, from the first token.
+/// Precedence: extra.grammar, then response_format, then tools. Grammars are compiled once per text
+/// and cached (LocalChatModelOptions::grammar_cache_size).
+///
 /// The answer: chunks as tokens decode (whole UTF-8 characters); the last chunk carries
 /// `response_metadata` = `{"finish_reason": "stop" | "length" | "tool_calls" | "cancelled",
 /// "usage": {"prompt_tokens", "completion_tokens", "total_tokens", "prompt_tokens_cached"}, "model"}`.
@@ -37,6 +56,7 @@
 /// through the one scheduler (requests beyond n_seq_max wait in its queue).
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +65,7 @@
 #include "braid/engine/model.hpp"
 #include "braid/models/chat_model.hpp"
 #include "braid/models/local_scheduler.hpp"
+#include "braid/models/tool_call_format.hpp"
 
 namespace braid {
 
@@ -72,6 +93,15 @@ struct LocalChatModelOptions {
     /// The step's name (and response_metadata's "model"); empty: "local:" + the model's general.name
     /// (or architecture).
     std::string name;
+    /// The tool-call format by name (tool_call_format_from_name: "hermes", "llama3", ...); unset: detected
+    /// from the chat template (detect_tool_call_format).
+    std::optional<std::string> tool_call_format;
+    /// Malformed tool calls in an answer become content (ToolCallParseOptions::malformed_as_content)
+    /// instead of Error(errc::parse) from the stream.
+    bool malformed_tool_calls_as_content = false;
+    /// Compiled grammars kept for reuse (keyed by their GBNF text: one per response_format schema, tool
+    /// set, or extra.grammar), least recently used dropped first; 0 keeps none.
+    std::size_t grammar_cache_size = 32;
 };
 
 /// A ChatModel over the engine (see the file comment). Create it with std::make_shared and wrap it with
@@ -89,7 +119,8 @@ public:
     /// The answer to @p messages, streamed (see the file comment). Throws, from the stream:
     /// Error(errc::invalid_argument) for bad options, ChatTemplateError when rendering fails,
     /// Error(errc::out_of_memory) for a prompt longer than a sequence or a full queue,
-    /// Error(errc::unsupported) for a response_format, and the run's cancellation or timeout.
+    /// what to_request() throws, Error(errc::parse) for a malformed tool call, and the run's cancellation
+    /// or timeout.
     Stream<MessageChunk> stream(Messages messages, GenerationOptions options, const RunContext& ctx) const override;
 
     /// The prompt text for @p messages with @p options (tools) — exactly what generation decodes.
@@ -104,8 +135,32 @@ public:
     /// presence_penalty, seed, max_tokens and stop go to the fields of the same name; `extra` may hold
     /// `logit_bias` (an object `{"<token id>": bias}` or an array of `[id, bias]` pairs, OpenAI's form;
     /// biases are clamped to ±1e30, so -1e30 bans a token), `penalty_last_n` (integer ≥ 0) and `ignore_eos` (bool);
-    /// other extra keys are ignored. Throws Error(errc::invalid_argument) naming a bad value.
+    /// other extra keys are ignored. response_format, extra.grammar and bound tools set the request's
+    /// grammar (see the file comment). Throws Error(errc::invalid_argument) naming a bad value,
+    /// Error(errc::parse) for GBNF that does not compile, Error(errc::unsupported) for a schema keyword
+    /// that cannot be enforced.
     LocalRequest to_request(const Messages& messages, const GenerationOptions& options) const;
+
+    /// Saves the conversation @p messages (rendered with @p options' tools, as a request would be) as a
+    /// session file at @p path: its prompt's KV state, so that load_session() — in this process or a
+    /// later one, with the same model and cache type — lets the next request with this conversation
+    /// skip its prefill. Runs the prefill first when no free sequence holds the prompt. Written
+    /// atomically. Returns the tokens saved. Throws what to_request() throws, Error(errc::io) when the
+    /// file cannot be written, Error(errc::out_of_memory) when the
+    /// sequences stay busy.
+    std::size_t save_session(const Messages& messages, const std::filesystem::path& path,
+                             const GenerationOptions& options = {}) const;
+    /// Restores a session file written by save_session() into a free sequence as a cached prefix.
+    /// Returns its token count. Throws Error(errc::io) for a file that cannot be read,
+    /// Error(errc::invalid_argument) for a corrupt file or one of another model or cache type (naming
+    /// what was wrong), Error(errc::out_of_memory) when every sequence is busy.
+    std::size_t load_session(const std::filesystem::path& path) const;
+
+    /// How this model's answers write tool calls and thinking.
+    const ToolCallSyntax& tool_call_syntax() const noexcept;
+    /// The compiled grammar for @p options (merged over the defaults), from the cache when compiled
+    /// before; null when the output is free. Throws what to_request() throws for a bad grammar source.
+    std::shared_ptr<const engine::Grammar> grammar_for(const GenerationOptions& options) const;
 
     /// The chat template in use (the override, the model's, or plain_chat_template()).
     const std::string& chat_template() const noexcept;

@@ -45,6 +45,7 @@
 #include <vector>
 
 #include "braid/engine/context.hpp"
+#include "braid/engine/grammar_matcher.hpp"
 #include "braid/engine/model.hpp"
 #include "braid/engine/sampler.hpp"
 #include "braid/run_control.hpp"
@@ -93,7 +94,14 @@ struct LocalRequest {
     engine::SamplingOptions sampling;    ///< The sampling chain (the prompt's tokens enter its history).
     int max_tokens = 256;                ///< Most tokens to generate (≥ 1).
     std::vector<std::string> stop;       ///< Stop strings (they and what follows are not returned).
-    bool ignore_eos = false;             ///< Keep going past end-of-generation tokens (benchmarks).
+    bool ignore_eos = false;             ///< Keep going past end-of-generation tokens (benchmarks; not under an active grammar).
+    /// Constrains the output as engine::GenerateOptions::grammar does: each request gets its own
+    /// GrammarMatcher; the tokens it forbids are masked out before sampling, an end-of-generation token
+    /// is allowed only once the grammar is complete, a token the grammar forces is taken without
+    /// sampling, and the request ends (FinishReason::stop) when nothing can follow. Null: no constraint.
+    std::shared_ptr<const engine::Grammar> grammar;
+    /// Lazy grammars (triggers), rollback depth and mask cache of the request's matcher.
+    engine::GrammarMatcherOptions grammar_options;
     /// Cancellation and deadline: checked before every pass, so the request stops within one token and
     /// the others go on. (Its progress and log sink are not used.)
     RunControl control;
@@ -186,6 +194,18 @@ public:
     std::string device_name() const;
     /// The counters so far.
     LocalSchedulerStats stats() const;
+
+    /// Sessions: the KV state (engine::Context::save_sequence) of a free sequence whose cached tokens
+    /// begin with @p tokens — it may hold more, which are saved too — or nothing when no free sequence
+    /// holds them (run a request with that prompt first). Runs on the scheduler thread between passes.
+    /// Throws Error(errc::invalid_argument) for no tokens.
+    std::optional<std::vector<std::byte>> save_cached(const std::vector<engine::TokenId>& tokens);
+    /// Restores a session from save_cached() into a free sequence (an empty one, else the least recently
+    /// used), where the prompt cache finds it like a finished request's tokens. Returns its tokens.
+    /// Throws Error(errc::invalid_argument) for a corrupt session or one of another model or cache type
+    /// (naming what was wrong), Error(errc::out_of_memory) when every sequence is busy or the session
+    /// does not fit one, Error(errc::unsupported) without the prompt cache.
+    std::vector<engine::TokenId> restore_cached(std::span<const std::byte> session);
 
 private:
     std::unique_ptr<detail::LocalSchedulerImpl> impl_;

@@ -1,6 +1,6 @@
-// The seam where a local model's raw answer text becomes MessageChunks. The tool-call formats
-// (src/models/tool_formats/: Hermes, Llama 3.x, Mistral, ... and `<think>` splitting) replace
-// make_answer_parser's plain parser; LocalChatModel only feeds text in and forwards what comes out.
+// The seam where a local model's raw answer text becomes MessageChunks: plain content, or the
+// tool-call family's incremental parser (braid/models/tool_call_parser.hpp: content, reasoning_content
+// and tool-call chunks). LocalChatModel only feeds text in and forwards what comes out.
 #pragma once
 
 #include <memory>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "braid/models/generation_options.hpp"
+#include "braid/models/tool_call_format.hpp"
 #include "braid/prompts/message.hpp"
 
 namespace braid::local_detail {
@@ -24,8 +25,14 @@ public:
     virtual std::vector<MessageChunk> finish() = 0;
 };
 
-/// The parser for an answer generated with @p options through the chat template @p template_source.
-/// Today: every piece of text is content (no tool-call parsing yet).
-std::unique_ptr<AnswerParser> make_answer_parser(const GenerationOptions& options, std::string_view template_source);
+/// Whether @p options bind tools the model may call (tools given and tool_choice is not "none").
+bool tools_bound(const GenerationOptions& options);
+
+/// The parser for an answer generated with @p options by a model whose answers look like @p syntax:
+/// the tool-call stream parser when tools are bound (checking names against them) or the model thinks
+/// (`<think>` splitting), plain content otherwise. @p malformed_as_content: malformed calls become
+/// content instead of Error(errc::parse).
+std::unique_ptr<AnswerParser> make_answer_parser(const GenerationOptions& options, const ToolCallSyntax& syntax,
+                                                 bool malformed_as_content);
 
 } // namespace braid::local_detail

@@ -2,12 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <fstream>
 #include <limits>
+#include <list>
+#include <mutex>
 #include <utility>
 
 #include "braid/engine/chat_template.hpp"
 #include "braid/error.hpp"
 #include "models/local/answer_parser.hpp"
+#include "models/local/request_grammar.hpp"
 
 namespace braid {
 
@@ -101,6 +106,31 @@ struct LocalChatModel::Impl {
     bool wants_bos = false;
     std::string name;
     std::unique_ptr<LocalScheduler> scheduler;
+    ToolCallSyntax syntax;
+
+    // Compiled grammars by GrammarSpec::key(), most recently used first.
+    mutable std::mutex grammar_mutex;
+    mutable std::list<std::pair<std::string, std::shared_ptr<const engine::Grammar>>> grammars;
+
+    std::shared_ptr<const engine::Grammar> compile(const local_detail::GrammarSpec& spec) const {
+        const std::string key = spec.key();
+        {
+            const std::lock_guard lock(grammar_mutex);
+            for (auto it = grammars.begin(); it != grammars.end(); ++it)
+                if (it->first == key) {
+                    grammars.splice(grammars.begin(), grammars, it);
+                    return grammars.front().second;
+                }
+        }
+        std::shared_ptr<const engine::Grammar> g = engine::Grammar::from_gbnf(spec.gbnf, spec.root);
+        const std::lock_guard lock(grammar_mutex);
+        if (options.grammar_cache_size > 0) {
+            grammars.emplace_front(key, g);
+            while (grammars.size() > options.grammar_cache_size)
+                grammars.pop_back();
+        }
+        return g;
+    }
 
     Impl(std::shared_ptr<const engine::Model> m, LocalChatModelOptions o, std::string source, bool is_plain)
         : model(std::move(m)), options(std::move(o)), template_source(std::move(source)), plain(is_plain),
@@ -137,6 +167,9 @@ LocalChatModel::LocalChatModel(std::shared_ptr<const engine::Model> model, Local
     if (tok.eos())
         impl_->eos_text = model->token_text(*tok.eos());
     impl_->name = impl_->options.name.empty() ? default_name(*model) : impl_->options.name;
+    impl_->syntax = detect_tool_call_format(impl_->template_source);
+    if (impl_->options.tool_call_format)
+        impl_->syntax.format = tool_call_format_from_name(*impl_->options.tool_call_format);
     impl_->scheduler = std::make_unique<LocalScheduler>(std::move(model), impl_->options.scheduler);
 }
 
@@ -148,6 +181,71 @@ bool LocalChatModel::uses_plain_template() const noexcept { return impl_->plain;
 const LocalChatModelOptions& LocalChatModel::options() const noexcept { return impl_->options; }
 const LocalScheduler& LocalChatModel::scheduler() const noexcept { return *impl_->scheduler; }
 const engine::Model& LocalChatModel::model() const noexcept { return *impl_->model; }
+const ToolCallSyntax& LocalChatModel::tool_call_syntax() const noexcept { return impl_->syntax; }
+
+namespace {
+
+// Attempts at saving a session: a request that takes the prefilled sequence in between forces another.
+constexpr int session_save_attempts = 3;
+
+std::vector<std::byte> read_bytes(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw Error(errc::io, "load_session: cannot read " + path.string());
+    std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::byte> out(data.size());
+    std::memcpy(out.data(), data.data(), data.size());
+    return out;
+}
+
+void write_bytes(const std::filesystem::path& path, const std::vector<std::byte>& bytes) {
+    std::filesystem::path tmp = path;
+    tmp += ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out)
+            throw Error(errc::io, "save_session: cannot write " + tmp.string());
+        out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        if (!out)
+            throw Error(errc::io, "save_session: cannot write " + tmp.string());
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec)
+        throw Error(errc::io, "save_session: cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
+}
+
+} // namespace
+
+std::size_t LocalChatModel::save_session(const Messages& messages, const std::filesystem::path& path,
+                                         const GenerationOptions& options) const {
+    GenerationOptions prefill = options;
+    prefill.max_tokens = 1;
+    prefill.temperature = 0.0;
+    LocalRequest request = to_request(messages, prefill);
+    request.grammar = nullptr; // only the prompt matters
+    const std::vector<engine::TokenId> tokens = request.prompt;
+    for (int attempt = 0; attempt < session_save_attempts; ++attempt) {
+        if (std::optional<std::vector<std::byte>> bytes = impl_->scheduler->save_cached(tokens)) {
+            write_bytes(path, *bytes);
+            return tokens.size();
+        }
+        // Not cached in a free sequence: decode the prompt (one token sampled and dropped).
+        impl_->scheduler->submit(request).result();
+    }
+    throw Error(errc::out_of_memory, "save_session: the conversation's sequence was taken by other requests " +
+                                         std::to_string(session_save_attempts) + " times; try again when the model is less busy");
+}
+
+std::size_t LocalChatModel::load_session(const std::filesystem::path& path) const {
+    return impl_->scheduler->restore_cached(read_bytes(path)).size();
+}
+
+std::shared_ptr<const engine::Grammar> LocalChatModel::grammar_for(const GenerationOptions& options) const {
+    const GenerationOptions o = impl_->options.defaults.merged(options);
+    std::optional<local_detail::GrammarSpec> spec = local_detail::request_grammar(o, impl_->syntax, *impl_->model);
+    return spec ? impl_->compile(*spec) : nullptr;
+}
 
 std::string LocalChatModel::render(const Messages& messages, const GenerationOptions& options) const {
     Value list = Value::array();
@@ -157,10 +255,13 @@ std::string LocalChatModel::render(const Messages& messages, const GenerationOpt
         list.push_back(std::move(j));
     }
     Value context = Value::object();
-    context["messages"] = std::move(list);
     const bool no_tools = options.tool_choice.is_string() && options.tool_choice.get<std::string>() == "none";
-    if (!options.tools.is_null() && !no_tools)
-        context["tools"] = options.tools;
+    const Value tools = !options.tools.is_null() && !no_tools ? options.tools : Value();
+    context["messages"] = impl_->syntax.format == ToolCallFormat::glm4 || impl_->syntax.format == ToolCallFormat::functionary_v3_2
+                              ? prepare_template_messages(impl_->syntax.format, messages, tools)
+                              : std::move(list);
+    if (!tools.is_null())
+        context["tools"] = tools;
     context["add_generation_prompt"] = true;
     context["bos_token"] = impl_->bos_text;
     context["eos_token"] = impl_->eos_text;
@@ -178,9 +279,6 @@ std::vector<engine::TokenId> LocalChatModel::tokenize(const std::string& text) c
 LocalRequest LocalChatModel::to_request(const Messages& messages, const GenerationOptions& call) const {
     const GenerationOptions o = impl_->options.defaults.merged(call);
     o.validate();
-    if (!o.response_format.is_null())
-        throw Error(errc::unsupported, "LocalChatModel: response_format is not supported yet (" +
-                                           o.response_format.dump() + ")");
     if (messages.empty())
         throw Error(errc::invalid_argument, "LocalChatModel: no messages to answer");
     LocalRequest r;
@@ -217,6 +315,11 @@ LocalRequest LocalChatModel::to_request(const Messages& messages, const Generati
         }
     }
 
+    if (std::optional<local_detail::GrammarSpec> spec = local_detail::request_grammar(o, impl_->syntax, *impl_->model)) {
+        r.grammar = impl_->compile(*spec);
+        r.grammar_options = spec->matcher;
+    }
+
     const auto capacity = static_cast<std::size_t>(impl_->scheduler->seq_capacity());
     Messages conversation = messages;
     r.prompt = tokenize(render(conversation, o));
@@ -248,7 +351,7 @@ Stream<MessageChunk> LocalChatModel::run(const LocalChatModel* self, Messages me
     request.control = ctx->run_control();
     const GenerationOptions merged = self->impl_->options.defaults.merged(options);
     std::unique_ptr<local_detail::AnswerParser> parser =
-        local_detail::make_answer_parser(merged, self->impl_->template_source);
+        local_detail::make_answer_parser(merged, self->impl_->syntax, self->impl_->options.malformed_tool_calls_as_content);
     LocalRequestHandle handle = self->impl_->scheduler->submit(std::move(request));
 
     bool first = true;

@@ -17,11 +17,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <utility>
 
 #include "braid/engine/text_stream.hpp"
+#include "braid/engine/token_index.hpp"
 #include "braid/error.hpp"
 
 namespace braid {
@@ -61,6 +63,7 @@ struct LocalRequestState {
     // Scheduler thread only.
     engine::Sampler sampler;
     engine::TextStream stream;
+    std::optional<engine::GrammarMatcher> grammar; // when the request has one
     Clock::time_point submitted;
     int slot = -1;                 // its sequence, once admitted
     std::size_t prompt_done = 0;   // prompt tokens in the cache
@@ -89,6 +92,12 @@ struct Slot {
     bool busy = false;
 };
 
+// Work that must run on the scheduler thread between passes (sessions touch the context and the slots).
+struct SchedulerTask {
+    std::function<void()> work;
+    std::promise<void> done;
+};
+
 struct LocalSchedulerImpl {
     LocalSchedulerImpl(std::shared_ptr<const engine::Model> m, const LocalSchedulerOptions& o, engine::Context c,
                        std::int64_t per_seq)
@@ -106,6 +115,7 @@ struct LocalSchedulerImpl {
     std::mutex mutex; // queue, stopping, stats
     std::condition_variable cv;
     std::deque<std::shared_ptr<LocalRequestState>> queue;
+    std::deque<std::shared_ptr<SchedulerTask>> tasks;
     bool stopping = false;
     std::size_t holding = 0; // requests holding a sequence (admitted, not finished)
     LocalSchedulerStats stats;
@@ -123,6 +133,12 @@ struct LocalSchedulerImpl {
     void sample(LocalRequestState& r);
     void finish(LocalRequestState& r, FinishReason reason, std::exception_ptr error = nullptr);
     void fail_all(std::exception_ptr error);
+    /// Runs @p work on the scheduler thread between passes and waits for it; rethrows what it throws.
+    void run_on_thread(std::function<void()> work);
+    /// Scheduler thread: the session of a free sequence whose tokens begin with @p tokens, or nothing.
+    std::optional<std::vector<std::byte>> save_free(const std::vector<engine::TokenId>& tokens);
+    /// Scheduler thread: restores @p session into a free sequence (empty first, else least recently used).
+    std::vector<engine::TokenId> restore_free(std::span<const std::byte> session);
 };
 
 namespace {
@@ -237,7 +253,21 @@ void LocalSchedulerImpl::sample(LocalRequestState& r) {
     const std::span<const float> logits = ctx.logits(static_cast<std::size_t>(r.out_row));
     if (r.request.on_logits)
         r.request.on_logits(logits);
-    const engine::TokenId next = r.sampler.sample(logits);
+    const bool constrained = r.grammar && r.grammar->is_active();
+    if (constrained && r.grammar->is_terminated()) { // complete, and nothing can follow
+        finish(r, FinishReason::stop);
+        return;
+    }
+    engine::TokenId next = 0;
+    if (!constrained)
+        next = r.sampler.sample(logits);
+    else if (std::optional<engine::TokenId> only =
+                 r.grammar->forced_bytes().empty() ? std::nullopt : r.grammar->forced_token())
+        next = *only; // the grammar allows nothing else: no need to sample
+    else
+        next = r.sampler.sample(logits, *r.grammar);
+    if (r.grammar && !r.grammar->accept_token(next))
+        throw Error(errc::internal, "generate: the grammar refused token " + std::to_string(next) + " it allowed");
     r.sampler.accept(next);
     ++r.generated;
     if (r.generated == 1) {
@@ -249,7 +279,7 @@ void LocalSchedulerImpl::sample(LocalRequestState& r) {
         r.result.completion_tokens = static_cast<std::size_t>(r.generated);
         r.result.tokens.push_back(next);
     }
-    if (!r.request.ignore_eos && model->is_end_of_generation(next)) {
+    if ((!r.request.ignore_eos || constrained) && model->is_end_of_generation(next)) {
         finish(r, FinishReason::stop);
         return;
     }
@@ -361,14 +391,76 @@ bool LocalSchedulerImpl::pass() {
     return true;
 }
 
+void LocalSchedulerImpl::run_on_thread(std::function<void()> work) {
+    auto task = std::make_shared<SchedulerTask>();
+    task->work = std::move(work);
+    std::future<void> done = task->done.get_future();
+    {
+        const std::lock_guard lock(mutex);
+        if (stopping)
+            throw Error(errc::cancelled, "LocalScheduler: the scheduler was shut down");
+        tasks.push_back(task);
+    }
+    cv.notify_all();
+    done.get();
+}
+
+std::optional<std::vector<std::byte>> LocalSchedulerImpl::save_free(const std::vector<engine::TokenId>& tokens) {
+    int best = -1;
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        const Slot& s = slots[i];
+        if (s.busy || s.tokens.size() < tokens.size() || !std::equal(tokens.begin(), tokens.end(), s.tokens.begin()))
+            continue;
+        if (best < 0 || s.tokens.size() < slots[static_cast<std::size_t>(best)].tokens.size())
+            best = static_cast<int>(i); // the closest fit: fewest extra tokens
+    }
+    if (best < 0)
+        return std::nullopt;
+    const Slot& slot = slots[static_cast<std::size_t>(best)];
+    return ctx.save_sequence(best, slot.tokens);
+}
+
+std::vector<engine::TokenId> LocalSchedulerImpl::restore_free(std::span<const std::byte> session) {
+    int best = -1;
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        const Slot& s = slots[i];
+        if (s.busy)
+            continue;
+        if (best < 0)
+            best = static_cast<int>(i);
+        const Slot& b = slots[static_cast<std::size_t>(best)];
+        if ((s.tokens.empty() && !b.tokens.empty()) || (s.tokens.empty() == b.tokens.empty() && s.last_used < b.last_used))
+            best = static_cast<int>(i);
+    }
+    if (best < 0)
+        throw Error(errc::out_of_memory, "LocalScheduler: every sequence is busy; a session can be restored only into a free one");
+    Slot& slot = slots[static_cast<std::size_t>(best)];
+    ctx.remove(best);
+    slot.tokens.clear();
+    std::vector<engine::TokenId> tokens = ctx.restore_sequence(best, session);
+    // The prompt cache assumes a sequence holds positions 0 … n-1, one per token.
+    if (tokens.empty() || ctx.next_position(best) != static_cast<std::int32_t>(tokens.size()) ||
+        static_cast<std::int64_t>(tokens.size()) > seq_capacity) {
+        ctx.remove(best);
+        throw Error(errc::invalid_argument, "LocalScheduler: the session holds " + std::to_string(tokens.size()) +
+                                                " tokens that are not the positions 0 … n-1 of one conversation of at most " +
+                                                std::to_string(seq_capacity) + " tokens");
+    }
+    slot.tokens = tokens;
+    slot.last_used = ++use_clock;
+    return tokens;
+}
+
 void LocalSchedulerImpl::run() {
     for (;;) {
         std::vector<std::shared_ptr<LocalRequestState>> joining, dropped;
+        std::deque<std::shared_ptr<SchedulerTask>> work;
         {
             std::unique_lock lock(mutex);
-            cv.wait(lock, [&] { return stopping || !queue.empty() || !active.empty(); });
+            cv.wait(lock, [&] { return stopping || !queue.empty() || !active.empty() || !tasks.empty(); });
             if (stopping)
                 break;
+            work.swap(tasks);
             // Requests stopped while waiting leave the queue; then first come, first served.
             std::erase_if(queue, [&](const std::shared_ptr<LocalRequestState>& r) {
                 if (!r->cancel_requested.load(std::memory_order_relaxed) && !r->request.control.stop_requested())
@@ -386,11 +478,24 @@ void LocalSchedulerImpl::run() {
         }
         for (auto& r : dropped)
             finish(*r, FinishReason::cancelled, stopped_error(*r));
+        for (auto& t : work) {
+            try {
+                t->work();
+                t->done.set_value();
+            } catch (...) {
+                t->done.set_exception(std::current_exception());
+            }
+        }
         for (auto& r : joining)
             admit(r);
         pass();
     }
-    fail_all(std::make_exception_ptr(Error(errc::cancelled, "generate: the local model's scheduler was shut down")));
+    const auto shut = std::make_exception_ptr(Error(errc::cancelled, "generate: the local model's scheduler was shut down"));
+    fail_all(shut);
+    const std::lock_guard lock(mutex);
+    for (auto& t : tasks)
+        t->done.set_exception(shut);
+    tasks.clear();
 }
 
 } // namespace detail
@@ -538,8 +643,12 @@ LocalRequestHandle LocalScheduler::submit(LocalRequest request) {
     engine::Sampler sampler(request.sampling); // validates the options
     for (engine::TokenId id : request.prompt)
         sampler.accept(id);
+    std::optional<engine::GrammarMatcher> grammar;
+    if (request.grammar) // validates the triggers
+        grammar.emplace(request.grammar, engine::token_index(model), request.grammar_options);
     engine::TextStream stream(request.stop);
     auto state = std::make_shared<detail::LocalRequestState>(std::move(request), std::move(sampler), std::move(stream));
+    state->grammar = std::move(grammar);
     state->result.prompt_tokens = state->request.prompt.size();
     {
         const std::lock_guard lock(impl_->mutex);
@@ -558,6 +667,24 @@ std::int64_t LocalScheduler::seq_capacity() const noexcept { return impl_->seq_c
 int LocalScheduler::n_seq_max() const noexcept { return impl_->options.n_seq_max; }
 const engine::Model& LocalScheduler::model() const noexcept { return *impl_->model; }
 std::string LocalScheduler::device_name() const { return impl_->device; }
+
+std::optional<std::vector<std::byte>> LocalScheduler::save_cached(const std::vector<engine::TokenId>& tokens) {
+    if (tokens.empty())
+        throw Error(errc::invalid_argument, "LocalScheduler::save_cached: no tokens");
+    if (!impl_->options.prompt_cache)
+        throw Error(errc::unsupported, "LocalScheduler: sessions need the prompt cache (LocalSchedulerOptions::prompt_cache)");
+    std::optional<std::vector<std::byte>> out;
+    impl_->run_on_thread([&] { out = impl_->save_free(tokens); });
+    return out;
+}
+
+std::vector<engine::TokenId> LocalScheduler::restore_cached(std::span<const std::byte> session) {
+    if (!impl_->options.prompt_cache)
+        throw Error(errc::unsupported, "LocalScheduler: sessions need the prompt cache (LocalSchedulerOptions::prompt_cache)");
+    std::vector<engine::TokenId> tokens;
+    impl_->run_on_thread([&] { tokens = impl_->restore_free(session); });
+    return tokens;
+}
 
 LocalSchedulerStats LocalScheduler::stats() const {
     const std::lock_guard lock(impl_->mutex);

@@ -369,8 +369,8 @@ TEST_CASE("[local_chat_model] every option changes what it should", "[engine]") 
         o.extra = Value{{"penalty_last_n", -1}};
         CHECK(kind_of([&] { ask(*model, messages, o); }) == braid::errc::invalid_argument);
         GenerationOptions rf;
-        rf.response_format = Value{{"type", "json_object"}};
-        CHECK(kind_of([&] { ask(*model, messages, rf); }) == braid::errc::unsupported);
+        rf.response_format = Value{{"type", "json_schema"}}; // no json_schema.schema
+        CHECK(kind_of([&] { ask(*model, messages, rf); }) == braid::errc::invalid_argument);
         CHECK(kind_of([&] { ask(*model, {}); }) == braid::errc::invalid_argument);
     }
 }

@@ -197,4 +197,37 @@ final class Native {
 
     /** Called by a JVM shutdown hook: from then on, native threads stay attached to the exiting VM. */
     static native void vmExiting();
+
+    // Local models (braid/local_models.h) and grammars (braid/grammar.h).
+    static native long localChatModelCreate(long model, int flags, int backend, int threads, int nCtx, int nSeqMax,
+                                            int nBatch, int promptChunk, int maxQueue, int overflow,
+                                            String chatTemplate, String defaultsJson, String name,
+                                            String toolCallFormat, int grammarCacheSize);
+
+    static native long localChatModelSaveSession(long chatModel, String messagesJson, String path, String optionsJson);
+
+    static native long localChatModelLoadSession(long chatModel, String path);
+
+    static native long localEmbeddingsCreate(long model, int flags, int backend, int threads, int batchSize,
+                                             int maxSequences, int contexts, int normalize);
+
+    static native void embeddingsFree(long embeddings);
+
+    static native int embeddingsDimension(long embeddings);
+
+    static native float[] embeddingsEmbed(long embeddings, String textsJson, long cancel, int timeoutMs);
+
+    static native long embeddingsRunnable(long embeddings);
+
+    static native long grammarCompileGbnf(String gbnf);
+
+    static native long grammarFromJsonSchema(String schemaJson, int flags, int maxCompileMs);
+
+    static native void grammarFree(long grammar);
+
+    static native boolean grammarAccepts(long grammar, String text);
+
+    static native String grammarSource(long grammar);
+
+    static native String toolCallsParse(String format, String text, String toolsJson);
 }
