@@ -1,12 +1,22 @@
 // AVX2 + FMA + F16C kernels of the exact vector store (compiled for those extensions, called only when the
 // CPU has them).
-#pragma GCC target("avx2,fma,f16c")
-#include <immintrin.h>
+#include <cpuid.h>
 
 #include <algorithm>
 #include <vector>
 
 #include "kernels.hpp"
+
+// Only <immintrin.h> and this file's own functions come after the target switch, so no inline function of
+// a shared header is compiled for AVX2 (the linker could keep that copy for callers on any CPU). GCC takes
+// a target pragma, clang an attribute applied to every function that follows.
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2,fma,f16c")
+#endif
+#include <immintrin.h>
 
 namespace braid::retrieval::detail {
 namespace {
@@ -193,9 +203,28 @@ void dot_block_f32(const float* q, std::size_t nq, const float* x, std::size_t n
 constexpr VectorKernels avx2{"avx2", dot_f32, l2_f32, dot_f16, dot_i8, dot_block_f32};
 
 } // namespace
+} // namespace braid::retrieval::detail
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+
+namespace braid::retrieval::detail {
+
+namespace {
+
+/// F16C through CPUID leaf 1 (clang's __builtin_cpu_supports does not know "f16c").
+bool cpu_has_f16c() noexcept {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    return __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & bit_F16C) != 0;
+}
+
+} // namespace
 
 const VectorKernels* avx2_vector_kernels() noexcept {
-    static const bool ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    static const bool ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && cpu_has_f16c();
     return ok ? &avx2 : nullptr;
 }
 
