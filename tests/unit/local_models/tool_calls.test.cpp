@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "braid/core/runnable.hpp"
 #include "braid/error.hpp"
 #include "braid/models/local_chat_model.hpp"
 #include "braid/parsers/json_schema_validator.hpp"
@@ -218,4 +219,19 @@ TEST_CASE("[local_tool_calls] without a forced choice the tool grammar waits for
     auto g = model.grammar_for(o);
     REQUIRE(g);
     CHECK(model.grammar_for(o) == g); // compiled once, cached
+}
+
+TEST_CASE("[local_tool_calls] tools bound on the runnable reach the template and the grammar", "[engine]") {
+    auto chat = braid::make_runnable(
+        std::make_shared<LocalChatModel>(local_test::stories(), options_with("Qwen-Qwen2.5-7B-Instruct.jinja")));
+    const auto with_tools = chat.bind(Value{{"tools", tools()}, {"tool_choice", "required"}});
+    const Message m = with_tools.invoke(braid::PromptValue(Messages{Message::user("What time is it in Tokyo?")}));
+    REQUIRE(m.tool_calls.size() == 1);
+    CHECK((m.tool_calls[0].name == "get_weather" || m.tool_calls[0].name == "get_time"));
+    CHECK(m.response_metadata["finish_reason"] == "tool_calls");
+    // The template saw the tools: the rendered prompt lists them.
+    LocalChatModel model(local_test::stories(), options_with("Qwen-Qwen2.5-7B-Instruct.jinja"));
+    GenerationOptions o;
+    o.tools = tools();
+    CHECK(model.render({Message::user("hi")}, o).find("get_time") != std::string::npos);
 }
