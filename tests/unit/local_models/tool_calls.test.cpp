@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "braid/core/runnable.hpp"
+#include "braid/engine/grammar_matcher.hpp"
+#include "braid/engine/token_index.hpp"
 #include "braid/error.hpp"
 #include "braid/models/local_chat_model.hpp"
 #include "braid/parsers/json_schema_validator.hpp"
@@ -234,4 +236,35 @@ TEST_CASE("[local_tool_calls] tools bound on the runnable reach the template and
     GenerationOptions o;
     o.tools = tools();
     CHECK(model.render({Message::user("hi")}, o).find("get_time") != std::string::npos);
+}
+
+TEST_CASE("[local_tool_calls] the tools' grammar accepts calls of bound tools with valid arguments only", "[engine]") {
+    LocalChatModel model(local_test::stories(), options_with("Qwen-Qwen2.5-7B-Instruct.jinja"));
+    GenerationOptions o;
+    o.tools = tools();
+    const auto grammar = model.grammar_for(o);
+    REQUIRE(grammar);
+    CHECK(grammar->accepts("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"location\": \"Paris\"}}\n</tool_call>"));
+    CHECK(grammar->accepts("<tool_call>\n{\"name\":\"get_time\",\"arguments\":{\"tz\":\"UTC\"}}\n</tool_call>"));
+    CHECK_FALSE(grammar->accepts("<tool_call>\n{\"name\": \"launch\", \"arguments\": {\"location\": \"Paris\"}}\n</tool_call>"));
+    CHECK_FALSE(grammar->accepts("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"location\": 3}}\n</tool_call>"));
+    CHECK_FALSE(grammar->accepts("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {}}\n</tool_call>"));
+    // A lazy matcher lets free text through until the marker, then holds the call to the grammar.
+    braid::engine::GrammarMatcherOptions lazy;
+    lazy.lazy = true;
+    lazy.triggers.words = {"<tool_call>"};
+    braid::engine::GrammarMatcher matcher(grammar, braid::engine::token_index(*local_test::stories()), lazy);
+    CHECK(matcher.accept_string("Let me look. "));
+    CHECK_FALSE(matcher.is_active());
+    CHECK(matcher.accept_string("<tool_call>\n{\"name\": \"get_time\", "));
+    CHECK(matcher.is_active());
+    CHECK_FALSE(matcher.accept_string("\"parameters\""));
+    CHECK(matcher.accept_string("\"arguments\": {\"tz\": \"CET\"}}\n</tool_call>"));
+    CHECK(matcher.is_complete());
+
+    LocalChatModel llama(local_test::stories(), options_with("meta-llama-Llama-3.2-3B-Instruct.jinja"));
+    const auto llama_grammar = llama.grammar_for(o);
+    REQUIRE(llama_grammar);
+    CHECK(llama_grammar->accepts("{\"name\": \"get_weather\", \"parameters\": {\"location\": \"Oslo\"}}"));
+    CHECK_FALSE(llama_grammar->accepts("{\"name\": \"get_weather\", \"arguments\": {\"location\": \"Oslo\"}}"));
 }
