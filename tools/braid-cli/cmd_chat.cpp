@@ -12,6 +12,7 @@
 //   --session FILE    resume the conversation saved in FILE (and its KV state in FILE.kv) at start;
 //                     save both after each turn
 //   --json            one JSON object per turn instead of streamed text
+// A thinking model's reasoning_content streams to stderr, its content to stdout.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -170,6 +171,10 @@ int run(Args& args) {
         RunContext ctx(default_run_config());
         MessageChunk sum;
         for (MessageChunk& chunk : chat.stream(messages, call, ctx)) {
+            if (!json && !chunk.reasoning_content.empty()) { // thinking goes to stderr, beside the answer
+                std::cerr << chunk.reasoning_content;
+                std::cerr.flush();
+            }
             if (!json && !chunk.content.empty()) {
                 std::cout << chunk.content;
                 std::cout.flush();

@@ -1,6 +1,7 @@
 #include "models/local/request_grammar.hpp"
 
 #include "braid/engine/json_schema.hpp"
+#include "braid/engine/token_index.hpp"
 #include "braid/error.hpp"
 
 namespace braid::local_detail {
@@ -106,9 +107,11 @@ std::optional<GrammarSpec> tool_grammar(const GenerationOptions& o, const ToolCa
                 (shape->after.empty() ? "" : " " + literal(shape->after)) + "\n";
     if (!forced) {
         spec.matcher.lazy = true;
-        // A marker the vocabulary holds as one special token triggers as that token, else as text.
+        // A marker the vocabulary holds as one control token triggers as that token (when the token's
+        // text is the marker, so that the grammar starts from it), else as text.
         const std::vector<engine::TokenId> ids = model.tokenizer().tokenize(shape->trigger, false, true);
-        if (ids.size() == 1 && model.tokenizer().is_control(ids.front()))
+        if (ids.size() == 1 && model.tokenizer().is_control(ids.front()) &&
+            engine::token_index(model)->piece(ids.front()) == shape->trigger)
             spec.matcher.triggers.tokens.push_back(ids.front());
         else
             spec.matcher.triggers.words.push_back(shape->trigger);

@@ -6,10 +6,13 @@
 // prompt chunks of the others), decode it, and sample one token for every request that had an output
 // row. Text reaches the consumer through the request's own mutex and condition variable.
 //
-// Seams: saved sessions (a sequence's KV state as bytes) plug in at admit(): a restored conversation is
-// a Slot whose `tokens` and cache cells come from the saved state, after which the prompt cache finds it
-// like any finished sequence; copying a sequence's cells (seq_cp) would let two requests that share a
-// system prompt start from one slot's prefix at once.
+// Grammars: a request with LocalRequest::grammar owns a GrammarMatcher; sample() masks, forces and
+// accepts tokens with it as engine::generate does, and ends the request when nothing can follow.
+//
+// Sessions run on this thread between passes (run_on_thread): save_cached() saves a free slot whose
+// tokens begin with the caller's, restore_cached() loads a session into a free slot whose `tokens` then
+// come from it, after which the prompt cache finds it like any finished sequence. Copying a sequence's
+// cells (seq_cp) would let two requests that share a system prompt start from one slot's prefix at once.
 #include "braid/models/local_scheduler.hpp"
 
 #include <algorithm>

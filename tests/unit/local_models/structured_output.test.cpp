@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "braid/core/runnable.hpp"
 #include "braid/error.hpp"
@@ -185,4 +186,38 @@ TEST_CASE("[local_structured_output] with_structured_output returns the validate
 
     CHECK(local_test::kind_of([&] { braid::with_structured_output(chat, Value{{"type", 42}}); }) ==
           braid::errc::invalid_argument);
+}
+
+TEST_CASE("[local_structured_output] requests in one pass each follow their own grammar", "[engine]") {
+    LocalChatModel model(local_test::stories(), options(4));
+    const braid::JsonSchemaValidator validator(person_schema());
+    std::vector<Message> answers(8);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < answers.size(); ++i)
+        threads.emplace_back([&, i] {
+            GenerationOptions o;
+            o.temperature = 1.0;
+            o.seed = 100 + i;
+            if (i % 3 == 0)
+                o.response_format = braid::json_schema_response_format(person_schema());
+            else if (i % 3 == 1)
+                o.extra["grammar"] = R"(root ::= [a-z]{3} "-" [0-9]{2})";
+            else
+                o.max_tokens = 12; // free
+            answers[i] = so_ask(model, o);
+        });
+    for (auto& t : threads)
+        t.join();
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+        INFO(i << ": " << answers[i].content);
+        if (i % 3 == 0) {
+            CHECK(validator.is_valid(Value::parse(answers[i].content)));
+        } else if (i % 3 == 1) {
+            REQUIRE(answers[i].content.size() == 6);
+            CHECK(answers[i].content[3] == '-');
+        } else {
+            CHECK_FALSE(answers[i].content.empty());
+        }
+    }
+    CHECK(model.scheduler().stats().max_active > 1);
 }

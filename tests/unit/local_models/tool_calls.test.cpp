@@ -8,6 +8,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "braid/core/runnable.hpp"
+#include "braid/engine/grammar_matcher.hpp"
+#include "braid/engine/token_index.hpp"
 #include "braid/error.hpp"
 #include "braid/models/local_chat_model.hpp"
 #include "braid/parsers/json_schema_validator.hpp"
@@ -218,4 +221,50 @@ TEST_CASE("[local_tool_calls] without a forced choice the tool grammar waits for
     auto g = model.grammar_for(o);
     REQUIRE(g);
     CHECK(model.grammar_for(o) == g); // compiled once, cached
+}
+
+TEST_CASE("[local_tool_calls] tools bound on the runnable reach the template and the grammar", "[engine]") {
+    auto chat = braid::make_runnable(
+        std::make_shared<LocalChatModel>(local_test::stories(), options_with("Qwen-Qwen2.5-7B-Instruct.jinja")));
+    const auto with_tools = chat.bind(Value{{"tools", tools()}, {"tool_choice", "required"}});
+    const Message m = with_tools.invoke(braid::PromptValue(Messages{Message::user("What time is it in Tokyo?")}));
+    REQUIRE(m.tool_calls.size() == 1);
+    CHECK((m.tool_calls[0].name == "get_weather" || m.tool_calls[0].name == "get_time"));
+    CHECK(m.response_metadata["finish_reason"] == "tool_calls");
+    // The template saw the tools: the rendered prompt lists them.
+    LocalChatModel model(local_test::stories(), options_with("Qwen-Qwen2.5-7B-Instruct.jinja"));
+    GenerationOptions o;
+    o.tools = tools();
+    CHECK(model.render({Message::user("hi")}, o).find("get_time") != std::string::npos);
+}
+
+TEST_CASE("[local_tool_calls] the tools' grammar accepts calls of bound tools with valid arguments only", "[engine]") {
+    LocalChatModel model(local_test::stories(), options_with("Qwen-Qwen2.5-7B-Instruct.jinja"));
+    GenerationOptions o;
+    o.tools = tools();
+    const auto grammar = model.grammar_for(o);
+    REQUIRE(grammar);
+    CHECK(grammar->accepts("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"location\": \"Paris\"}}\n</tool_call>"));
+    CHECK(grammar->accepts("<tool_call>\n{\"name\":\"get_time\",\"arguments\":{\"tz\":\"UTC\"}}\n</tool_call>"));
+    CHECK_FALSE(grammar->accepts("<tool_call>\n{\"name\": \"launch\", \"arguments\": {\"location\": \"Paris\"}}\n</tool_call>"));
+    CHECK_FALSE(grammar->accepts("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"location\": 3}}\n</tool_call>"));
+    CHECK_FALSE(grammar->accepts("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {}}\n</tool_call>"));
+    // A lazy matcher lets free text through until the marker, then holds the call to the grammar.
+    braid::engine::GrammarMatcherOptions lazy;
+    lazy.lazy = true;
+    lazy.triggers.words = {"<tool_call>"};
+    braid::engine::GrammarMatcher matcher(grammar, braid::engine::token_index(*local_test::stories()), lazy);
+    CHECK(matcher.accept_string("Let me look. "));
+    CHECK_FALSE(matcher.is_active());
+    CHECK(matcher.accept_string("<tool_call>\n{\"name\": \"get_time\", "));
+    CHECK(matcher.is_active());
+    CHECK_FALSE(matcher.accept_string("\"parameters\""));
+    CHECK(matcher.accept_string("\"arguments\": {\"tz\": \"CET\"}}\n</tool_call>"));
+    CHECK(matcher.is_complete());
+
+    LocalChatModel llama(local_test::stories(), options_with("meta-llama-Llama-3.2-3B-Instruct.jinja"));
+    const auto llama_grammar = llama.grammar_for(o);
+    REQUIRE(llama_grammar);
+    CHECK(llama_grammar->accepts("{\"name\": \"get_weather\", \"parameters\": {\"location\": \"Oslo\"}}"));
+    CHECK_FALSE(llama_grammar->accepts("{\"name\": \"get_weather\", \"arguments\": {\"location\": \"Oslo\"}}"));
 }
