@@ -1,6 +1,7 @@
 // Portable reference kernels of the exact vector store, and the run-time choice of kernels.
 #include <bit>
 
+#include "braid/engine/quant.hpp"
 #include "kernels.hpp"
 
 namespace braid::retrieval::detail {
@@ -38,8 +39,9 @@ constexpr VectorKernels scalar{"scalar", dot_f32, l2_f32, dot_f16, dot_i8, dot_b
 
 } // namespace
 
-std::uint16_t float_to_half(float value) noexcept { return std::bit_cast<std::uint16_t>(static_cast<_Float16>(value)); }
-float half_to_float(std::uint16_t value) noexcept { return static_cast<float>(std::bit_cast<_Float16>(value)); }
+// The engine's exact conversions (braid_gguf): _Float16 is a GCC extension clang 14 refuses on x86.
+std::uint16_t float_to_half(float value) noexcept { return engine::fp32_to_fp16(value); }
+float half_to_float(std::uint16_t value) noexcept { return engine::fp16_to_fp32(value); }
 
 const VectorKernels& scalar_vector_kernels() noexcept { return scalar; }
 
