@@ -8,16 +8,21 @@
 //
 //   braid_sample_npc <save.db> [model.gguf]
 //
-// With a GGUF chat model the NPC would run on it (braid's LocalChatModel, not part of this build yet);
-// without one, the NPCs and their memory run on SCRIPTED FAKE MODELS (braid::testing::FakeChatModel): their
-// answers are fixed in this file and do not read the prompt. What the memory keeps, and what it gives the
-// model on the next visit, is real: the program prints it.
+// With a GGUF model (any chat model; the shipped stories260K is a story model, not a chat model, so its
+// answers are story text) both NPCs and their memories share one LocalChatModel, and each NPC's KV state is
+// put aside at the end of a visit (`<save>.<npc>.kv`) and resumed on the next: when the saved state does not
+// match (another model, a damaged file) the history is replayed instead — the conversation itself lives in
+// the SQLite file, so nothing is lost. Without a model, the NPCs and their memory run on SCRIPTED FAKE MODELS
+// (braid::testing::FakeChatModel): their answers are fixed in this file and do not read the prompt. What the
+// memory keeps, and what it gives the model on the next visit, is real: the program prints it.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "braid/engine/model.hpp"
 #include "braid/error.hpp"
 #include "braid/memory/entity_memory.hpp"
 #include "braid/memory/sqlite_chat_history.hpp"
@@ -25,6 +30,7 @@
 #include "braid/memory/sqlite_entity_store.hpp"
 #include "braid/memory/sqlite_summary_store.hpp"
 #include "braid/memory/summary_buffer_memory.hpp"
+#include "braid/models/local_chat_model.hpp"
 #include "braid/prompts/chat_prompt_template.hpp"
 #include "braid/testing/fake_chat_model.hpp"
 
@@ -96,8 +102,35 @@ void print_messages(const char* title, const Messages& messages) {
         std::printf("  [%s] %s\n", m.role.c_str(), m.content.c_str());
 }
 
+/// The local model both NPCs share, when a GGUF file was given.
+struct LocalModel {
+    std::shared_ptr<const braid::LocalChatModel> model;
+    braid::Runnable<braid::PromptValue, Message> runnable;
+};
+
+/// Where an NPC's KV state is put aside between visits.
+std::filesystem::path kv_file(const std::filesystem::path& save, const Npc& npc) {
+    return save.string() + "." + npc.name + ".kv";
+}
+
+/// Resumes the NPC's saved KV state, or says why the history will be replayed instead.
+void resume_or_replay(const LocalModel& local, const std::filesystem::path& file, const Npc& npc) {
+    if (!std::filesystem::exists(file)) {
+        std::printf("(%s: no saved KV state: the conversation is computed from its history)\n", npc.name.c_str());
+        return;
+    }
+    try {
+        const std::size_t tokens = local.model->load_session(file);
+        std::printf("(%s: resumed the saved KV state, %zu tokens)\n", npc.name.c_str(), tokens);
+    } catch (const braid::Error& e) {
+        std::printf("(%s: the saved KV state cannot be used (%s): replaying the history instead)\n", npc.name.c_str(),
+                    e.what());
+    }
+}
+
 /// One visit to @p npc: its history, summary and facts are one session of @p db.
-void talk_to(const braid::memory::SqliteDatabase& db, const Npc& npc, const std::filesystem::path& save) {
+void talk_to(const braid::memory::SqliteDatabase& db, const Npc& npc, const std::filesystem::path& save,
+             const LocalModel* local) {
     auto history = std::make_shared<braid::memory::SqliteChatHistory>(db, npc.session);
     auto summaries = std::make_shared<braid::memory::SqliteSummaryStore>(db, npc.session);
     auto entities = std::make_shared<braid::memory::SqliteEntityStore>(db, npc.session);
@@ -113,10 +146,14 @@ void talk_to(const braid::memory::SqliteDatabase& db, const Npc& npc, const std:
     std::printf("=== %s (session %s of %s): %zu earlier messages; this is visit %zu.\n", npc.name.c_str(),
                 npc.session.c_str(), save.string().c_str(), history->messages().size(), visit + 1);
 
-    // With a local model, these three are one model shared by both NPCs.
-    const FakeChatModel npc_model(today.npc);
-    const FakeChatModel entity_model(today.entity_model);
-    const FakeChatModel summary_model(today.summary_model);
+    // Scripted test doubles, or one local model shared by both NPCs and their memories.
+    const FakeChatModel npc_script(today.npc);
+    const FakeChatModel entity_script(today.entity_model);
+    const FakeChatModel summary_script(today.summary_model);
+    using ChatRunnable = braid::Runnable<braid::PromptValue, Message>;
+    const ChatRunnable npc_model = local ? local->runnable : ChatRunnable(npc_script);
+    const ChatRunnable entity_model = local ? local->runnable : ChatRunnable(entity_script);
+    const ChatRunnable summary_model = local ? local->runnable : ChatRunnable(summary_script);
     braid::memory::SummaryBufferOptions buffer_options;
     buffer_options.max_token_limit = 40; // small, so that a visit's talk is folded into the summary by the next
     braid::memory::SummaryBufferMemory memory(summary_model, history, summaries, buffer_options);
@@ -124,16 +161,22 @@ void talk_to(const braid::memory::SqliteDatabase& db, const Npc& npc, const std:
 
     if (!memory.summary().empty())
         std::printf("%s remembers (saved summary): %s\n", npc.name.c_str(), memory.summary().c_str());
+    if (local)
+        resume_or_replay(*local, kv_file(save, npc), npc);
     const auto chain = npc_prompt(npc.persona) | npc_model;
+    Messages last_context;
     for (const std::string& line : today.player) {
         const braid::memory::EntityFacts known = entity_memory.recall(line);
         for (const auto& [name, facts] : known)
             std::printf("  (memory: %s — %s)\n", name.c_str(), facts.empty() ? "not seen before" : facts.c_str());
         const Messages context = memory.messages();
         const std::string facts_text = braid::memory::EntityMemory::to_text(known);
-        const Message answer = chain.invoke({{"entities", facts_text.empty() ? "(nothing yet)" : facts_text},
-                                             {"history", braid::Value(context)},
-                                             {"line", line}});
+        const braid::Value variables = {{"entities", facts_text.empty() ? "(nothing yet)" : facts_text},
+                                        {"history", braid::Value(context)},
+                                        {"line", line}};
+        const Message answer = chain.invoke(variables);
+        last_context = npc_prompt(npc.persona).format_messages(variables);
+        last_context.push_back(answer);
         std::printf("Player: %s\n%s: %s\n", line.c_str(), npc.name.c_str(), answer.content.c_str());
         const std::vector<Message> turn = {Message::user(line), Message::assistant(answer.content)};
         history->add_messages(turn); // one atomic turn
@@ -141,9 +184,13 @@ void talk_to(const braid::memory::SqliteDatabase& db, const Npc& npc, const std:
         memory.prune(); // folds the oldest messages into the summary once over the budget
     }
 
-    const std::vector<Messages> asked = npc_model.received();
+    const std::vector<Messages> asked = npc_script.received();
     if (!asked.empty())
         print_messages(("What " + npc.name + "'s model was given on its last call of this visit:").c_str(), asked.back());
+    if (local && !last_context.empty()) {
+        const std::size_t tokens = local->model->save_session(last_context, kv_file(save, npc));
+        std::printf("(%s: KV state of the last exchange put aside, %zu tokens)\n", npc.name.c_str(), tokens);
+    }
     std::printf("Saved: %zu messages, summary: \"%s\"\n", history->messages().size(), memory.summary().c_str());
     for (const std::string& name : entities->names())
         std::printf("Saved fact: %s — %s\n", name.c_str(), entities->get(name).value_or("").c_str());
@@ -151,18 +198,26 @@ void talk_to(const braid::memory::SqliteDatabase& db, const Npc& npc, const std:
 }
 
 int run(const std::filesystem::path& save, const char* model_path) {
+    std::optional<LocalModel> local;
     if (model_path) {
-        if (!std::filesystem::exists(model_path))
-            throw braid::Error(braid::errc::io, std::string("model file '") + model_path + "' does not exist");
-        std::printf("A GGUF model was given (%s), but this build has no LocalChatModel yet: the NPCs run on the "
-                    "scripted FakeChatModel instead.\n", model_path);
+        auto model = std::make_shared<const braid::engine::Model>(braid::engine::Model::load(model_path));
+        braid::LocalChatModelOptions options;
+        options.scheduler.n_seq_max = 2;          // one sequence per NPC
+        options.defaults.max_tokens = 48;         // short answers, short summaries
+        options.defaults.temperature = 0.0;
+        auto chat = std::make_shared<const braid::LocalChatModel>(model, options);
+        local = LocalModel{chat, braid::make_runnable(chat)};
+        std::printf("Both NPCs and their memories run on %s (%s template).\n\n", model_path,
+                    chat->uses_plain_template() ? "braid's plain fallback" : "the model's own");
+    } else {
+        std::puts("NOTE: the NPCs and their memory run on SCRIPTED FAKE MODELS (braid::testing::FakeChatModel): their "
+                  "answers are fixed in samples/npc/main.cpp. The memory they are given is real and saved between "
+                  "runs.\n");
     }
-    std::puts("NOTE: the NPCs and their memory run on SCRIPTED FAKE MODELS (braid::testing::FakeChatModel): their answers "
-              "are fixed in samples/npc/main.cpp. The memory they are given is real and saved between runs.\n");
 
     braid::memory::SqliteDatabase db = braid::memory::SqliteDatabase::open(save);
     for (const Npc& npc : npcs())
-        talk_to(db, npc, save);
+        talk_to(db, npc, save, local ? &*local : nullptr);
     std::puts("Run the program again with the same save file: Brom and Mira will remember this visit.");
     return 0;
 }

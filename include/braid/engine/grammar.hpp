@@ -12,8 +12,10 @@
 /// digits ::= [0-9]{1,3} | "x"+ | "y"? | . # {m} {m,} {m,n} {,n} * + ?  and `.` (any character)
 /// @endcode
 /// Rules may span lines (a rule ends where the next `name ::=` starts). Escapes in literals and
-/// classes: `\n \t \r \\ \" \' \[ \] \- \^ \/ \xHH \uHHHH \UHHHHHHHH`. Terminals are Unicode code
-/// points over UTF-8 bytes: `[^"]` matches a multi-byte character, and a token may end inside one.
+/// classes: a backslash before n, t, r, a backslash, a quote, a bracket, a dash, a caret or a slash, and
+/// hexadecimal code points: backslash-x with 2 digits, backslash-u with 4, backslash-U with 8. Terminals are
+/// Unicode code points over UTF-8 bytes: a negated class such as `[^x]` matches a multi-byte character, and
+/// a token may end inside one.
 ///
 /// Left recursion (direct, indirect, or through rules that can match nothing) is rejected with an
 /// error naming the rule: the matcher is a pushdown recognizer (a set of stacks), not Earley.

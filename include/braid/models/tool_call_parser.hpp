@@ -79,7 +79,9 @@ public:
     /// @throws Error(errc::invalid_argument) if options.tools is not an array of tool definitions.
     explicit ToolCallStreamParser(ToolCallSyntax syntax, ToolCallParseOptions options = {});
     ~ToolCallStreamParser();
+    /// Moves the parser and what it has read.
     ToolCallStreamParser(ToolCallStreamParser&&) noexcept;
+    /// Moves the parser and what it has read.
     ToolCallStreamParser& operator=(ToolCallStreamParser&&) noexcept;
 
     /// Adds @p piece (any split of the text, even inside a UTF-8 character or a marker) and returns the

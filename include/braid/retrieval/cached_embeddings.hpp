@@ -43,6 +43,7 @@ public:
     CachedEmbeddings(std::shared_ptr<const Embeddings> inner, const std::filesystem::path& path, std::string identity);
     ~CachedEmbeddings() override;
 
+    /// "CachedEmbeddings(<identity>)".
     std::string name() const override { return "CachedEmbeddings(" + identity_ + ")"; }
     std::size_t dimension() const override { return inner_->dimension(); }
     std::vector<std::vector<float>> embed_documents(std::span<const std::string> texts,

@@ -11,7 +11,7 @@
 ///
 /// Rules (LangChain's): lines are stripped; a line is a header when it starts with one of the markers
 /// followed by a space or nothing; a header closes the headers of its level and deeper; lines inside
-/// ``` or ~~~ code fences are never headers; consecutive lines under the same headers are joined into one
+/// lines inside code fences (three backticks or tildes) are never headers; consecutive lines under the same headers are joined into one
 /// section with "  \n" (unless return_each_line); blank lines end a run of lines. Markers are matched
 /// longest first.
 #pragma once

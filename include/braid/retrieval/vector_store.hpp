@@ -16,7 +16,6 @@
 /// @endcode
 ///
 /// (Options are aggregates; GCC 12 warns about designated initializers that omit members, so set fields.)
-/// @endcode
 ///
 /// **Scores, per metric** (results always come best first):
 /// - Metric::cosine: `score` is the cosine similarity in [-1, 1] (higher is better);

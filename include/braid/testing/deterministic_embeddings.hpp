@@ -29,6 +29,7 @@ public:
     /// Vectors of @p dimension floats. Throws Error(errc::invalid_argument) for 0 or more than 65536.
     explicit DeterministicEmbeddings(std::size_t dimension = 64);
 
+    /// "DeterministicEmbeddings".
     std::string name() const override { return "DeterministicEmbeddings"; }
     std::size_t dimension() const override { return dimension_; }
     std::vector<std::vector<float>> embed_documents(std::span<const std::string> texts,

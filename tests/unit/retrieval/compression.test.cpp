@@ -50,7 +50,7 @@ TEST_CASE("[compression] LLM extractor keeps the relevant parts and drops NO_OUT
     CHECK(out[1].id == "c");
     REQUIRE(model.call_count() == 3);
     const std::string prompt = model.received().at(0).at(0).content;
-    CHECK(prompt.find("> Question: sword care\n> Context:\n>>>\nSwords need oil. Cats sleep.\n>>>") != std::string::npos);
+    CHECK(prompt.find("Question: sword care\n\nContext:\nSwords need oil. Cats sleep.\n\nRelevant parts:") != std::string::npos);
 
     braid::testing::FakeChatModel custom(std::vector<std::string>{"part"});
     const auto extractor = braid::retrieval::llm_extractor(custom, "Q={question} C={context}");

@@ -30,8 +30,8 @@ TEST_CASE("[multi_query] retrieves each rewrite and unites the results", "[unit]
     CHECK(out[2].id == "c");
     REQUIRE(model.call_count() == 1);
     const std::string prompt = model.received().at(0).at(0).content;
-    CHECK(prompt.find("generate 3 different versions") != std::string::npos);
-    CHECK(prompt.find("Original question: question") != std::string::npos);
+    CHECK(prompt.find("Write 3 different rewordings") != std::string::npos);
+    CHECK(prompt.find("Question: question") != std::string::npos);
 
     braid::testing::FakeChatModel model2(std::vector<std::string>{"q2"});
     const auto with_original = braid::retrieval::multi_query_retriever(

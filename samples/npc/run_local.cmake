@@ -1,0 +1,28 @@
+# ctest sample.npc_local: the NPC sample on a real model (stories260K) through LocalChatModel, three visits on
+# one save file: the second resumes each NPC's saved KV state; before the third, Brom's state file is damaged
+# and his history is replayed instead (Mira's still resumes) — nothing of the conversation is lost.
+set(files ${SAVE} ${SAVE}-wal ${SAVE}-shm ${SAVE}.Brom.kv ${SAVE}.Mira.kv)
+file(REMOVE ${files})
+foreach(run 1 2 3)
+  if(run EQUAL 3)
+    file(WRITE ${SAVE}.Brom.kv "not a session")
+  endif()
+  execute_process(COMMAND ${SAMPLE} ${SAVE} ${MODEL} RESULT_VARIABLE rc OUTPUT_VARIABLE out${run} ERROR_VARIABLE err)
+  message(STATUS "run ${run}:\n${out${run}}${err}")
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "run ${run} of ${SAMPLE} failed (${rc}): ${err}")
+  endif()
+endforeach()
+file(REMOVE ${files})
+set(expect1 "run on" "no saved KV state" "KV state of the last exchange put aside" "0 earlier messages; this is visit 1")
+set(expect2 "Brom: resumed the saved KV state" "Mira: resumed the saved KV state" "4 earlier messages; this is visit 2")
+set(expect3 "Brom: the saved KV state cannot be used" "replaying the history instead" "Mira: resumed the saved KV state"
+            "this is visit 3")
+foreach(run 1 2 3)
+  foreach(expected IN LISTS expect${run})
+    string(FIND "${out${run}}" "${expected}" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "run ${run} does not say \"${expected}\"")
+    endif()
+  endforeach()
+endforeach()
