@@ -129,6 +129,11 @@ public:
     /// @p text tokenized as a prompt: special tokens parsed, BOS first when the vocabulary wants one and
     /// the text does not begin with it.
     std::vector<engine::TokenId> tokenize(const std::string& text) const;
+    /// How many tokens @p message takes with this model's tokenizer: its content, name and tool calls (name
+    /// and JSON arguments) tokenized as plain text, plus 4 for the role and the template's markers. The
+    /// token counter of trim_messages and the memories (`braid::memory::TokenCounter`), e.g.
+    /// `options.token_counter = [&](const Message& m) { return chat.count_tokens(m); }`.
+    std::size_t count_tokens(const Message& message) const;
     /// The scheduler request for @p messages with @p options merged over the defaults: rendered and
     /// tokenized prompt (after the overflow policy), sampling options, max_tokens, stop strings.
     /// Mapping: temperature, top_k, top_p, min_p, typical_p, repeat_penalty, frequency_penalty,

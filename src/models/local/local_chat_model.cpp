@@ -276,6 +276,17 @@ std::vector<engine::TokenId> LocalChatModel::tokenize(const std::string& text) c
     return tokens;
 }
 
+std::size_t LocalChatModel::count_tokens(const Message& message) const {
+    // The markers a template puts around a message (role, start and end tokens) vary by family; 4 is what
+    // ChatML and Llama 3 add, as approximate_token_count assumes.
+    constexpr std::size_t markers = 4;
+    const engine::Tokenizer& tok = impl_->model->tokenizer();
+    std::size_t count = markers + tok.tokenize(message.content).size() + tok.tokenize(message.name).size();
+    for (const ToolCall& call : message.tool_calls)
+        count += tok.tokenize(call.name).size() + tok.tokenize(call.arguments.dump()).size();
+    return count;
+}
+
 LocalRequest LocalChatModel::to_request(const Messages& messages, const GenerationOptions& call) const {
     const GenerationOptions o = impl_->options.defaults.merged(call);
     o.validate();

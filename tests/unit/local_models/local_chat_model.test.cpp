@@ -128,6 +128,16 @@ TEST_CASE("[local_chat_model] a model without a template uses the plain ChatML f
     CHECK(answer.content.find("<|im_end|>") == std::string::npos);
 }
 
+TEST_CASE("[local_chat_model] count_tokens counts a message with the model's tokenizer", "[engine]") {
+    const auto model = make_model(chat_options(1, 512, false));
+    const braid::engine::Tokenizer& tok = local_test::stories()->tokenizer();
+    const Message user = Message::user("Once upon a time there was a cat.");
+    CHECK(model->count_tokens(user) == 4 + tok.tokenize(user.content).size());
+    Message call = Message::assistant("", {braid::ToolCall{"c1", "roll_dice", Value{{"sides", 6}}}});
+    CHECK(model->count_tokens(call) == 4 + tok.tokenize("roll_dice").size() + tok.tokenize(R"({"sides":6})").size());
+    CHECK(model->count_tokens(Message::user("")) == 4);
+}
+
 TEST_CASE("[local_chat_model] greedy answers equal engine generate on the rendered prompt", "[engine]") {
     const auto model = make_model();
     for (const std::string& opening : {local_test::openings()[0], local_test::openings()[5]}) {
