@@ -1,6 +1,5 @@
 // Native methods of dev.braid.Native for running models: contexts (generation streamed to a
 // TextListener on the calling thread, embeddings into a buffer sized by the library) and chat templates.
-#include <initializer_list>
 #include <vector>
 
 #include "jni_arrays.hpp"
@@ -30,16 +29,6 @@ braid_status on_text(const char* piece, size_t size, void* user_data) {
         return BRAID_ERROR_CALLBACK; // the call fails with this status; the glue rethrows the exception
     }
     return go ? BRAID_OK : BRAID_ERROR_CANCELLED; // false: the call fails with CancelledException
-}
-
-bool non_negative(JNIEnv* env, std::initializer_list<jint> values, const char* message) {
-    for (const jint v : values) {
-        if (v < 0) {
-            throw_message(env, BRAID_ERROR_INVALID_ARGUMENT, message);
-            return false;
-        }
-    }
-    return true;
 }
 
 } // namespace

@@ -1,26 +1,11 @@
 // Native methods of dev.braid.Native for local models (braid/local_models.h): the chat model runnable,
 // the embedder (vectors into a buffer sized by the library), grammars and the tool-call parser
 // (braid/grammar.h).
-#include <initializer_list>
 #include <vector>
 
 #include "jni_util.hpp"
 
 using namespace braid::jni;
-
-namespace {
-
-bool all_non_negative(JNIEnv* env, std::initializer_list<jint> values, const char* message) {
-    for (const jint v : values) {
-        if (v < 0) {
-            throw_message(env, BRAID_ERROR_INVALID_ARGUMENT, message);
-            return false;
-        }
-    }
-    return true;
-}
-
-} // namespace
 
 extern "C" {
 
@@ -31,7 +16,7 @@ JNIEXPORT jlong JNICALL Java_dev_braid_Native_localChatModelCreate(JNIEnv* env, 
                                                                    jstring chat_template, jstring defaults_json,
                                                                    jstring name, jstring tool_call_format,
                                                                    jint grammar_cache_size) {
-    if (!all_non_negative(env, {threads, n_ctx, n_seq_max, n_batch, prompt_chunk, max_queue, grammar_cache_size},
+    if (!non_negative(env, {threads, n_ctx, n_seq_max, n_batch, prompt_chunk, max_queue, grammar_cache_size},
                           "LocalChatModelOptions: sizes and counts must not be negative"))
         return 0;
     const Utf8 t(env, chat_template), d(env, defaults_json), n(env, name), f(env, tool_call_format);
@@ -79,7 +64,7 @@ JNIEXPORT jlong JNICALL Java_dev_braid_Native_localChatModelLoadSession(JNIEnv* 
 JNIEXPORT jlong JNICALL Java_dev_braid_Native_localEmbeddingsCreate(JNIEnv* env, jclass, jlong model, jint flags,
                                                                     jint backend, jint threads, jint batch_size,
                                                                     jint max_sequences, jint contexts, jint normalize) {
-    if (!all_non_negative(env, {threads, batch_size, max_sequences, contexts},
+    if (!non_negative(env, {threads, batch_size, max_sequences, contexts},
                           "LocalEmbeddingsOptions: sizes and counts must not be negative"))
         return 0;
     braid_local_embeddings_options o = BRAID_LOCAL_EMBEDDINGS_OPTIONS_INIT;
@@ -105,7 +90,7 @@ JNIEXPORT jint JNICALL Java_dev_braid_Native_embeddingsDimension(JNIEnv*, jclass
 // The vectors of texts_json, flat (texts × dimension).
 JNIEXPORT jfloatArray JNICALL Java_dev_braid_Native_embeddingsEmbed(JNIEnv* env, jclass, jlong embeddings,
                                                                     jstring texts_json, jlong cancel, jint timeout_ms) {
-    if (!all_non_negative(env, {timeout_ms}, "RunOptions: timeoutMillis must not be negative"))
+    if (!non_negative(env, {timeout_ms}, "RunOptions: timeoutMillis must not be negative"))
         return nullptr;
     const Utf8 texts(env, texts_json);
     const auto* e = handle<braid_embeddings>(embeddings);
@@ -141,7 +126,7 @@ JNIEXPORT jlong JNICALL Java_dev_braid_Native_grammarCompileGbnf(JNIEnv* env, jc
 
 JNIEXPORT jlong JNICALL Java_dev_braid_Native_grammarFromJsonSchema(JNIEnv* env, jclass, jstring schema_json, jint flags,
                                                                     jint max_compile_ms) {
-    if (!all_non_negative(env, {max_compile_ms}, "Grammar.fromJsonSchema: maxCompileMillis must not be negative"))
+    if (!non_negative(env, {max_compile_ms}, "Grammar.fromJsonSchema: maxCompileMillis must not be negative"))
         return 0;
     const Utf8 s(env, schema_json);
     braid_json_schema_options o = BRAID_JSON_SCHEMA_OPTIONS_INIT;

@@ -158,6 +158,16 @@ void throw_message(JNIEnv* env, braid_status status, const std::string& message)
     env->DeleteLocalRef(error);
 }
 
+bool non_negative(JNIEnv* env, std::initializer_list<jint> values, const char* message) {
+    for (const jint v : values) {
+        if (v < 0) {
+            throw_message(env, BRAID_ERROR_INVALID_ARGUMENT, message);
+            return false;
+        }
+    }
+    return true;
+}
+
 void throw_status(JNIEnv* env, braid_status status) { throw_message(env, status, braid_last_error()); }
 
 std::string describe(JNIEnv* env, jthrowable error) {

@@ -6,6 +6,7 @@
 #include <jni.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 
@@ -61,6 +62,10 @@ void throw_status(JNIEnv* env, braid_status status);
 
 /// Throws the dev.braid exception of @p status with @p message.
 void throw_message(JNIEnv* env, braid_status status, const std::string& message);
+
+/// False, with a pending invalid-argument exception carrying @p message, when any of @p values (sizes,
+/// counts, timeouts from Java ints) is negative.
+bool non_negative(JNIEnv* env, std::initializer_list<jint> values, const char* message);
 
 /// `ClassName: message` of a throwable (its toString()).
 std::string describe(JNIEnv* env, jthrowable error);
