@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include "braid/error.hpp"
@@ -25,6 +26,13 @@ struct PElem {
     std::uint32_t arg;
 };
 using Seq = std::vector<PElem>;
+
+// A repetition just applied to an item: a second one on the same item may merge with it.
+struct Repetition {
+    PElem item;
+    std::uint32_t lo = 0, hi = 0;
+    bool unbounded = false;
+};
 
 struct PRule {
     std::string name;
@@ -176,6 +184,7 @@ private:
                 break;
             const std::size_t atom_start = seq.size();
             parse_atom(rule, seq);
+            last_repetition_.reset();
             for (;;) {
                 skip_space();
                 if (p_ >= s_.size())
@@ -381,6 +390,30 @@ private:
         }
         if (atom_start >= seq.size())
             fail(at, "'" + std::string(1, op) + "' has nothing to repeat");
+        // A repetition of a repetition (x+*, x?+, x++) is one repetition of x where that is the same
+        // language: nested repetitions of a nullable item would loop without reading, and nested
+        // unbounded ones multiply the parser's stacks with every character.
+        if (last_repetition_) {
+            const Repetition& in = *last_repetition_;
+            bool merged = true;
+            if (in.unbounded && in.lo <= 1) { // (x{a,}){c,d} = x{c·a,}, (x*)? = x*, (x+)? = x*
+                lo = lo == 0 ? 0 : lo * in.lo;
+                unbounded = true;
+            } else if (in.unbounded && lo >= 1) { // (x{a,}){c,d} with c >= 1: x{c·a,}
+                if (std::uint64_t{lo} * in.lo > kMaxRepeat)
+                    fail(at, "nested repetitions over " + std::to_string(kMaxRepeat) + " times");
+                lo *= in.lo;
+                unbounded = true;
+            } else if (!in.unbounded && in.lo == 0 && in.hi == 1) { // (x?){c,d} = x{0,d}
+                lo = 0;
+            } else {
+                merged = false;
+            }
+            if (merged) {
+                seq.resize(atom_start);
+                seq.push_back(in.item);
+            }
+        }
         // The repeated item as one element.
         PElem item;
         if (seq.size() - atom_start == 1) {
@@ -390,6 +423,7 @@ private:
             rules_[h].alts.push_back(Seq(seq.begin() + static_cast<std::ptrdiff_t>(atom_start), seq.end()));
             item = {ElemKind::rule, h};
         }
+        last_repetition_ = Repetition{item, lo, hi, unbounded};
         seq.resize(atom_start);
         count(static_cast<std::size_t>(lo) + 3);
         for (std::uint32_t i = 0; i < lo; ++i)
@@ -559,6 +593,7 @@ private:
     std::size_t total_ = 0;
     int depth_ = 0;
     int helpers_ = 0;
+    std::optional<Repetition> last_repetition_; // of the atom being parsed
 };
 
 } // namespace

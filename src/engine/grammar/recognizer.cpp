@@ -13,6 +13,19 @@ constexpr std::size_t kLinearSeen = 32; // expansions visiting more (position, p
 // Configurations one recognizer may build: each costs 1 KiB of transitions and its stacks, so this
 // bounds a grammar's memory near 600 MiB (the JSON benchmark's 40 texts build a few thousand).
 constexpr std::size_t kMaxSets = std::size_t{1} << 19;
+// Stack nodes and the node ids held by all configurations: an ambiguous grammar (nested repetitions
+// such as `x+++`) can multiply stacks with every byte, long before it reaches kMaxSets. Together these
+// bound the stacks' memory near 200 MiB.
+constexpr std::size_t kMaxNodes = std::size_t{1} << 21;
+constexpr std::size_t kMaxSetNodes = std::size_t{1} << 24;
+// Stacks visited while reading one byte: nested repetitions of repetitions (((x)+)+)+ reach 2^depth
+// distinct stacks; a real grammar's byte visits thousands.
+constexpr std::size_t kMaxStepWork = std::size_t{1} << 22;
+
+[[noreturn]] void too_ambiguous(const std::string& what) {
+    throw Error(errc::out_of_memory, "grammar: over " + what + " for one grammar and vocabulary (an ambiguous grammar or "
+                                     "very deep nesting); compile the grammar again to start afresh");
+}
 } // namespace
 
 Recognizer::Recognizer(const Grammar::Impl& g) : g_(g) {
@@ -122,8 +135,13 @@ void Recognizer::mark_lexical() {
 std::uint32_t Recognizer::node(std::uint32_t pos, std::uint32_t parent) {
     const std::uint64_t key = (std::uint64_t{pos} << 32) | parent;
     auto [it, inserted] = node_ids_.emplace(key, static_cast<std::uint32_t>(nodes_.size()));
-    if (inserted)
+    if (inserted) {
+        if (nodes_.size() >= kMaxNodes) {
+            node_ids_.erase(it);
+            too_ambiguous(std::to_string(kMaxNodes) + " parser stack nodes");
+        }
         nodes_.emplace_back(pos, parent);
+    }
     return it->second;
 }
 
@@ -139,6 +157,8 @@ void Recognizer::expand(std::uint32_t pos, std::uint32_t parent, std::vector<std
     while (!work_.empty()) {
         auto [p, par] = work_.back();
         work_.pop_back();
+        if (++step_work_ > kMaxStepWork)
+            too_ambiguous(std::to_string(kMaxStepWork) + " parser stacks visited for one byte");
         const std::uint64_t key = (std::uint64_t{p} << 32) | par;
         if (seen_.size() < kLinearSeen) { // most expansions are small: a linear scan beats hashing
             if (std::find(seen_.begin(), seen_.end(), key) != seen_.end())
@@ -184,9 +204,9 @@ std::int32_t Recognizer::intern(std::vector<std::uint32_t>& nodes, std::uint32_t
     if (found != set_ids_.end())
         return found->second;
     if (sets_.size() >= kMaxSets)
-        throw Error(errc::out_of_memory, "grammar: over " + std::to_string(kMaxSets) +
-                                             " parser configurations for one grammar and vocabulary (an ambiguous grammar or "
-                                             "very deep nesting); compile the grammar again to start afresh");
+        too_ambiguous(std::to_string(kMaxSets) + " parser configurations");
+    if (set_nodes_ + nodes.size() > kMaxSetNodes)
+        too_ambiguous(std::to_string(kMaxSetNodes) + " stacks in parser configurations");
     auto [it, inserted] = set_ids_.emplace(key_, static_cast<std::int32_t>(sets_.size()));
     if (inserted) {
         Set s;
@@ -197,6 +217,7 @@ std::int32_t Recognizer::intern(std::vector<std::uint32_t>& nodes, std::uint32_t
         s.accepting = left == 0 && nodes.front() == 0;
         s.escaped = std::binary_search(nodes.begin(), nodes.end(), opaque);
         s.live = !(nodes.size() == 1 && nodes.front() == opaque);
+        set_nodes_ += nodes.size();
         sets_.push_back(std::move(s));
         next_.resize(next_.size() + 256, unknown);
     }
@@ -207,6 +228,7 @@ std::int32_t Recognizer::intern(std::vector<std::uint32_t>& nodes, std::uint32_t
 // one keeps the stacks whose class meets the characters it can still become. Overlong forms,
 // surrogates and code points past U+10FFFF are refused.
 std::int32_t Recognizer::compute_step(std::int32_t set, std::uint8_t b) {
+    step_work_ = 0;
     static constexpr std::uint32_t min_code_point[5] = {0, 0, 0x80, 0x800, 0x10000};
     std::uint32_t partial = sets_[static_cast<std::size_t>(set)].partial;
     std::uint8_t left = sets_[static_cast<std::size_t>(set)].left;

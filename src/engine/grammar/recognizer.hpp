@@ -80,6 +80,8 @@ private:
     std::vector<std::pair<std::uint32_t, std::uint32_t>> nodes_; // (position, parent)
     std::unordered_map<std::uint64_t, std::uint32_t> node_ids_;
     std::vector<Set> sets_;
+    std::size_t step_work_ = 0; // stacks expand() visited in this compute_step (see kMaxStepWork)
+    std::size_t set_nodes_ = 0; // node ids held by all of sets_ (bounded: see kMaxSetNodes)
     std::vector<std::int32_t> next_; // 256 transitions per set (unknown until computed): one load per step
     struct KeyHash {
         using is_transparent = void;

@@ -624,6 +624,70 @@ void bounds(const Node& n, std::size_t& min, std::optional<std::size_t>& max) {
     }
 }
 
+bool nullable(const Node& n) {
+    std::size_t min;
+    std::optional<std::size_t> max;
+    bounds(n, min, max);
+    return min == 0;
+}
+
+// The non-empty part of a node's language (nullopt when it has none). A repetition of a nullable node
+// is written as a repetition of its non-empty part, (x*)* as (x)* : the same language, without the
+// grammar loop that reads nothing and that the GBNF parser rightly refuses as left recursion.
+std::optional<Node> nonempty(const Node& n) {
+    if (!nullable(n))
+        return n;
+    switch (n.kind) {
+    case Node::chars: return n;
+    case Node::start_anchor:
+    case Node::end_anchor: return std::nullopt;
+    case Node::alt: {
+        Node out;
+        out.kind = Node::alt;
+        for (const auto& k : n.kids)
+            if (auto ne = nonempty(k))
+                out.kids.push_back(std::move(*ne));
+        if (out.kids.empty())
+            return std::nullopt;
+        return out;
+    }
+    case Node::seq: { // every kid is nullable: the first non-empty kid, then the rest as they are
+        Node out;
+        out.kind = Node::alt;
+        for (std::size_t i = 0; i < n.kids.size(); ++i) {
+            auto ne = nonempty(n.kids[i]);
+            if (!ne)
+                continue;
+            Node branch;
+            branch.kind = Node::seq;
+            branch.kids.push_back(std::move(*ne));
+            branch.kids.insert(branch.kids.end(), n.kids.begin() + static_cast<std::ptrdiff_t>(i) + 1, n.kids.end());
+            out.kids.push_back(std::move(branch));
+        }
+        if (out.kids.empty())
+            return std::nullopt;
+        return out;
+    }
+    case Node::repeat: { // x{m,n} with x or m nullable: one to n non-empty pieces
+        if (n.max && *n.max == 0)
+            return std::nullopt;
+        auto ne = nonempty(n.kids[0]);
+        if (!ne)
+            return std::nullopt;
+        Node out;
+        out.kind = Node::repeat;
+        out.min = 1;
+        out.max = n.max;
+        if (nullable(n.kids[0]))
+            out.kids.push_back(std::move(*ne));
+        else
+            out.kids.push_back(n.kids[0]);
+        return out;
+    }
+    }
+    return std::nullopt;
+}
+
 class Emitter {
 public:
     Emitter(GbnfBuilder& b, std::string hint) : b_(b), hint_(std::move(hint)) {}
@@ -664,6 +728,16 @@ public:
             return out;
         }
         case Node::repeat: {
+            if ((!n.max || *n.max > 1) && nullable(n.kids[0])) {
+                auto ne = nonempty(n.kids[0]);
+                if (!ne)
+                    return "\"\"";
+                Node r;
+                r.kind = Node::repeat;
+                r.max = n.max;
+                r.kids.push_back(std::move(*ne));
+                return emit(r);
+            }
             const std::string inner = b_.rule(hint_, emit(n.kids[0]));
             if (!n.max) {
                 if (n.min == 0) return inner + "*";

@@ -195,3 +195,43 @@ TEST_CASE("[gbnf] left recursion is an error naming the rule", "[unit]") {
     CHECK(right->accepts("((x))"));
     CHECK_FALSE(right->accepts("((x)"));
 }
+
+TEST_CASE("[gbnf] a repetition of a repetition is one repetition", "[unit]") {
+    auto g = [](const std::string& body) { return engine::Grammar::from_gbnf("root ::= " + body); };
+    const auto plus_plus = g(R"("a"++)");
+    CHECK_FALSE(plus_plus->accepts(""));
+    CHECK(plus_plus->accepts("aaa"));
+    const auto opt_star = g(R"("a"?*)"); // (a?)* would loop without reading: it is a*
+    CHECK(opt_star->accepts(""));
+    CHECK(opt_star->accepts("aaaa"));
+    const auto plus_opt = g(R"("a"+?)");
+    CHECK(plus_opt->accepts(""));
+    CHECK(plus_opt->accepts("aa"));
+    const auto two_or_more_twice = g(R"("a"{2,}{2})");
+    CHECK_FALSE(two_or_more_twice->accepts("aaa"));
+    CHECK(two_or_more_twice->accepts("aaaa"));
+    CHECK(two_or_more_twice->accepts("aaaaaaa"));
+    const auto opt_bounded = g(R"("a"?{2,3})");
+    CHECK(opt_bounded->accepts(""));
+    CHECK(opt_bounded->accepts("aaa"));
+    CHECK_FALSE(opt_bounded->accepts("aaaa"));
+    // The input a fuzzer found: 64 stacked '+' read as one, in constant time.
+    const auto stacked = g("[a-c]" + std::string(64, '+') + " \"x\"");
+    CHECK(stacked->accepts("abcabcx"));
+    CHECK_FALSE(stacked->accepts("x"));
+}
+
+TEST_CASE("[gbnf] a grammar too ambiguous to track is an error, not a hang", "[unit]") {
+    // Thirty nested groups of repetitions: 2^30 distinct parser stacks after one character.
+    std::string body = std::string(30, '(') + "\"a\"";
+    for (int i = 0; i < 30; ++i)
+        body += ")+";
+    const auto g = engine::Grammar::from_gbnf("root ::= " + body);
+    try {
+        (void)g->accepts(std::string(20, 'a'));
+        FAIL("no error");
+    } catch (const braid::Error& e) {
+        CHECK(e.kind() == braid::errc::out_of_memory);
+        CHECK_THAT(std::string(e.what()), Catch::Contains("ambiguous grammar"));
+    }
+}

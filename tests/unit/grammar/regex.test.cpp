@@ -26,6 +26,8 @@ TEST_CASE("[regex] agrees with std::regex on ASCII strings", "[unit]") {
         "^abc$", "abc", "^a|b$", "^(ab|cd)*$", "^a+?b{2,3}c?$", "^[a-c0-2]+$", "^[^a-c]{2}$", "^\\d{3}-\\w+$",
         "^\\s*x\\S$", "^.{1,4}$", "^(?:x|yz){2}$", "^[\\d.]+$", "^a{2,}$", "^\\D\\W$",
         "^[-a]$", "^\\x41\\u0042$", "^$", "b$", "^(a|)b$", "^[a\\-z]$", "^a\\.b$",
+        // Repetitions of patterns that match the empty string (a fuzzer found ^x-****).
+        "^(a*)*$", "^(a?b?)+$", "^x-*(y|)*$", "^(a*|b)*c$", "^(a?){2,}$", "^(a?b*){1,}b$",
     };
     const char* texts[] = {"", "a", "b", "ab", "abc", "xabcx", "abab", "cdab", "abb", "aabbb", "abbbc", "012",
                            "cab", "dd", "d1", "123-ab_", "123-", "  xy", "x ", "abcd", "abcde", "xyzx", "xx",
