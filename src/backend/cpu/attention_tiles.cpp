@@ -53,12 +53,7 @@ void load_tile(const TileOps& ops, const KvLayer& layer, std::int64_t kv_off, in
 void softmax_tile(const TileOps& ops, int rows, int group, int hdp, float scale, const std::uint64_t* visible, TileScratch& s) {
     for (int r = 0; r < rows; ++r) {
         float* sr = s.scores.data() + r * attention_kv_tile;
-        const std::uint64_t bits = visible[r / group];
-        float tile_max = minus_inf;
-        for (int j = 0; j < attention_kv_tile; ++j) {
-            sr[j] = (bits >> j) & 1 ? sr[j] * scale : minus_inf;
-            tile_max = std::max(tile_max, sr[j]);
-        }
+        const float tile_max = ops.scale_mask(sr, visible[r / group], scale);
         float& m = s.row_max[static_cast<std::size_t>(r)];
         if (tile_max == minus_inf) { // nothing visible to this row here: no weight at all
             std::fill(sr, sr + attention_kv_tile, 0.0f);
@@ -172,6 +167,15 @@ void scores(const float* q, int rows, int hd, const float* kt, float* s) {
     }
 }
 
+float scale_mask(float* s, std::uint64_t visible, float scale) {
+    float max = minus_inf;
+    for (int j = 0; j < attention_kv_tile; ++j) {
+        s[j] = (visible >> j) & 1 ? s[j] * scale : minus_inf;
+        max = std::max(max, s[j]);
+    }
+    return max;
+}
+
 float exp_sum(float* p, float max, int n) {
     float sum = 0.0f;
     for (int j = 0; j < n; ++j) {
@@ -196,7 +200,7 @@ void accumulate(const float* p, int rows, const float* v, int hdp, float* acc) {
 } // namespace
 
 const TileOps& tile_ops() {
-    static const TileOps ops{load_keys, load_values, scores, exp_sum, accumulate};
+    static const TileOps ops{load_keys, load_values, scores, scale_mask, exp_sum, accumulate};
     return ops;
 }
 

@@ -34,6 +34,9 @@ struct TileOps {
     /// s[r·kv_tile + j] = Σ_d q[r·hd + d] · kt[d·kv_tile + j] for r < rows, j < kv_tile (kt: the tile's
     /// keys transposed, one row of kv_tile cells per dimension).
     void (*scores)(const float* q, int rows, int hd, const float* kt, float* s);
+    /// s[j] = s[j] · scale where bit j of @p visible is set, else −inf, for j < kv_tile; returns the
+    /// largest s[j] (−inf when nothing is visible).
+    float (*scale_mask)(float* s, std::uint64_t visible, float scale);
     /// p[j] = exp(p[j] − max) for j < n (n a multiple of 8; −inf gives 0); returns Σ p[j].
     float (*exp_sum)(float* p, float max, int n);
     /// acc[r·hdp + d] += Σ_j p[r·kv_tile + j] · v[j·hdp + d] for r < rows, d < hdp (hdp a multiple of 8).

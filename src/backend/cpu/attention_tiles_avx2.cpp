@@ -168,6 +168,28 @@ __m256 exp8(__m256 x) {
     return _mm256_and_ps(_mm256_mul_ps(y, _mm256_castsi256_ps(bits)), zero_mask);
 }
 
+inline float hmax(__m256 v) {
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_movehdup_ps(m));
+    return _mm_cvtss_f32(m);
+}
+
+float scale_mask(float* s, std::uint64_t visible, float scale) {
+    const __m256 sv = _mm256_set1_ps(scale);
+    const __m256 minus_inf = _mm256_set1_ps(-__builtin_inff());
+    const __m256i lane_bits = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    __m256 max = minus_inf;
+    for (int c = 0; c < tile_vectors; ++c) {
+        const __m256i byte = _mm256_set1_epi32(static_cast<int>((visible >> (c * 8)) & 0xFF));
+        const __m256 seen = _mm256_castsi256_ps(_mm256_cmpeq_epi32(_mm256_and_si256(byte, lane_bits), lane_bits));
+        const __m256 x = _mm256_blendv_ps(minus_inf, _mm256_mul_ps(_mm256_loadu_ps(s + c * 8), sv), seen);
+        _mm256_storeu_ps(s + c * 8, x);
+        max = _mm256_max_ps(max, x);
+    }
+    return hmax(max);
+}
+
 float exp_sum(float* p, float max, int n) {
     const __m256 m = _mm256_set1_ps(max);
     __m256 sum = _mm256_setzero_ps();
@@ -185,7 +207,7 @@ float exp_sum(float* p, float max, int n) {
 } // namespace
 
 const TileOps& tile_ops() {
-    static const TileOps ops{load_keys, load_values, scores, exp_sum, accumulate};
+    static const TileOps ops{load_keys, load_values, scores, scale_mask, exp_sum, accumulate};
     return ops;
 }
 

@@ -240,3 +240,23 @@ TEST_CASE("[attention_tiles] a row that sees nothing in a batch gives zeros, not
         CHECK(max_abs_difference(out, scene.exact()) < 2e-5);
     }
 }
+
+TEST_CASE("[attention_tiles] scores are scaled where a cell is visible and -inf elsewhere", "[engine]") {
+    std::mt19937_64 rng(11);
+    for (std::uint64_t visible : {std::uint64_t{0}, ~std::uint64_t{0}, rng(), rng(), std::uint64_t{1} << 63}) {
+        std::vector<float> s(cpu::attention_kv_tile);
+        for (std::size_t j = 0; j < s.size(); ++j)
+            s[j] = static_cast<float>(j % 13) - 6.5f;
+        for (cpu::Isa isa : {cpu::Isa::scalar, cpu::Isa::avx2}) {
+            std::vector<float> x = s;
+            const float max = cpu::tile_ops(isa).scale_mask(x.data(), visible, 0.5f);
+            float expected_max = -std::numeric_limits<float>::infinity();
+            for (std::size_t j = 0; j < s.size(); ++j) {
+                const float expected = (visible >> j) & 1 ? s[j] * 0.5f : -std::numeric_limits<float>::infinity();
+                CHECK(x[j] == expected);
+                expected_max = std::max(expected_max, expected);
+            }
+            CHECK(max == expected_max);
+        }
+    }
+}
