@@ -477,7 +477,7 @@ private:
             const AttentionParams& p = n.params.attn;
             if (config_.kernels == CpuKernels::fast && out->ne1 >= attention_tiled_min_tokens) {
                 // Prompt batches: blocks of queries over tiles of the cache, taken in turn by free threads.
-                const std::int64_t items = attention_tiled_items(p, out->ne1);
+                const std::int64_t items = attention_tiled_items(p, static_cast<std::int64_t>(in.tokens.size()));
                 std::atomic<std::int64_t>& next = counters_[index];
                 for (std::int64_t item = next.fetch_add(1, std::memory_order_relaxed); item < items;
                      item = next.fetch_add(1, std::memory_order_relaxed))
