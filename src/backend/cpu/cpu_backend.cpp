@@ -15,6 +15,7 @@
 
 #include "backend/backend.hpp"
 #include "backend/cpu/attention.hpp"
+#include "backend/cpu/attention_tiles.hpp"
 #include "backend/cpu/dot.hpp"
 #include "backend/cpu/ops.hpp"
 #include "backend/cpu/activations.hpp"
@@ -111,6 +112,7 @@ struct Scratch {
     std::vector<BlockQ8K> q8k;
     std::vector<float> row;
     AttentionScratch attn;
+    TileScratch tiles;
 };
 
 class CpuBackend final : public Backend {
@@ -473,6 +475,16 @@ private:
         }
         case Op::attention: {
             const AttentionParams& p = n.params.attn;
+            if (config_.kernels == CpuKernels::fast && out->ne1 >= attention_tiled_min_tokens) {
+                // Prompt batches: blocks of queries over tiles of the cache, taken in turn by free threads.
+                const std::int64_t items = attention_tiled_items(p, static_cast<std::int64_t>(in.tokens.size()));
+                std::atomic<std::int64_t>& next = counters_[index];
+                for (std::int64_t item = next.fetch_add(1, std::memory_order_relaxed); item < items;
+                     item = next.fetch_add(1, std::memory_order_relaxed))
+                    attention_tiled(layers_[static_cast<std::size_t>(p.layer)], p, tensor(plan, n.src[0]), y, in, item,
+                                    scratch.tiles, isa_);
+                return;
+            }
             const std::int64_t pairs = out->ne1 * p.n_head;
             const std::int64_t work = pairs * static_cast<std::int64_t>(in.cells.size()) * p.head_dim;
             const auto [i0, i1] = work < min_parallel_elements ? (ith == 0 ? std::pair<std::int64_t, std::int64_t>{0, pairs}
