@@ -37,6 +37,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -163,7 +164,11 @@ public:
 private:
     friend class LocalScheduler;
     explicit LocalRequestHandle(std::shared_ptr<detail::LocalRequestState> state) noexcept;
+    /// The request's error once read: taken from the shared state so that the consumer's thread, not
+    /// the scheduler's, frees the exception.
+    std::exception_ptr take_error();
     std::shared_ptr<detail::LocalRequestState> state_;
+    std::exception_ptr error_;
 };
 
 /// One context, one thread, many requests (see the file comment). Thread-safe; move-only.

@@ -1,5 +1,6 @@
 #include "backend/cpu/attention.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -41,6 +42,7 @@ void attention(const KvLayer& layer, const AttentionParams& p, const float* q, f
     const std::int64_t q_row = static_cast<std::int64_t>(p.n_head) * hd;
     const std::int64_t n_kv = static_cast<std::int64_t>(in.cells.size());
     std::int64_t rope_token = -1;
+    std::int64_t visible_token = -1;
     for (std::int64_t pair = pair0; pair < pair1; ++pair) {
         const std::int64_t t = pair / p.n_head;
         const int h = static_cast<int>(pair % p.n_head);
@@ -65,10 +67,28 @@ void attention(const KvLayer& layer, const AttentionParams& p, const float* q, f
             ops.round_f16(qh, hd);
         float max = -std::numeric_limits<float>::infinity();
         float sum = 0.0f;
-        for (std::int64_t c = 0; c < n_kv; ++c) {
-            const KvCell& cell = in.cells[static_cast<std::size_t>(c)];
-            if (!(cell.seqs & seq_bit) || (p.causal && cell.pos > pos))
-                continue;
+        // The cells this token sees, visited in position order: where a sequence's cells lie in the cache
+        // depends on the other sequences (a finished one's freed cells are reused), and with the fp16
+        // accumulator the order of the sum changes the result; position order makes a sequence's
+        // logits the same whatever shares the cache with it.
+        std::vector<std::int32_t>& visible = scratch.visible;
+        if (visible_token != t) {
+            visible.clear();
+            bool ordered = true;
+            for (std::int64_t c = 0; c < n_kv; ++c) {
+                const KvCell& cell = in.cells[static_cast<std::size_t>(c)];
+                if (!(cell.seqs & seq_bit) || (p.causal && cell.pos > pos))
+                    continue;
+                ordered = ordered && (visible.empty() || in.cells[static_cast<std::size_t>(visible.back())].pos < cell.pos);
+                visible.push_back(static_cast<std::int32_t>(c));
+            }
+            if (!ordered)
+                std::sort(visible.begin(), visible.end(), [&](std::int32_t a, std::int32_t b) {
+                    return in.cells[static_cast<std::size_t>(a)].pos < in.cells[static_cast<std::size_t>(b)].pos;
+                });
+            visible_token = t;
+        }
+        for (const std::int32_t c : visible) {
             const float s = (layer.f16 ? ops.dot_f16(reinterpret_cast<const std::uint16_t*>(layer.k) + c * layer.row + kv_off, qh, hd)
                                        : ops.dot_f32(reinterpret_cast<const float*>(layer.k) + c * layer.row + kv_off, qh, hd)) *
                             p.scale;

@@ -23,6 +23,7 @@ struct KvLayer {
 /// Per-thread buffers of the attention kernels.
 struct AttentionScratch {
     std::vector<float> q, acc, rope, scores, row;
+    std::vector<std::int32_t> visible; // the cells one token attends to, in position order
     void resize(int head_dim, int n_rot, std::int64_t n_ctx) {
         q.resize(static_cast<std::size_t>(head_dim));
         acc.resize(static_cast<std::size_t>(head_dim));

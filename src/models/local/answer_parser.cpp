@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "braid/models/tool_call_ids.hpp"
 #include "braid/models/tool_call_parser.hpp"
 
 namespace braid::local_detail {
@@ -46,6 +47,8 @@ std::unique_ptr<AnswerParser> make_answer_parser(const GenerationOptions& option
         return std::make_unique<PlainAnswerParser>();
     ToolCallParseOptions parse;
     parse.malformed_as_content = malformed_as_content;
+    // Ids unique across the conversation's turns: call_0 on every turn would mix up tool results.
+    parse.make_id = unique_tool_call_ids(syntax.format);
     if (tools)
         parse.tools = options.tools;
     return std::make_unique<ToolAnswerParser>(syntax, std::move(parse));

@@ -20,7 +20,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
-#include <future>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -96,9 +95,25 @@ struct Slot {
 };
 
 // Work that must run on the scheduler thread between passes (sessions touch the context and the slots).
+// The outcome goes back under the task's mutex, and the scheduler thread keeps no copy of an error it
+// hands over: the caller then holds the last reference to the exception and frees it itself (an
+// exception_ptr released last on the scheduler thread, as std::promise did, is a free that
+// ThreadSanitizer cannot order after the caller's use, libstdc++'s reference count being invisible).
 struct SchedulerTask {
     std::function<void()> work;
-    std::promise<void> done;
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool done = false;
+    std::exception_ptr error;
+
+    void complete(std::exception_ptr e) {
+        {
+            const std::lock_guard lock(mutex);
+            error = std::move(e);
+            done = true;
+        }
+        cv.notify_all();
+    }
 };
 
 struct LocalSchedulerImpl {
@@ -135,7 +150,7 @@ struct LocalSchedulerImpl {
     bool pass();
     void sample(LocalRequestState& r);
     void finish(LocalRequestState& r, FinishReason reason, std::exception_ptr error = nullptr);
-    void fail_all(std::exception_ptr error);
+    void fail_all(const std::function<std::exception_ptr()>& error);
     /// Runs @p work on the scheduler thread between passes and waits for it; rethrows what it throws.
     void run_on_thread(std::function<void()> work);
     /// Scheduler thread: the session of a free sequence whose tokens begin with @p tokens, or nothing.
@@ -196,17 +211,17 @@ void LocalSchedulerImpl::finish(LocalRequestState& r, FinishReason reason, std::
     r.cv.notify_all();
 }
 
-void LocalSchedulerImpl::fail_all(std::exception_ptr error) {
+void LocalSchedulerImpl::fail_all(const std::function<std::exception_ptr()>& error) {
     std::deque<std::shared_ptr<LocalRequestState>> queued;
     {
         const std::lock_guard lock(mutex);
         queued.swap(queue);
     }
     for (auto& r : active)
-        finish(*r, FinishReason::cancelled, error);
+        finish(*r, FinishReason::cancelled, error());
     active.clear();
     for (auto& r : queued)
-        finish(*r, FinishReason::cancelled, error);
+        finish(*r, FinishReason::cancelled, error());
 }
 
 void LocalSchedulerImpl::admit(const std::shared_ptr<LocalRequestState>& r) {
@@ -397,7 +412,6 @@ bool LocalSchedulerImpl::pass() {
 void LocalSchedulerImpl::run_on_thread(std::function<void()> work) {
     auto task = std::make_shared<SchedulerTask>();
     task->work = std::move(work);
-    std::future<void> done = task->done.get_future();
     {
         const std::lock_guard lock(mutex);
         if (stopping)
@@ -405,7 +419,14 @@ void LocalSchedulerImpl::run_on_thread(std::function<void()> work) {
         tasks.push_back(task);
     }
     cv.notify_all();
-    done.get();
+    std::exception_ptr error;
+    {
+        std::unique_lock lock(task->mutex);
+        task->cv.wait(lock, [&] { return task->done; });
+        error = std::move(task->error);
+    }
+    if (error)
+        std::rethrow_exception(error);
 }
 
 std::optional<std::vector<std::byte>> LocalSchedulerImpl::save_free(const std::vector<engine::TokenId>& tokens) {
@@ -482,22 +503,26 @@ void LocalSchedulerImpl::run() {
         for (auto& r : dropped)
             finish(*r, FinishReason::cancelled, stopped_error(*r));
         for (auto& t : work) {
+            std::exception_ptr error;
             try {
                 t->work();
-                t->done.set_value();
             } catch (...) {
-                t->done.set_exception(std::current_exception());
+                error = std::current_exception();
             }
+            t->complete(std::move(error));
         }
         for (auto& r : joining)
             admit(r);
         pass();
     }
-    const auto shut = std::make_exception_ptr(Error(errc::cancelled, "generate: the local model's scheduler was shut down"));
+    // One exception per request and task, handed over without a copy kept here (see SchedulerTask).
+    const auto shut = [] {
+        return std::make_exception_ptr(Error(errc::cancelled, "generate: the local model's scheduler was shut down"));
+    };
     fail_all(shut);
     const std::lock_guard lock(mutex);
     for (auto& t : tasks)
-        t->done.set_exception(shut);
+        t->complete(shut());
     tasks.clear();
 }
 
@@ -525,24 +550,37 @@ void LocalRequestHandle::cancel() noexcept {
 std::optional<std::string> LocalRequestHandle::next() {
     if (!state_)
         throw Error(errc::invalid_argument, "LocalRequestHandle: the handle was moved from");
-    std::unique_lock lock(state_->mutex);
-    state_->cv.wait(lock, [&] { return !state_->pending.empty() || state_->done; });
-    if (!state_->pending.empty())
-        return std::exchange(state_->pending, std::string());
-    if (state_->error)
-        std::rethrow_exception(state_->error);
+    {
+        std::unique_lock lock(state_->mutex);
+        state_->cv.wait(lock, [&] { return !state_->pending.empty() || state_->done; });
+        if (!state_->pending.empty())
+            return std::exchange(state_->pending, std::string());
+    }
+    if (std::exception_ptr error = take_error())
+        std::rethrow_exception(error);
     return std::nullopt;
+}
+
+std::exception_ptr LocalRequestHandle::take_error() {
+    const std::lock_guard lock(state_->mutex);
+    if (state_->error)
+        error_ = std::exchange(state_->error, nullptr);
+    return error_;
 }
 
 LocalResult LocalRequestHandle::result() {
     if (!state_)
         throw Error(errc::invalid_argument, "LocalRequestHandle: the handle was moved from");
-    std::unique_lock lock(state_->mutex);
-    state_->cv.wait(lock, [&] { return state_->done; });
-    state_->pending.clear();
-    if (state_->error)
-        std::rethrow_exception(state_->error);
-    return state_->result;
+    LocalResult result;
+    {
+        std::unique_lock lock(state_->mutex);
+        state_->cv.wait(lock, [&] { return state_->done; });
+        state_->pending.clear();
+        result = state_->result;
+    }
+    if (std::exception_ptr error = take_error())
+        std::rethrow_exception(error);
+    return result;
 }
 
 LocalResult LocalRequestHandle::peek() const {
