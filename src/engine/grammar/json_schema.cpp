@@ -991,11 +991,14 @@ private:
             }
             if (all_true && additional != Json(false)) {
                 patterns.clear(); // keys matching a pattern may hold anything, as any other key may
-            } else if (additional != Json(false) || !same) {
-                unsupported("patternProperties", ptr,
-                            additional != Json(false) ? "with additionalProperties other than false"
-                                                      : "patterns with different schemas");
+            } else if (!same) {
+                unsupported("patternProperties", ptr, "patterns with different schemas");
                 patterns.clear();
+            } else if (additional != Json(false)) {
+                // Keys matching no pattern would need the regex's complement: extra keys are limited to
+                // the patterns' keys (narrowing, sound).
+                log(LogLevel::info, "json_schema", "patternProperties at " + shown(ptr) +
+                                                       ": other additional keys are left out (narrowing)");
             }
         }
         auto matches_pattern = [&](const std::string& name) {
