@@ -32,9 +32,9 @@ struct SharedMask {
     bool useful = true; // false: use the plain walk for configurations that truncate to this one
 };
 
-// Per trie node, the bytes on the edges of its subtree (its own byte included), as a 256-bit set:
-// when all of them loop on the configuration before the node, every token below is accepted without
-// walking it (the inside of a JSON string). Built once per token index, shared by every grammar.
+// Per trie node, the bytes on the edges below it (its own byte excluded), as a 256-bit set: when all
+// of them loop on the configuration the node reaches, every token below is accepted without walking
+// it (the inside of a JSON string). Built once per token index, shared by every grammar.
 using ByteSet = std::array<std::uint64_t, 4>;
 
 std::shared_ptr<const std::vector<ByteSet>> subtree_bytes(const std::shared_ptr<const TokenIndex>& x) {
@@ -54,12 +54,15 @@ std::shared_ptr<const std::vector<ByteSet>> subtree_bytes(const std::shared_ptr<
         open.resize(trie[i].depth - 1u);
         parent[i] = open.empty() ? UINT32_MAX : open.back();
         open.push_back(i);
-        (*bytes)[i][trie[i].byte >> 6] |= std::uint64_t{1} << (trie[i].byte & 63);
     }
-    for (std::size_t i = trie.size(); i-- > 0;)
-        if (parent[i] != UINT32_MAX)
-            for (int w = 0; w < 4; ++w)
-                (*bytes)[parent[i]][static_cast<std::size_t>(w)] |= (*bytes)[i][static_cast<std::size_t>(w)];
+    for (std::size_t i = trie.size(); i-- > 0;) {
+        if (parent[i] == UINT32_MAX)
+            continue;
+        ByteSet& up = (*bytes)[parent[i]];
+        for (std::size_t w = 0; w < 4; ++w)
+            up[w] |= (*bytes)[i][w];
+        up[trie[i].byte >> 6] |= std::uint64_t{1} << (trie[i].byte & 63);
+    }
     built.emplace_back(x, bytes);
     return bytes;
 }
@@ -192,8 +195,18 @@ struct GrammarMatcher::Impl {
         while (i < trie.size()) {
             const TokenIndex::TrieNode& nd = trie[i];
             const std::int32_t s = rec.step(st[nd.depth - 1u], nd.byte);
-            if (s == st[nd.depth - 1u] && s != Recognizer::dead && (!uncertain || rec.live(s))) {
-                // The byte loops: if every byte below does too, the whole subtree stays in s.
+            if (s == Recognizer::dead || (uncertain && !rec.live(s))) {
+                if (uncertain && (esc[nd.depth - 1u] || (s != Recognizer::dead && rec.escaped(s)))) {
+                    uncertain->insert(uncertain->end(), toks.begin() + nd.tok_begin, toks.begin() + nd.subtree_tok_end);
+                    if (uncertain->size() > max_uncertain)
+                        return false;
+                }
+                i = nd.skip;
+                continue;
+            }
+            // Below a configuration that loops on the first child's byte: if every byte below loops
+            // too, all tokens of the subtree end in s, accepted, without walking it.
+            if (nd.skip > i + 1 && rec.step(s, trie[i + 1].byte) == s) {
                 const ByteSet loops = rec.self_loops(s);
                 const ByteSet& need = below_bytes[i];
                 if ((need[0] & ~loops[0]) == 0 && (need[1] & ~loops[1]) == 0 && (need[2] & ~loops[2]) == 0 &&
@@ -203,15 +216,6 @@ struct GrammarMatcher::Impl {
                     i = nd.skip;
                     continue;
                 }
-            }
-            if (s == Recognizer::dead || (uncertain && !rec.live(s))) {
-                if (uncertain && (esc[nd.depth - 1u] || (s != Recognizer::dead && rec.escaped(s)))) {
-                    uncertain->insert(uncertain->end(), toks.begin() + nd.tok_begin, toks.begin() + nd.subtree_tok_end);
-                    if (uncertain->size() > max_uncertain)
-                        return false;
-                }
-                i = nd.skip;
-                continue;
             }
             st[nd.depth] = s;
             if (uncertain)
