@@ -111,15 +111,17 @@ Tri check_object(const Json& v, const Json& s, const std::string& key, const Jso
         const Json* pats = s.contains("patternProperties") && s["patternProperties"].is_object() ? &s["patternProperties"] : nullptr;
         for (const auto& [pk, pv] : v.items()) {
             if (props && props->contains(pk)) continue;
-            Tri matched = false;
+            // Keys a pattern matches are not additional; a pattern std::regex cannot run leaves it open.
+            bool matched = false, unknown = false;
             if (pats)
                 for (const auto& [pat, ps] : pats->items()) {
                     const Tri m = regex_finds(pat, pk);
-                    if (!m) matched = std::nullopt;
-                    else if (*m && matched) matched = true;
+                    if (!m) unknown = true;
+                    else if (*m) matched = true;
                 }
-            if (!matched) out.add(std::nullopt);
-            else if (!*matched) out.add(check(pv, kv, root, depth + 1));
+            if (matched) continue;
+            const Tri t = check(pv, kv, root, depth + 1);
+            out.add(unknown && t != true ? std::nullopt : t);
         }
     } else if (key == "required") {
         if (!kv.is_array()) return std::nullopt;
