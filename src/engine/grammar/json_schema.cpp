@@ -350,7 +350,7 @@ private:
             else if (t->is_array())
                 for (const auto& x : *t)
                     if (x.is_string()) add(x.get<std::string>());
-            if (s.value("nullable", false)) out.insert("null");
+            if (auto n = s.find("nullable"); n != s.end() && *n == Json(true)) out.insert("null");
             return out;
         }
         if (auto e = s.find("enum"); e != s.end() && e->is_array()) {

@@ -230,7 +230,7 @@ Tri check_keyword(const Json& v, const Json& s, const std::string& key, const Js
         else if (kv.is_array())
             for (const auto& x : kv)
                 if (x.is_string()) types.push_back(x.get<std::string>());
-        if (s.value("nullable", false)) types.push_back("null");
+        if (auto n = s.find("nullable"); n != s.end() && *n == Json(true)) types.push_back("null");
         return std::any_of(types.begin(), types.end(), [&](const std::string& t) { return has_type(v, t); });
     }
     if (key == "nullable" || key == "then" || key == "else") return true; // read by type / if

@@ -48,7 +48,7 @@ Json type_complement(const Json& s) {
         for (const auto& x : t)
             if (x.is_string()) named.insert(x.get<std::string>());
     if (named.count("integer")) named.insert("number");
-    if (s.value("nullable", false)) named.insert("null");
+    if (auto n = s.find("nullable"); n != s.end() && *n == Json(true)) named.insert("null");
     Json out = Json::array();
     for (const char* x : json_types)
         if (!named.count(x)) out.push_back(x);
@@ -57,7 +57,8 @@ Json type_complement(const Json& s) {
 
 // A count keyword's complement: min n → max n-1 (none when n is 0), max n → min n+1.
 std::optional<Json> count_complement(const std::string& key, const Json& v, std::vector<Json>& alts) {
-    if (!v.is_number() || v.get<double>() < 0) return std::nullopt;
+    constexpr double max_count = 1e15; // exact as an integer; larger counts are refused
+    if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > max_count) return std::nullopt;
     const auto n = static_cast<std::uint64_t>(std::ceil(v.get<double>()));
     const std::string what = key.substr(3); // Length, Items, Properties
     const std::string type = what == "Length" ? "string" : what == "Items" ? "array" : "object";
