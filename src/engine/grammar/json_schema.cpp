@@ -394,9 +394,24 @@ private:
             if (property_of(a, k) == Json(false)) return true;
         for (const auto& k : ra) {
             if (std::find(rb.begin(), rb.end(), k) == rb.end()) continue;
-            if (pair_disjoint(deref(property_of(a, k), "", 0), deref(property_of(b, k), "", 0), depth + 1)) return true;
+            if (pair_disjoint(flattened(property_of(a, k)), flattened(property_of(b, k)), depth + 1)) return true;
         }
         return false;
+    }
+
+    // @p s with its $ref and allOf merged in (a merged property is an allOf of both sides' schemas);
+    // @p s itself where they cannot be merged.
+    Json flattened(const Json& s) {
+        try {
+            Json out = deref(s, "", 0);
+            if (!out.is_object() || !out.contains("allOf") || !out["allOf"].is_array()) return out;
+            Json merged = out;
+            merged.erase("allOf");
+            for (const auto& part : out["allOf"]) merged = detail::merge_schemas(merged, flattened(part), "");
+            return merged;
+        } catch (const Error&) {
+            return s;
+        }
     }
 
     // Whether no value satisfies both @p a and @p b (false when it cannot tell).
@@ -421,7 +436,7 @@ private:
 
     bool disjoint(const std::vector<Json>& branches) {
         std::vector<Json> resolved;
-        for (const auto& br : branches) resolved.push_back(deref(br, "", 0));
+        for (const auto& br : branches) resolved.push_back(flattened(br));
         for (std::size_t i = 0; i < resolved.size(); ++i)
             for (std::size_t j = i + 1; j < resolved.size(); ++j)
                 if (!pair_disjoint(resolved[i], resolved[j], 0)) return false;
