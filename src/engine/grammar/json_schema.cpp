@@ -207,6 +207,12 @@ private:
             if (!a->is_array() || a->empty()) bad(comb, ptr, "must be a non-empty array");
             Json rest = s;
             rest.erase(comb);
+            if (std::string(comb) == "oneOf" && a->size() > 1)
+                if (auto groups = required_groups(*a)) {
+                    // Non-objects satisfy every branch: only objects with exactly one set present.
+                    rest[detail::one_of_required_keyword] = *groups;
+                    return visit(detail::merge_schemas(rest, Json{{"type", "object"}}, shown(ptr)), ptr, hint);
+                }
             bool has_rest = false;
             for (const auto& [k, v] : rest.items())
                 if (detail::is_constraint_keyword(k)) has_rest = true;
@@ -359,6 +365,27 @@ private:
         }
         if (auto c = s.find("const"); c != s.end()) return {c->is_number() ? "number" : c->type_name()};
         return {std::begin(all_types), std::end(all_types)};
+    }
+
+    // The `required` lists of oneOf branches that say nothing else (but type object), as a JSON array
+    // of arrays; nothing when a branch says more.
+    std::optional<Json> required_groups(const Json& branches) {
+        Json groups = Json::array();
+        for (const auto& raw : branches) {
+            const Json br = deref(raw, "", 0);
+            if (!br.is_object()) return std::nullopt;
+            auto req = br.find("required");
+            if (req == br.end() || !req->is_array()) return std::nullopt;
+            for (const auto& [k, v] : br.items()) {
+                if (k == "required" || !detail::is_constraint_keyword(k)) continue;
+                if (k == "type" && v == Json("object")) continue;
+                return std::nullopt;
+            }
+            for (const auto& name : *req)
+                if (!name.is_string()) return std::nullopt;
+            groups.push_back(*req);
+        }
+        return groups;
     }
 
     // The values a schema lists (enum/const), if it does.
@@ -1050,6 +1077,21 @@ private:
                 const bool by_pattern = !patterns.empty() && matches_pattern(r);
                 if (!add_prop(r, by_pattern ? Json(true) : additional, child(ptr, "additionalProperties"))) return std::nullopt;
             }
+        // Exactly-one-of property sets: their names are tracked like declared properties.
+        std::vector<std::vector<std::string>> groups;
+        if (auto g = s.find(detail::one_of_required_keyword); g != s.end()) {
+            for (const auto& group : *g) {
+                groups.emplace_back();
+                for (const auto& name : group) {
+                    const std::string k = name.get<std::string>();
+                    groups.back().push_back(k);
+                    if (std::find(names.begin(), names.end(), k) == names.end()) {
+                        const bool by_pattern = !patterns.empty() && matches_pattern(k);
+                        add_prop(k, by_pattern ? Json(true) : additional, child(ptr, "additionalProperties"));
+                    }
+                }
+            }
+        }
         std::optional<std::string> extra;
         if (!patterns.empty()) {
             // Keys of the patterns (none of them a declared name, whose schemas were merged above, so a
@@ -1075,15 +1117,39 @@ private:
         }
         const auto minp = count_keyword(s, "minProperties", ptr).value_or(0);
         const auto maxp = count_keyword(s, "maxProperties", ptr);
-        return object_machine(props, extra, minp, maxp, hint, ptr);
+        // Each set as a mask over props (a name without a value schema can never be present).
+        std::vector<std::uint64_t> group_masks;
+        for (const auto& group : groups) {
+            std::uint64_t m = 0;
+            bool possible = true;
+            for (const auto& k : group) {
+                auto it = std::find_if(props.begin(), props.end(), [&](const Prop& pr) { return pr.name == k; });
+                if (it == props.end() || it - props.begin() >= 63) possible = false;
+                else m |= std::uint64_t{1} << (it - props.begin());
+            }
+            if (possible) group_masks.push_back(m);
+        }
+        if (!groups.empty() && group_masks.empty()) return std::nullopt;
+        return object_machine(props, extra, minp, maxp, hint, ptr, groups.empty() ? nullptr : &group_masks);
     }
 
     // The property state machine: one rule per (properties used or next position, count) state.
     std::optional<std::string> object_machine(const std::vector<Prop>& props, const std::optional<std::string>& extra,
                                               std::size_t minp, std::optional<std::size_t> maxp,
-                                              const std::string& hint, const std::string& ptr) {
+                                              const std::string& hint, const std::string& ptr,
+                                              const std::vector<std::uint64_t>* one_of_sets = nullptr) {
         const std::size_t n = props.size();
         const bool any_order = opt_.property_order == JsonPropertyOrder::any && n <= opt_.max_any_order_properties && n < 63;
+        if (one_of_sets && !any_order)
+            unsupported("oneOf", ptr, "required sets over an object compiled in schema order (the state does not "
+                                      "record which properties are present)");
+        // Exactly one of the sets wholly present (where the state records presence).
+        auto one_set_present = [&](std::uint64_t mask) {
+            if (!one_of_sets || !any_order) return true;
+            std::size_t whole = 0;
+            for (std::uint64_t g : *one_of_sets) whole += (mask & g) == g;
+            return whole == 1;
+        };
         const std::size_t cap = std::max(minp, maxp.value_or(0));
         const std::size_t per = cap + 1;
         const double states = (any_order ? std::pow(2.0, static_cast<double>(n)) : static_cast<double>(n + 1)) * static_cast<double>(per);
@@ -1103,7 +1169,7 @@ private:
             if (any_order) {
                 for (std::size_t j = 0; j < n; ++j)
                     if (props[j].required && !(st.first >> j & 1)) return false;
-                return true;
+                return one_set_present(st.first);
             }
             return first_required_from(st.first) == n;
         };

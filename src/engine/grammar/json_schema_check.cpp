@@ -239,6 +239,17 @@ Tri check_keyword(const Json& v, const Json& s, const std::string& key, const Js
         return std::any_of(kv.begin(), kv.end(), [&](const Json& e) { return json_equal(e, v); });
     }
     if (key == "const") return json_equal(kv, v);
+    if (key == one_of_required_keyword) {
+        if (!v.is_object()) return true;
+        if (!kv.is_array()) return std::nullopt;
+        std::size_t whole = 0;
+        for (const auto& group : kv) {
+            if (!group.is_array()) return std::nullopt;
+            whole += std::all_of(group.begin(), group.end(),
+                                 [&](const Json& k) { return k.is_string() && v.contains(k.get<std::string>()); });
+        }
+        return whole == 1;
+    }
     if (key == not_in_keyword) {
         if (!v.is_string()) return true;
         if (!kv.is_array()) return std::nullopt;

@@ -122,6 +122,11 @@ bool json_equal(const Json& a, const Json& b);
 /// strings.
 inline constexpr const char* not_in_keyword = "x-braid-not-in";
 
+/// braid's own keyword for "exactly one of these property sets is wholly present" (an array of arrays
+/// of names): what a oneOf of `required` lists compiles to, enforced by the object's property state
+/// machine rather than by one object grammar per combination.
+inline constexpr const char* one_of_required_keyword = "x-braid-one-of-required";
+
 /// Whether a keyword carries no constraint (metadata and the definitions containers).
 bool is_annotation_keyword(std::string_view key);
 /// Whether a key is a keyword of JSON Schema (drafts 4 to 2020-12) that constrains values.

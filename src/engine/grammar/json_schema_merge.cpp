@@ -29,7 +29,7 @@ const std::set<std::string_view>& constraint_keywords() {
         "maxItems", "uniqueItems", "contains", "minContains", "maxContains", "unevaluatedItems", "minLength",
         "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
         "multipleOf", "anyOf", "oneOf", "allOf", "not", "if", "then", "else", "$ref", "$dynamicRef",
-        "$recursiveRef", "nullable", not_in_keyword};
+        "$recursiveRef", "nullable", not_in_keyword, one_of_required_keyword};
     return k;
 }
 
