@@ -144,12 +144,9 @@ bool complement_values(const Json& values, std::vector<Json>& alts) {
 
 std::optional<Json> negate_object(const Json& s, const Json& root, int depth) {
     std::vector<Json> alts;
-    std::set<std::string> constrained_types;
-    bool has_type = false;
     for (const auto& [key, v] : s.items()) {
         if (is_annotation_keyword(key) || !is_constraint_keyword(key)) continue;
         if (key == "type") {
-            has_type = true;
             alts.push_back(type_complement(s));
         } else if (key == "nullable" || key == "then" || key == "else" || key == "minContains" || key == "maxContains") {
             continue; // read with type / if / contains
@@ -179,14 +176,12 @@ std::optional<Json> negate_object(const Json& s, const Json& root, int depth) {
             auto n = negate(*target, root, depth + 1);
             if (!n) return std::nullopt;
             alts.push_back(*n);
-        } else if (const std::string t = keyword_type(key); !t.empty()) {
-            constrained_types.insert(t);
+        } else if (!keyword_type(key).empty()) { // values of other types satisfy it: not in the complement
             if (!complement_keyword(s, key, v, root, depth, alts)) return std::nullopt;
         } else {
             return std::nullopt; // oneOf, if, $dynamicRef, ...
         }
     }
-    (void)has_type;
     // alts holds no value the schema accepts; values outside the union are valid for the schema.
     if (alts.empty()) return Json(false);
     if (alts.size() == 1) return alts[0];
