@@ -1,6 +1,7 @@
 #include "braid/engine/grammar_matcher.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <deque>
 #include <mutex>
@@ -30,6 +31,41 @@ struct SharedMask {
     std::vector<TokenId> uncertain;
     bool useful = true; // false: use the plain walk for configurations that truncate to this one
 };
+
+// Per trie node, the bytes on the edges below it (its own byte excluded), as a 256-bit set: when all
+// of them loop on the configuration the node reaches, every token below is accepted without walking
+// it (the inside of a JSON string). Built once per token index, shared by every grammar.
+using ByteSet = std::array<std::uint64_t, 4>;
+
+std::shared_ptr<const std::vector<ByteSet>> subtree_bytes(const std::shared_ptr<const TokenIndex>& x) {
+    static std::mutex mu;
+    static std::vector<std::pair<std::weak_ptr<const TokenIndex>, std::shared_ptr<const std::vector<ByteSet>>>> built;
+    std::lock_guard lock(mu);
+    std::erase_if(built, [](const auto& b) { return b.first.expired(); });
+    for (const auto& [index, bytes] : built)
+        if (!index.owner_before(x) && !x.owner_before(index))
+            return bytes;
+    const auto trie = x->trie();
+    auto bytes = std::make_shared<std::vector<ByteSet>>(trie.size());
+    // Preorder: children come after their parent, so a reverse pass folds each node into its parent.
+    std::vector<std::uint32_t> parent(trie.size());
+    std::vector<std::uint32_t> open; // the path of nodes above the current one
+    for (std::uint32_t i = 0; i < trie.size(); ++i) {
+        open.resize(trie[i].depth - 1u);
+        parent[i] = open.empty() ? UINT32_MAX : open.back();
+        open.push_back(i);
+    }
+    for (std::size_t i = trie.size(); i-- > 0;) {
+        if (parent[i] == UINT32_MAX)
+            continue;
+        ByteSet& up = (*bytes)[parent[i]];
+        for (std::size_t w = 0; w < 4; ++w)
+            up[w] |= (*bytes)[i][w];
+        up[trie[i].byte >> 6] |= std::uint64_t{1} << (trie[i].byte & 63);
+    }
+    built.emplace_back(x, bytes);
+    return bytes;
+}
 
 // What every matcher of one grammar over one vocabulary shares: the recognizer (its memoized
 // transitions) and the mask caches. Owned by the grammar (Grammar::Impl::caches), so it outlives the
@@ -74,6 +110,7 @@ struct GrammarMatcher::Impl {
     std::shared_ptr<const TokenIndex> index;
     GrammarMatcherOptions options;
     std::shared_ptr<GrammarVocab> vocab; // shared with other matchers: lock vocab->mu around rec
+    std::shared_ptr<const std::vector<ByteSet>> below; // subtree_bytes(index)
     Recognizer& rec;
     std::int32_t state;
     bool active;
@@ -82,7 +119,7 @@ struct GrammarMatcher::Impl {
 
     Impl(std::shared_ptr<const Grammar> g, std::shared_ptr<const TokenIndex> x, GrammarMatcherOptions o)
         : grammar(std::move(g)), index(std::move(x)), options(std::move(o)), vocab(grammar_vocab(grammar, index)),
-          rec(vocab->rec), state(rec.initial()), active(!options.lazy) {}
+          below(subtree_bytes(index)), rec(vocab->rec), state(rec.initial()), active(!options.lazy) {}
 
     std::unique_lock<std::mutex> lock() const { return std::unique_lock(vocab->mu); }
 
@@ -153,6 +190,7 @@ struct GrammarMatcher::Impl {
         esc.assign(index->max_piece_bytes() + 1, 0);
         st[0] = from;
         esc[0] = uncertain && rec.escaped(from);
+        const std::vector<ByteSet>& below_bytes = *below;
         std::size_t i = 0;
         while (i < trie.size()) {
             const TokenIndex::TrieNode& nd = trie[i];
@@ -165,6 +203,19 @@ struct GrammarMatcher::Impl {
                 }
                 i = nd.skip;
                 continue;
+            }
+            // Below a configuration that loops on the first child's byte: if every byte below loops
+            // too, all tokens of the subtree end in s, accepted, without walking it.
+            if (nd.skip > i + 1 && rec.step(s, trie[i + 1].byte) == s) {
+                const ByteSet loops = rec.self_loops(s);
+                const ByteSet& need = below_bytes[i];
+                if ((need[0] & ~loops[0]) == 0 && (need[1] & ~loops[1]) == 0 && (need[2] & ~loops[2]) == 0 &&
+                    (need[3] & ~loops[3]) == 0) {
+                    for (std::uint32_t k = nd.tok_begin; k < nd.subtree_tok_end; ++k)
+                        set_bit(words, toks[k]);
+                    i = nd.skip;
+                    continue;
+                }
             }
             st[nd.depth] = s;
             if (uncertain)

@@ -171,8 +171,15 @@ private:
         if (s.is_boolean()) return s.get<bool>() ? std::optional<std::string>(value_rule()) : std::nullopt;
         if (!s.is_object()) throw Error(errc::invalid_argument, "schema at " + shown(ptr) + " is not an object or a boolean");
 
-        for (const char* k : {"not", "if", "$dynamicRef", "$recursiveRef"})
+        for (const char* k : {"$dynamicRef", "$recursiveRef"})
             if (s.contains(k)) unsupported(k, ptr);
+        // A schema that lists its values keeps those every other keyword accepts (checked here, so
+        // not/if/oneOf beside an enum need no grammar of their own).
+        if (s.contains("enum") || s.contains("const")) return enum_expr(s, ptr, hint);
+        if (s.contains("not")) return visit(without_not(s, ptr), ptr, hint);
+        if (s.contains("if")) return visit(without_if(s, ptr), ptr, hint);
+        for (const char* k : {"dependentRequired", "dependentSchemas", "dependencies"})
+            if (s.contains(k)) return visit(without_dependencies(s, ptr), ptr, hint);
 
         if (auto r = s.find("$ref"); r != s.end()) {
             if (!r->is_string()) bad("$ref", ptr, "must be a string");
@@ -200,6 +207,12 @@ private:
             if (!a->is_array() || a->empty()) bad(comb, ptr, "must be a non-empty array");
             Json rest = s;
             rest.erase(comb);
+            if (std::string(comb) == "oneOf" && a->size() > 1)
+                if (auto groups = required_groups(*a)) {
+                    // Non-objects satisfy every branch: only objects with exactly one set present.
+                    rest[detail::one_of_required_keyword] = *groups;
+                    return visit(detail::merge_schemas(rest, Json{{"type", "object"}}, shown(ptr)), ptr, hint);
+                }
             bool has_rest = false;
             for (const auto& [k, v] : rest.items())
                 if (detail::is_constraint_keyword(k)) has_rest = true;
@@ -211,6 +224,7 @@ private:
             }
             if (std::string(comb) == "oneOf" && !disjoint(branches)) {
                 if (auto per_type = one_of_by_type(branches, ptr, hint)) return per_type->empty() ? std::nullopt : std::optional<std::string>(*per_type);
+                if (auto by_negation = one_of_by_negation(branches, ptr, hint)) return *by_negation;
                 unsupported("oneOf", ptr, "branches that are not provably disjoint (compiled as anyOf only with ignore_unsupported)");
             }
             std::vector<std::string> alts;
@@ -221,8 +235,78 @@ private:
             if (alts.empty()) return std::nullopt;
             return b_.rule(hint, alternation(alts));
         }
-        if (s.contains("enum") || s.contains("const")) return enum_expr(s, ptr, hint);
         return typed(s, ptr, hint);
+    }
+
+    // ---- keywords rewritten as allOf/anyOf of schemas the compiler enforces ----
+
+    // @p s with @p extra added to its allOf.
+    static Json with_all_of(Json s, Json extra) {
+        if (!s.contains("allOf") || !s["allOf"].is_array()) s["allOf"] = Json::array();
+        s["allOf"].push_back(std::move(extra));
+        return s;
+    }
+
+    // `not X`: the complement of X where it is a schema (detail::negate_schema), else an error.
+    Json without_not(const Json& s, const std::string& ptr) {
+        Json rest = s;
+        rest.erase("not");
+        auto n = detail::negate_schema(s["not"], root_);
+        if (!n) {
+            unsupported("not", ptr, "its complement is not a schema braid enforces (type, enum/const of null "
+                                    "and booleans, bounds, lengths, counts, required, properties, not, anyOf, allOf)");
+            return rest;
+        }
+        return with_all_of(std::move(rest), std::move(*n));
+    }
+
+    // `if`/`then`/`else`: (if and then) or (not if and else); the two branches never overlap.
+    Json without_if(const Json& s, const std::string& ptr) {
+        Json rest = s;
+        for (const char* k : {"if", "then", "else"}) rest.erase(k);
+        const Json then_s = s.contains("then") ? s["then"] : Json(true);
+        const Json else_s = s.contains("else") ? s["else"] : Json(true);
+        if (then_s == Json(true) && else_s == Json(true)) return rest;
+        auto n = detail::negate_schema(s["if"], root_);
+        if (!n) {
+            unsupported("if", ptr, "the complement of its condition is not a schema braid enforces");
+            return rest;
+        }
+        Json branches = Json::array();
+        branches.push_back(Json{{"allOf", Json::array({s["if"], then_s})}});
+        branches.push_back(Json{{"allOf", Json::array({*n, else_s})}});
+        return with_all_of(std::move(rest), Json{{"anyOf", branches}});
+    }
+
+    // dependentRequired / dependentSchemas / dependencies: per trigger property, "absent" or "present
+    // and the dependency holds" (the second branch only for objects, so the two never overlap).
+    Json without_dependencies(const Json& s, const std::string& ptr) {
+        Json rest = s;
+        for (const char* key : {"dependentRequired", "dependentSchemas", "dependencies"}) {
+            auto d = s.find(key);
+            if (d == s.end()) continue;
+            rest.erase(key);
+            if (!d->is_object()) bad(key, ptr, "must be an object");
+            for (const auto& [trigger, dep] : d->items()) {
+                Json present{{"type", "object"}, {"required", Json::array({trigger})}};
+                if (dep.is_array()) {
+                    for (const auto& r : dep) {
+                        if (!r.is_string()) bad(key, ptr, "must list property names");
+                        if (std::find(present["required"].begin(), present["required"].end(), r) == present["required"].end())
+                            present["required"].push_back(r);
+                    }
+                } else if (std::string(key) == "dependentRequired") {
+                    bad(key, ptr, "must map properties to arrays of names");
+                } else if (dep.is_object() || dep.is_boolean()) {
+                    present = Json{{"allOf", Json::array({present, dep})}};
+                } else {
+                    bad(key, ptr, "must map properties to schemas or arrays of names");
+                }
+                Json absent{{"properties", Json{{trigger, false}}}};
+                rest = with_all_of(std::move(rest), Json{{"anyOf", Json::array({absent, present})}});
+            }
+        }
+        return rest;
     }
 
     // @p s with a top-level $ref replaced by its target (for merging).
@@ -272,7 +356,7 @@ private:
             else if (t->is_array())
                 for (const auto& x : *t)
                     if (x.is_string()) add(x.get<std::string>());
-            if (s.value("nullable", false)) out.insert("null");
+            if (auto n = s.find("nullable"); n != s.end() && *n == Json(true)) out.insert("null");
             return out;
         }
         if (auto e = s.find("enum"); e != s.end() && e->is_array()) {
@@ -283,31 +367,46 @@ private:
         return {std::begin(all_types), std::end(all_types)};
     }
 
-    // Values a schema allows for property @p key when it is required and constant/enumerated.
-    static std::optional<std::vector<Json>> required_values(const Json& s, const std::string& key) {
+    // The `required` lists of oneOf branches that say nothing else (but type object), as a JSON array
+    // of arrays; nothing when a branch says more.
+    std::optional<Json> required_groups(const Json& branches) {
+        Json groups = Json::array();
+        for (const auto& raw : branches) {
+            const Json br = deref(raw, "", 0);
+            if (!br.is_object()) return std::nullopt;
+            auto req = br.find("required");
+            if (req == br.end() || !req->is_array()) return std::nullopt;
+            for (const auto& [k, v] : br.items()) {
+                if (k == "required" || !detail::is_constraint_keyword(k)) continue;
+                if (k == "type" && v == Json("object")) continue;
+                return std::nullopt;
+            }
+            for (const auto& name : *req)
+                if (!name.is_string()) return std::nullopt;
+            groups.push_back(*req);
+        }
+        return groups;
+    }
+
+    // The values a schema lists (enum/const), if it does.
+    static std::optional<std::vector<Json>> listed_values(const Json& s) {
         if (!s.is_object()) return std::nullopt;
-        auto req = s.find("required");
-        if (req == s.end() || !req->is_array() || std::find(req->begin(), req->end(), Json(key)) == req->end())
-            return std::nullopt;
-        auto props = s.find("properties");
-        if (props == s.end() || !props->is_object() || !props->contains(key)) return std::nullopt;
-        const Json& p = (*props)[key];
-        if (!p.is_object()) return std::nullopt;
-        if (p.contains("const")) return std::vector<Json>{p["const"]};
-        if (p.contains("enum") && p["enum"].is_array()) return std::vector<Json>(p["enum"].begin(), p["enum"].end());
+        if (s.contains("const")) return std::vector<Json>{s["const"]};
+        if (s.contains("enum") && s["enum"].is_array()) return std::vector<Json>(s["enum"].begin(), s["enum"].end());
         return std::nullopt;
     }
 
-    // Whether no instance can be valid for two object schemas at once (a required key the other forbids,
-    // or a required key with disjoint constant values).
-    bool objects_disjoint(const Json& a, const Json& b) {
-        auto forbids = [](const Json& s, const std::string& key) {
-            if (!s.is_object()) return false;
-            auto ap = s.find("additionalProperties");
-            if (ap == s.end() || *ap != Json(false) || s.contains("patternProperties")) return false;
-            auto props = s.find("properties");
-            return props == s.end() || !props->is_object() || !props->contains(key);
-        };
+    // The schema an object schema gives property @p key (its properties entry, else additionalProperties).
+    static Json property_of(const Json& s, const std::string& key) {
+        if (auto p = s.find("properties"); p != s.end() && p->is_object() && p->contains(key)) return (*p)[key];
+        if (s.contains("patternProperties")) return true;
+        if (auto a = s.find("additionalProperties"); a != s.end()) return *a;
+        return true;
+    }
+
+    // Whether no instance can be valid for two object schemas at once: a key one requires and the other
+    // forbids, or a key both require with disjoint schemas (a discriminator).
+    bool objects_disjoint(const Json& a, const Json& b, int depth) {
         auto required = [](const Json& s) {
             std::vector<std::string> out;
             if (s.is_object() && s.contains("required") && s["required"].is_array())
@@ -315,50 +414,90 @@ private:
                     if (r.is_string()) out.push_back(r.get<std::string>());
             return out;
         };
-        for (const auto& k : required(a))
-            if (forbids(b, k)) return true;
-        for (const auto& k : required(b))
-            if (forbids(a, k)) return true;
-        for (const auto& k : required(a)) {
-            auto va = required_values(a, k), vb = required_values(b, k);
-            if (!va || !vb) continue;
-            bool overlap = false;
-            for (const auto& x : *va)
-                for (const auto& y : *vb) overlap = overlap || x == y;
-            if (!overlap) return true;
+        const auto ra = required(a), rb = required(b);
+        for (const auto& k : ra)
+            if (property_of(b, k) == Json(false)) return true;
+        for (const auto& k : rb)
+            if (property_of(a, k) == Json(false)) return true;
+        for (const auto& k : ra) {
+            if (std::find(rb.begin(), rb.end(), k) == rb.end()) continue;
+            if (pair_disjoint(flattened(property_of(a, k)), flattened(property_of(b, k)), depth + 1)) return true;
         }
         return false;
     }
 
+    // @p s with its $ref and allOf merged in (a merged property is an allOf of both sides' schemas);
+    // @p s itself where they cannot be merged.
+    Json flattened(const Json& s) {
+        try {
+            Json out = deref(s, "", 0);
+            if (!out.is_object() || !out.contains("allOf") || !out["allOf"].is_array()) return out;
+            Json merged = out;
+            merged.erase("allOf");
+            for (const auto& part : out["allOf"]) merged = detail::merge_schemas(merged, flattened(part), "");
+            return merged;
+        } catch (const Error&) {
+            return s;
+        }
+    }
+
+    // Whether no value satisfies both @p a and @p b (false when it cannot tell).
+    bool pair_disjoint(const Json& a, const Json& b, int depth) {
+        if (depth > 8) return false;
+        if (a == Json(false) || b == Json(false)) return true;
+        const auto ta = types_of(a), tb = types_of(b);
+        std::vector<std::string> common;
+        std::set_intersection(ta.begin(), ta.end(), tb.begin(), tb.end(), std::back_inserter(common));
+        if (common.empty()) return true;
+        // Listed values that the other side certainly rejects.
+        auto all_rejected = [&](const Json& listing, const Json& other) {
+            auto vals = listed_values(listing);
+            if (!vals) return false;
+            for (const auto& v : *vals)
+                if (detail::check_instance(v, other, root_) != false) return false;
+            return true;
+        };
+        if (all_rejected(a, b) || all_rejected(b, a)) return true;
+        return common.size() == 1 && common[0] == "object" && objects_disjoint(a, b, depth);
+    }
+
     bool disjoint(const std::vector<Json>& branches) {
         std::vector<Json> resolved;
-        for (const auto& br : branches) resolved.push_back(deref(br, "", 0));
+        for (const auto& br : branches) resolved.push_back(flattened(br));
         for (std::size_t i = 0; i < resolved.size(); ++i)
-            for (std::size_t j = i + 1; j < resolved.size(); ++j) {
-                const auto ti = types_of(resolved[i]), tj = types_of(resolved[j]);
-                std::vector<std::string> common;
-                std::set_intersection(ti.begin(), ti.end(), tj.begin(), tj.end(), std::back_inserter(common));
-                if (common.empty()) continue;
-                if (resolved[i].is_object() && resolved[j].is_object()) {
-                    auto vals = [](const Json& s) -> std::optional<std::vector<Json>> {
-                        if (s.contains("const")) return std::vector<Json>{s["const"]};
-                        if (s.contains("enum") && s["enum"].is_array())
-                            return std::vector<Json>(s["enum"].begin(), s["enum"].end());
-                        return std::nullopt;
-                    };
-                    auto vi = vals(resolved[i]), vj = vals(resolved[j]);
-                    if (vi && vj) {
-                        bool overlap = false;
-                        for (const auto& x : *vi)
-                            for (const auto& y : *vj) overlap = overlap || x == y;
-                        if (!overlap) continue;
-                    }
-                    if (common.size() == 1 && common[0] == "object" && objects_disjoint(resolved[i], resolved[j]))
-                        continue;
-                }
-                return false;
-            }
+            for (std::size_t j = i + 1; j < resolved.size(); ++j)
+                if (!pair_disjoint(resolved[i], resolved[j], 0)) return false;
         return true;
+    }
+
+    // oneOf as anyOf of "this branch and no other" (each other branch negated); nothing when a branch
+    // has no complement braid enforces.
+    std::optional<std::optional<std::string>> one_of_by_negation(const std::vector<Json>& branches, const std::string& ptr,
+                                                                 const std::string& hint) {
+        constexpr std::size_t max_branches = 8; // each branch carries the complements of all others
+        if (branches.size() > max_branches) return std::nullopt;
+        std::vector<Json> negated;
+        for (const auto& br : branches) {
+            auto n = detail::negate_schema(br, root_);
+            if (!n) return std::nullopt;
+            negated.push_back(*n);
+        }
+        std::vector<std::string> alts;
+        try {
+            for (std::size_t i = 0; i < branches.size(); ++i) {
+                Json parts = Json::array({branches[i]});
+                for (std::size_t j = 0; j < branches.size(); ++j)
+                    if (j != i) parts.push_back(negated[j]);
+                if (auto e = visit(Json{{"allOf", parts}}, ptr, hint)) alts.push_back(*e);
+            }
+        } catch (const Error& e) {
+            if (e.kind() != errc::unsupported) throw;
+            return std::nullopt;
+        }
+        // Nothing left may be the narrowing of "not integer" (no numbers at all): refuse rather than
+        // call the schema empty.
+        if (alts.empty()) return std::nullopt;
+        return std::optional<std::string>(b_.rule(hint, alternation(alts)));
     }
 
     // Whether @p s (restricted to type @p t) accepts every value of that type.
@@ -497,6 +636,17 @@ private:
         const auto min = count_keyword(s, "minLength", ptr).value_or(0);
         const auto max = count_keyword(s, "maxLength", ptr);
         if (max && *max < min) return std::nullopt;
+        if (auto x = s.find(detail::not_in_keyword); x != s.end()) {
+            // A string other than the listed ones (from `not` over string values).
+            std::vector<std::string> excluded;
+            if (!x->is_array()) bad(detail::not_in_keyword, ptr, "must be an array of strings");
+            for (const auto& v : *x) {
+                if (!v.is_string()) bad(detail::not_in_keyword, ptr, "must be an array of strings");
+                excluded.push_back(v.get<std::string>());
+            }
+            if (min == 0 && !max && !s.contains("pattern") && !s.contains("format")) return other_key(excluded, hint);
+            unsupported("not", ptr, "excluded string values together with minLength, maxLength, pattern or format");
+        }
         std::optional<detail::RegexContent> content;
         if (auto p = s.find("pattern"); p != s.end()) {
             if (!p->is_string()) bad("pattern", ptr, "must be a string");
@@ -851,8 +1001,7 @@ private:
     }
 
     std::optional<std::string> object_expr(const Json& s, const std::string& ptr, const std::string& hint) {
-        for (const char* k : {"propertyNames", "dependencies", "dependentRequired", "dependentSchemas"})
-            if (s.contains(k)) unsupported(k, ptr);
+        if (s.contains("propertyNames")) unsupported("propertyNames", ptr);
         std::vector<Prop> props;
         std::vector<std::string> names;
         std::set<std::string> required;
@@ -884,11 +1033,14 @@ private:
             }
             if (all_true && additional != Json(false)) {
                 patterns.clear(); // keys matching a pattern may hold anything, as any other key may
-            } else if (additional != Json(false) || !same) {
-                unsupported("patternProperties", ptr,
-                            additional != Json(false) ? "with additionalProperties other than false"
-                                                      : "patterns with different schemas");
+            } else if (!same) {
+                unsupported("patternProperties", ptr, "patterns with different schemas");
                 patterns.clear();
+            } else if (additional != Json(false)) {
+                // Keys matching no pattern would need the regex's complement: extra keys are limited to
+                // the patterns' keys (narrowing, sound).
+                log(LogLevel::info, "json_schema", "patternProperties at " + shown(ptr) +
+                                                       ": other additional keys are left out (narrowing)");
             }
         }
         auto matches_pattern = [&](const std::string& name) {
@@ -925,6 +1077,21 @@ private:
                 const bool by_pattern = !patterns.empty() && matches_pattern(r);
                 if (!add_prop(r, by_pattern ? Json(true) : additional, child(ptr, "additionalProperties"))) return std::nullopt;
             }
+        // Exactly-one-of property sets: their names are tracked like declared properties.
+        std::vector<std::vector<std::string>> groups;
+        if (auto g = s.find(detail::one_of_required_keyword); g != s.end()) {
+            for (const auto& group : *g) {
+                groups.emplace_back();
+                for (const auto& name : group) {
+                    const std::string k = name.get<std::string>();
+                    groups.back().push_back(k);
+                    if (std::find(names.begin(), names.end(), k) == names.end()) {
+                        const bool by_pattern = !patterns.empty() && matches_pattern(k);
+                        add_prop(k, by_pattern ? Json(true) : additional, child(ptr, "additionalProperties"));
+                    }
+                }
+            }
+        }
         std::optional<std::string> extra;
         if (!patterns.empty()) {
             // Keys of the patterns (none of them a declared name, whose schemas were merged above, so a
@@ -950,15 +1117,39 @@ private:
         }
         const auto minp = count_keyword(s, "minProperties", ptr).value_or(0);
         const auto maxp = count_keyword(s, "maxProperties", ptr);
-        return object_machine(props, extra, minp, maxp, hint, ptr);
+        // Each set as a mask over props (a name without a value schema can never be present).
+        std::vector<std::uint64_t> group_masks;
+        for (const auto& group : groups) {
+            std::uint64_t m = 0;
+            bool possible = true;
+            for (const auto& k : group) {
+                auto it = std::find_if(props.begin(), props.end(), [&](const Prop& pr) { return pr.name == k; });
+                if (it == props.end() || it - props.begin() >= 63) possible = false;
+                else m |= std::uint64_t{1} << (it - props.begin());
+            }
+            if (possible) group_masks.push_back(m);
+        }
+        if (!groups.empty() && group_masks.empty()) return std::nullopt;
+        return object_machine(props, extra, minp, maxp, hint, ptr, groups.empty() ? nullptr : &group_masks);
     }
 
     // The property state machine: one rule per (properties used or next position, count) state.
     std::optional<std::string> object_machine(const std::vector<Prop>& props, const std::optional<std::string>& extra,
                                               std::size_t minp, std::optional<std::size_t> maxp,
-                                              const std::string& hint, const std::string& ptr) {
+                                              const std::string& hint, const std::string& ptr,
+                                              const std::vector<std::uint64_t>* one_of_sets = nullptr) {
         const std::size_t n = props.size();
         const bool any_order = opt_.property_order == JsonPropertyOrder::any && n <= opt_.max_any_order_properties && n < 63;
+        if (one_of_sets && !any_order)
+            unsupported("oneOf", ptr, "required sets over an object compiled in schema order (the state does not "
+                                      "record which properties are present)");
+        // Exactly one of the sets wholly present (where the state records presence).
+        auto one_set_present = [&](std::uint64_t mask) {
+            if (!one_of_sets || !any_order) return true;
+            std::size_t whole = 0;
+            for (std::uint64_t g : *one_of_sets) whole += (mask & g) == g;
+            return whole == 1;
+        };
         const std::size_t cap = std::max(minp, maxp.value_or(0));
         const std::size_t per = cap + 1;
         const double states = (any_order ? std::pow(2.0, static_cast<double>(n)) : static_cast<double>(n + 1)) * static_cast<double>(per);
@@ -978,7 +1169,7 @@ private:
             if (any_order) {
                 for (std::size_t j = 0; j < n; ++j)
                     if (props[j].required && !(st.first >> j & 1)) return false;
-                return true;
+                return one_set_present(st.first);
             }
             return first_required_from(st.first) == n;
         };

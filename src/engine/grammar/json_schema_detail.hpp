@@ -104,9 +104,28 @@ const Json& resolve_ref(const Json& root, const std::string& ref, const std::str
 /// Error(errc::unsupported) naming the keyword (and @p where) for what it cannot merge.
 Json merge_schemas(const Json& a, const Json& b, const std::string& where);
 
+/// Whether @p value satisfies @p schema: true, false, or nothing when the check cannot tell (formats,
+/// unevaluated*, patterns std::regex cannot decide on non-ASCII text). @p root resolves `$ref`.
+std::optional<bool> check_instance(const Json& value, const Json& schema, const Json& root, int depth = 0);
 /// True when @p value certainly satisfies @p schema (false when not, or when it cannot tell: a caller
 /// that drops such values stays sound).
 bool value_satisfies(const Json& value, const Json& schema, const Json& root, int depth = 0);
+/// A schema accepting exactly the values @p schema rejects (or a subset of them: `integer` is negated as
+/// "not a number"), built from type, enum/const of null and booleans, bounds, lengths, counts, required,
+/// properties, not, anyOf, allOf and $ref; nothing when a keyword has no such complement.
+std::optional<Json> negate_schema(const Json& schema, const Json& root);
+/// JSON Schema's equality of values (1 == 1.0, true != 1, objects regardless of key order).
+bool json_equal(const Json& a, const Json& b);
+
+/// braid's own keyword for "a string other than these" (an array of strings): what the complement of
+/// string enum/const values compiles to. Checked like any keyword; enforced on otherwise unconstrained
+/// strings.
+inline constexpr const char* not_in_keyword = "x-braid-not-in";
+
+/// braid's own keyword for "exactly one of these property sets is wholly present" (an array of arrays
+/// of names): what a oneOf of `required` lists compiles to, enforced by the object's property state
+/// machine rather than by one object grammar per combination.
+inline constexpr const char* one_of_required_keyword = "x-braid-one-of-required";
 
 /// Whether a keyword carries no constraint (metadata and the definitions containers).
 bool is_annotation_keyword(std::string_view key);

@@ -1,5 +1,5 @@
-// JSON Schema helpers of the grammar compiler: keyword classes, $ref resolution, allOf merging and a
-// conservative instance check (for enum/const values under other keywords).
+// JSON Schema helpers of the grammar compiler: keyword classes, value equality, $ref resolution and
+// allOf merging.
 #include <algorithm>
 #include <cmath>
 #include <regex>
@@ -29,7 +29,7 @@ const std::set<std::string_view>& constraint_keywords() {
         "maxItems", "uniqueItems", "contains", "minContains", "maxContains", "unevaluatedItems", "minLength",
         "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
         "multipleOf", "anyOf", "oneOf", "allOf", "not", "if", "then", "else", "$ref", "$dynamicRef",
-        "$recursiveRef", "nullable"};
+        "$recursiveRef", "nullable", not_in_keyword, one_of_required_keyword};
     return k;
 }
 
@@ -67,7 +67,17 @@ const Json* find_anchor(const Json& node, const std::string& name, int depth) {
 
 double number_of(const Json& v) { return v.get<double>(); }
 
-// Python-style equality of JSON values (1 == 1.0, true != 1).
+std::vector<std::string> type_list(const Json& t) {
+    std::vector<std::string> out;
+    if (t.is_string()) out.push_back(t.get<std::string>());
+    else if (t.is_array())
+        for (const auto& x : t)
+            if (x.is_string()) out.push_back(x.get<std::string>());
+    return out;
+}
+
+} // namespace
+
 bool json_equal(const Json& a, const Json& b) {
     if (a.is_number() && b.is_number()) return number_of(a) == number_of(b);
     if (a.type() != b.type()) return false;
@@ -87,34 +97,6 @@ bool json_equal(const Json& a, const Json& b) {
     }
     return a == b;
 }
-
-std::size_t code_points(const std::string& s) {
-    std::size_t n = 0;
-    for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return n;
-}
-
-bool type_matches(const Json& v, const std::string& t) {
-    if (t == "null") return v.is_null();
-    if (t == "boolean") return v.is_boolean();
-    if (t == "object") return v.is_object();
-    if (t == "array") return v.is_array();
-    if (t == "string") return v.is_string();
-    if (t == "number") return v.is_number();
-    if (t == "integer") return v.is_number_integer() || (v.is_number_float() && std::trunc(v.get<double>()) == v.get<double>());
-    return false;
-}
-
-std::vector<std::string> type_list(const Json& t) {
-    std::vector<std::string> out;
-    if (t.is_string()) out.push_back(t.get<std::string>());
-    else if (t.is_array())
-        for (const auto& x : t)
-            if (x.is_string()) out.push_back(x.get<std::string>());
-    return out;
-}
-
-} // namespace
 
 bool is_annotation_keyword(std::string_view key) { return annotation_keywords().count(key) != 0; }
 bool is_constraint_keyword(std::string_view key) { return constraint_keywords().count(key) != 0; }
@@ -248,6 +230,12 @@ Json merge_schemas(const Json& a, const Json& b, const std::string& where) {
                 for (const auto& y : bv) branches.push_back(all_of(x, y));
             if (key == "oneOf") cannot_merge(key, where);
             av = branches;
+        } else if (key == not_in_keyword && av.is_array() && bv.is_array()) {
+            Json both = av;
+            for (const auto& x : bv) both.push_back(x);
+            av = both;
+        } else if (key == "not") {
+            av = Json{{"anyOf", Json::array({av, bv})}}; // not A and not B: not (A or B)
         } else if (key == "allOf") {
             Json all = av;
             for (const auto& x : bv) all.push_back(x);
@@ -280,111 +268,6 @@ Json merge_schemas(const Json& a, const Json& b, const std::string& where) {
         if (addl != Json(true)) out["additionalProperties"] = addl;
     }
     return out;
-}
-
-// ---- instance check (conservative) ----
-
-bool value_satisfies(const Json& v, const Json& schema, const Json& root, int depth) {
-    if (depth > 32) return false;
-    if (schema.is_boolean()) return schema.get<bool>();
-    if (!schema.is_object()) return false;
-    for (const auto& [key, kv] : schema.items()) {
-        if (is_annotation_keyword(key) || !is_constraint_keyword(key)) continue;
-        if (key == "type") {
-            auto types = type_list(kv);
-            bool ok = false;
-            for (const auto& t : types) ok = ok || type_matches(v, t);
-            if (schema.value("nullable", false) && v.is_null()) ok = true;
-            if (!ok) return false;
-        } else if (key == "nullable") {
-        } else if (key == "enum") {
-            if (!kv.is_array()) return false;
-            bool ok = false;
-            for (const auto& e : kv) ok = ok || json_equal(e, v);
-            if (!ok) return false;
-        } else if (key == "const") {
-            if (!json_equal(kv, v)) return false;
-        } else if (key == "minLength" || key == "maxLength") {
-            if (!v.is_string()) continue;
-            if (!kv.is_number()) return false;
-            const double n = static_cast<double>(code_points(v.get<std::string>()));
-            if (key == "minLength" ? n < number_of(kv) : n > number_of(kv)) return false;
-        } else if (key == "minimum" || key == "maximum" || key == "exclusiveMinimum" || key == "exclusiveMaximum") {
-            if (!v.is_number()) continue;
-            const double x = number_of(v);
-            if (kv.is_boolean()) continue; // draft 4 form: the bound itself checks it below
-            if (!kv.is_number()) return false;
-            const double b = number_of(kv);
-            const bool ex4 = schema.value(key == "minimum" ? "exclusiveMinimum" : "exclusiveMaximum", Json()) == Json(true);
-            if (key == "minimum" && (ex4 ? x <= b : x < b)) return false;
-            if (key == "maximum" && (ex4 ? x >= b : x > b)) return false;
-            if (key == "exclusiveMinimum" && x <= b) return false;
-            if (key == "exclusiveMaximum" && x >= b) return false;
-        } else if (key == "pattern") {
-            if (!v.is_string()) continue;
-            if (!kv.is_string()) return false;
-            const std::string& s = v.get_ref<const std::string&>();
-            const std::string& p = kv.get_ref<const std::string&>();
-            auto ascii = [](const std::string& t) {
-                return std::all_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-            };
-            if (!ascii(s) || !ascii(p)) return false;
-            try {
-                if (!std::regex_search(s, std::regex(p, std::regex::ECMAScript))) return false;
-            } catch (const std::regex_error&) {
-                return false;
-            }
-        } else if (key == "properties") {
-            if (!v.is_object()) continue;
-            if (!kv.is_object()) return false;
-            for (const auto& [pk, pv] : v.items())
-                if (kv.contains(pk) && !value_satisfies(pv, kv[pk], root, depth + 1)) return false;
-        } else if (key == "required") {
-            if (!v.is_object()) continue;
-            if (!kv.is_array()) return false;
-            for (const auto& r : kv)
-                if (!r.is_string() || !v.contains(r.get<std::string>())) return false;
-        } else if (key == "additionalProperties") {
-            if (!v.is_object()) continue;
-            const Json* props = schema.contains("properties") ? &schema["properties"] : nullptr;
-            if (schema.contains("patternProperties")) return false;
-            for (const auto& [pk, pv] : v.items())
-                if ((!props || !props->contains(pk)) && !value_satisfies(pv, kv, root, depth + 1)) return false;
-        } else if (key == "items") {
-            if (!v.is_array()) continue;
-            if (!kv.is_object() && !kv.is_boolean()) return false;
-            if (schema.contains("prefixItems")) return false;
-            for (const auto& x : v)
-                if (!value_satisfies(x, kv, root, depth + 1)) return false;
-        } else if (key == "minItems" || key == "maxItems") {
-            if (!v.is_array()) continue;
-            if (!kv.is_number()) return false;
-            const double n = static_cast<double>(v.size());
-            if (key == "minItems" ? n < number_of(kv) : n > number_of(kv)) return false;
-        } else if (key == "$ref") {
-            if (!kv.is_string()) return false;
-            try {
-                std::string ptr;
-                if (!value_satisfies(v, resolve_ref(root, kv.get<std::string>(), "", ptr), root, depth + 1)) return false;
-            } catch (const Error&) {
-                return false;
-            }
-        } else if (key == "allOf" || key == "anyOf") {
-            if (!kv.is_array()) return false;
-            bool any = false, all = true;
-            for (const auto& s : kv) {
-                const bool ok = value_satisfies(v, s, root, depth + 1);
-                any = any || ok;
-                all = all && ok;
-            }
-            if (key == "allOf" ? !all : !any) return false;
-        } else if (key == "format") {
-            if (v.is_string()) return false; // not checked here: drop the value (sound)
-        } else {
-            return false; // a keyword this check does not know: cannot tell
-        }
-    }
-    return true;
 }
 
 } // namespace braid::engine::detail

@@ -298,6 +298,23 @@ std::int32_t Recognizer::compute_step(std::int32_t set, std::uint8_t b) {
     return result;
 }
 
+std::array<std::uint64_t, 4> Recognizer::self_loops(std::int32_t set) {
+    const auto at = static_cast<std::size_t>(set);
+    if (at < loops_known_.size() && loops_known_[at])
+        return loops_[at];
+    std::array<std::uint64_t, 4> bits{};
+    for (int b = 0; b < 256; ++b)
+        if (step(set, static_cast<std::uint8_t>(b)) == set)
+            bits[static_cast<std::size_t>(b) >> 6] |= std::uint64_t{1} << (b & 63);
+    if (loops_known_.size() <= at) {
+        loops_known_.resize(sets_.size(), 0);
+        loops_.resize(sets_.size());
+    }
+    loops_known_[at] = 1;
+    loops_[at] = bits;
+    return bits;
+}
+
 std::int32_t Recognizer::truncate(std::int32_t set) {
     auto it = truncated_.find(set);
     if (it != truncated_.end())

@@ -6,6 +6,7 @@
 // is a lazily built DFA over the configurations actually reached.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -55,6 +56,10 @@ public:
     /// JSON string at any nesting depth, key or value) truncate to the same set, so they share a mask.
     /// Returns @p set itself when no stack had anything to cut.
     std::int32_t truncate(std::int32_t set);
+    /// The bytes that lead from @p set back to @p set itself (a loop, such as the characters of a JSON
+    /// string or the digits of a number), as a 256-bit set: a token made only of them leaves the
+    /// configuration unchanged. Computed once per set (256 steps).
+    std::array<std::uint64_t, 4> self_loops(std::int32_t set);
     /// Number of configurations built so far.
     std::size_t set_count() const noexcept { return sets_.size(); }
 
@@ -96,6 +101,8 @@ private:
     std::vector<std::uint64_t> seen_;
     std::unordered_set<std::uint64_t> seen_set_;
     std::vector<std::uint32_t> scratch_;
+    std::vector<std::array<std::uint64_t, 4>> loops_; // per set, valid where loops_known_ is set
+    std::vector<char> loops_known_;
     std::int32_t initial_ = dead;
 };
 
