@@ -1,0 +1,63 @@
+package dev.braid;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Retrieval functions over JSON documents (braid/retrieval.h): loading files and folders, splitting
+ * documents, and retrievers that need no vector store (BM25, ensembles). Retrievers are {@link Runnable}s:
+ * a query string in, a JSON array of documents out; see {@link VectorStore#asRetriever} for dense ones.
+ */
+public final class Retrieval {
+    private Retrieval() {}
+
+    /**
+     * @param path a file or a folder
+     * @param optionsJson null, or {@code {"loader": "text"|"markdown"|"csv"|"json"|"jsonl"|"html"|"pdf",
+     *        "glob": ["*.md"], "recursive": true, "skip_hidden": true}}
+     * @return {@code {"documents": [...], "errors": [{"path": ..., "error": ..., "message": ...}]}}: a folder's
+     *         unreadable files are reported, not thrown
+     */
+    public static String loadDocuments(String path, String optionsJson) {
+        return NativeRetrieval.documentsLoad(path, optionsJson);
+    }
+
+    /**
+     * @param documentsJson a JSON array of documents (or strings), or what {@link #loadDocuments} gives
+     * @param optionsJson null, or {@code {"chunk_size": 4000, "chunk_overlap": 200, "separators": [...],
+     *        "add_start_index": false, "language": "java", ...}}, or {@code {"splitter": "markdown_header"}}
+     * @return the chunks, a JSON array of documents
+     */
+    public static String splitDocuments(String documentsJson, String optionsJson) {
+        return NativeRetrieval.documentsSplit(documentsJson, optionsJson);
+    }
+
+    /**
+     * @param documentsJson the documents searched, a JSON array
+     * @param optionsJson null, or {@code {"k": 4, "k1": 1.5, "b": 0.75, "epsilon": 0.25, "idf": "okapi"|"lucene"}}
+     * @return a BM25 retriever; close it when done
+     */
+    public static Runnable bm25Retriever(String documentsJson, String optionsJson) {
+        return new Runnable(NativeRetrieval.bm25Retriever(documentsJson, optionsJson));
+    }
+
+    /**
+     * @param retrievers the retrievers fused (the new one holds its own references)
+     * @param optionsJson null, or {@code {"weights": [...], "c": 60, "id_key": "...", "k": 0}}
+     * @return a retriever fusing their rankings by weighted reciprocal rank; close it when done
+     */
+    public static Runnable ensembleRetriever(List<Runnable> retrievers, String optionsJson) {
+        Objects.requireNonNull(retrievers, "retrievers");
+        return new Runnable(Runnable.useAll(retrievers, pointers -> NativeRetrieval.ensembleRetriever(pointers, optionsJson)));
+    }
+
+    /**
+     * @param optionsJson as for {@link #ensembleRetriever(List, String)}
+     * @param retrievers the retrievers fused
+     * @return a retriever fusing their rankings
+     */
+    public static Runnable ensembleRetriever(String optionsJson, Runnable... retrievers) {
+        return ensembleRetriever(Arrays.asList(retrievers), optionsJson);
+    }
+}
