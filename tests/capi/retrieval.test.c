@@ -384,16 +384,18 @@ static void test_vector_store_retriever(void) {
     CHECK_OK(braid_runnable_invoke(&out, threshold, "\"nothing shared\"", NULL));
     CHECK_STREQ(out, "[]");
     braid_string_free(out);
+    braid_runnable *bad = NULL;
     CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT,
-                 braid_vector_store_retriever(&chain, store, "{\"search_type\": \"similarity_score_threshold\"}"));
+                 braid_vector_store_retriever(&bad, store, "{\"search_type\": \"similarity_score_threshold\"}"));
     CHECK_CONTAINS(braid_last_error(), "score_threshold");
-    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_vector_store_retriever(&chain, store, "{\"search_type\": \"best\"}"));
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_vector_store_retriever(&bad, store, "{\"search_type\": \"best\"}"));
     CHECK_CONTAINS(braid_last_error(), "best");
-    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_vector_store_retriever(&chain, store, "{\"k\": 0}"));
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_vector_store_retriever(&bad, store, "{\"k\": 0}"));
     CHECK_CONTAINS(braid_last_error(), "k must be at least 1");
-    CHECK(chain == NULL);
+    CHECK(bad == NULL);
     braid_vector_store_free(store);
     braid_runnable_free(threshold);
+    braid_runnable_free(chain);
     braid_runnable_free(map);
     braid_runnable_free(passthrough);
     braid_runnable_free(prompt);
@@ -550,9 +552,11 @@ static void test_bad_arguments(void) {
     CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT,
                  braid_vector_store_search(&out, (const braid_vector_store *)(const void *)runnable, "x", NULL));
     CHECK_CONTAINS(braid_last_error(), "store is not a live braid_vector_store");
+    braid_vector_store *not_made = NULL;
     CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT,
-                 braid_vector_store_create(&store, "{\"type\": \"exact\"}", (const braid_embeddings *)(const void *)runnable));
+                 braid_vector_store_create(&not_made, "{\"type\": \"exact\"}", (const braid_embeddings *)(const void *)runnable));
     CHECK_CONTAINS(braid_last_error(), "embeddings is not a live braid_embeddings");
+    CHECK(not_made == NULL);
     CHECK(out == NULL);
     braid_runnable_free(runnable);
     braid_vector_store_free(store);
