@@ -56,7 +56,13 @@ typedef struct braid_vector_store braid_vector_store;
  * @param path a file or a folder.
  * @param options_json NULL, or a JSON object: "loader" ("text", "markdown", "csv", "json", "jsonl", "html",
  *        "pdf": for every file, whatever its extension), "glob" (folders: an array of patterns relative to the
- *        folder, `**` crossing folders; default all files), "recursive" (true), "skip_hidden" (true).
+ *        folder, `**` crossing folders; default all files), "recursive" (true), "skip_hidden" (true), and how
+ *        formats are read: "csv" (an object: "delimiter" (","), "quote" (a double quote), "has_header" (true),
+ *        "content_columns" (the columns whose `name: value` lines make the content; default every column not
+ *        in "metadata_columns"), "metadata_columns" (copied into metadata), "source_column" (metadata.source)),
+ *        "json" (`{"items_pointer": "", "content_pointer": "", "metadata_pointers": {"key": "/pointer"}}`:
+ *        JSON pointers to the items, to each item's content and to its metadata; also for JSON Lines),
+ *        "markdown" (`{"front_matter": true}`: a leading YAML block into metadata).
  * @return #BRAID_OK; #BRAID_ERROR_INVALID_ARGUMENT naming a bad argument or option; #BRAID_ERROR_NOT_FOUND
  *         when @p path does not exist; for a single file, the loader's error (#BRAID_ERROR_IO,
  *         #BRAID_ERROR_PARSE naming the byte offset of invalid UTF-8, #BRAID_ERROR_UNSUPPORTED for an

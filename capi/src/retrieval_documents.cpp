@@ -1,7 +1,10 @@
 // The C functions of braid/retrieval.h that take documents in and out as JSON: loading files and folders,
 // and splitting documents into chunks.
 #include <filesystem>
+#include <map>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "json_io.hpp"
 #include "retrieval_common.hpp"
@@ -13,36 +16,111 @@ namespace braid::capi {
 
 namespace {
 
-// The loader named by a "loader" option.
-retrieval::FileLoader named_file_loader(const std::string& name) {
+// How the CSV, JSON and Markdown loaders read, from options_json's "csv", "json" and "markdown" objects.
+struct FormatOptions {
+    retrieval::CsvLoaderOptions csv;
+    retrieval::JsonLoaderOptions json;
+    retrieval::MarkdownLoaderOptions markdown;
+};
+
+char single_character_option(const Value& options, const char* key, char fallback, const std::string& what) {
+    const std::string text = text_option(options, key, std::string(1, fallback), what);
+    if (text.size() != 1)
+        throw Error(errc::invalid_argument, what + "'s \"" + key + "\" must be one ASCII character, got \"" + text + "\"");
+    return text[0];
+}
+
+FormatOptions format_options(const Value& options) {
+    FormatOptions o;
+    if (const auto csv = options.find("csv"); csv != options.end()) {
+        const std::string what = "options_json's \"csv\"";
+        require_object(*csv, what);
+        reject_unknown_keys(*csv, {"delimiter", "quote", "has_header", "content_columns", "metadata_columns", "source_column"},
+                            what);
+        o.csv.delimiter = single_character_option(*csv, "delimiter", o.csv.delimiter, what);
+        o.csv.quote = single_character_option(*csv, "quote", o.csv.quote, what);
+        o.csv.has_header = flag_option(*csv, "has_header", o.csv.has_header, what);
+        o.csv.content_columns = strings_option(*csv, "content_columns", what).value_or(std::vector<std::string>{});
+        o.csv.metadata_columns = strings_option(*csv, "metadata_columns", what).value_or(std::vector<std::string>{});
+        o.csv.source_column = text_option(*csv, "source_column", "", what);
+    }
+    if (const auto json = options.find("json"); json != options.end()) {
+        const std::string what = "options_json's \"json\"";
+        require_object(*json, what);
+        reject_unknown_keys(*json, {"items_pointer", "content_pointer", "metadata_pointers"}, what);
+        o.json.items_pointer = text_option(*json, "items_pointer", "", what);
+        o.json.content_pointer = text_option(*json, "content_pointer", "", what);
+        if (const auto pointers = json->find("metadata_pointers"); pointers != json->end()) {
+            if (!pointers->is_object())
+                throw Error(errc::invalid_argument, what + "'s \"metadata_pointers\" must be an object of JSON pointers, got " +
+                                                        dump_json(*pointers));
+            for (const auto& item : pointers->items()) {
+                if (!item.value().is_string())
+                    throw Error(errc::invalid_argument, what + "'s \"metadata_pointers\" value of \"" + item.key() +
+                                                            "\" must be a string (a JSON pointer)");
+                o.json.metadata_pointers[item.key()] = item.value().get<std::string>();
+            }
+        }
+    }
+    if (const auto markdown = options.find("markdown"); markdown != options.end()) {
+        const std::string what = "options_json's \"markdown\"";
+        require_object(*markdown, what);
+        reject_unknown_keys(*markdown, {"front_matter"}, what);
+        o.markdown.front_matter = flag_option(*markdown, "front_matter", o.markdown.front_matter, what);
+    }
+    return o;
+}
+
+// The loader of a format ("text", "markdown", ...) with the caller's options for it; empty for another name.
+retrieval::FileLoader format_loader(const std::string& name, const FormatOptions& o) {
     using retrieval::FileLoader;
     namespace fs = std::filesystem;
     if (name == "text")
         return FileLoader([](const fs::path& p) { return retrieval::load_text(p); });
     if (name == "markdown")
-        return FileLoader([](const fs::path& p) { return retrieval::load_markdown(p); });
+        return FileLoader([m = o.markdown](const fs::path& p) { return retrieval::load_markdown(p, m); });
     if (name == "csv")
-        return FileLoader([](const fs::path& p) { return retrieval::load_csv(p); });
+        return FileLoader([c = o.csv](const fs::path& p) { return retrieval::load_csv(p, c); });
     if (name == "json")
-        return FileLoader([](const fs::path& p) { return retrieval::load_json(p); });
+        return FileLoader([j = o.json](const fs::path& p) { return retrieval::load_json(p, j); });
     if (name == "jsonl")
-        return FileLoader([](const fs::path& p) { return retrieval::load_json_lines(p); });
+        return FileLoader([j = o.json](const fs::path& p) { return retrieval::load_json_lines(p, j); });
     if (name == "html")
         return FileLoader([](const fs::path& p) { return retrieval::load_html(p); });
     if (name == "pdf")
         return FileLoader([](const fs::path& p) { return retrieval::load_pdf(p); });
-    throw Error(errc::invalid_argument, "options_json's \"loader\" must be \"text\", \"markdown\", \"csv\", \"json\", "
-                                        "\"jsonl\", \"html\" or \"pdf\", got \"" + name + "\"");
+    return {};
+}
+
+// The loader named by a "loader" option.
+retrieval::FileLoader named_file_loader(const std::string& name, const FormatOptions& o) {
+    retrieval::FileLoader loader = format_loader(name, o);
+    if (!loader)
+        throw Error(errc::invalid_argument, "options_json's \"loader\" must be \"text\", \"markdown\", \"csv\", \"json\", "
+                                            "\"jsonl\", \"html\" or \"pdf\", got \"" + name + "\"");
+    return loader;
+}
+
+// The loaders by extension (those of default_file_loaders()), reading with the caller's format options.
+std::map<std::string, retrieval::FileLoader> file_loaders(const FormatOptions& o) {
+    std::map<std::string, retrieval::FileLoader> loaders = retrieval::default_file_loaders();
+    static constexpr std::pair<const char*, const char*> formats[] = {
+        {".md", "markdown"}, {".markdown", "markdown"}, {".csv", "csv"},
+        {".json", "json"},   {".jsonl", "jsonl"},       {".ndjson", "jsonl"}};
+    for (const auto& [extension, format] : formats)
+        loaders[extension] = format_loader(format, o);
+    return loaders;
 }
 
 // The documents of one file, by the named loader or the one of its extension.
-retrieval::Documents load_one_file(const std::filesystem::path& path, const std::string& loader_name) {
+retrieval::Documents load_one_file(const std::filesystem::path& path, const std::string& loader_name,
+                                   const FormatOptions& o) {
     if (!loader_name.empty())
-        return named_file_loader(loader_name)(path).collect();
+        return named_file_loader(loader_name, o)(path).collect();
     std::string extension = path.extension().string();
     for (char& c : extension)
         c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    const std::map<std::string, retrieval::FileLoader> loaders = retrieval::default_file_loaders();
+    const std::map<std::string, retrieval::FileLoader> loaders = file_loaders(o);
     const auto found = loaders.find(extension);
     if (found == loaders.end())
         throw Error(errc::unsupported, path.string() + ": no loader for the extension '" + extension +
@@ -68,10 +146,12 @@ retrieval::DirectoryLoad load_folder(const std::filesystem::path& folder, const 
         o.glob = std::move(*glob);
     o.recursive = flag_option(options, "recursive", o.recursive, "options_json");
     o.skip_hidden = flag_option(options, "skip_hidden", o.skip_hidden, "options_json");
+    const FormatOptions formats = format_options(options);
+    o.loaders = file_loaders(formats);
     const std::string loader = text_option(options, "loader", "", "options_json");
     if (!loader.empty()) {
         o.loaders.clear();
-        o.fallback = named_file_loader(loader);
+        o.fallback = named_file_loader(loader, formats);
     }
     return retrieval::DirectoryLoader(folder, std::move(o)).load();
 }
@@ -159,8 +239,8 @@ braid_status braid_documents_load(char** out_json, const char* path, const char*
     return guard([&] {
         out_param(out_json, "out_json");
         require(path, "path");
-        const Value options =
-            options_object(options_json, "options_json", {"loader", "glob", "recursive", "skip_hidden"});
+        const Value options = options_object(options_json, "options_json",
+                                             {"loader", "glob", "recursive", "skip_hidden", "csv", "json", "markdown"});
         const std::filesystem::path where(path);
         std::error_code ec;
         if (where.empty() || !std::filesystem::exists(where, ec))
@@ -175,7 +255,8 @@ braid_status braid_documents_load(char** out_json, const char* path, const char*
                 throw Error(errc::invalid_argument,
                             "options_json's \"glob\", \"recursive\" and \"skip_hidden\" are for folders; path '" +
                                 where.string() + "' is a file");
-            result["documents"] = documents_value(load_one_file(where, text_option(options, "loader", "", "options_json")));
+            result["documents"] = documents_value(
+                load_one_file(where, text_option(options, "loader", "", "options_json"), format_options(options)));
             result["errors"] = Value::array();
         }
         put_string(out_json, dump_json(result));

@@ -171,6 +171,42 @@ static void test_load_documents(void) {
     remove_temp_dir(names);
 }
 
+static void test_load_with_format_options(void) {
+    make_temp_dir();
+    write_file("npcs.csv", "name;trade;town\nAda;smith;Oakvale\nBo;baker;Elmford\n");
+    write_file("npcs.json", "{\"npcs\": [{\"name\": \"Ada\", \"line\": \"Steel is patient.\"}, {\"name\": \"Bo\", \"line\": \"Bread!\"}]}");
+    char *out = NULL;
+    CHECK_OK(braid_documents_load(&out, temp_dir,
+                                  "{\"csv\": {\"delimiter\": \";\", \"content_columns\": [\"trade\"], \"metadata_columns\": [\"name\"]},"
+                                  " \"json\": {\"items_pointer\": \"/npcs\", \"content_pointer\": \"/line\","
+                                  " \"metadata_pointers\": {\"who\": \"/name\"}}}"));
+    CHECK_CONTAINS(out, "{\"page_content\":\"trade: smith\",\"metadata\":{\"source\":");
+    CHECK_CONTAINS(out, "\"name\":\"Bo\"");
+    CHECK_CONTAINS(out, "{\"page_content\":\"Steel is patient.\",\"metadata\":{\"source\":");
+    CHECK_CONTAINS(out, "\"who\":\"Bo\"");
+    CHECK_CONTAINS(out, "\"errors\":[]");
+    braid_string_free(out);
+    /* a single file reads with the same options */
+    CHECK_OK(braid_documents_load(&out, temp_path("npcs.json"), "{\"json\": {\"items_pointer\": \"/npcs\", \"content_pointer\": \"/name\"}}"));
+    CHECK_CONTAINS(out, "\"page_content\":\"Ada\"");
+    braid_string_free(out);
+    /* a pointer that does not resolve is the file's error */
+    CHECK_OK(braid_documents_load(&out, temp_dir, "{\"json\": {\"items_pointer\": \"/people\"}}"));
+    CHECK_CONTAINS(out, "npcs.json\",\"error\":\"parse\"");
+    braid_string_free(out);
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_documents_load(&out, temp_dir, "{\"csv\": {\"delimiter\": \";;\"}}"));
+    CHECK_CONTAINS(braid_last_error(), "\"delimiter\" must be one ASCII character");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_documents_load(&out, temp_dir, "{\"json\": {\"pointer\": \"/a\"}}"));
+    CHECK_CONTAINS(braid_last_error(), "options_json's \"json\" has an unknown key 'pointer'");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_documents_load(&out, temp_dir, "{\"json\": {\"metadata_pointers\": {\"a\": 1}}}"));
+    CHECK_CONTAINS(braid_last_error(), "must be a string (a JSON pointer)");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_documents_load(&out, temp_dir, "{\"markdown\": true}"));
+    CHECK_CONTAINS(braid_last_error(), "options_json's \"markdown\" must be a JSON object");
+    CHECK(out == NULL);
+    const char *const names[] = {"npcs.csv", "npcs.json", NULL};
+    remove_temp_dir(names);
+}
+
 static void test_split_documents(void) {
     char *out = NULL;
     const char *docs = "[{\"page_content\": \"one two three four five six seven eight\", \"metadata\": {\"source\": \"s\"}}]";
@@ -567,6 +603,7 @@ static void test_bad_arguments(void) {
 static const check_test tests[] = {
     {"deterministic_embeddings", test_deterministic_embeddings},
     {"load_documents", test_load_documents},
+    {"load_with_format_options", test_load_with_format_options},
     {"split_documents", test_split_documents},
     {"exact_store", test_exact_store},
     {"exact_store_int8", test_exact_store_int8},
