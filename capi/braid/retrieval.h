@@ -37,6 +37,7 @@
 #include "braid/errors.h"
 #include "braid/local_models.h"
 #include "braid/runnable.h"
+#include "braid/tokenizer.h"
 
 BRAID_BEGIN_DECLS
 
@@ -88,6 +89,22 @@ BRAID_API braid_status braid_documents_load(char **out_json, const char *path, c
  *         naming a bad option.
  */
 BRAID_API braid_status braid_documents_split(char **out_json, const char *documents_json, const char *options_json);
+
+/**
+ * Splits documents into windows of a tokenizer's tokens (LangChain's TokenTextSplitter): each chunk is the
+ * text of at most chunk_size tokens, and consecutive chunks share chunk_overlap tokens. Each chunk keeps its
+ * document's metadata.
+ *
+ * @param[out] out_json a JSON array of documents; the caller frees it with braid_string_free().
+ * @param documents_json a JSON array of documents (or strings), or the object braid_documents_load() gives.
+ * @param tokenizer the tokenizer that counts (e.g. braid_model_tokenizer() of the model the chunks are for).
+ * @param options_json NULL, or a JSON object: "chunk_size" (4000 tokens), "chunk_overlap" (200, less than
+ *        chunk_size).
+ * @return #BRAID_OK; #BRAID_ERROR_PARSE for invalid JSON or a malformed document; #BRAID_ERROR_INVALID_ARGUMENT
+ *         naming a bad argument or option.
+ */
+BRAID_API braid_status braid_documents_split_tokens(char **out_json, const char *documents_json,
+                                                    const braid_tokenizer *tokenizer, const char *options_json);
 
 /**
  * Makes a vector store that embeds with @p embeddings.

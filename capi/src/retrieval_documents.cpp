@@ -2,6 +2,8 @@
 // and splitting documents into chunks.
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -280,6 +282,23 @@ braid_status braid_documents_split(char** out_json, const char* documents_json, 
         const retrieval::Documents chunks = splitter == "markdown_header" ? split_markdown_headers(documents, options)
                                                                           : split_recursive(documents, options);
         put_string(out_json, dump_json(documents_value(chunks)));
+    });
+}
+
+braid_status braid_documents_split_tokens(char** out_json, const char* documents_json, const braid_tokenizer* tokenizer,
+                                          const char* options_json) {
+    return guard([&] {
+        out_param(out_json, "out_json");
+        std::shared_ptr<const engine::Tokenizer> counter = use(tokenizer, "tokenizer").tokenizer;
+        const retrieval::Documents documents = parse_documents(documents_json, "documents_json");
+        const Value options = options_object(options_json, "options_json", {"chunk_size", "chunk_overlap"});
+        retrieval::TokenTextSplitterOptions o;
+        o.chunk_size = size_option(options, "chunk_size", o.chunk_size, "options_json");
+        o.chunk_overlap = size_option(options, "chunk_overlap", o.chunk_overlap, "options_json");
+        // No special tokens: the chunks are plain text, whatever the model adds around them when it runs.
+        o.encode = [counter](std::string_view text) { return counter->tokenize(text, false); };
+        o.decode = [counter](std::span<const std::int32_t> ids) { return counter->detokenize(ids, false); };
+        put_string(out_json, dump_json(documents_value(retrieval::TokenTextSplitter(std::move(o)).split_documents(documents))));
     });
 }
 

@@ -10,6 +10,7 @@
 
 #define DATA BRAID_TEST_DATA_DIR
 static const char *const tiny_bert = DATA "/models/tiny-bert-f16.gguf";
+static const char *const stories = DATA "/models/stories260K.gguf";
 
 static const char *const village =
     "[{\"page_content\": \"The blacksmith forges swords near the old bridge\", \"id\": \"smith\","
@@ -253,6 +254,51 @@ static void test_split_documents(void) {
     CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_documents_split(&out, NULL, NULL));
     CHECK_CONTAINS(braid_last_error(), "documents_json is NULL");
     CHECK(out == NULL);
+}
+
+/* The number of `tokenizer`'s tokens in the next "page_content" string of a JSON text from `*from` on (plain
+ * ASCII content without escapes), moving `*from` past it; -1 when there is none. */
+static long content_tokens(const braid_tokenizer *tokenizer, const char **from) {
+    const char *p = strstr(*from, "\"page_content\":\"");
+    if (!p)
+        return -1;
+    p += strlen("\"page_content\":\"");
+    const char *end = strchr(p, '"');
+    char text[256];
+    size_t n = (size_t)(end - p) < sizeof text - 1 ? (size_t)(end - p) : sizeof text - 1;
+    memcpy(text, p, n);
+    text[n] = '\0';
+    *from = end;
+    size_t count = 0;
+    CHECK_OK(braid_tokenizer_tokenize(&count, NULL, 0, tokenizer, text, n, 0));
+    return (long)count;
+}
+
+static void test_split_by_tokens(void) {
+    braid_tokenizer *tokenizer = NULL;
+    CHECK_OK(braid_tokenizer_load(&tokenizer, stories));
+    const char *docs = "[{\"page_content\": \"Once upon a time there was a little girl who liked to play in the park\","
+                       " \"metadata\": {\"source\": \"story\"}}]";
+    char *out = NULL;
+    CHECK_OK(braid_documents_split_tokens(&out, docs, tokenizer, "{\"chunk_size\": 6, \"chunk_overlap\": 2}"));
+    CHECK(out && strncmp(out, "[{\"page_content\":\"Once upon", 26) == 0);
+    CHECK_CONTAINS(out, "park\",\"metadata\":{\"source\":\"story\"}}]");
+    int chunks = 0;
+    const char *at = out ? out : "";
+    for (long tokens; (tokens = content_tokens(tokenizer, &at)) >= 0; ++chunks)
+        CHECK(tokens > 0 && tokens <= 7); /* 6, give or take the one a word start may merge differently alone */
+    CHECK(chunks >= 4);
+    braid_string_free(out);
+
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT,
+                 braid_documents_split_tokens(&out, docs, tokenizer, "{\"chunk_size\": 4, \"chunk_overlap\": 4}"));
+    CHECK_CONTAINS(braid_last_error(), "overlap");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_documents_split_tokens(&out, docs, tokenizer, "{\"separators\": []}"));
+    CHECK_CONTAINS(braid_last_error(), "unknown key 'separators'");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_documents_split_tokens(&out, docs, NULL, NULL));
+    CHECK_CONTAINS(braid_last_error(), "tokenizer is NULL");
+    CHECK(out == NULL);
+    braid_tokenizer_free(tokenizer);
 }
 
 /* add, get, search (k, filter, threshold, mmr), delete on a store of `spec`. */
@@ -605,6 +651,7 @@ static const check_test tests[] = {
     {"load_documents", test_load_documents},
     {"load_with_format_options", test_load_with_format_options},
     {"split_documents", test_split_documents},
+    {"split_by_tokens", test_split_by_tokens},
     {"exact_store", test_exact_store},
     {"exact_store_int8", test_exact_store_int8},
     {"hnsw_store", test_hnsw_store},

@@ -183,6 +183,19 @@ namespace Braid
             return Utf8.Take(json);
         }
 
+        /// <summary>
+        /// The chunks of documents in windows of at most "chunk_size" tokens of <paramref name="tokenizer"/>, consecutive
+        /// ones sharing "chunk_overlap" tokens (options; 4000 and 200 by default).
+        /// </summary>
+        public static string SplitDocumentsByTokens(string documentsJson, Tokenizer tokenizer, string optionsJson = null)
+        {
+            Ensure.NotNull(tokenizer, "tokenizer");
+            IntPtr json;
+            Ensure.Ok(RetrievalNativeMethods.braid_documents_split_tokens(out json, Utf8.Bytes(documentsJson), tokenizer.Handle,
+                                                                          Utf8.Bytes(optionsJson)));
+            return Utf8.Take(json);
+        }
+
         /// <summary>A BM25 retriever over the documents. Options: "k", "k1", "b", "epsilon", "idf".</summary>
         public static Runnable Bm25Retriever(string documentsJson, string optionsJson = null)
         {

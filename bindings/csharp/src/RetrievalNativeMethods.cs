@@ -18,6 +18,7 @@ namespace Braid
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_documents_load(out IntPtr outJson, byte[] path, byte[] options);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_documents_split(out IntPtr outJson, byte[] documents, byte[] options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_documents_split_tokens(out IntPtr outJson, byte[] documents, TokenizerHandle tokenizer, byte[] options);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_vector_store_create(out VectorStoreHandle outStore, byte[] spec, EmbeddingsHandle embeddings);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_vector_store_load(out VectorStoreHandle outStore, byte[] type, byte[] path, EmbeddingsHandle embeddings);

@@ -45,6 +45,19 @@ namespace Braid.Tests
         }
 
         [Test]
+        public void SplitsByTokens()
+        {
+            using (var tokenizer = Tokenizer.Load(ContextTests.Stories))
+            {
+                string chunks = Retrieval.SplitDocumentsByTokens("[\"Once upon a time there was a little girl\"]", tokenizer,
+                                                                 "{\"chunk_size\": 6, \"chunk_overlap\": 2}");
+                StringAssert.StartsWith("[{\"page_content\":\"Once upon", chunks);
+                Assert.Greater(chunks.Split(new[] { "page_content" }, StringSplitOptions.None).Length, 3);
+                Assert.Throws<InvalidArgumentException>(() => Retrieval.SplitDocumentsByTokens("[\"x\"]", tokenizer, "{\"chunk_size\": 2, \"chunk_overlap\": 2}"));
+            }
+        }
+
+        [Test]
         public void StoresSearchAndRetrieve()
         {
             string db = Path.Combine(dir, "kb.db");

@@ -36,6 +36,13 @@ JNIEXPORT jstring JNICALL Java_dev_braid_NativeRetrieval_documentsSplit(JNIEnv* 
     return string_result(env, braid_documents_split(&out, d.get(), o.get()), &out);
 }
 
+JNIEXPORT jstring JNICALL Java_dev_braid_NativeRetrieval_documentsSplitTokens(JNIEnv* env, jclass, jstring documents,
+                                                                              jlong tokenizer, jstring options) {
+    const Utf8 d(env, documents), o(env, options);
+    char* out = nullptr;
+    return string_result(env, braid_documents_split_tokens(&out, d.get(), handle<braid_tokenizer>(tokenizer), o.get()), &out);
+}
+
 JNIEXPORT jlong JNICALL Java_dev_braid_NativeRetrieval_storeCreate(JNIEnv* env, jclass, jstring spec, jlong embeddings) {
     const Utf8 s(env, spec);
     braid_vector_store* out = nullptr;

@@ -18,6 +18,8 @@ final class NativeRetrieval {
 
     static native String documentsSplit(String documentsJson, String optionsJson);
 
+    static native String documentsSplitTokens(String documentsJson, long tokenizer, String optionsJson);
+
     static native long storeCreate(String specJson, long embeddings);
 
     static native long storeLoad(String type, String path, long embeddings);

@@ -34,6 +34,21 @@ public final class Retrieval {
     }
 
     /**
+     * @param documentsJson a JSON array of documents (or strings), or what {@link #loadDocuments} gives
+     * @param tokenizer the tokenizer that counts (e.g. the model's the chunks are for)
+     * @param optionsJson null, or {@code {"chunk_size": 4000, "chunk_overlap": 200}} (in tokens)
+     * @return the chunks, a JSON array of documents: windows of at most chunk_size tokens
+     */
+    public static String splitDocumentsByTokens(String documentsJson, Tokenizer tokenizer, String optionsJson) {
+        long t = Objects.requireNonNull(tokenizer, "tokenizer").acquire();
+        try {
+            return NativeRetrieval.documentsSplitTokens(documentsJson, t, optionsJson);
+        } finally {
+            tokenizer.release();
+        }
+    }
+
+    /**
      * @param documentsJson the documents searched, a JSON array
      * @param optionsJson null, or {@code {"k": 4, "k1": 1.5, "b": 0.75, "epsilon": 0.25, "idf": "okapi"|"lucene"}}
      * @return a BM25 retriever; close it when done

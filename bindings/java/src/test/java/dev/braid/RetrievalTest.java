@@ -35,6 +35,18 @@ class RetrievalTest {
     }
 
     @Test
+    void splitsByTokens() {
+        try (Tokenizer tokenizer = Tokenizer.load(EngineTest.data("models/stories260K.gguf"))) {
+            String chunks = Retrieval.splitDocumentsByTokens("[\"Once upon a time there was a little girl\"]", tokenizer,
+                                                             "{\"chunk_size\": 6, \"chunk_overlap\": 2}");
+            assertTrue(chunks.startsWith("[{\"page_content\":\"Once upon"), chunks);
+            assertTrue(chunks.split("page_content").length > 3, chunks);
+            assertThrows(InvalidArgumentException.class,
+                () -> Retrieval.splitDocumentsByTokens("[\"x\"]", tokenizer, "{\"chunk_size\": 2, \"chunk_overlap\": 2}"));
+        }
+    }
+
+    @Test
     void storesSearchAndRetrieve(@TempDir Path dir) {
         try (DeterministicEmbeddings embedder = DeterministicEmbeddings.create(64)) {
             assertEquals(64, embedder.dimension());
