@@ -267,6 +267,53 @@ BRAID_API braid_status braid_ensemble_retriever(braid_runnable **out, const brai
                                                 size_t count, const char *options_json);
 
 /**
+ * A retriever that asks a chat model for rewrites of the query, runs @p retriever on each and returns the
+ * union of the results, de-duplicated (LangChain's MultiQueryRetriever).
+ *
+ * @param[out] out the retriever; free with braid_runnable_free().
+ * @param retriever the retriever run per query (the new runnable holds its own reference).
+ * @param model a chat model runnable (a prompt in, a message or a string out), e.g.
+ *        braid_local_chat_model_create(); its answer is one query per line (list markers and numbering
+ *        are dropped).
+ * @param options_json NULL, or a JSON object: "prompt" (a prompt template text with `{question}`; the default
+ *        asks for 3 rewordings), "include_original" (false: true also retrieves with the query itself, first).
+ * @return #BRAID_OK; #BRAID_ERROR_INVALID_ARGUMENT naming a bad argument or option; #BRAID_ERROR_PARSE;
+ *         #BRAID_ERROR_TEMPLATE for a malformed prompt.
+ */
+BRAID_API braid_status braid_multi_query_retriever(braid_runnable **out, const braid_runnable *retriever,
+                                                   const braid_runnable *model, const char *options_json);
+
+/**
+ * Contextual compression by embeddings: the documents @p retriever finds are kept only when their cosine
+ * similarity to the query is above a threshold (LangChain's EmbeddingsFilter).
+ *
+ * @param[out] out the retriever; free with braid_runnable_free().
+ * @param retriever the retriever whose documents are filtered (the new runnable holds its own reference).
+ * @param embeddings the embedder of the query and the documents (kept alive).
+ * @param options_json NULL, or a JSON object: "similarity_threshold" (0.76; null for none, then "k" must be
+ *        set), "k" (20: at most the k most similar; null for no limit).
+ * @return #BRAID_OK; #BRAID_ERROR_INVALID_ARGUMENT naming a bad argument or option; #BRAID_ERROR_PARSE.
+ */
+BRAID_API braid_status braid_embeddings_filter_retriever(braid_runnable **out, const braid_runnable *retriever,
+                                                         const braid_embeddings *embeddings, const char *options_json);
+
+/**
+ * Contextual compression by a chat model: for each document @p retriever finds, the model copies the parts
+ * relevant to the query, which replace the document's text; an answer that is empty or NO_OUTPUT drops the
+ * document (LangChain's LLMChainExtractor).
+ *
+ * @param[out] out the retriever; free with braid_runnable_free().
+ * @param retriever the retriever whose documents are compressed (the new runnable holds its own reference).
+ * @param model a chat model runnable (a prompt in, a message or a string out), called once per document.
+ * @param options_json NULL, or a JSON object: "prompt" (a prompt template text with exactly `{question}` and
+ *        `{context}`).
+ * @return #BRAID_OK; #BRAID_ERROR_INVALID_ARGUMENT naming a bad argument or option; #BRAID_ERROR_PARSE;
+ *         #BRAID_ERROR_TEMPLATE for a malformed prompt.
+ */
+BRAID_API braid_status braid_llm_extractor_retriever(braid_runnable **out, const braid_runnable *retriever,
+                                                     const braid_runnable *model, const char *options_json);
+
+/**
  * Indexes documents into a store through a record manager (an SQLite file of what was written, by hash of
  * content and metadata): unchanged documents are skipped, and cleanup deletes what the source no longer has.
  *

@@ -5,12 +5,16 @@
 #include <utility>
 #include <vector>
 
+#include "embeddings_handle.hpp"
 #include "json_io.hpp"
+#include "memory_handles.hpp"
 #include "retrieval_common.hpp"
 #include "braid/core/lambda.hpp"
 #include "braid/retrieval/bm25.hpp"
+#include "braid/retrieval/compression.hpp"
 #include "braid/retrieval/ensemble.hpp"
 #include "braid/retrieval/indexing.hpp"
+#include "braid/retrieval/multi_query.hpp"
 #include "braid/retrieval/record_manager.hpp"
 #include "braid/retrieval/vector_store_retriever.hpp"
 
@@ -41,8 +45,8 @@ retrieval::BM25Idf bm25_idf_of(const std::string& name) {
 
 // A runnable of the C ABI as a typed retriever: the query goes in as a JSON string, the output must be a
 // JSON array of documents.
-retrieval::Retriever retriever_of(const AnyRunnable& runnable, std::size_t index) {
-    const std::string what = "retrievers[" + std::to_string(index) + "] ('" + runnable.name() + "')";
+retrieval::Retriever retriever_of(const AnyRunnable& runnable, const std::string& name) {
+    const std::string what = name + " ('" + runnable.name() + "')";
     return Lambda<std::string, retrieval::Documents>(
         [runnable, what](const std::string& query, const RunContext& ctx) {
             const Value output = ctx.invoke(runnable, Value(query));
@@ -137,10 +141,57 @@ braid_status braid_ensemble_retriever(braid_runnable** out, const braid_runnable
         members.reserve(count);
         for (std::size_t i = 0; i < count; ++i) {
             const std::string what = "retrievers[" + std::to_string(i) + "]";
-            members.push_back(retriever_of(use(retrievers[i], what.c_str()).runnable, i));
+            members.push_back(retriever_of(use(retrievers[i], what.c_str()).runnable, what));
         }
         const Value options = options_object(options_json, "options_json", {"weights", "c", "id_key", "k"});
         put_runnable(out, AnyRunnable(retrieval::ensemble_retriever(std::move(members), ensemble_options(options, count))));
+    });
+}
+
+braid_status braid_multi_query_retriever(braid_runnable** out, const braid_runnable* retriever, const braid_runnable* model,
+                                         const char* options_json) {
+    return guard([&] {
+        out_param(out, "out");
+        retrieval::Retriever base = retriever_of(use(retriever, "retriever").runnable, "retriever");
+        Runnable<PromptValue, Message> chat = chat_model_of(use(model, "model").runnable);
+        const Value options = options_object(options_json, "options_json", {"prompt", "include_original"});
+        retrieval::MultiQueryOptions o;
+        o.prompt = text_option(options, "prompt", o.prompt, "options_json");
+        o.include_original = flag_option(options, "include_original", o.include_original, "options_json");
+        put_runnable(out, AnyRunnable(retrieval::multi_query_retriever(std::move(base), std::move(chat), std::move(o))));
+    });
+}
+
+braid_status braid_embeddings_filter_retriever(braid_runnable** out, const braid_runnable* retriever,
+                                               const braid_embeddings* embeddings, const char* options_json) {
+    return guard([&] {
+        out_param(out, "out");
+        retrieval::Retriever base = retriever_of(use(retriever, "retriever").runnable, "retriever");
+        std::shared_ptr<const Embeddings> embedder = use(embeddings, "embeddings").embeddings;
+        const Value options = options_object(options_json, "options_json", {"similarity_threshold", "k"});
+        retrieval::EmbeddingsFilterOptions o;
+        // absent keeps the default; an explicit null switches that limit off
+        if (options.contains("similarity_threshold"))
+            o.similarity_threshold = optional_number_option(options, "similarity_threshold", "options_json");
+        if (options.contains("k"))
+            o.k = options["k"].is_null() ? std::nullopt
+                                         : std::optional<std::size_t>(size_option(options, "k", 0, "options_json"));
+        put_runnable(out, AnyRunnable(retrieval::contextual_compression_retriever(
+                              std::move(base), retrieval::embeddings_filter(std::move(embedder), o))));
+    });
+}
+
+braid_status braid_llm_extractor_retriever(braid_runnable** out, const braid_runnable* retriever, const braid_runnable* model,
+                                           const char* options_json) {
+    return guard([&] {
+        out_param(out, "out");
+        retrieval::Retriever base = retriever_of(use(retriever, "retriever").runnable, "retriever");
+        Runnable<PromptValue, Message> chat = chat_model_of(use(model, "model").runnable);
+        const Value options = options_object(options_json, "options_json", {"prompt"});
+        const std::string prompt =
+            text_option(options, "prompt", std::string(retrieval::default_extractor_prompt), "options_json");
+        put_runnable(out, AnyRunnable(retrieval::contextual_compression_retriever(
+                              std::move(base), retrieval::llm_extractor(std::move(chat), prompt))));
     });
 }
 

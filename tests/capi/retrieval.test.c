@@ -537,6 +537,79 @@ static void test_bm25_and_ensemble(void) {
     braid_runnable_free(bm25);
 }
 
+static void test_query_rewriting_and_compression(void) {
+    braid_runnable *bm25 = NULL;
+    CHECK_OK(braid_bm25_retriever(&bm25, village, "{\"k\": 1}"));
+    /* the model rewrites the question three ways (numbered, as models do); each finds one document */
+    braid_runnable *model = NULL;
+    CHECK_OK(braid_fake_chat_model(&model, "[\"1. blacksmith swords\\n2. dragons cave\\n3. blacksmith bridge\"]"));
+    braid_runnable *multi = NULL;
+    CHECK_OK(braid_multi_query_retriever(&multi, bm25, model, NULL));
+    char *out = NULL;
+    CHECK_OK(braid_runnable_invoke(&out, multi, "\"who makes weapons?\"", NULL));
+    CHECK_CONTAINS(out, "\"id\":\"smith\"");
+    CHECK_CONTAINS(out, "\"id\":\"dragon\"");
+    CHECK(out && !strstr(out, "\"id\":\"baker\""));
+    /* found by two rewrites, listed once */
+    CHECK(out && strstr(out, "\"id\":\"smith\"") && strstr(strstr(out, "\"id\":\"smith\"") + 1, "\"id\":\"smith\"") == NULL);
+    braid_string_free(out);
+    char *calls = NULL;
+    CHECK_OK(braid_fake_chat_model_calls(&calls, model));
+    CHECK_CONTAINS(calls, "who makes weapons?");
+    braid_string_free(calls);
+    braid_runnable *bad = NULL;
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_multi_query_retriever(&bad, NULL, model, NULL));
+    CHECK_CONTAINS(braid_last_error(), "retriever is NULL");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_multi_query_retriever(&bad, bm25, model, "{\"include_original\": \"yes\"}"));
+    CHECK_CONTAINS(braid_last_error(), "\"include_original\" must be true or false");
+    CHECK(bad == NULL);
+
+    /* embeddings filter: of three documents only the one sharing the query's words stays */
+    braid_runnable *all = NULL;
+    CHECK_OK(braid_bm25_retriever(&all, village, "{\"k\": 3}"));
+    braid_embeddings *embedder = test_embedder();
+    braid_runnable *filtered = NULL;
+    CHECK_OK(braid_embeddings_filter_retriever(&filtered, all, embedder, "{\"similarity_threshold\": 0.5}"));
+    CHECK_OK(braid_runnable_invoke(&out, filtered, "\"dragons mountain cave\"", NULL));
+    CHECK(out && strncmp(out, "[{\"page_content\":\"Dragons sleep in the mountain cave\"", 52) == 0);
+    CHECK(out && !strstr(out, "smith") && !strstr(out, "baker"));
+    braid_string_free(out);
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT,
+                 braid_embeddings_filter_retriever(&bad, all, embedder, "{\"similarity_threshold\": null, \"k\": null}"));
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_embeddings_filter_retriever(&bad, all, NULL, NULL));
+    CHECK_CONTAINS(braid_last_error(), "embeddings is NULL");
+
+    /* LLM extractor: the model's copy replaces each document; NO_OUTPUT drops it */
+    braid_runnable *copier = NULL;
+    CHECK_OK(braid_fake_chat_model(&copier, "[\"Dragons sleep\"]"));
+    braid_runnable *extracted = NULL;
+    CHECK_OK(braid_llm_extractor_retriever(&extracted, bm25, copier, NULL));
+    CHECK_OK(braid_runnable_invoke(&out, extracted, "\"dragons\"", NULL));
+    CHECK_STREQ(out, "[{\"page_content\":\"Dragons sleep\",\"metadata\":{\"place\":\"mountain\",\"year\":900},\"id\":\"dragon\"}]");
+    braid_string_free(out);
+    braid_runnable *silent = NULL;
+    CHECK_OK(braid_fake_chat_model(&silent, "[\"NO_OUTPUT\"]"));
+    braid_runnable *dropped = NULL;
+    CHECK_OK(braid_llm_extractor_retriever(&dropped, all, silent, NULL));
+    CHECK_OK(braid_runnable_invoke(&out, dropped, "\"dragons\"", NULL));
+    CHECK_STREQ(out, "[]");
+    braid_string_free(out);
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_llm_extractor_retriever(&bad, bm25, copier, "{\"prompt\": \"Only {question}\"}"));
+    CHECK_CONTAINS(braid_last_error(), "context");
+    CHECK(bad == NULL);
+
+    braid_runnable_free(dropped);
+    braid_runnable_free(silent);
+    braid_runnable_free(extracted);
+    braid_runnable_free(copier);
+    braid_runnable_free(filtered);
+    braid_embeddings_free(embedder);
+    braid_runnable_free(all);
+    braid_runnable_free(multi);
+    braid_runnable_free(model);
+    braid_runnable_free(bm25);
+}
+
 static void test_indexing(void) {
     make_temp_dir();
     char spec[256];
@@ -661,6 +734,7 @@ static const check_test tests[] = {
     {"local_embeddings_store", test_local_embeddings_store},
     {"vector_store_retriever", test_vector_store_retriever},
     {"bm25_and_ensemble", test_bm25_and_ensemble},
+    {"query_rewriting_and_compression", test_query_rewriting_and_compression},
     {"indexing", test_indexing},
     {"bad_arguments", test_bad_arguments},
 };

@@ -205,6 +205,48 @@ namespace Braid
         }
 
         /// <summary>
+        /// A retriever that asks <paramref name="model"/> (a chat model) for rewrites of the query, one per line, runs
+        /// <paramref name="retriever"/> on each and returns the union (LangChain's MultiQueryRetriever). Options:
+        /// "prompt" (with {question}), "include_original".
+        /// </summary>
+        public static Runnable MultiQueryRetriever(Runnable retriever, Runnable model, string optionsJson = null)
+        {
+            Ensure.NotNull(retriever, "retriever");
+            Ensure.NotNull(model, "model");
+            RunnableHandle h;
+            Ensure.Ok(RetrievalNativeMethods.braid_multi_query_retriever(out h, retriever.Handle, model.Handle, Utf8.Bytes(optionsJson)));
+            return new Runnable(h);
+        }
+
+        /// <summary>
+        /// A retriever keeping the documents of <paramref name="retriever"/> whose similarity to the query is above a
+        /// threshold (LangChain's EmbeddingsFilter). Options: "similarity_threshold" (0.76), "k" (20).
+        /// </summary>
+        public static Runnable EmbeddingsFilterRetriever(Runnable retriever, Embeddings embeddings, string optionsJson = null)
+        {
+            Ensure.NotNull(retriever, "retriever");
+            Ensure.NotNull(embeddings, "embeddings");
+            RunnableHandle h;
+            Ensure.Ok(RetrievalNativeMethods.braid_embeddings_filter_retriever(out h, retriever.Handle, embeddings.EmbedderHandle,
+                                                                               Utf8.Bytes(optionsJson)));
+            return new Runnable(h);
+        }
+
+        /// <summary>
+        /// A retriever of the parts of <paramref name="retriever"/>'s documents that <paramref name="model"/> finds
+        /// relevant to the query; NO_OUTPUT drops a document (LangChain's LLMChainExtractor). Options: "prompt" (with
+        /// {question} and {context}).
+        /// </summary>
+        public static Runnable LlmExtractorRetriever(Runnable retriever, Runnable model, string optionsJson = null)
+        {
+            Ensure.NotNull(retriever, "retriever");
+            Ensure.NotNull(model, "model");
+            RunnableHandle h;
+            Ensure.Ok(RetrievalNativeMethods.braid_llm_extractor_retriever(out h, retriever.Handle, model.Handle, Utf8.Bytes(optionsJson)));
+            return new Runnable(h);
+        }
+
+        /// <summary>
         /// A retriever fusing the rankings of <paramref name="retrievers"/> by weighted reciprocal rank (it holds its
         /// own references). Options: "weights", "c", "id_key", "k".
         /// </summary>

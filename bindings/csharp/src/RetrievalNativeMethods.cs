@@ -34,6 +34,9 @@ namespace Braid
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_vector_store_retriever(out RunnableHandle outRunnable, VectorStoreHandle store, byte[] options);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_bm25_retriever(out RunnableHandle outRunnable, byte[] documents, byte[] options);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_ensemble_retriever(out RunnableHandle outRunnable, IntPtr[] retrievers, UIntPtr count, byte[] options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_multi_query_retriever(out RunnableHandle outRunnable, RunnableHandle retriever, RunnableHandle model, byte[] options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_embeddings_filter_retriever(out RunnableHandle outRunnable, RunnableHandle retriever, EmbeddingsHandle embeddings, byte[] options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_llm_extractor_retriever(out RunnableHandle outRunnable, RunnableHandle retriever, RunnableHandle model, byte[] options);
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_index_documents(out IntPtr outJson, VectorStoreHandle store, byte[] documents, byte[] recordManagerPath, byte[] options);
     }
 }

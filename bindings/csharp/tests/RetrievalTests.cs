@@ -121,6 +121,30 @@ namespace Braid.Tests
         }
 
         [Test]
+        public void RewritesQueriesAndCompresses()
+        {
+            using (Runnable bm25 = Retrieval.Bm25Retriever(Village, "{\"k\": 1}"))
+            using (Runnable model = FakeChatModel.Of("1. blacksmith swords\n2. dragons cave"))
+            using (Runnable multi = Retrieval.MultiQueryRetriever(bm25, model))
+            using (Runnable all = Retrieval.Bm25Retriever(Village, "{\"k\": 3}"))
+            using (DeterministicEmbeddings embedder = DeterministicEmbeddings.Create(64))
+            using (Runnable filtered = Retrieval.EmbeddingsFilterRetriever(all, embedder, "{\"similarity_threshold\": 0.5}"))
+            using (Runnable copier = FakeChatModel.Of("Dragons sleep"))
+            using (Runnable extracted = Retrieval.LlmExtractorRetriever(bm25, copier))
+            {
+                string found = multi.Invoke("\"who makes weapons?\"");
+                StringAssert.Contains("\"id\":\"smith\"", found);
+                StringAssert.Contains("\"id\":\"dragon\"", found);
+                StringAssert.DoesNotContain("baker", found);
+                string kept = filtered.Invoke("\"dragons mountain cave\"");
+                StringAssert.StartsWith("[{\"page_content\":\"Dragons sleep in", kept);
+                StringAssert.DoesNotContain("smith", kept);
+                StringAssert.StartsWith("[{\"page_content\":\"Dragons sleep\",\"metadata\"", extracted.Invoke("\"dragons\""));
+                Assert.Throws<InvalidArgumentException>(() => Retrieval.LlmExtractorRetriever(bm25, copier, "{\"prompt\": \"{question}\"}"));
+            }
+        }
+
+        [Test]
         public void IndexesWithCleanup()
         {
             string docs = "[{\"page_content\": \"iron\", \"metadata\": {\"source\": \"a\"}},"

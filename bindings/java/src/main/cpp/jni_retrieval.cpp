@@ -127,6 +127,33 @@ JNIEXPORT jlong JNICALL Java_dev_braid_NativeRetrieval_ensembleRetriever(JNIEnv*
     return handle_result(env, braid_ensemble_retriever(&out, members.data(), members.size(), o.get()), &out);
 }
 
+JNIEXPORT jlong JNICALL Java_dev_braid_NativeRetrieval_multiQueryRetriever(JNIEnv* env, jclass, jlong retriever, jlong model,
+                                                                           jstring options) {
+    const Utf8 o(env, options);
+    braid_runnable* out = nullptr;
+    return handle_result(env, braid_multi_query_retriever(&out, handle<braid_runnable>(retriever), handle<braid_runnable>(model), o.get()),
+                         &out);
+}
+
+JNIEXPORT jlong JNICALL Java_dev_braid_NativeRetrieval_embeddingsFilterRetriever(JNIEnv* env, jclass, jlong retriever,
+                                                                                 jlong embeddings, jstring options) {
+    const Utf8 o(env, options);
+    braid_runnable* out = nullptr;
+    return handle_result(env,
+                         braid_embeddings_filter_retriever(&out, handle<braid_runnable>(retriever),
+                                                           handle<braid_embeddings>(embeddings), o.get()),
+                         &out);
+}
+
+JNIEXPORT jlong JNICALL Java_dev_braid_NativeRetrieval_llmExtractorRetriever(JNIEnv* env, jclass, jlong retriever, jlong model,
+                                                                             jstring options) {
+    const Utf8 o(env, options);
+    braid_runnable* out = nullptr;
+    return handle_result(env,
+                         braid_llm_extractor_retriever(&out, handle<braid_runnable>(retriever), handle<braid_runnable>(model), o.get()),
+                         &out);
+}
+
 JNIEXPORT jstring JNICALL Java_dev_braid_NativeRetrieval_indexDocuments(JNIEnv* env, jclass, jlong store,
                                                                         jstring documents, jstring record_manager,
                                                                         jstring options) {

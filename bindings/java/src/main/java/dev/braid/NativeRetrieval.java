@@ -46,5 +46,11 @@ final class NativeRetrieval {
 
     static native long ensembleRetriever(long[] retrievers, String optionsJson);
 
+    static native long multiQueryRetriever(long retriever, long model, String optionsJson);
+
+    static native long embeddingsFilterRetriever(long retriever, long embeddings, String optionsJson);
+
+    static native long llmExtractorRetriever(long retriever, long model, String optionsJson);
+
     static native String indexDocuments(long store, String documentsJson, String recordManagerPath, String optionsJson);
 }

@@ -68,6 +68,46 @@ public final class Retrieval {
     }
 
     /**
+     * @param retriever the retriever run with each rewrite of the query
+     * @param model a chat model (a prompt in, a message out) that writes one query per line
+     * @param optionsJson null, or {@code {"prompt": "... {question}", "include_original": false}}
+     * @return a retriever returning the union of the rewrites' results (LangChain's MultiQueryRetriever)
+     */
+    public static Runnable multiQueryRetriever(Runnable retriever, Runnable model, String optionsJson) {
+        Objects.requireNonNull(retriever, "retriever");
+        Objects.requireNonNull(model, "model");
+        return new Runnable(retriever.use(r -> model.use(m -> NativeRetrieval.multiQueryRetriever(r, m, optionsJson))));
+    }
+
+    /**
+     * @param retriever the retriever whose documents are filtered
+     * @param embeddings the embedder comparing them to the query
+     * @param optionsJson null, or {@code {"similarity_threshold": 0.76, "k": 20}}
+     * @return a retriever keeping the documents similar enough to the query (LangChain's EmbeddingsFilter)
+     */
+    public static Runnable embeddingsFilterRetriever(Runnable retriever, Embeddings embeddings, String optionsJson) {
+        Objects.requireNonNull(retriever, "retriever");
+        long e = Objects.requireNonNull(embeddings, "embeddings").acquire();
+        try {
+            return new Runnable(retriever.use(r -> NativeRetrieval.embeddingsFilterRetriever(r, e, optionsJson)));
+        } finally {
+            embeddings.release();
+        }
+    }
+
+    /**
+     * @param retriever the retriever whose documents are compressed
+     * @param model a chat model that copies the parts of each document relevant to the query (or NO_OUTPUT)
+     * @param optionsJson null, or {@code {"prompt": "... {question} ... {context}"}}
+     * @return a retriever of the relevant parts (LangChain's LLMChainExtractor)
+     */
+    public static Runnable llmExtractorRetriever(Runnable retriever, Runnable model, String optionsJson) {
+        Objects.requireNonNull(retriever, "retriever");
+        Objects.requireNonNull(model, "model");
+        return new Runnable(retriever.use(r -> model.use(m -> NativeRetrieval.llmExtractorRetriever(r, m, optionsJson))));
+    }
+
+    /**
      * @param optionsJson as for {@link #ensembleRetriever(List, String)}
      * @param retrievers the retrievers fused
      * @return a retriever fusing their rankings

@@ -103,6 +103,25 @@ class RetrievalTest {
     }
 
     @Test
+    void rewritesQueriesAndCompresses() {
+        try (Runnable bm25 = Retrieval.bm25Retriever(VILLAGE, "{\"k\": 1}");
+             Runnable model = FakeChatModel.of("1. blacksmith swords\n2. dragons cave");
+             Runnable multi = Retrieval.multiQueryRetriever(bm25, model, null);
+             Runnable all = Retrieval.bm25Retriever(VILLAGE, "{\"k\": 3}");
+             DeterministicEmbeddings embedder = DeterministicEmbeddings.create(64);
+             Runnable filtered = Retrieval.embeddingsFilterRetriever(all, embedder, "{\"similarity_threshold\": 0.5}");
+             Runnable copier = FakeChatModel.of("Dragons sleep");
+             Runnable extracted = Retrieval.llmExtractorRetriever(bm25, copier, null)) {
+            String found = multi.invoke("\"who makes weapons?\"");
+            assertTrue(found.contains("\"id\":\"smith\"") && found.contains("\"id\":\"dragon\"") && !found.contains("baker"), found);
+            String kept = filtered.invoke("\"dragons mountain cave\"");
+            assertTrue(kept.startsWith("[{\"page_content\":\"Dragons sleep in") && !kept.contains("smith"), kept);
+            assertTrue(extracted.invoke("\"dragons\"").startsWith("[{\"page_content\":\"Dragons sleep\",\"metadata\""));
+            assertThrows(InvalidArgumentException.class, () -> Retrieval.llmExtractorRetriever(bm25, copier, "{\"prompt\": \"{question}\"}"));
+        }
+    }
+
+    @Test
     void indexesWithCleanup(@TempDir Path dir) {
         String docs = "[{\"page_content\": \"iron\", \"metadata\": {\"source\": \"a\"}},"
                 + "{\"page_content\": \"gold\", \"metadata\": {\"source\": \"b\"}}]";
