@@ -3,6 +3,7 @@
  * ensemble) composed with other steps, indexing with a record manager, and bad arguments. */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, unlink, rmdir, mkdir */
 #include <stdint.h>
+#include <threads.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -661,6 +662,55 @@ static void test_indexing(void) {
     remove_temp_dir(names);
 }
 
+/* One writer thread's work: 20 documents of its own, each searched for right after it is added. */
+typedef struct store_worker {
+    braid_vector_store *store;
+    int index;
+    int failures;
+} store_worker;
+
+static int add_and_search(void *arg) {
+    store_worker *w = (store_worker *)arg;
+    for (int i = 0; i < 20; ++i) {
+        char docs[160], query[64], id[48];
+        snprintf(docs, sizeof docs, "[{\"page_content\": \"worker%d item%d\", \"id\": \"w%d-%d\"}]", w->index, i, w->index, i);
+        snprintf(query, sizeof query, "worker%d item%d", w->index, i);
+        snprintf(id, sizeof id, "\"id\":\"w%d-%d\"", w->index, i);
+        char *out = NULL;
+        if (braid_vector_store_add_documents(NULL, w->store, docs, NULL) != BRAID_OK ||
+            braid_vector_store_search(&out, w->store, query, "{\"k\": 1}") != BRAID_OK || !strstr(out, id))
+            ++w->failures;
+        braid_string_free(out);
+    }
+    return 0;
+}
+
+static void test_concurrent_writers_and_readers(void) {
+    make_temp_dir();
+    char sqlite_spec[256];
+    snprintf(sqlite_spec, sizeof sqlite_spec, "{\"type\": \"sqlite\", \"path\": \"%s\"}", temp_path("kb.db"));
+    const char *specs[] = {"{\"type\": \"exact\"}", "{\"type\": \"hnsw\"}", "{\"type\": \"faiss\"}", sqlite_spec};
+    braid_embeddings *embedder = test_embedder();
+    for (int s = 0; s < 4; ++s) {
+        braid_vector_store *store = village_store(specs[s], embedder);
+        store_worker workers[4];
+        thrd_t threads[4];
+        for (int t = 0; t < 4; ++t) {
+            workers[t] = (store_worker){store, t, 0};
+            CHECK(thrd_create(&threads[t], add_and_search, &workers[t]) == thrd_success);
+        }
+        for (int t = 0; t < 4; ++t) {
+            thrd_join(threads[t], NULL);
+            CHECK(workers[t].failures == 0);
+        }
+        CHECK(braid_vector_store_size(store) == 3 + 4 * 20);
+        braid_vector_store_free(store);
+    }
+    braid_embeddings_free(embedder);
+    const char *const names[] = {"kb.db", "kb.db-wal", "kb.db-shm", NULL};
+    remove_temp_dir(names);
+}
+
 static void test_bad_arguments(void) {
     braid_embeddings *embedder = test_embedder();
     braid_vector_store *store = NULL;
@@ -736,6 +786,7 @@ static const check_test tests[] = {
     {"bm25_and_ensemble", test_bm25_and_ensemble},
     {"query_rewriting_and_compression", test_query_rewriting_and_compression},
     {"indexing", test_indexing},
+    {"concurrent_writers_and_readers", test_concurrent_writers_and_readers},
     {"bad_arguments", test_bad_arguments},
 };
 
