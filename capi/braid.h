@@ -39,5 +39,6 @@
 #include "braid/chat_template.h"
 #include "braid/local_models.h"
 #include "braid/grammar.h"
+#include "braid/retrieval.h"
 
 #endif /* BRAID_H */

@@ -1,15 +1,18 @@
 /**
  * @file
- * @brief Test doubles: a scripted fake chat model (braid::testing::FakeChatModel) as a runnable.
+ * @brief Test doubles: a scripted fake chat model (braid::testing::FakeChatModel) as a runnable, and a
+ * deterministic embedder (braid::testing::DeterministicEmbeddings).
  *
  * The fake model answers with scripted responses in turn, whatever the prompt; it is what tests,
- * samples and benchmarks put between a prompt and a parser when no real model should run.
+ * samples and benchmarks put between a prompt and a parser when no real model should run. The
+ * deterministic embedder stands in for an embedding model in retrieval tests (braid/retrieval.h).
  */
 #ifndef BRAID_TESTING_H
 #define BRAID_TESTING_H
 
 #include "braid/common.h"
 #include "braid/errors.h"
+#include "braid/local_models.h"
 #include "braid/runnable.h"
 
 BRAID_BEGIN_DECLS
@@ -46,6 +49,19 @@ BRAID_API braid_status braid_fake_chat_model_calls(char **out_json, const braid_
  * @return #BRAID_OK; #BRAID_ERROR_INVALID_ARGUMENT.
  */
 BRAID_API braid_status braid_fake_chat_model_reset(const braid_runnable *model);
+
+/**
+ * A test double of an embedding model: a text's vector hashes its words (ASCII letters and digits,
+ * lowercased) into @p dimension components with signs, scaled to unit length. Texts sharing words get a
+ * positive cosine similarity, the same words give the same vector on every machine, and a text without
+ * words gives the zero vector. The vectors mean nothing beyond shared words: use a real model
+ * (braid_local_embeddings_create()) for anything but tests, samples and benchmarks.
+ *
+ * @param[out] out the embedder; the caller frees it with braid_embeddings_free().
+ * @param dimension the vectors' length, from 1 to 65536.
+ * @return #BRAID_OK; #BRAID_ERROR_INVALID_ARGUMENT (NULL out, or a dimension out of range).
+ */
+BRAID_API braid_status braid_deterministic_embeddings(braid_embeddings **out, size_t dimension);
 
 BRAID_END_DECLS
 

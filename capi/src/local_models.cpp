@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "buffers.hpp"
+#include "embeddings_handle.hpp"
 #include "handles.hpp"
 #include "json_io.hpp"
 #include "options.hpp"
@@ -14,16 +15,6 @@
 #include "braid/models/local_embeddings.hpp"
 
 namespace braid::capi {
-
-/// The object behind a braid_embeddings handle ("BREM").
-struct EmbeddingsHandle {
-    static constexpr Tag tag_value = static_cast<Tag>(0x4D455242);
-    static constexpr const char* type_name = "braid_embeddings";
-    Tag tag = tag_value;
-    std::shared_ptr<const LocalEmbeddings> embeddings;
-};
-
-template <> struct Internal<braid_embeddings> { using type = EmbeddingsHandle; };
 
 namespace {
 
@@ -241,7 +232,7 @@ braid_status braid_embeddings_embed(size_t* out_count, float* out, size_t capaci
     return guard([&]() -> braid_status {
         *require(out_count, "out_count") = 0;
         check_buffer(out, capacity, "out");
-        const LocalEmbeddings& embedder = *use(embeddings, "embeddings").embeddings;
+        const Embeddings& embedder = *use(embeddings, "embeddings").embeddings;
         const std::vector<std::string> texts = local_texts_of(parse_json(texts_json, "texts_json"));
         static constexpr braid_run_options defaults = BRAID_RUN_OPTIONS_INIT;
         const braid_run_options o = read_options(options, defaults, BRAID_RUN_OPTIONS_V1_SIZE, "options");

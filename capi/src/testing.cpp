@@ -1,9 +1,12 @@
 // The C functions of braid/testing.h.
+#include "embeddings_handle.hpp"
 #include "handles.hpp"
 #include "json_io.hpp"
 #include "braid/testing.h"
+#include "braid/testing/deterministic_embeddings.hpp"
 #include "braid/testing/fake_chat_model.hpp"
 
+#include <memory>
 #include <optional>
 
 using namespace braid;
@@ -48,6 +51,15 @@ braid_status braid_fake_chat_model_calls(char** out_json, const braid_runnable* 
 braid_status braid_fake_chat_model_reset(const braid_runnable* model) {
     // The records are the model's own (thread-safe) state: reset() is allowed on a const handle.
     return guard([&] { fake_of(model).reset(); });
+}
+
+braid_status braid_deterministic_embeddings(braid_embeddings** out, size_t dimension) {
+    return guard([&] {
+        out_param(out, "out");
+        auto handle = std::make_unique<EmbeddingsHandle>();
+        handle->embeddings = std::make_shared<const testing::DeterministicEmbeddings>(dimension);
+        *out = to_handle<braid_embeddings>(handle.release());
+    });
 }
 
 } // extern "C"

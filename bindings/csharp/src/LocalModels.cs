@@ -159,11 +159,13 @@ namespace Braid
     }
 
     /// <summary>An embedder running a loaded embedding <see cref="Model"/> (bert family). Thread-safe.</summary>
-    public sealed class LocalEmbeddings : IDisposable
+    public sealed class LocalEmbeddings : Embeddings, IDisposable
     {
         private readonly EmbeddingsHandle handle;
 
         private LocalEmbeddings(EmbeddingsHandle h) { handle = h; }
+
+        internal override EmbeddingsHandle EmbedderHandle { get { return handle; } }
 
         /// <summary>An embedder over <paramref name="model"/>: UnsupportedException for a model that gives text.</summary>
         public static LocalEmbeddings Create(Model model, LocalEmbeddingsOptions options = null)

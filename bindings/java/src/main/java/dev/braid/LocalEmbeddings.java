@@ -8,9 +8,9 @@ import java.util.Objects;
  * An embedder running a loaded embedding {@link Model} (bert family) in this process
  * (braid_local_embeddings_create). Thread-safe; keeps the model's weights alive.
  */
-public final class LocalEmbeddings extends NativeHandle {
+public final class LocalEmbeddings extends Embeddings {
     private LocalEmbeddings(long pointer) {
-        super(pointer, Native::embeddingsFree);
+        super(pointer);
     }
 
     /**

@@ -1,0 +1,42 @@
+// The P/Invoke declarations of braid/retrieval.h (and braid_deterministic_embeddings of braid/testing.h),
+// and the SafeHandle of the vector store.
+using System;
+using System.Runtime.InteropServices;
+
+namespace Braid
+{
+    internal sealed class VectorStoreHandle : BraidHandle
+    {
+        protected override void Free(IntPtr p) { RetrievalNativeMethods.braid_vector_store_free(p); }
+    }
+
+    internal static class RetrievalNativeMethods
+    {
+        private const string Library = NativeMethods.Library;
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_deterministic_embeddings(out EmbeddingsHandle outEmbeddings, UIntPtr dimension);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_documents_load(out IntPtr outJson, byte[] path, byte[] options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_documents_split(out IntPtr outJson, byte[] documents, byte[] options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_documents_split_tokens(out IntPtr outJson, byte[] documents, TokenizerHandle tokenizer, byte[] options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_vector_store_create(out VectorStoreHandle outStore, byte[] spec, EmbeddingsHandle embeddings);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_vector_store_load(out VectorStoreHandle outStore, byte[] type, byte[] path, EmbeddingsHandle embeddings);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_vector_store_save(VectorStoreHandle store, byte[] path);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_vector_store_add_documents(out IntPtr outIds, VectorStoreHandle store, byte[] documents, ref NativeMethods.RunOptions options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_vector_store_delete(out UIntPtr outDeleted, VectorStoreHandle store, byte[] ids);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_vector_store_get(out IntPtr outJson, VectorStoreHandle store, byte[] ids);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_vector_store_search(out IntPtr outJson, VectorStoreHandle store, byte[] query, byte[] options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern UIntPtr braid_vector_store_size(VectorStoreHandle store);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern UIntPtr braid_vector_store_dimension(VectorStoreHandle store);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern void braid_vector_store_free(IntPtr store);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_vector_store_retriever(out RunnableHandle outRunnable, VectorStoreHandle store, byte[] options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_bm25_retriever(out RunnableHandle outRunnable, byte[] documents, byte[] options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_ensemble_retriever(out RunnableHandle outRunnable, IntPtr[] retrievers, UIntPtr count, byte[] options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_multi_query_retriever(out RunnableHandle outRunnable, RunnableHandle retriever, RunnableHandle model, byte[] options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_embeddings_filter_retriever(out RunnableHandle outRunnable, RunnableHandle retriever, EmbeddingsHandle embeddings, byte[] options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_llm_extractor_retriever(out RunnableHandle outRunnable, RunnableHandle retriever, RunnableHandle model, byte[] options);
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)] internal static extern int braid_index_documents(out IntPtr outJson, VectorStoreHandle store, byte[] documents, byte[] recordManagerPath, byte[] options);
+    }
+}
