@@ -42,6 +42,11 @@ struct Settings {
     std::filesystem::path cache;
     std::vector<std::string> globs;
     TextSplitterOptions splitter;
+    // Chunks are cut by characters; one the embedding model cannot take at once (more tokens than its
+    // batch) is cut again by tokens, so an odd file (code, tables, long numbers) never stops the run.
+    LengthFunction count_tokens;         // with the special tokens the model adds
+    LengthFunction count_content_tokens; // without them
+    std::size_t max_tokens = 0;
     Cleanup cleanup = Cleanup::incremental;
     bool json = false;
 };
@@ -50,6 +55,7 @@ struct Report {
     std::size_t files_loaded = 0;
     std::size_t documents = 0;
     std::size_t chunks = 0;
+    std::size_t chunks_cut_by_tokens = 0;
     std::vector<FileError> failed;
     IndexResult result;
     std::size_t embedded = 0;
@@ -97,10 +103,22 @@ std::size_t full_cleanup(RecordManager& records, VectorStore& store, std::int64_
     }
 }
 
+TextSplitterOptions token_splitter_options(const Settings& settings) {
+    TextSplitterOptions options;
+    // Pieces are measured without the model's special tokens (a [CLS] and [SEP] per piece would make the
+    // sums three times too large for one-character pieces); those two are kept free in the limit.
+    options.chunk_size = settings.max_tokens > 2 ? settings.max_tokens - 2 : 1;
+    options.chunk_overlap = 0;
+    options.add_start_index = true;
+    options.length_function = settings.count_content_tokens;
+    return options;
+}
+
 class Ingestion {
 public:
     Ingestion(const Settings& settings, RecordManager& records, SqliteVectorStore& store)
-        : settings_(settings), records_(records), store_(store), splitter_(settings.splitter) {}
+        : settings_(settings), records_(records), store_(store), splitter_(settings.splitter),
+          token_splitter_(token_splitter_options(settings)) {}
 
     Report run() {
         const auto start = Clock::now();
@@ -148,9 +166,20 @@ private:
         report_.documents += current_.size();
         Documents chunks = splitter_.split_documents(current_);
         current_.clear();
-        report_.chunks += chunks.size();
-        for (Document& chunk : chunks)
-            group_.push_back(std::move(chunk));
+        for (Document& chunk : chunks) {
+            if (settings_.count_tokens(chunk.page_content) <= settings_.max_tokens) {
+                group_.push_back(std::move(chunk));
+                continue;
+            }
+            ++report_.chunks_cut_by_tokens;
+            const long long start = chunk.metadata["start_index"].get<long long>();
+            for (Document& piece : token_splitter_.split_documents({chunk})) {
+                const long long offset = piece.metadata["start_index"].get<long long>();
+                piece.metadata["start_index"] = start < 0 || offset < 0 ? -1 : start + offset;
+                group_.push_back(std::move(piece));
+            }
+        }
+        report_.chunks = indexed_chunks_ + group_.size();
         if (group_.size() >= group_chunks)
             flush_group();
     }
@@ -164,6 +193,7 @@ private:
         options.source_id_key = "source";
         options.batch_size = group_.size();
         add_result(report_.result, index(group_, records_, store_, options));
+        indexed_chunks_ += group_.size();
         group_.clear();
         report_.embed_write_s += seconds_since(start);
     }
@@ -172,7 +202,9 @@ private:
     RecordManager& records_;
     SqliteVectorStore& store_;
     RecursiveCharacterTextSplitter splitter_;
+    RecursiveCharacterTextSplitter token_splitter_;
     Report report_;
+    std::size_t indexed_chunks_ = 0; // chunks of the groups already given to index()
     std::string current_source_;
     Documents current_;
     Documents group_;
@@ -186,6 +218,7 @@ void print(const Settings& settings, const Report& r) {
         const nlohmann::ordered_json out{
             {"files_loaded", r.files_loaded},   {"files_failed", failed},
             {"documents", r.documents},         {"chunks", r.chunks},
+            {"chunks_cut_by_tokens", r.chunks_cut_by_tokens},
             {"added", r.result.num_added},      {"updated", r.result.num_updated},
             {"skipped", r.result.num_skipped},  {"deleted", r.result.num_deleted},
             {"embedded", r.embedded},           {"cache_hits", r.cache_hits},
@@ -197,7 +230,8 @@ void print(const Settings& settings, const Report& r) {
     std::printf("files: %zu loaded, %zu failed\n", r.files_loaded, r.failed.size());
     for (const FileError& e : r.failed)
         std::printf("  failed %s (%s): %s\n", e.path.string().c_str(), errc_name(e.code), e.message.c_str());
-    std::printf("documents: %zu, chunks: %zu\n", r.documents, r.chunks);
+    std::printf("documents: %zu, chunks: %zu (%zu longer than the model takes, cut again by tokens)\n", r.documents, r.chunks,
+                r.chunks_cut_by_tokens);
     std::printf("chunks: %zu added, %zu updated, %zu skipped, %zu deleted\n", r.result.num_added, r.result.num_updated,
                 r.result.num_skipped, r.result.num_deleted);
     std::printf("embedded: %zu texts by the model, %zu from the cache\n", r.embedded, r.cache_hits);
@@ -239,6 +273,9 @@ int run(Args& args) {
     embed_options.threads = engine_options.context.threads;
     auto local = std::make_shared<LocalEmbeddings>(model, embed_options);
     const std::string identity = embedding_model_identity(engine_options.model, *model, *local);
+    settings.max_tokens = static_cast<std::size_t>(local->options().batch_size);
+    settings.count_tokens = [model](std::string_view text) { return model->tokenizer().tokenize(text, true, false).size(); };
+    settings.count_content_tokens = [model](std::string_view text) { return model->tokenizer().tokenize(text, false, false).size(); };
     auto cached = std::make_shared<CachedEmbeddings>(local, settings.cache, identity);
     SqliteVectorStoreOptions store_options;
     store_options.path = settings.store;
