@@ -239,8 +239,8 @@ void print(const Settings& settings, const Report& r) {
                 r.embed_write_s, r.cleanup_s, r.total_s);
 }
 
-int run(Args& args) {
-    EngineOptions engine_options = read_engine_options(args);
+// The command's own options (the engine's are read before).
+Settings read_settings(Args& args) {
     Settings settings;
     settings.store = args.value("--store");
     settings.folder = args.value("--path");
@@ -267,7 +267,12 @@ int run(Args& args) {
     settings.cleanup = cleanup_from_string(cleanup);
     settings.json = args.has("--json");
     args.positional();
+    return settings;
+}
 
+int run(Args& args) {
+    EngineOptions engine_options = read_engine_options(args);
+    Settings settings = read_settings(args);
     auto model = std::make_shared<const engine::Model>(load_model(engine_options));
     LocalEmbeddingsOptions embed_options;
     embed_options.threads = engine_options.context.threads;
