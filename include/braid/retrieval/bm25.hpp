@@ -27,6 +27,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -113,6 +114,22 @@ public:
 
     /// The idf of a token for the current corpus (0 for a token no document contains).
     double idf(std::string_view token) const;
+
+    /// Writes the index to @p path (replaced atomically: written beside it, then renamed): a header line
+    /// `braid-bm25 1 <FNV-1a 64 of the body, hex>` and a JSON body with the options (k1, b, epsilon, idf,
+    /// whether a custom tokenizer was used), the next automatic id and the documents in insertion order.
+    /// The postings are not stored: load() re-tokenizes, which gives the same index (same scores, same
+    /// tie order). @throws Error(errc::io) naming the file when it cannot be written.
+    void save(const std::filesystem::path& path) const;
+
+    /// Reads an index that save() wrote. An index built with a custom tokenizer needs it again in
+    /// @p tokenizer (it cannot be stored); one built with bm25_tokenize takes none.
+    /// @throws Error(errc::io) when the file cannot be read; Error(errc::parse) naming the file for one that
+    ///         is not a BM25 index, of another format version, whose checksum does not match (a corrupt or
+    ///         truncated file), or whose body is malformed (naming the field); Error(errc::invalid_argument)
+    ///         for a tokenizer missing or given against what the file records.
+    static std::shared_ptr<BM25Index> load(const std::filesystem::path& path,
+                                           std::function<std::vector<std::string>(std::string_view)> tokenizer = {});
 
 private:
     struct Slot;

@@ -8,14 +8,9 @@
 #include <utility>
 
 #include "braid/error.hpp"
+#include "bm25_slot.hpp"
 
 namespace braid::retrieval {
-
-struct BM25Index::Slot {
-    Document document;
-    std::size_t length = 0;                                    // tokens
-    std::vector<std::pair<std::string, std::uint32_t>> counts; // distinct tokens with their counts
-};
 
 void to_json(Value& json, const BM25Hit& scored) {
     json = Value::object();

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "sqlite_util.hpp"
 #include "store_common.hpp"
@@ -12,12 +13,44 @@ namespace braid::retrieval {
 namespace {
 constexpr std::string_view store_name = "SqliteVectorStore";
 constexpr int schema_version = 1;
+constexpr const char* model_key = "embedding_model";
 
 std::string meta_value(detail::SqliteDb& db, const char* key) {
     detail::SqliteStmt st(db, "SELECT value FROM braid_meta WHERE key = ?1");
     st.text(1, key);
     if (!st.step()) throw Error(errc::parse, "SqliteVectorStore: the database has no '" + std::string(key) + "' in braid_meta");
     return st.column_text(0);
+}
+
+std::optional<std::string> optional_meta_value(detail::SqliteDb& db, const char* key) {
+    detail::SqliteStmt st(db, "SELECT value FROM braid_meta WHERE key = ?1");
+    st.text(1, key);
+    if (!st.step()) return std::nullopt;
+    return st.column_text(0);
+}
+
+void set_meta_value(detail::SqliteDb& db, const char* key, const std::string& value) {
+    detail::SqliteStmt st(db, "INSERT OR REPLACE INTO braid_meta (key, value) VALUES (?1, ?2)");
+    st.text(1, key);
+    st.text(2, value);
+    st.step();
+}
+
+// Compares the file's embedding model with the caller's; adopts the caller's when the file has none.
+void check_model_identity(detail::SqliteDb& db, std::string& identity, const std::filesystem::path& path) {
+    const auto recorded = optional_meta_value(db, model_key);
+    if (identity.empty()) {
+        identity = recorded.value_or("");
+        return;
+    }
+    if (!recorded) {
+        set_meta_value(db, model_key, identity);
+        return;
+    }
+    if (*recorded != identity)
+        throw Error(errc::invalid_argument, "SqliteVectorStore: '" + path.string() + "' was built with embedding model '" +
+                                                *recorded + "', not '" + identity +
+                                                "' (vectors of different models cannot be compared)");
 }
 
 std::size_t parse_size(const std::string& text, const char* what) {
@@ -55,6 +88,7 @@ SqliteVectorStore::SqliteVectorStore(SqliteVectorStoreOptions options, std::shar
         if (metric != options_.metric)
             throw Error(errc::invalid_argument, "SqliteVectorStore: '" + options_.path.string() + "' uses metric " +
                                                     std::string(to_string(metric)) + ", not " + std::string(to_string(options_.metric)));
+        check_model_identity(db, options_.model_identity, options_.path);
     } else {
         if (options_.dimension == 0 && this->embeddings()) options_.dimension = this->embeddings()->dimension();
         if (options_.dimension == 0)
@@ -64,6 +98,7 @@ SqliteVectorStore::SqliteVectorStore(SqliteVectorStoreOptions options, std::shar
         db.exec("CREATE TABLE braid_vectors (id TEXT PRIMARY KEY, content TEXT NOT NULL, metadata TEXT NOT NULL, vector BLOB NOT NULL)");
         db.exec("INSERT INTO braid_meta VALUES ('schema_version', '" + std::to_string(schema_version) + "'), ('dimension', '" +
                 std::to_string(options_.dimension) + "'), ('metric', '" + std::string(to_string(options_.metric)) + "')");
+        if (!options_.model_identity.empty()) set_meta_value(db, model_key, options_.model_identity);
         db.exec("COMMIT");
     }
     ExactVectorStoreOptions exact;
@@ -163,6 +198,14 @@ std::size_t SqliteVectorStore::remove(std::span<const std::string> ids) {
         throw;
     }
     return memory_->remove(ids);
+}
+
+std::vector<std::string> SqliteVectorStore::ids() const {
+    std::lock_guard lock(write_mutex_);
+    std::vector<std::string> out;
+    detail::SqliteStmt st(*db_, "SELECT id FROM braid_vectors ORDER BY rowid");
+    while (st.step()) out.push_back(st.column_text(0));
+    return out;
 }
 
 Documents SqliteVectorStore::get(std::span<const std::string> ids) const { return memory_->get(ids); }
