@@ -234,4 +234,11 @@ TEST_CASE("[gbnf] a grammar too ambiguous to track is an error, not a hang", "[u
         CHECK(e.kind() == braid::errc::out_of_memory);
         CHECK_THAT(std::string(e.what()), Catch::Contains("ambiguous grammar"));
     }
+    // Eight nested groups (256 stacks per byte, beyond what any MaskBench schema needs) still work.
+    std::string eight = std::string(8, '(') + "\"a\"";
+    for (int i = 0; i < 8; ++i)
+        eight += ")+";
+    const auto fits = engine::Grammar::from_gbnf("root ::= " + eight);
+    CHECK(fits->accepts(std::string(20, 'a')));
+    CHECK_FALSE(fits->accepts(std::string(20, 'a') + "b"));
 }
