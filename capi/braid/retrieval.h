@@ -346,9 +346,9 @@ BRAID_API braid_status braid_index_documents(char **out_json, braid_vector_store
  * file that fails to load is reported in "errors" and the others go on; with full cleanup its chunks of
  * earlier runs are kept.
  *
- * @param[out] out_json `{"num_added": a, "num_updated": u, "num_skipped": s, "num_deleted": d,
- *             "files_loaded": f, "documents": n, "chunks": c, "errors": [{"path": "...", "error": "io",
- *             "message": "..."}]}`; the caller frees it with braid_string_free().
+ * @param[out] out_json a JSON object: the counts of braid_index_documents() ("num_added", "num_updated",
+ *             "num_skipped", "num_deleted"), "files_loaded", "documents", "chunks", and "errors", an array of
+ *             `{"path": "...", "error": "io", "message": "..."}`; the caller frees it with braid_string_free().
  * @param store the store written to.
  * @param path the folder.
  * @param record_manager_path the record manager's SQLite file (created when missing; may be the store's).
@@ -468,9 +468,9 @@ BRAID_API braid_status braid_format_documents(char **out_text, const char *docum
  *
  * @param[out] out_tool the tool's runnable: input the call's arguments, `{"query": "..."}`; output a JSON
  *             string, the documents formatted as by braid_format_documents(). Free with braid_runnable_free().
- * @param[out] out_schema_json NULL, or receives the tool in OpenAI's form (`{"type": "function", "function":
- *             {"name", "description", "parameters"}}`, for a chat model's "tools"); the caller frees it with
- *             braid_string_free().
+ * @param[out] out_schema_json NULL, or receives the tool in OpenAI's form, for a chat model's "tools":
+ *             `{"type": "function", "function": {"name", "description", "parameters"}}`; the caller frees it
+ *             with braid_string_free().
  * @param retriever a retriever runnable (a query string in, a JSON array of documents out); the tool holds
  *        its own reference.
  * @param name the tool's name (letters, digits, '_' and '-').

@@ -235,7 +235,8 @@ int run(Args& args) {
 const Registration reg{{"index",
                         "--model EMB.gguf --store DB --path DIR [--glob PATTERN ...] [--chunk-size 1000] "
                         "[--chunk-overlap 200] [--cleanup none|incremental|full] [--record-manager FILE] [--cache FILE] "
-                        "[--json]: a folder into a SQLite vector store (re-runs touch only changed files)",
+                        "[--json]: a folder into a SQLite vector store (re-runs touch only changed files), and its BM25 index "
+                        "beside it (<store>.bm25, for search --bm25)",
                         run}};
 
 } // namespace

@@ -210,7 +210,7 @@ int run(Args& args) {
 
 const Registration reg{{"search",
                         "--store DB --query TEXT [--k 4] (--model EMB.gguf | --bm25) [--json]: the best chunks of an "
-                        "indexed store, with scores and sources",
+                        "indexed store, with scores and sources (--bm25 loads <store>.bm25; a missing or stale one is rebuilt)",
                         run}};
 
 } // namespace

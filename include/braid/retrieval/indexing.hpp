@@ -109,8 +109,8 @@ struct IndexDirectoryResult {
     double cleanup_seconds = 0;      ///< Time spent by full cleanup.
 };
 
-/// Writes `{"num_added", "num_updated", "num_skipped", "num_deleted", "files_loaded", "documents", "chunks",
-/// "errors": [{"path", "error", "message"}]}` (errc names as errc_name() gives them).
+/// Writes the counts as IndexResult does ("num_added", "num_updated", "num_skipped", "num_deleted"), then
+/// "files_loaded", "documents", "chunks" and "errors": `[{"path", "error", "message"}]` (errc_name() names).
 void to_json(Value& json, const IndexDirectoryResult& result);
 
 /// Loads every matching file of @p folder, splits each and indexes the chunks into @p store through
