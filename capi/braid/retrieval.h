@@ -45,6 +45,12 @@ BRAID_BEGIN_DECLS
 typedef struct braid_vector_store braid_vector_store;
 
 /**
+ * A parent document retriever: small chunks are embedded and searched, their whole parents returned.
+ * Thread-safe; free with braid_parent_document_retriever_free().
+ */
+typedef struct braid_parent_document_retriever braid_parent_document_retriever;
+
+/**
  * Loads the documents of a file, or of every matching file of a folder.
  *
  * A file is read by the loader of its extension (.txt .text .log: text; .md .markdown: Markdown with front
@@ -331,6 +337,175 @@ BRAID_API braid_status braid_llm_extractor_retriever(braid_runnable **out, const
  */
 BRAID_API braid_status braid_index_documents(char **out_json, braid_vector_store *store, const char *documents_json,
                                              const char *record_manager_path, const char *options_json);
+
+/**
+ * Indexes a folder into a store through a record manager, file by file (the folder never sits in memory):
+ * each matching file is loaded (as by braid_documents_load()), split (as by braid_documents_split()) and
+ * written with braid_index_documents()'s rules, with metadata.source (the file's absolute path) as the
+ * source id. Batches hold whole files, so incremental cleanup replaces exactly a changed file's chunks. A
+ * file that fails to load is reported in "errors" and the others go on; with full cleanup its chunks of
+ * earlier runs are kept.
+ *
+ * @param[out] out_json a JSON object: the counts of braid_index_documents() ("num_added", "num_updated",
+ *             "num_skipped", "num_deleted"), "files_loaded", "documents", "chunks", and "errors", an array of
+ *             `{"path": "...", "error": "io", "message": "..."}`; the caller frees it with braid_string_free().
+ * @param store the store written to.
+ * @param path the folder.
+ * @param record_manager_path the record manager's SQLite file (created when missing; may be the store's).
+ * @param options_json a JSON object: "namespace" (required), "cleanup" ("incremental" (default), "none",
+ *        "full"), "batch_size" (100 chunks, rounded up to whole files), "cleanup_batch_size" (1000),
+ *        "force_update" (false), "split" (an object of braid_documents_split() options, or null (default):
+ *        documents indexed whole), and the folder options of braid_documents_load(): "glob", "recursive",
+ *        "skip_hidden", "loader", "csv", "json", "markdown".
+ * @return #BRAID_OK; #BRAID_ERROR_INVALID_ARGUMENT naming a bad argument or option (a folder that does not
+ *         exist included); #BRAID_ERROR_PARSE; #BRAID_ERROR_IO; the embedder's error (batches written before
+ *         stay written).
+ */
+BRAID_API braid_status braid_index_directory(char **out_json, braid_vector_store *store, const char *path,
+                                             const char *record_manager_path, const char *options_json);
+
+/**
+ * Makes a parent document retriever over @p store (LangChain's ParentDocumentRetriever): documents added
+ * are cut into parents (optional), each parent is kept whole in a document store and cut into children,
+ * which are embedded into @p store with their parent's id in metadata; a query searches the children and
+ * returns their parents, de-duplicated, in the order of their best child.
+ *
+ * @param[out] out the retriever; the caller frees it with braid_parent_document_retriever_free(). It keeps
+ *             the store alive.
+ * @param store the vector store of the children (it should hold only this retriever's children).
+ * @param options_json a JSON object: "child_splitter" (required: braid_documents_split() options, e.g.
+ *        `{"chunk_size": 400}`), "parent_splitter" (the same, or null (default): documents are the parents),
+ *        "docstore" ("memory" (default) or the path of an SQLite file, so parents survive a restart),
+ *        "id_key" ("doc_id"), "search" (braid_vector_store_retriever() options for the children: "k" (4),
+ *        "search_type", "fetch_k", "lambda_mult", "score_threshold", "filter").
+ * @return #BRAID_OK; #BRAID_ERROR_INVALID_ARGUMENT naming a bad argument or option; #BRAID_ERROR_PARSE;
+ *         #BRAID_ERROR_IO when the docstore file cannot be opened.
+ */
+BRAID_API braid_status braid_parent_document_retriever_create(braid_parent_document_retriever **out,
+                                                              braid_vector_store *store, const char *options_json);
+
+/**
+ * Adds documents: each is stored whole as a parent (or cut by the parent splitter), its children embedded.
+ * A parent with an id replaces the parent stored under it.
+ *
+ * @param[out] out_ids NULL, or receives the parents' ids in order, a JSON array; the caller frees it with
+ *             braid_string_free().
+ * @param retriever the retriever.
+ * @param documents_json a JSON array of documents (or strings), or the object braid_documents_load() gives.
+ * @param options NULL, or the run's cancellation and deadline (braid_run_options).
+ * @return #BRAID_OK; #BRAID_ERROR_INVALID_ARGUMENT; #BRAID_ERROR_PARSE for a malformed document; the
+ *         embedder's error.
+ */
+BRAID_API braid_status braid_parent_document_retriever_add_documents(char **out_ids,
+                                                                     braid_parent_document_retriever *retriever,
+                                                                     const char *documents_json,
+                                                                     const braid_run_options *options);
+
+/**
+ * The retriever as a runnable: a query string in, a JSON array of parent documents out.
+ *
+ * @param[out] out the runnable; free with braid_runnable_free(). It keeps the stores alive, and sees the
+ *             documents added later.
+ * @param retriever the retriever.
+ * @return #BRAID_OK; #BRAID_ERROR_INVALID_ARGUMENT.
+ */
+BRAID_API braid_status braid_parent_document_retriever_runnable(braid_runnable **out,
+                                                                const braid_parent_document_retriever *retriever);
+
+/**
+ * Frees a parent document retriever handle (runnables made from it keep what they need alive).
+ *
+ * @param retriever the handle, or NULL (nothing happens).
+ */
+BRAID_API void braid_parent_document_retriever_free(braid_parent_document_retriever *retriever);
+
+/**
+ * Wraps an embedder in a cache of its vectors in an SQLite file, keyed by @p identity, the kind of text
+ * (document or query) and a hash of the text (the text is compared too: a collision is a miss), so
+ * re-indexing unchanged text never calls the model again.
+ *
+ * @param[out] out the cached embedder; the caller frees it with braid_embeddings_free(). It keeps
+ *             @p inner alive.
+ * @param inner the embedder whose vectors are cached.
+ * @param path the cache's SQLite file (created when missing; ":memory:" for a cache in memory).
+ * @param identity the model's identity: a name that changes when its vectors would (file, quantization,
+ *        pooling, normalization).
+ * @return #BRAID_OK; #BRAID_ERROR_INVALID_ARGUMENT naming a bad argument (an empty identity included);
+ *         #BRAID_ERROR_IO when the file cannot be opened or is not a database.
+ */
+BRAID_API braid_status braid_cached_embeddings_create(braid_embeddings **out, const braid_embeddings *inner,
+                                                      const char *path, const char *identity);
+
+/**
+ * How many texts a cached embedder answered from its cache and how many it sent to its model.
+ *
+ * @param[out] out_hits NULL, or receives the texts found in the cache.
+ * @param[out] out_misses NULL, or receives the texts embedded by the model.
+ * @param embeddings an embedder made by braid_cached_embeddings_create().
+ * @return #BRAID_OK; #BRAID_ERROR_INVALID_ARGUMENT for NULL or an embedder that is not a cache.
+ */
+BRAID_API braid_status braid_cached_embeddings_stats(size_t *out_hits, size_t *out_misses,
+                                                     const braid_embeddings *embeddings);
+
+/**
+ * Formats documents for a prompt: each through a template, numbered from 1, joined by a separator, e.g.
+ * `[1] (manual.md) Swords need oil.` (what braid_parse_citations() maps back).
+ *
+ * @param[out] out_text the text (not JSON); the caller frees it with braid_string_free().
+ * @param documents_json a JSON array of documents (or strings), or the object braid_documents_load() gives.
+ * @param options_json NULL, or a JSON object: "template" (a prompt template text; variables `index`,
+ *        `page_content`, `id`, `source` and every top-level metadata field; default
+ *        `[{index}] ({source}) {page_content}`), "separator" (a blank line).
+ * @return #BRAID_OK; #BRAID_ERROR_PARSE; #BRAID_ERROR_INVALID_ARGUMENT naming a bad option;
+ *         #BRAID_ERROR_TEMPLATE for a malformed template; #BRAID_ERROR_NOT_FOUND naming a variable a document
+ *         does not have.
+ */
+BRAID_API braid_status braid_format_documents(char **out_text, const char *documents_json, const char *options_json);
+
+/**
+ * A retriever as a tool for an agent (LangChain's create_retriever_tool): a schema to offer the model, and
+ * a runnable that runs the retriever on a call's arguments and returns the formatted documents.
+ *
+ * @param[out] out_tool the tool's runnable: input the call's arguments, `{"query": "..."}`; output a JSON
+ *             string, the documents formatted as by braid_format_documents(). Free with braid_runnable_free().
+ * @param[out] out_schema_json NULL, or receives the tool in OpenAI's form, for a chat model's "tools":
+ *             `{"type": "function", "function": {"name", "description", "parameters"}}`; the caller frees it
+ *             with braid_string_free().
+ * @param retriever a retriever runnable (a query string in, a JSON array of documents out); the tool holds
+ *        its own reference.
+ * @param name the tool's name (letters, digits, '_' and '-').
+ * @param description what the tool finds, for the model.
+ * @param options_json NULL, or a JSON object: "template" (as for braid_format_documents()).
+ * @return #BRAID_OK; #BRAID_ERROR_INVALID_ARGUMENT naming a bad argument (an empty or malformed name, an
+ *         empty description); a call's arguments without a string "query" fail with #BRAID_ERROR_TOOL.
+ */
+BRAID_API braid_status braid_retriever_tool(braid_runnable **out_tool, char **out_schema_json,
+                                            const braid_runnable *retriever, const char *name,
+                                            const char *description, const char *options_json);
+
+/**
+ * Finds the sources an answer cites: `[1]`, `[1, 3]`, `[2-4]`, `[1][2]`, numbered as braid_format_documents()
+ * numbers them (brackets holding anything else are not citations).
+ *
+ * @param[out] out_json `{"numbers": [...], "documents": [...], "unknown": [...]}`: the cited numbers in order
+ *             of first citation, their documents, and cited numbers that match no source; the caller frees
+ *             it with braid_string_free().
+ * @param answer the model's answer.
+ * @param sources_json the documents given to the model, a JSON array (or the object braid_documents_load()
+ *        gives).
+ * @return #BRAID_OK; #BRAID_ERROR_INVALID_ARGUMENT; #BRAID_ERROR_PARSE.
+ */
+BRAID_API braid_status braid_parse_citations(char **out_json, const char *answer, const char *sources_json);
+
+/**
+ * The sources given to a model, for showing under an answer.
+ *
+ * @param[out] out_json `[{"index": 1, "id": ..., "source": ...}, ...]` ("source" from metadata, null when
+ *             absent); the caller frees it with braid_string_free().
+ * @param sources_json a JSON array of documents (or the object braid_documents_load() gives).
+ * @return #BRAID_OK; #BRAID_ERROR_INVALID_ARGUMENT; #BRAID_ERROR_PARSE.
+ */
+BRAID_API braid_status braid_source_list(char **out_json, const char *sources_json);
 
 BRAID_END_DECLS
 

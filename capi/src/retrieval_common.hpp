@@ -15,6 +15,7 @@
 #include "braid/retrieval.h"
 #include "braid/core/value.hpp"
 #include "braid/retrieval/document.hpp"
+#include "braid/retrieval/loaders.hpp"
 #include "braid/retrieval/metadata_filter.hpp"
 #include "braid/retrieval/vector_store.hpp"
 
@@ -63,6 +64,18 @@ retrieval::Documents parse_documents(const char* text, const char* what);
 
 /// A JSON array of @p documents.
 Value documents_value(const retrieval::Documents& documents);
+
+/// The directory loader options of braid_documents_load()'s @p options ("glob", "recursive", "skip_hidden",
+/// "loader", "csv", "json", "markdown"; other keys are the caller's to check). Defined in retrieval_documents.cpp.
+retrieval::DirectoryLoaderOptions directory_loader_options(const Value& options);
+
+/// The chunks of @p documents by braid_documents_split()'s @p options (an object whose keys were checked
+/// against the splitters' keys). Defined in retrieval_documents.cpp.
+retrieval::Documents split_by_options(const retrieval::Documents& documents, const Value& options);
+
+/// Rejects a key of @p object that is not an option of braid_documents_split(), naming it and @p what.
+/// Defined in retrieval_documents.cpp.
+void reject_unknown_splitter_keys(const Value& object, const std::string& what);
 
 /// The strings of the JSON array text @p text (ids).
 std::vector<std::string> parse_strings(const char* text, const char* what);

@@ -143,19 +143,7 @@ Value file_errors_value(const std::vector<retrieval::FileError>& errors) {
 }
 
 retrieval::DirectoryLoad load_folder(const std::filesystem::path& folder, const Value& options) {
-    retrieval::DirectoryLoaderOptions o;
-    if (std::optional<std::vector<std::string>> glob = strings_option(options, "glob", "options_json"))
-        o.glob = std::move(*glob);
-    o.recursive = flag_option(options, "recursive", o.recursive, "options_json");
-    o.skip_hidden = flag_option(options, "skip_hidden", o.skip_hidden, "options_json");
-    const FormatOptions formats = format_options(options);
-    o.loaders = file_loaders(formats);
-    const std::string loader = text_option(options, "loader", "", "options_json");
-    if (!loader.empty()) {
-        o.loaders.clear();
-        o.fallback = named_file_loader(loader, formats);
-    }
-    return retrieval::DirectoryLoader(folder, std::move(o)).load();
+    return retrieval::DirectoryLoader(folder, directory_loader_options(options)).load();
 }
 
 retrieval::KeepSeparator keep_separator_of(const std::string& name) {
@@ -229,6 +217,39 @@ void reject_other_splitter_keys(const Value& options, const std::string& splitte
 
 } // namespace
 
+retrieval::DirectoryLoaderOptions directory_loader_options(const Value& options) {
+    retrieval::DirectoryLoaderOptions o;
+    if (std::optional<std::vector<std::string>> glob = strings_option(options, "glob", "options_json"))
+        o.glob = std::move(*glob);
+    o.recursive = flag_option(options, "recursive", o.recursive, "options_json");
+    o.skip_hidden = flag_option(options, "skip_hidden", o.skip_hidden, "options_json");
+    const FormatOptions formats = format_options(options);
+    o.loaders = file_loaders(formats);
+    const std::string loader = text_option(options, "loader", "", "options_json");
+    if (!loader.empty()) {
+        o.loaders.clear();
+        o.fallback = named_file_loader(loader, formats);
+    }
+    return o;
+}
+
+void reject_unknown_splitter_keys(const Value& object, const std::string& what) {
+    reject_unknown_keys(object,
+                        {"splitter", "chunk_size", "chunk_overlap", "separators", "is_separator_regex", "keep_separator",
+                         "strip_whitespace", "add_start_index", "language", "headers_to_split_on", "strip_headers",
+                         "return_each_line"},
+                        what);
+}
+
+retrieval::Documents split_by_options(const retrieval::Documents& documents, const Value& options) {
+    const std::string splitter = text_option(options, "splitter", "recursive_character", "options_json");
+    if (splitter != "recursive_character" && splitter != "markdown_header")
+        throw Error(errc::invalid_argument, "options_json's \"splitter\" must be \"recursive_character\" or "
+                                            "\"markdown_header\", got \"" + splitter + "\"");
+    reject_other_splitter_keys(options, splitter);
+    return splitter == "markdown_header" ? split_markdown_headers(documents, options) : split_recursive(documents, options);
+}
+
 } // namespace braid::capi
 
 // At global scope: the definitions must be the header's declarations (BRAID_API, exported).
@@ -274,14 +295,7 @@ braid_status braid_documents_split(char** out_json, const char* documents_json, 
                                               "is_separator_regex", "keep_separator", "strip_whitespace",
                                               "add_start_index", "language", "headers_to_split_on", "strip_headers",
                                               "return_each_line"});
-        const std::string splitter = text_option(options, "splitter", "recursive_character", "options_json");
-        if (splitter != "recursive_character" && splitter != "markdown_header")
-            throw Error(errc::invalid_argument, "options_json's \"splitter\" must be \"recursive_character\" or "
-                                                "\"markdown_header\", got \"" + splitter + "\"");
-        reject_other_splitter_keys(options, splitter);
-        const retrieval::Documents chunks = splitter == "markdown_header" ? split_markdown_headers(documents, options)
-                                                                          : split_recursive(documents, options);
-        put_string(out_json, dump_json(documents_value(chunks)));
+        put_string(out_json, dump_json(documents_value(split_by_options(documents, options))));
     });
 }
 

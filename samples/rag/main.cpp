@@ -23,7 +23,6 @@
 #include "braid/prompts/chat_prompt_template.hpp"
 #include "braid/retrieval/cached_embeddings.hpp"
 #include "braid/retrieval/indexing.hpp"
-#include "braid/retrieval/loaders.hpp"
 #include "braid/retrieval/rag.hpp"
 #include "braid/retrieval/record_manager.hpp"
 #include "braid/retrieval/sqlite_vector_store.hpp"
@@ -60,21 +59,20 @@ std::shared_ptr<rt::SqliteVectorStore> open_store(const std::string& embed_path,
     return std::make_shared<rt::SqliteVectorStore>(options, cached);
 }
 
-// Loads, splits and indexes the folder; only what changed since the last run is embedded and written.
+// Loads, splits and indexes the folder file by file; only what changed since the last run is embedded and
+// written, and a file that fails to load is reported while the others go on.
 void index_folder(const std::string& folder, rt::SqliteVectorStore& store, const std::string& store_path) {
-    const rt::DirectoryLoad loaded = rt::DirectoryLoader(folder).load();
-    for (const rt::FileError& error : loaded.errors)
-        std::printf("skipped %s: %s\n", error.path.string().c_str(), error.message.c_str());
-    const rt::RecursiveCharacterTextSplitter splitter({.chunk_size = chunk_size, .chunk_overlap = chunk_overlap, .add_start_index = true});
-    const rt::Documents chunks = splitter.split_documents(loaded.documents);
-    rt::SQLiteRecordManager records("braid_sample_rag", store_path);
-    rt::IndexOptions options;
+    auto splitter = std::make_shared<rt::RecursiveCharacterTextSplitter>(
+        rt::TextSplitterOptions{.chunk_size = chunk_size, .chunk_overlap = chunk_overlap, .add_start_index = true});
+    rt::IndexDirectoryOptions options;
+    options.split = [splitter](const rt::Documents& documents) { return splitter->split_documents(documents); };
     options.cleanup = rt::Cleanup::incremental;
-    options.source_id_key = "source";
-    options.batch_size = std::max<std::size_t>(1, chunks.size()); // one batch: no file straddles two
-    const rt::IndexResult r = rt::index(chunks, records, store, options);
-    std::printf("indexed %zu files as %zu chunks: %zu added, %zu updated, %zu skipped, %zu deleted\n",
-                loaded.documents.size(), chunks.size(), r.num_added, r.num_updated, r.num_skipped, r.num_deleted);
+    rt::SQLiteRecordManager records("braid_sample_rag", store_path);
+    const rt::IndexDirectoryResult r = rt::index_directory(folder, records, store, options);
+    for (const rt::FileError& error : r.errors)
+        std::printf("skipped %s: %s\n", error.path.string().c_str(), error.message.c_str());
+    std::printf("indexed %zu files as %zu chunks: %zu added, %zu updated, %zu skipped, %zu deleted\n", r.files_loaded,
+                r.chunks, r.counts.num_added, r.counts.num_updated, r.counts.num_skipped, r.counts.num_deleted);
 }
 
 braid::LocalChatModelOptions chat_options(const braid::engine::Model& model) {

@@ -1,6 +1,8 @@
 /* Retrieval through the C ABI: loading and splitting documents, vector stores (exact, HNSW, FAISS, SQLite)
  * over the deterministic test embedder and the tiny bert model, retrievers as runnables (vector store, BM25,
- * ensemble) composed with other steps, indexing with a record manager, and bad arguments. */
+ * ensemble, parent document) composed with other steps, indexing documents and folders with a record
+ * manager, the embeddings cache, the RAG helpers (formatting, a retriever as a tool, citations), and bad
+ * arguments. */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, unlink, rmdir, mkdir */
 #include <stdint.h>
 #include <threads.h>
@@ -711,6 +713,240 @@ static void test_concurrent_writers_and_readers(void) {
     remove_temp_dir(names);
 }
 
+static void test_index_directory(void) {
+    make_temp_dir();
+    mkdir(temp_path("docs"), 0700);
+    write_file("docs/swords.txt", "Oil the blade of a sword every week.\n\nA rusty sword breaks in battle.");
+    write_file("docs/potions.md", "# Potions\n\nHealing potions are brewed from moonleaf.");
+    /* a path the glob matches that cannot be opened, even by root */
+    CHECK(symlink(temp_path("docs/gone.txt"), temp_path("docs/dangling.txt")) == 0);
+    braid_embeddings *embedder = test_embedder();
+    braid_vector_store *store = NULL;
+    CHECK_OK(braid_vector_store_create(&store, "{\"type\": \"exact\"}", embedder));
+    char records[160];
+    snprintf(records, sizeof records, "%s", temp_path("records.db"));
+    const char *options = "{\"namespace\": \"docs\", \"split\": {\"chunk_size\": 60, \"chunk_overlap\": 0}}";
+    char *out = NULL;
+    CHECK_OK(braid_index_directory(&out, store, temp_path("docs"), records, options));
+    /* swords.txt's two paragraphs are two chunks */
+    CHECK_CONTAINS(out, "{\"num_added\":3,\"num_updated\":0,\"num_skipped\":0,\"num_deleted\":0,\"files_loaded\":2,"
+                        "\"documents\":2,\"chunks\":3,\"errors\":[{\"path\":\"");
+    CHECK_CONTAINS(out, "dangling.txt\",\"error\":\"io\"");
+    braid_string_free(out);
+    CHECK(braid_vector_store_size(store) == 3);
+    /* unchanged: skipped; one file changed: its chunks replaced (incremental cleanup, the default) */
+    CHECK_OK(braid_index_directory(&out, store, temp_path("docs"), records, options));
+    CHECK_CONTAINS(out, "{\"num_added\":0,\"num_updated\":0,\"num_skipped\":3,\"num_deleted\":0,");
+    braid_string_free(out);
+    write_file("docs/potions.md", "# Potions\n\nPotions of strength need ironroot.");
+    CHECK_OK(braid_index_directory(&out, store, temp_path("docs"), records, options));
+    CHECK_CONTAINS(out, "{\"num_added\":1,\"num_updated\":0,\"num_skipped\":2,\"num_deleted\":1,");
+    braid_string_free(out);
+    /* a glob: only the Markdown file, documents whole */
+    CHECK_OK(braid_index_directory(&out, store, temp_path("docs"), records,
+                                   "{\"namespace\": \"md\", \"glob\": [\"*.md\"], \"cleanup\": \"none\"}"));
+    CHECK_CONTAINS(out, "\"files_loaded\":1,\"documents\":1,\"chunks\":1,\"errors\":[]");
+    braid_string_free(out);
+
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_index_directory(&out, store, temp_path("docs"), records, "{}"));
+    CHECK_CONTAINS(braid_last_error(), "\"namespace\" is required");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT,
+                 braid_index_directory(&out, store, temp_path("docs"), records,
+                                       "{\"namespace\": \"docs\", \"split\": {\"chunk_sise\": 40}}"));
+    CHECK_CONTAINS(braid_last_error(), "chunk_sise");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT,
+                 braid_index_directory(&out, store, temp_path("docs"), records,
+                                       "{\"namespace\": \"docs\", \"split\": {\"chunk_size\": 10, \"chunk_overlap\": 20}}"));
+    CHECK_CONTAINS(braid_last_error(), "\"split\"");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT,
+                 braid_index_directory(&out, store, temp_path("docs"), records, "{\"namespace\": \"docs\", \"cleanup\": \"scoped_full\"}"));
+    CHECK_CONTAINS(braid_last_error(), "\"cleanup\" must be \"none\", \"incremental\" or \"full\"");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_index_directory(&out, store, temp_path("nowhere"), records, options));
+    CHECK_CONTAINS(braid_last_error(), "does not exist");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_index_directory(&out, store, NULL, records, options));
+    CHECK_CONTAINS(braid_last_error(), "path is NULL");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_index_directory(&out, NULL, temp_path("docs"), records, options));
+    CHECK_CONTAINS(braid_last_error(), "store is NULL");
+    CHECK(out == NULL);
+    braid_vector_store_free(store);
+    braid_embeddings_free(embedder);
+    const char *const names[] = {"docs/swords.txt", "docs/potions.md", "docs/dangling.txt", "docs", "records.db",
+                                 "records.db-wal", "records.db-shm", NULL};
+    remove_temp_dir(names);
+}
+
+static const char *const parents =
+    "[{\"page_content\": \"The blacksmith forges swords near the old bridge. The baker bakes bread every morning.\","
+    "  \"id\": \"village\", \"metadata\": {\"source\": \"village.txt\"}},"
+    " {\"page_content\": \"Dragons sleep in the mountain cave. Miners dig silver below it.\", \"id\": \"mountain\"}]";
+
+static void test_parent_document_retriever(void) {
+    make_temp_dir();
+    braid_embeddings *embedder = test_embedder();
+    braid_vector_store *store = NULL;
+    CHECK_OK(braid_vector_store_create(&store, "{\"type\": \"exact\"}", embedder));
+    char options[320];
+    snprintf(options, sizeof options,
+             "{\"child_splitter\": {\"chunk_size\": 50, \"chunk_overlap\": 0}, \"docstore\": \"%s\", \"search\": {\"k\": 1}}",
+             temp_path("parents.db"));
+    braid_parent_document_retriever *retriever = NULL;
+    CHECK_OK(braid_parent_document_retriever_create(&retriever, store, options));
+    char *ids = NULL;
+    CHECK_OK(braid_parent_document_retriever_add_documents(&ids, retriever, parents, NULL));
+    CHECK_STREQ(ids, "[\"village\",\"mountain\"]");
+    braid_string_free(ids);
+    CHECK(braid_vector_store_size(store) == 4); /* each parent cut into two children */
+    braid_runnable *runnable = NULL;
+    CHECK_OK(braid_parent_document_retriever_runnable(&runnable, retriever));
+    /* the child about bread is found; its whole parent is returned */
+    char *out = NULL;
+    CHECK_OK(braid_runnable_invoke(&out, runnable, "\"The baker bakes bread every morning.\"", NULL));
+    CHECK_STREQ(out, "[{\"page_content\":\"The blacksmith forges swords near the old bridge. The baker bakes bread every "
+                     "morning.\",\"metadata\":{\"source\":\"village.txt\"},\"id\":\"village\"}]");
+    braid_string_free(out);
+    braid_runnable_free(runnable);
+    braid_parent_document_retriever_free(retriever);
+
+    /* the parents are in the SQLite docstore: a new retriever over the same store and file finds them */
+    braid_parent_document_retriever *reopened = NULL;
+    CHECK_OK(braid_parent_document_retriever_create(&reopened, store, options));
+    CHECK_OK(braid_parent_document_retriever_runnable(&runnable, reopened));
+    CHECK_OK(braid_runnable_invoke(&out, runnable, "\"Miners dig silver below it.\"", NULL));
+    CHECK_CONTAINS(out, "\"page_content\":\"Dragons sleep in the mountain cave. Miners dig silver below it.\"");
+    braid_string_free(out);
+    braid_runnable_free(runnable);
+
+    braid_parent_document_retriever *bad = NULL;
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_parent_document_retriever_create(&bad, store, NULL));
+    CHECK_CONTAINS(braid_last_error(), "\"child_splitter\" is required");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT,
+                 braid_parent_document_retriever_create(&bad, store, "{\"child_splitter\": {\"chunk_sise\": 5}}"));
+    CHECK_CONTAINS(braid_last_error(), "chunk_sise");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT,
+                 braid_parent_document_retriever_create(&bad, store, "{\"child_splitter\": {}, \"search\": {\"k\": -1}}"));
+    CHECK_CONTAINS(braid_last_error(), "\"k\"");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_parent_document_retriever_create(&bad, NULL, "{\"child_splitter\": {}}"));
+    CHECK_CONTAINS(braid_last_error(), "store is NULL");
+    CHECK(bad == NULL);
+    CHECK_STATUS(BRAID_ERROR_PARSE, braid_parent_document_retriever_add_documents(NULL, reopened, "[{\"id\": 3}]", NULL));
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_parent_document_retriever_add_documents(NULL, NULL, parents, NULL));
+    CHECK_CONTAINS(braid_last_error(), "retriever is NULL");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_parent_document_retriever_runnable(&runnable, NULL));
+    braid_parent_document_retriever_free(reopened);
+    braid_parent_document_retriever_free(NULL);
+    braid_vector_store_free(store);
+    braid_embeddings_free(embedder);
+    const char *const names[] = {"parents.db", "parents.db-wal", "parents.db-shm", NULL};
+    remove_temp_dir(names);
+}
+
+static void test_cached_embeddings(void) {
+    make_temp_dir();
+    braid_embeddings *model = test_embedder();
+    braid_embeddings *cached = NULL;
+    CHECK_OK(braid_cached_embeddings_create(&cached, model, temp_path("cache.db"), "deterministic-64"));
+    CHECK(braid_embeddings_dimension(cached) == 64);
+    const char *texts = "[\"swords and shields\", \"bread\"]";
+    float direct[128], first[128], second[128];
+    size_t count = 0, hits = 0, misses = 0;
+    CHECK_OK(braid_embeddings_embed(&count, direct, 128, model, texts, NULL));
+    CHECK_OK(braid_embeddings_embed(&count, first, 128, cached, texts, NULL));
+    CHECK_OK(braid_cached_embeddings_stats(&hits, &misses, cached));
+    CHECK(hits == 0 && misses == 2);
+    CHECK_OK(braid_embeddings_embed(&count, second, 128, cached, texts, NULL));
+    CHECK_OK(braid_cached_embeddings_stats(&hits, &misses, cached));
+    CHECK(hits == 2 && misses == 2);
+    CHECK(memcmp(direct, first, sizeof direct) == 0 && memcmp(first, second, sizeof first) == 0);
+    braid_embeddings_free(cached);
+    /* the file keeps them: a new cache answers from it; another identity does not */
+    CHECK_OK(braid_cached_embeddings_create(&cached, model, temp_path("cache.db"), "deterministic-64"));
+    CHECK_OK(braid_embeddings_embed(&count, second, 128, cached, texts, NULL));
+    CHECK_OK(braid_cached_embeddings_stats(&hits, NULL, cached));
+    CHECK(hits == 2);
+    braid_embeddings_free(cached);
+    CHECK_OK(braid_cached_embeddings_create(&cached, model, temp_path("cache.db"), "another-model"));
+    CHECK_OK(braid_embeddings_embed(&count, second, 128, cached, texts, NULL));
+    CHECK_OK(braid_cached_embeddings_stats(NULL, &misses, cached));
+    CHECK(misses == 2);
+    /* a store over the cache re-adding the same texts never calls the model */
+    braid_vector_store *store = NULL;
+    CHECK_OK(braid_vector_store_create(&store, "{\"type\": \"exact\"}", cached));
+    CHECK_OK(braid_vector_store_add_documents(NULL, store, "[\"swords and shields\"]", NULL));
+    CHECK_OK(braid_cached_embeddings_stats(&hits, &misses, cached));
+    CHECK(hits == 1 && misses == 2);
+    braid_vector_store_free(store);
+
+    braid_embeddings *bad = NULL;
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_cached_embeddings_create(&bad, model, temp_path("cache.db"), ""));
+    CHECK_CONTAINS(braid_last_error(), "identity");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_cached_embeddings_create(&bad, NULL, temp_path("cache.db"), "x"));
+    CHECK_CONTAINS(braid_last_error(), "inner is NULL");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_cached_embeddings_create(&bad, model, NULL, "x"));
+    CHECK_CONTAINS(braid_last_error(), "path is NULL");
+    CHECK_STATUS(BRAID_ERROR_IO, braid_cached_embeddings_create(&bad, model, temp_path("no/such/folder/cache.db"), "x"));
+    CHECK(bad == NULL);
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_cached_embeddings_stats(&hits, &misses, model));
+    CHECK_CONTAINS(braid_last_error(), "not a cached embedder");
+    braid_embeddings_free(cached);
+    braid_embeddings_free(model);
+    const char *const names[] = {"cache.db", "cache.db-wal", "cache.db-shm", NULL};
+    remove_temp_dir(names);
+}
+
+static void test_rag_helpers(void) {
+    const char *sources = "[{\"page_content\": \"Oil swords weekly.\", \"metadata\": {\"source\": \"manual.md\"}, \"id\": \"a\"},"
+                          " {\"page_content\": \"Paint shields red.\", \"id\": \"b\"}]";
+    char *out = NULL;
+    CHECK_OK(braid_format_documents(&out, sources, NULL));
+    CHECK_STREQ(out, "[1] (manual.md) Oil swords weekly.\n\n[2] () Paint shields red.");
+    braid_string_free(out);
+    CHECK_OK(braid_format_documents(&out, sources, "{\"template\": \"{id}: {page_content}\", \"separator\": \"\\n\"}"));
+    CHECK_STREQ(out, "a: Oil swords weekly.\nb: Paint shields red.");
+    braid_string_free(out);
+    CHECK_STATUS(BRAID_ERROR_NOT_FOUND, braid_format_documents(&out, sources, "{\"template\": \"{author}\"}"));
+    CHECK_CONTAINS(braid_last_error(), "missing variable 'author'");
+    CHECK_STATUS(BRAID_ERROR_TEMPLATE, braid_format_documents(&out, sources, "{\"template\": \"{page_content\"}"));
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_format_documents(&out, sources, "{\"separator\": 3}"));
+    CHECK_CONTAINS(braid_last_error(), "\"separator\" must be a string");
+
+    CHECK_OK(braid_parse_citations(&out, "Oil them [1]; paint them [2, 7].", sources));
+    CHECK_CONTAINS(out, "\"numbers\":[1,2]");
+    CHECK_CONTAINS(out, "\"unknown\":[7]");
+    CHECK_CONTAINS(out, "\"id\":\"a\"");
+    braid_string_free(out);
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_parse_citations(&out, NULL, sources));
+    CHECK_CONTAINS(braid_last_error(), "answer is NULL");
+    CHECK_STATUS(BRAID_ERROR_PARSE, braid_parse_citations(&out, "x", "{"));
+    CHECK_OK(braid_source_list(&out, sources));
+    CHECK_STREQ(out, "[{\"index\":1,\"id\":\"a\",\"source\":\"manual.md\"},{\"index\":2,\"id\":\"b\",\"source\":null}]");
+    braid_string_free(out);
+
+    /* a retriever as a tool: the schema for the model, a runnable for the calls */
+    braid_runnable *bm25 = NULL;
+    CHECK_OK(braid_bm25_retriever(&bm25, village, "{\"k\": 1}"));
+    braid_runnable *tool = NULL;
+    char *schema = NULL;
+    CHECK_OK(braid_retriever_tool(&tool, &schema, bm25, "village_lore", "Finds facts about the village.", NULL));
+    CHECK_CONTAINS(schema, "\"name\":\"village_lore\"");
+    CHECK_CONTAINS(schema, "\"required\":[\"query\"]");
+    braid_string_free(schema);
+    CHECK_OK(braid_runnable_invoke(&out, tool, "{\"query\": \"dragons cave\"}", NULL));
+    CHECK_STREQ(out, "\"[1] () Dragons sleep in the mountain cave\"");
+    braid_string_free(out);
+    CHECK_STATUS(BRAID_ERROR_TOOL, braid_runnable_invoke(&out, tool, "{\"question\": \"dragons\"}", NULL));
+    CHECK_CONTAINS(braid_last_error(), "\"query\"");
+    braid_runnable *bad = NULL;
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_retriever_tool(&bad, NULL, bm25, "bad name", "x", NULL));
+    CHECK_CONTAINS(braid_last_error(), "bad name");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_retriever_tool(&bad, NULL, bm25, "lore", "", NULL));
+    CHECK_CONTAINS(braid_last_error(), "description");
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_retriever_tool(&bad, NULL, NULL, "lore", "x", NULL));
+    CHECK_CONTAINS(braid_last_error(), "retriever is NULL");
+    CHECK(bad == NULL && out == NULL);
+    braid_runnable_free(tool);
+    braid_runnable_free(bm25);
+}
+
 static void test_bad_arguments(void) {
     braid_embeddings *embedder = test_embedder();
     braid_vector_store *store = NULL;
@@ -787,6 +1023,10 @@ static const check_test tests[] = {
     {"query_rewriting_and_compression", test_query_rewriting_and_compression},
     {"indexing", test_indexing},
     {"concurrent_writers_and_readers", test_concurrent_writers_and_readers},
+    {"index_directory", test_index_directory},
+    {"parent_document_retriever", test_parent_document_retriever},
+    {"cached_embeddings", test_cached_embeddings},
+    {"rag_helpers", test_rag_helpers},
     {"bad_arguments", test_bad_arguments},
 };
 

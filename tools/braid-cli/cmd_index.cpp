@@ -1,6 +1,8 @@
-// braid-cli index: a folder into a SQLite vector store — load (DirectoryLoader), split (recursive
-// character), embed (LocalEmbeddings behind the SQLite embeddings cache) and write through a record
-// manager, so a re-run only touches the files that changed. Prints what it did and how long it took.
+// braid-cli index: a folder into a SQLite vector store through index_directory() — load, split (recursive
+// character, then by tokens where a chunk is too long for the model), embed (LocalEmbeddings behind the
+// SQLite embeddings cache) and write through a record manager, so a re-run only touches the files that
+// changed; then the BM25 index of the store's chunks is saved beside it (<store>.bm25, for search --bm25).
+// Prints what it did and how long it took.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +13,7 @@
 
 #include "braid/error.hpp"
 #include "braid/models/local_embeddings.hpp"
+#include "braid/retrieval/bm25.hpp"
 #include "braid/retrieval/cached_embeddings.hpp"
 #include "braid/retrieval/indexing.hpp"
 #include "braid/retrieval/loaders.hpp"
@@ -25,15 +28,6 @@ namespace {
 
 using namespace braid::retrieval;
 using Clock = std::chrono::steady_clock;
-
-// index() deletes, after each batch, the older chunks of the batch's sources (incremental cleanup). A file
-// whose chunks straddled two batches would lose its later chunks to the first batch's cleanup and have them
-// re-added by the next, so whole files are grouped and each group is one batch. A group closes once it has
-// this many chunks (index()'s own default batch, LangChain's 100).
-constexpr std::size_t group_chunks = 100;
-
-// Keys deleted per step of full cleanup (index()'s cleanup_batch_size default).
-constexpr std::size_t cleanup_batch = 1000;
 
 struct Settings {
     std::filesystem::path folder;
@@ -63,44 +57,12 @@ struct Report {
     double load_split_s = 0;
     double embed_write_s = 0;
     double cleanup_s = 0;
+    double bm25_s = 0;
     double total_s = 0;
 };
 
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-void add_result(IndexResult& total, const IndexResult& part) {
-    total.num_added += part.num_added;
-    total.num_updated += part.num_updated;
-    total.num_skipped += part.num_skipped;
-    total.num_deleted += part.num_deleted;
-}
-
-// Keeps the records of a file that failed to load fresh, so full cleanup does not delete its chunks of an
-// earlier run: a file that cannot be read now is reported, not forgotten.
-void keep_records_of(RecordManager& records, const std::filesystem::path& file) {
-    ListKeysQuery query;
-    query.group_ids = std::vector<std::string>{file.string()};
-    const std::vector<std::string> keys = records.list_keys(query);
-    const std::vector<std::string> groups(keys.size(), file.string());
-    records.update(keys, groups);
-}
-
-// Deletes every record (and its chunk) not refreshed since @p run_start: the files no longer there.
-std::size_t full_cleanup(RecordManager& records, VectorStore& store, std::int64_t run_start) {
-    std::size_t deleted = 0;
-    while (true) {
-        ListKeysQuery query;
-        query.before = run_start;
-        query.limit = cleanup_batch;
-        const std::vector<std::string> stale = records.list_keys(query);
-        if (stale.empty())
-            return deleted;
-        store.remove(stale);
-        records.delete_keys(stale);
-        deleted += stale.size();
-    }
 }
 
 TextSplitterOptions token_splitter_options(const Settings& settings) {
@@ -114,101 +76,72 @@ TextSplitterOptions token_splitter_options(const Settings& settings) {
     return options;
 }
 
-class Ingestion {
+// Cuts a file's documents by characters, then cuts again by tokens any chunk longer than the model takes.
+class FileSplitter {
 public:
-    Ingestion(const Settings& settings, RecordManager& records, SqliteVectorStore& store)
-        : settings_(settings), records_(records), store_(store), splitter_(settings.splitter),
-          token_splitter_(token_splitter_options(settings)) {}
+    explicit FileSplitter(const Settings& settings)
+        : settings_(settings), splitter_(settings.splitter), token_splitter_(token_splitter_options(settings)) {}
 
-    Report run() {
-        const auto start = Clock::now();
-        const std::int64_t run_start = records_.get_time();
-        DirectoryLoaderOptions loader_options;
-        if (!settings_.globs.empty())
-            loader_options.glob = settings_.globs;
-        DirectoryLoader loader(settings_.folder, loader_options);
-        const auto on_error = [this](const FileError& error) { failed(error); };
-        for (Document& document : loader.lazy_load(on_error)) {
-            const std::string source = document.metadata["source"].get<std::string>();
-            if (source != current_source_)
-                finish_file();
-            current_source_ = source;
-            current_.push_back(std::move(document));
-        }
-        finish_file();
-        flush_group();
-        if (settings_.cleanup == Cleanup::full) {
-            const auto cleanup_start = Clock::now();
-            for (const FileError& error : report_.failed)
-                keep_records_of(records_, error.path);
-            report_.result.num_deleted += full_cleanup(records_, store_, run_start);
-            report_.cleanup_s = seconds_since(cleanup_start);
-        }
-        report_.total_s = seconds_since(start);
-        report_.load_split_s = report_.total_s - report_.embed_write_s - report_.cleanup_s;
-        return report_;
-    }
-
-private:
-    // A file that fails mid-way loses the documents it gave: half a file would replace all of it.
-    void failed(const FileError& error) {
-        if (error.path.string() == current_source_) {
-            current_.clear();
-            current_source_.clear();
-        }
-        report_.failed.push_back(error);
-    }
-
-    void finish_file() {
-        if (current_.empty())
-            return;
-        ++report_.files_loaded;
-        report_.documents += current_.size();
-        Documents chunks = splitter_.split_documents(current_);
-        current_.clear();
-        for (Document& chunk : chunks) {
+    Documents operator()(const Documents& documents) {
+        Documents out;
+        for (Document& chunk : splitter_.split_documents(documents)) {
             if (settings_.count_tokens(chunk.page_content) <= settings_.max_tokens) {
-                group_.push_back(std::move(chunk));
+                out.push_back(std::move(chunk));
                 continue;
             }
-            ++report_.chunks_cut_by_tokens;
+            ++cut_by_tokens_;
             const long long start = chunk.metadata["start_index"].get<long long>();
             for (Document& piece : token_splitter_.split_documents({chunk})) {
                 const long long offset = piece.metadata["start_index"].get<long long>();
                 piece.metadata["start_index"] = start < 0 || offset < 0 ? -1 : start + offset;
-                group_.push_back(std::move(piece));
+                out.push_back(std::move(piece));
             }
         }
-        report_.chunks = indexed_chunks_ + group_.size();
-        if (group_.size() >= group_chunks)
-            flush_group();
+        return out;
     }
 
-    void flush_group() {
-        if (group_.empty())
-            return;
-        const auto start = Clock::now();
-        IndexOptions options;
-        options.cleanup = settings_.cleanup == Cleanup::full ? Cleanup::none : settings_.cleanup;
-        options.source_id_key = "source";
-        options.batch_size = group_.size();
-        add_result(report_.result, index(group_, records_, store_, options));
-        indexed_chunks_ += group_.size();
-        group_.clear();
-        report_.embed_write_s += seconds_since(start);
-    }
+    std::size_t cut_by_tokens() const { return cut_by_tokens_; }
 
+private:
     const Settings& settings_;
-    RecordManager& records_;
-    SqliteVectorStore& store_;
     RecursiveCharacterTextSplitter splitter_;
     RecursiveCharacterTextSplitter token_splitter_;
-    Report report_;
-    std::size_t indexed_chunks_ = 0; // chunks of the groups already given to index()
-    std::string current_source_;
-    Documents current_;
-    Documents group_;
+    std::size_t cut_by_tokens_ = 0;
 };
+
+// The folder through index_directory(): whole files per batch of about 100 chunks (LangChain's batch).
+Report ingest(const Settings& settings, RecordManager& records, VectorStore& store) {
+    const auto start = Clock::now();
+    auto splitter = std::make_shared<FileSplitter>(settings);
+    IndexDirectoryOptions options;
+    if (!settings.globs.empty())
+        options.loader.glob = settings.globs;
+    options.split = [splitter](const Documents& documents) { return (*splitter)(documents); };
+    options.cleanup = settings.cleanup;
+    const IndexDirectoryResult indexed = index_directory(settings.folder, records, store, options);
+    Report report;
+    report.files_loaded = indexed.files_loaded;
+    report.documents = indexed.documents;
+    report.chunks = indexed.chunks;
+    report.chunks_cut_by_tokens = splitter->cut_by_tokens();
+    report.failed = indexed.errors;
+    report.result = indexed.counts;
+    report.embed_write_s = indexed.index_seconds;
+    report.cleanup_s = indexed.cleanup_seconds;
+    report.total_s = seconds_since(start);
+    report.load_split_s = report.total_s - report.embed_write_s - report.cleanup_s;
+    return report;
+}
+
+// Saves a BM25 index of every chunk of the store beside it, so search --bm25 loads it instead of building
+// it per query; returns the seconds it took.
+double save_bm25_index(const SqliteVectorStore& store, const std::filesystem::path& path) {
+    const auto start = Clock::now();
+    BM25Index index;
+    index.add(store.get(store.ids()));
+    index.save(path);
+    return seconds_since(start);
+}
 
 void print(const Settings& settings, const Report& r) {
     if (settings.json) {
@@ -223,7 +156,8 @@ void print(const Settings& settings, const Report& r) {
             {"skipped", r.result.num_skipped},  {"deleted", r.result.num_deleted},
             {"embedded", r.embedded},           {"cache_hits", r.cache_hits},
             {"load_split_s", r.load_split_s},   {"embed_write_s", r.embed_write_s},
-            {"cleanup_s", r.cleanup_s},         {"total_s", r.total_s}};
+            {"cleanup_s", r.cleanup_s},         {"bm25_s", r.bm25_s},
+            {"total_s", r.total_s}};
         std::cout << out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
         return;
     }
@@ -235,8 +169,8 @@ void print(const Settings& settings, const Report& r) {
     std::printf("chunks: %zu added, %zu updated, %zu skipped, %zu deleted\n", r.result.num_added, r.result.num_updated,
                 r.result.num_skipped, r.result.num_deleted);
     std::printf("embedded: %zu texts by the model, %zu from the cache\n", r.embedded, r.cache_hits);
-    std::printf("time: %.3f s load + split, %.3f s embed + write, %.3f s cleanup, %.3f s total\n", r.load_split_s,
-                r.embed_write_s, r.cleanup_s, r.total_s);
+    std::printf("time: %.3f s load + split, %.3f s embed + write, %.3f s cleanup, %.3f s BM25 index, %.3f s total\n",
+                r.load_split_s, r.embed_write_s, r.cleanup_s, r.bm25_s, r.total_s);
 }
 
 // The command's own options (the engine's are read before).
@@ -289,7 +223,9 @@ int run(Args& args) {
     SqliteVectorStore store(store_options, cached);
     SQLiteRecordManager records(std::string(record_namespace), settings.records);
 
-    Report report = Ingestion(settings, records, store).run();
+    Report report = ingest(settings, records, store);
+    report.bm25_s = save_bm25_index(store, bm25_index_path(settings.store));
+    report.total_s += report.bm25_s;
     report.embedded = cached->misses();
     report.cache_hits = cached->hits();
     print(settings, report);
@@ -299,7 +235,8 @@ int run(Args& args) {
 const Registration reg{{"index",
                         "--model EMB.gguf --store DB --path DIR [--glob PATTERN ...] [--chunk-size 1000] "
                         "[--chunk-overlap 200] [--cleanup none|incremental|full] [--record-manager FILE] [--cache FILE] "
-                        "[--json]: a folder into a SQLite vector store (re-runs touch only changed files)",
+                        "[--json]: a folder into a SQLite vector store (re-runs touch only changed files), and its BM25 index "
+                        "beside it (<store>.bm25, for search --bm25)",
                         run}};
 
 } // namespace

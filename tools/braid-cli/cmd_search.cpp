@@ -1,5 +1,7 @@
 // braid-cli search: the best chunks of a store that braid-cli index wrote, ranked, with scores and
-// sources — by embedding similarity (with the model that built the store) or by BM25 over its texts.
+// sources — by embedding similarity (with the model that built the store) or by BM25 over its texts, with
+// the BM25 index braid-cli index saved beside the store (rebuilt, with a message, when missing or stale).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -24,11 +26,13 @@ using Clock = std::chrono::steady_clock;
 // Characters of a chunk shown per result in text output (JSON gives the whole chunk).
 constexpr std::size_t preview_chars = 160;
 
-// Seconds spent: opening the store (and loading the model), building the BM25 index, and the search itself.
+// Seconds spent: opening the store (and loading the model), loading or building the BM25 index, and the
+// search itself; and how the BM25 index was had.
 struct Timings {
     double open_s = 0;
     double bm25_build_s = 0;
     double search_s = 0;
+    std::string bm25_index;
 };
 
 struct Hit {
@@ -56,12 +60,53 @@ double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// BM25 over every chunk of the store, built for this query; @p build_s gets the time the index took.
-std::vector<Hit> bm25_search(const SqliteVectorStore& store, const std::string& query, std::size_t k, double& build_s) {
+// Whether the saved index holds exactly the store's chunks: their ids are hashes of content and metadata
+// (braid-cli index writes through the record manager), so equal id sets mean equal texts.
+bool same_chunks(const BM25Index& index, std::vector<std::string> store_ids) {
+    std::vector<std::string> index_ids = index.ids();
+    std::sort(index_ids.begin(), index_ids.end());
+    std::sort(store_ids.begin(), store_ids.end());
+    return index_ids == store_ids;
+}
+
+// The BM25 index of the store: the one braid-cli index saved beside it, or, when that is missing, unreadable
+// or stale (the store changed since), one rebuilt from the store's chunks and saved for the next search.
+// @p how says which ("loaded", "rebuilt: ..."); @p build_s gets the time it took.
+std::shared_ptr<BM25Index> bm25_index_of(const SqliteVectorStore& store, const std::filesystem::path& store_path,
+                                         std::string& how, double& build_s) {
     const auto start = Clock::now();
-    BM25Index index;
-    index.add(store.get(store.ids()));
+    const std::filesystem::path saved = bm25_index_path(store_path);
+    std::vector<std::string> ids = store.ids();
+    std::string why;
+    if (!std::filesystem::exists(saved)) {
+        why = "no BM25 index beside the store";
+    } else {
+        try {
+            std::shared_ptr<BM25Index> index = BM25Index::load(saved);
+            if (same_chunks(*index, ids)) {
+                how = "loaded";
+                build_s = seconds_since(start);
+                return index;
+            }
+            why = "the BM25 index is stale (the store changed since it was saved)";
+        } catch (const Error& error) {
+            why = std::string("the BM25 index cannot be read (") + error.what() + ")";
+        }
+    }
+    std::fprintf(stderr, "search: %s: rebuilding it from the store's %zu chunks\n", why.c_str(), ids.size());
+    auto index = std::make_shared<BM25Index>();
+    index->add(store.get(ids));
+    try {
+        index->save(saved);
+    } catch (const Error& error) {
+        std::fprintf(stderr, "search: the rebuilt BM25 index is not saved: %s\n", error.what());
+    }
+    how = "rebuilt: " + why;
     build_s = seconds_since(start);
+    return index;
+}
+
+std::vector<Hit> bm25_search(const BM25Index& index, const std::string& query, std::size_t k) {
     std::vector<Hit> hits;
     for (BM25Hit& hit : index.search(query, k))
         hits.push_back({std::move(hit.document), hit.score});
@@ -106,8 +151,10 @@ void print(const std::vector<Hit>& hits, const std::string& query, const std::st
             results.push_back(std::move(r));
         }
         nlohmann::ordered_json out{{"query", query}, {"mode", mode}, {"model", model}, {"open_s", t.open_s}};
-        if (mode == "bm25")
+        if (mode == "bm25") {
+            out["bm25_index"] = t.bm25_index;
             out["bm25_build_s"] = t.bm25_build_s;
+        }
         out["search_s"] = t.search_s;
         out["results"] = std::move(results);
         std::cout << out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
@@ -118,8 +165,8 @@ void print(const std::vector<Hit>& hits, const std::string& query, const std::st
         std::printf("%zu. %.4f  %s\n   %s\n", i + 1, hits[i].score, text_or_empty(d.metadata, "source").c_str(),
                     preview(d.page_content).c_str());
     }
-    std::printf("(%zu results, %s: %.3f s to open, %.3f s to build BM25, %.4f s to search)\n", hits.size(), mode.c_str(),
-                t.open_s, t.bm25_build_s, t.search_s);
+    std::printf("(%zu results, %s: %.3f s to open, %.3f s to load or build BM25, %.4f s to search)\n", hits.size(),
+                mode.c_str(), t.open_s, t.bm25_build_s, t.search_s);
 }
 
 int run(Args& args) {
@@ -149,8 +196,10 @@ int run(Args& args) {
         const auto store = SqliteVectorStore::load(store_path);
         t.open_s = seconds_since(start);
         model_identity = store->model_identity();
-        hits = bm25_search(*store, query, k, t.bm25_build_s);
-        t.search_s = seconds_since(start) - t.open_s - t.bm25_build_s;
+        const std::shared_ptr<BM25Index> index = bm25_index_of(*store, store_path, t.bm25_index, t.bm25_build_s);
+        const auto search_start = Clock::now();
+        hits = bm25_search(*index, query, k);
+        t.search_s = seconds_since(search_start);
     } else {
         hits = vector_search(store_path, args, query, k, model_identity, t);
         args.positional();
@@ -161,7 +210,7 @@ int run(Args& args) {
 
 const Registration reg{{"search",
                         "--store DB --query TEXT [--k 4] (--model EMB.gguf | --bm25) [--json]: the best chunks of an "
-                        "indexed store, with scores and sources",
+                        "indexed store, with scores and sources (--bm25 loads <store>.bm25; a missing or stale one is rebuilt)",
                         run}};
 
 } // namespace

@@ -1,5 +1,6 @@
-// What braid-cli index and search share: the record manager's namespace and the identity of an embedding
-// model, which the store records so a search with another model is refused.
+// What braid-cli index and search share: the record manager's namespace, the identity of an embedding
+// model, which the store records so a search with another model is refused, and where the BM25 index of a
+// store is saved.
 #pragma once
 
 #include <filesystem>
@@ -13,6 +14,11 @@ namespace braid::cli {
 
 /// The record manager namespace of the stores braid-cli index writes.
 inline constexpr std::string_view record_namespace = "braid-cli index";
+
+/// The BM25 index braid-cli index saves beside @p store (search --bm25 loads it): "<store>.bm25".
+inline std::filesystem::path bm25_index_path(const std::filesystem::path& store) {
+    return std::filesystem::path(store.string() + ".bm25");
+}
 
 /// "<file name> (<general.name or architecture>, <bytes> bytes, dim <n>, normalized|raw)": what changes
 /// when the vectors would (another file, another quantization, another normalization), and not where the

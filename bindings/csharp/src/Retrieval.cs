@@ -154,11 +154,142 @@ namespace Braid
             return Utf8.Take(json);
         }
 
+        /// <summary>
+        /// Indexes the folder <paramref name="path"/> file by file through the record manager in
+        /// <paramref name="recordManagerPath"/>: each matching file is loaded, split ("split": braid_documents_split
+        /// options) and written; a changed file replaces its chunks, a file that fails to load is reported in "errors"
+        /// and the others go on. Options: "namespace" (required), "cleanup" ("incremental", "none", "full"), "split",
+        /// "glob", "recursive", "batch_size", "force_update". Returns {"num_added", ..., "files_loaded", "documents",
+        /// "chunks", "errors"}.
+        /// </summary>
+        public string IndexDirectory(string path, string recordManagerPath, string optionsJson)
+        {
+            IntPtr json;
+            Ensure.Ok(RetrievalNativeMethods.braid_index_directory(out json, handle, Utf8.Bytes(path), Utf8.Bytes(recordManagerPath),
+                                                                   Utf8.Bytes(optionsJson)));
+            return Utf8.Take(json);
+        }
+
+        internal VectorStoreHandle StoreHandle { get { return handle; } }
+
         /// <summary>Frees the store handle (retrievers made from it keep it alive).</summary>
         public void Dispose() { handle.Dispose(); }
     }
 
-    /// <summary>Loading and splitting documents, and retrievers that need no vector store (BM25, ensembles).</summary>
+    /// <summary>
+    /// An embedder that keeps the vectors of another in an SQLite file, keyed by the model's identity and a hash of the
+    /// text, so re-indexing unchanged text never calls the model again. Thread-safe; it keeps the inner embedder alive.
+    /// </summary>
+    public sealed class CachedEmbeddings : Embeddings, IDisposable
+    {
+        private readonly EmbeddingsHandle handle;
+
+        private CachedEmbeddings(EmbeddingsHandle h) { handle = h; }
+
+        internal override EmbeddingsHandle EmbedderHandle { get { return handle; } }
+
+        /// <summary>
+        /// Caches <paramref name="inner"/>'s vectors in <paramref name="path"/> (":memory:" for a cache in memory) under
+        /// <paramref name="identity"/>, a name that changes when the vectors would (model file, quantization, pooling).
+        /// </summary>
+        public static CachedEmbeddings Create(Embeddings inner, string path, string identity)
+        {
+            Ensure.NotNull(inner, "inner");
+            EmbeddingsHandle h;
+            Ensure.Ok(RetrievalNativeMethods.braid_cached_embeddings_create(out h, inner.EmbedderHandle, Utf8.Bytes(path), Utf8.Bytes(identity)));
+            return new CachedEmbeddings(h);
+        }
+
+        /// <summary>The texts answered from the cache so far.</summary>
+        public long Hits { get { return Stats(true); } }
+
+        /// <summary>The texts sent to the inner model so far.</summary>
+        public long Misses { get { return Stats(false); } }
+
+        private long Stats(bool hits)
+        {
+            UIntPtr found, embedded;
+            Ensure.Ok(RetrievalNativeMethods.braid_cached_embeddings_stats(out found, out embedded, handle));
+            return (long)(hits ? found : embedded).ToUInt64();
+        }
+
+        /// <summary>Frees the embedder (stores made with it keep it alive).</summary>
+        public void Dispose() { handle.Dispose(); }
+    }
+
+    /// <summary>
+    /// A parent document retriever: documents added are kept whole as parents and cut into small children, which are
+    /// embedded into a <see cref="VectorStore"/>; a query searches the children and returns their parents. Thread-safe.
+    /// </summary>
+    public sealed class ParentDocumentRetriever : IDisposable
+    {
+        private readonly ParentDocumentRetrieverHandle handle;
+
+        private ParentDocumentRetriever(ParentDocumentRetrieverHandle h) { handle = h; }
+
+        /// <summary>
+        /// A retriever whose children go to <paramref name="store"/> (kept alive). Options: "child_splitter" (required,
+        /// braid_documents_split options such as {"chunk_size": 400}), "parent_splitter", "docstore" ("memory" or an
+        /// SQLite file), "id_key" ("doc_id"), "search" ({"k": 4, ...}).
+        /// </summary>
+        public static ParentDocumentRetriever Create(VectorStore store, string optionsJson)
+        {
+            Ensure.NotNull(store, "store");
+            ParentDocumentRetrieverHandle h;
+            Ensure.Ok(RetrievalNativeMethods.braid_parent_document_retriever_create(out h, store.StoreHandle, Utf8.Bytes(optionsJson)));
+            return new ParentDocumentRetriever(h);
+        }
+
+        /// <summary>Adds documents (a JSON array) as parents and their children; returns the parents' ids, a JSON array.</summary>
+        public string AddDocuments(string documentsJson, RunOptions options = null)
+        {
+            byte[] documents = Utf8.Bytes(documentsJson);
+            return RunOptions.With(options, native =>
+            {
+                IntPtr ids;
+                Ensure.Ok(RetrievalNativeMethods.braid_parent_document_retriever_add_documents(out ids, handle, documents, ref native));
+                return Utf8.Take(ids);
+            });
+        }
+
+        /// <summary>The retriever as a runnable: a query string in, a JSON array of parent documents out.</summary>
+        public Runnable AsRetriever()
+        {
+            RunnableHandle h;
+            Ensure.Ok(RetrievalNativeMethods.braid_parent_document_retriever_runnable(out h, handle));
+            return new Runnable(h);
+        }
+
+        /// <summary>Frees the handle (runnables made from it keep what they need alive).</summary>
+        public void Dispose() { handle.Dispose(); }
+    }
+
+    /// <summary>
+    /// A retriever as a tool for an agent: the schema to offer a chat model (in its "tools") and the runnable to invoke
+    /// with a call's arguments, {"query": "..."}, which returns the documents found, formatted (a JSON string).
+    /// </summary>
+    public sealed class RetrieverTool : IDisposable
+    {
+        internal RetrieverTool(string schemaJson, Runnable runnable)
+        {
+            SchemaJson = schemaJson;
+            Runnable = runnable;
+        }
+
+        /// <summary>The tool in OpenAI's form: {"type": "function", "function": {"name", "description", "parameters"}}.</summary>
+        public string SchemaJson { get; private set; }
+
+        /// <summary>The runnable: a call's arguments in, the formatted documents out (owned by this tool).</summary>
+        public Runnable Runnable { get; private set; }
+
+        /// <summary>Frees the tool's runnable.</summary>
+        public void Dispose() { Runnable.Dispose(); }
+    }
+
+    /// <summary>
+    /// Loading and splitting documents, retrievers that need no vector store (BM25, ensembles), and helpers for RAG
+    /// chains (documents formatted for a prompt, a retriever as a tool, citations).
+    /// </summary>
     public static class Retrieval
     {
         /// <summary>
@@ -260,6 +391,50 @@ namespace Braid
                                                                           Utf8.Bytes(optionsJson)));
                 return new Runnable(h);
             }
+        }
+    
+        /// <summary>
+        /// Documents (a JSON array) as prompt text, numbered from 1: each through "template" (default
+        /// "[{index}] ({source}) {page_content}"), joined by "separator" (a blank line).
+        /// </summary>
+        public static string FormatDocuments(string documentsJson, string optionsJson = null)
+        {
+            IntPtr text;
+            Ensure.Ok(RetrievalNativeMethods.braid_format_documents(out text, Utf8.Bytes(documentsJson), Utf8.Bytes(optionsJson)));
+            return Utf8.Take(text);
+        }
+
+        /// <summary>
+        /// <paramref name="retriever"/> as a tool named <paramref name="name"/> for an agent. Options: "template" (how
+        /// each document is formatted).
+        /// </summary>
+        public static RetrieverTool RetrieverTool(Runnable retriever, string name, string description, string optionsJson = null)
+        {
+            Ensure.NotNull(retriever, "retriever");
+            RunnableHandle h;
+            IntPtr schema;
+            Ensure.Ok(RetrievalNativeMethods.braid_retriever_tool(out h, out schema, retriever.Handle, Utf8.Bytes(name),
+                                                                  Utf8.Bytes(description), Utf8.Bytes(optionsJson)));
+            return new RetrieverTool(Utf8.Take(schema), new Runnable(h));
+        }
+
+        /// <summary>
+        /// The sources <paramref name="answer"/> cites ([1], [1, 3], [2-4]) among <paramref name="sourcesJson"/>, numbered
+        /// as <see cref="FormatDocuments"/> numbers them: {"numbers": [...], "documents": [...], "unknown": [...]}.
+        /// </summary>
+        public static string ParseCitations(string answer, string sourcesJson)
+        {
+            IntPtr json;
+            Ensure.Ok(RetrievalNativeMethods.braid_parse_citations(out json, Utf8.Bytes(answer), Utf8.Bytes(sourcesJson)));
+            return Utf8.Take(json);
+        }
+
+        /// <summary>The sources given to a model, for showing under an answer: [{"index": 1, "id": ..., "source": ...}, ...].</summary>
+        public static string SourceList(string sourcesJson)
+        {
+            IntPtr json;
+            Ensure.Ok(RetrievalNativeMethods.braid_source_list(out json, Utf8.Bytes(sourcesJson)));
+            return Utf8.Take(json);
         }
     }
 }

@@ -4,7 +4,10 @@ using NUnit.Framework;
 
 namespace Braid.Tests
 {
-    /// <summary>Documents, splitters, vector stores, retrievers and indexing through the binding.</summary>
+    /// <summary>
+    /// Documents, splitters, vector stores, retrievers (parent document included), indexing (of folders too), the
+    /// embeddings cache and the RAG helpers through the binding.
+    /// </summary>
     [TestFixture]
     public class RetrievalTests
     {
@@ -173,6 +176,87 @@ namespace Braid.Tests
             {
                 store.AddDocuments(Village);
                 StringAssert.Contains("\"id\":\"dragon\"", store.Search("Dragons sleep in the mountain cave", "{\"k\": 1}"));
+            }
+        }
+    
+        [Test]
+        public void IndexesAFolder()
+        {
+            string docs = Path.Combine(dir, "docs");
+            Directory.CreateDirectory(docs);
+            File.WriteAllText(Path.Combine(docs, "swords.txt"), "Oil the blade of a sword every week.");
+            File.WriteAllBytes(Path.Combine(docs, "bad.txt"), new byte[] { (byte)'o', (byte)'k', 0xff });
+            string records = Path.Combine(dir, "records.db");
+            const string options = "{\"namespace\": \"docs\", \"split\": {\"chunk_size\": 100, \"chunk_overlap\": 0}}";
+            using (DeterministicEmbeddings embedder = DeterministicEmbeddings.Create(32))
+            using (VectorStore store = VectorStore.Create("{\"type\": \"exact\"}", embedder))
+            {
+                string first = store.IndexDirectory(docs, records, options);
+                StringAssert.StartsWith("{\"num_added\":1,\"num_updated\":0,\"num_skipped\":0,\"num_deleted\":0,\"files_loaded\":1,", first);
+                StringAssert.Contains("bad.txt\",\"error\":\"parse\"", first);
+                StringAssert.StartsWith("{\"num_added\":0,\"num_updated\":0,\"num_skipped\":1,", store.IndexDirectory(docs, records, options));
+                var bad = Assert.Throws<InvalidArgumentException>(() => store.IndexDirectory(Path.Combine(dir, "none"), records, options));
+                StringAssert.Contains("does not exist", bad.Message);
+            }
+        }
+
+        [Test]
+        public void ParentDocumentRetrieverReturnsWholeParents()
+        {
+            const string parents = "[{\"page_content\": \"The blacksmith forges swords near the old bridge. The baker bakes bread every morning.\","
+                + " \"id\": \"village\"}, {\"page_content\": \"Dragons sleep in the mountain cave.\", \"id\": \"mountain\"}]";
+            using (DeterministicEmbeddings embedder = DeterministicEmbeddings.Create(64))
+            using (VectorStore store = VectorStore.Create("{\"type\": \"exact\"}", embedder))
+            using (ParentDocumentRetriever retriever = ParentDocumentRetriever.Create(store,
+                       "{\"child_splitter\": {\"chunk_size\": 50, \"chunk_overlap\": 0}, \"search\": {\"k\": 1}}"))
+            using (Runnable runnable = retriever.AsRetriever())
+            {
+                Assert.AreEqual("[\"village\",\"mountain\"]", retriever.AddDocuments(parents));
+                Assert.AreEqual(3, store.Count);
+                Assert.AreEqual("[{\"page_content\":\"The blacksmith forges swords near the old bridge. The baker bakes bread every morning.\","
+                                + "\"metadata\":{},\"id\":\"village\"}]", runnable.Invoke("\"The baker bakes bread every morning.\""));
+                var bad = Assert.Throws<InvalidArgumentException>(() => ParentDocumentRetriever.Create(store, "{}"));
+                StringAssert.Contains("\"child_splitter\" is required", bad.Message);
+            }
+        }
+
+        [Test]
+        public void CachedEmbeddingsEmbedOnce()
+        {
+            string cache = Path.Combine(dir, "cache.db");
+            using (DeterministicEmbeddings model = DeterministicEmbeddings.Create(32))
+            using (CachedEmbeddings cached = CachedEmbeddings.Create(model, cache, "deterministic-32"))
+            using (VectorStore store = VectorStore.Create("{\"type\": \"exact\"}", cached))
+            {
+                store.AddDocuments("[\"swords\", \"shields\"]");
+                Assert.AreEqual(0, cached.Hits);
+                Assert.AreEqual(2, cached.Misses);
+                store.AddDocuments("[\"swords\", \"shields\"]");
+                Assert.AreEqual(2, cached.Hits);
+                Assert.AreEqual(2, cached.Misses);
+                Assert.Throws<InvalidArgumentException>(() => CachedEmbeddings.Create(model, cache, ""));
+            }
+        }
+
+        [Test]
+        public void RagHelpers()
+        {
+            const string sources = "[{\"page_content\": \"Oil swords weekly.\", \"metadata\": {\"source\": \"manual.md\"}, \"id\": \"a\"},"
+                + "{\"page_content\": \"Paint shields red.\", \"id\": \"b\"}]";
+            Assert.AreEqual("[1] (manual.md) Oil swords weekly.\n\n[2] () Paint shields red.", Retrieval.FormatDocuments(sources));
+            string cited = Retrieval.ParseCitations("Oil them [1]; see also [9].", sources);
+            StringAssert.StartsWith("{\"numbers\":[1],\"documents\":[{\"page_content\":\"Oil swords weekly.\"", cited);
+            StringAssert.EndsWith("\"unknown\":[9]}", cited);
+            Assert.AreEqual("[{\"index\":1,\"id\":\"a\",\"source\":\"manual.md\"},{\"index\":2,\"id\":\"b\",\"source\":null}]",
+                            Retrieval.SourceList(sources));
+            Assert.Throws<NotFoundException>(() => Retrieval.FormatDocuments(sources, "{\"template\": \"{author}\"}"));
+            using (Runnable bm25 = Retrieval.Bm25Retriever(Village, "{\"k\": 1}"))
+            using (RetrieverTool tool = Retrieval.RetrieverTool(bm25, "village_lore", "Finds facts about the village."))
+            {
+                StringAssert.Contains("\"name\":\"village_lore\"", tool.SchemaJson);
+                Assert.AreEqual("\"[1] () Dragons sleep in the mountain cave\"", tool.Runnable.Invoke("{\"query\": \"dragons cave\"}"));
+                Assert.Throws<ToolException>(() => tool.Runnable.Invoke("{\"q\": \"dragons\"}"));
+                Assert.Throws<InvalidArgumentException>(() => Retrieval.RetrieverTool(bm25, "bad name", "x"));
             }
         }
     }

@@ -1,7 +1,8 @@
 # braid-cli index and search on a small folder made here: a first run indexes the readable files and
 # reports the broken one; a re-run skips everything; changing one file touches only its chunk; a search
-# finds the right source by vectors and by BM25; another embedding model is refused; full cleanup deletes
-# the chunks of a removed file.
+# finds the right source by vectors and by BM25 (with the BM25 index index saved beside the store; a missing
+# or stale one is rebuilt with a message); another embedding model is refused; full cleanup deletes the
+# chunks of a removed file.
 #   cmake -DCLI=<braid-cli> -DMODEL=<bert.gguf> -DWORK=<scratch folder> -P cli_index_search.cmake
 
 file(REMOVE_RECURSE ${WORK})
@@ -45,6 +46,11 @@ if(NOT failed_count EQUAL 1 OR NOT failed_path MATCHES "broken\\.txt$" OR NOT fa
   message(FATAL_ERROR "first run: expected broken.txt reported with its byte offset\n${first}")
 endif()
 
+if(NOT EXISTS ${store}.bm25)
+  message(FATAL_ERROR "first run: no BM25 index saved beside the store (${store}.bm25)")
+endif()
+file(COPY_FILE ${store}.bm25 ${WORK}/first.bm25)
+
 cli(again ${index_args})
 expect("${again}" added 0 "unchanged re-run")
 expect("${again}" skipped 3 "unchanged re-run")
@@ -72,12 +78,38 @@ if(NOT top MATCHES "swords\\.md$" OR NOT count EQUAL 2)
   message(FATAL_ERROR "vector search: expected 2 results, swords.md first\n${hits}")
 endif()
 
-cli(keyword search --store ${store} --bm25 --query "moonleaf potions" --json)
-string(JSON top GET "${keyword}" results 0 source)
-string(JSON count LENGTH "${keyword}" results)
-if(NOT top MATCHES "potions\\.json$" OR NOT count EQUAL 1)
-  message(FATAL_ERROR "bm25 search: expected only potions.json\n${keyword}")
-endif()
+# BM25: <how> is what the search says of the saved index ("loaded", or "rebuilt: ..." naming why).
+function(keyword_search how)
+  execute_process(COMMAND ${CLI} search --store ${store} --bm25 --query "moonleaf potions" --json
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE keyword ERROR_VARIABLE stderr)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "bm25 search failed (${rc}): ${stderr}")
+  endif()
+  string(JSON top GET "${keyword}" results 0 source)
+  string(JSON count LENGTH "${keyword}" results)
+  if(NOT top MATCHES "potions\\.json$" OR NOT count EQUAL 1)
+    message(FATAL_ERROR "bm25 search (${how}): expected only potions.json\n${keyword}")
+  endif()
+  string(JSON index GET "${keyword}" bm25_index)
+  if(NOT index MATCHES "^${how}")
+    message(FATAL_ERROR "bm25 search: the index should be ${how}, it was: ${index}")
+  endif()
+  if(index MATCHES "^rebuilt" AND NOT stderr MATCHES "rebuilding it from the store's 3 chunks")
+    message(FATAL_ERROR "bm25 search: a rebuilt index must be announced on stderr, got: ${stderr}")
+  endif()
+endfunction()
+keyword_search("loaded")
+# Missing: rebuilt, announced and saved, so the next search loads it.
+file(REMOVE ${store}.bm25)
+keyword_search("rebuilt: no BM25 index")
+keyword_search("loaded")
+# Stale (the index of the first run, before shields.txt changed): rebuilt.
+file(COPY_FILE ${WORK}/first.bm25 ${store}.bm25)
+keyword_search("rebuilt: the BM25 index is stale")
+keyword_search("loaded")
+# Corrupt: rebuilt, naming why.
+file(WRITE ${store}.bm25 "braid-bm25 1 0000\n{}")
+keyword_search("rebuilt: the BM25 index cannot be read")
 
 # The same weights under another name are another model as far as the store knows: refused, naming both.
 file(COPY_FILE ${MODEL} ${WORK}/other-embedder.gguf)

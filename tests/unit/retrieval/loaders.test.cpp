@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "braid/error.hpp"
@@ -282,4 +283,24 @@ TEST_CASE("[loaders] folder: sorted, hidden skipped, broken files reported, the 
     CHECK_THROWS_AS(stream.collect(), braid::Error);
     CHECK_THROWS_AS(DirectoryLoader(folder / "missing").files(), braid::Error);
     CHECK_THROWS_AS(DirectoryLoader(folder, {.glob = {}}), braid::Error);
+}
+
+TEST_CASE("[loaders] folder: a path that cannot be opened is a per-file error, whoever runs the test", "[unit]") {
+    // Tests run as root, who reads a file without read permission: a dangling symlink fails to open for
+    // anyone. A folder named like a text file is walked, not loaded; a FIFO is not a regular file and is
+    // skipped (opening it would block).
+    const fs::path folder = fs::temp_directory_path() / ("braid_loader_unopenable_" + std::to_string(::getpid()));
+    fs::remove_all(folder);
+    fs::create_directories(folder / "folder.txt");
+    std::ofstream(folder / "good.txt") << "readable";
+    fs::create_symlink(folder / "missing.txt", folder / "dangling.txt");
+    REQUIRE(::mkfifo((folder / "pipe.txt").c_str(), 0600) == 0);
+    const DirectoryLoad all = DirectoryLoader(folder, {.glob = {"*.txt"}}).load();
+    REQUIRE(all.documents.size() == 1);
+    CHECK(all.documents[0].page_content == "readable");
+    REQUIRE(all.errors.size() == 1);
+    CHECK(all.errors[0].path == folder / "dangling.txt");
+    CHECK(all.errors[0].code == errc::io);
+    CHECK_THAT(all.errors[0].message, Catch::Contains("dangling.txt"));
+    fs::remove_all(folder);
 }

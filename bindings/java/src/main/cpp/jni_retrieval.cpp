@@ -1,5 +1,6 @@
-// Native methods of dev.braid.NativeRetrieval: documents, splitters, vector stores, retrievers and indexing
-// (braid/retrieval.h), and the deterministic test embedder (braid/testing.h).
+// Native methods of dev.braid.NativeRetrieval: documents, splitters, vector stores, retrievers, indexing,
+// the embeddings cache and the RAG helpers (braid/retrieval.h), and the deterministic test embedder
+// (braid/testing.h).
 #include "jni_arrays.hpp"
 #include "jni_util.hpp"
 
@@ -161,6 +162,109 @@ JNIEXPORT jstring JNICALL Java_dev_braid_NativeRetrieval_indexDocuments(JNIEnv* 
     char* out = nullptr;
     return string_result(env, braid_index_documents(&out, handle<braid_vector_store>(store), d.get(), r.get(), o.get()),
                          &out);
+}
+
+JNIEXPORT jstring JNICALL Java_dev_braid_NativeRetrieval_indexDirectory(JNIEnv* env, jclass, jlong store, jstring path,
+                                                                        jstring record_manager, jstring options) {
+    const Utf8 p(env, path), r(env, record_manager), o(env, options);
+    char* out = nullptr;
+    return string_result(env, braid_index_directory(&out, handle<braid_vector_store>(store), p.get(), r.get(), o.get()),
+                         &out);
+}
+
+JNIEXPORT jlong JNICALL Java_dev_braid_NativeRetrieval_parentCreate(JNIEnv* env, jclass, jlong store, jstring options) {
+    const Utf8 o(env, options);
+    braid_parent_document_retriever* out = nullptr;
+    return handle_result(env, braid_parent_document_retriever_create(&out, handle<braid_vector_store>(store), o.get()), &out);
+}
+
+JNIEXPORT jstring JNICALL Java_dev_braid_NativeRetrieval_parentAddDocuments(JNIEnv* env, jclass, jlong retriever,
+                                                                            jstring documents, jlong cancel,
+                                                                            jint timeout_ms) {
+    if (!non_negative(env, {timeout_ms}, "RunOptions: timeoutMillis must not be negative"))
+        return nullptr;
+    const Utf8 d(env, documents);
+    braid_run_options o = BRAID_RUN_OPTIONS_INIT;
+    o.cancel = handle<braid_cancel_token>(cancel);
+    o.timeout_ms = static_cast<uint32_t>(timeout_ms);
+    char* out = nullptr;
+    return string_result(
+        env, braid_parent_document_retriever_add_documents(&out, handle<braid_parent_document_retriever>(retriever), d.get(), &o),
+        &out);
+}
+
+JNIEXPORT jlong JNICALL Java_dev_braid_NativeRetrieval_parentRunnable(JNIEnv* env, jclass, jlong retriever) {
+    braid_runnable* out = nullptr;
+    return handle_result(env, braid_parent_document_retriever_runnable(&out, handle<braid_parent_document_retriever>(retriever)),
+                         &out);
+}
+
+JNIEXPORT void JNICALL Java_dev_braid_NativeRetrieval_parentFree(JNIEnv*, jclass, jlong retriever) {
+    braid_parent_document_retriever_free(handle<braid_parent_document_retriever>(retriever));
+}
+
+JNIEXPORT jlong JNICALL Java_dev_braid_NativeRetrieval_cachedEmbeddings(JNIEnv* env, jclass, jlong inner, jstring path,
+                                                                        jstring identity) {
+    const Utf8 p(env, path), i(env, identity);
+    braid_embeddings* out = nullptr;
+    return handle_result(env, braid_cached_embeddings_create(&out, handle<braid_embeddings>(inner), p.get(), i.get()), &out);
+}
+
+JNIEXPORT jlongArray JNICALL Java_dev_braid_NativeRetrieval_cachedEmbeddingsStats(JNIEnv* env, jclass, jlong embeddings) {
+    size_t hits = 0, misses = 0;
+    const braid_status status = braid_cached_embeddings_stats(&hits, &misses, handle<braid_embeddings>(embeddings));
+    if (status != BRAID_OK) {
+        throw_status(env, status);
+        return nullptr;
+    }
+    jlongArray out = env->NewLongArray(2);
+    if (!out)
+        return nullptr;
+    const jlong values[2] = {static_cast<jlong>(hits), static_cast<jlong>(misses)};
+    env->SetLongArrayRegion(out, 0, 2, values);
+    return out;
+}
+
+JNIEXPORT jstring JNICALL Java_dev_braid_NativeRetrieval_formatDocuments(JNIEnv* env, jclass, jstring documents,
+                                                                         jstring options) {
+    const Utf8 d(env, documents), o(env, options);
+    char* out = nullptr;
+    return string_result(env, braid_format_documents(&out, d.get(), o.get()), &out);
+}
+
+// The tool's runnable; its schema goes to schema[0].
+JNIEXPORT jlong JNICALL Java_dev_braid_NativeRetrieval_retrieverTool(JNIEnv* env, jclass, jlong retriever, jstring name,
+                                                                     jstring description, jstring options,
+                                                                     jobjectArray schema) {
+    const Utf8 n(env, name), d(env, description), o(env, options);
+    braid_runnable* tool = nullptr;
+    char* schema_json = nullptr;
+    const braid_status status =
+        braid_retriever_tool(&tool, &schema_json, handle<braid_runnable>(retriever), n.get(), d.get(), o.get());
+    if (status != BRAID_OK) {
+        throw_status(env, status);
+        return 0;
+    }
+    jstring text = string_result(env, BRAID_OK, &schema_json);
+    if (!text) {
+        braid_runnable_free(tool);
+        return 0;
+    }
+    env->SetObjectArrayElement(schema, 0, text);
+    return to_long(tool);
+}
+
+JNIEXPORT jstring JNICALL Java_dev_braid_NativeRetrieval_parseCitations(JNIEnv* env, jclass, jstring answer,
+                                                                        jstring sources) {
+    const Utf8 a(env, answer), s(env, sources);
+    char* out = nullptr;
+    return string_result(env, braid_parse_citations(&out, a.get(), s.get()), &out);
+}
+
+JNIEXPORT jstring JNICALL Java_dev_braid_NativeRetrieval_sourceList(JNIEnv* env, jclass, jstring sources) {
+    const Utf8 s(env, sources);
+    char* out = nullptr;
+    return string_result(env, braid_source_list(&out, s.get()), &out);
 }
 
 } // extern "C"

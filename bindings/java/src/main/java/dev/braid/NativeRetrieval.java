@@ -53,4 +53,28 @@ final class NativeRetrieval {
     static native long llmExtractorRetriever(long retriever, long model, String optionsJson);
 
     static native String indexDocuments(long store, String documentsJson, String recordManagerPath, String optionsJson);
+
+    static native String indexDirectory(long store, String path, String recordManagerPath, String optionsJson);
+
+    static native long parentCreate(long store, String optionsJson);
+
+    static native String parentAddDocuments(long retriever, String documentsJson, long cancel, int timeoutMillis);
+
+    static native long parentRunnable(long retriever);
+
+    static native void parentFree(long retriever);
+
+    static native long cachedEmbeddings(long inner, String path, String identity);
+
+    /** @return {hits, misses} */
+    static native long[] cachedEmbeddingsStats(long embeddings);
+
+    static native String formatDocuments(String documentsJson, String optionsJson);
+
+    /** @param schema receives the tool's schema in schema[0] */
+    static native long retrieverTool(long retriever, String name, String description, String optionsJson, String[] schema);
+
+    static native String parseCitations(String answer, String sourcesJson);
+
+    static native String sourceList(String sourcesJson);
 }

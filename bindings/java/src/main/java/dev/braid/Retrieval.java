@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * Retrieval functions over JSON documents (braid/retrieval.h): loading files and folders, splitting
- * documents, and retrievers that need no vector store (BM25, ensembles). Retrievers are {@link Runnable}s:
+ * documents, retrievers that need no vector store (BM25, ensembles), and helpers for RAG chains (documents
+ * formatted for a prompt, a retriever as a tool, citations). Retrievers are {@link Runnable}s:
  * a query string in, a JSON array of documents out; see {@link VectorStore#asRetriever} for dense ones.
  */
 public final class Retrieval {
@@ -114,5 +115,45 @@ public final class Retrieval {
      */
     public static Runnable ensembleRetriever(String optionsJson, Runnable... retrievers) {
         return ensembleRetriever(Arrays.asList(retrievers), optionsJson);
+    }
+
+    /**
+     * @param documentsJson a JSON array of documents
+     * @param optionsJson null, or {@code {"template": "[{index}] ({source}) {page_content}", "separator": "\n\n"}}
+     * @return the documents as prompt text, numbered from 1 (what {@link #parseCitations} maps back)
+     */
+    public static String formatDocuments(String documentsJson, String optionsJson) {
+        return NativeRetrieval.formatDocuments(documentsJson, optionsJson);
+    }
+
+    /**
+     * @param retriever the retriever the tool runs
+     * @param name the tool's name (letters, digits, '_' and '-')
+     * @param description what it finds, for the model
+     * @param optionsJson null, or {@code {"template": "..."}} (how each document is formatted)
+     * @return the tool: its schema for a chat model's "tools" and the runnable to call with a call's arguments
+     */
+    public static RetrieverTool retrieverTool(Runnable retriever, String name, String description, String optionsJson) {
+        Objects.requireNonNull(retriever, "retriever");
+        String[] schema = new String[1];
+        long tool = retriever.use(r -> NativeRetrieval.retrieverTool(r, name, description, optionsJson, schema));
+        return new RetrieverTool(schema[0], new Runnable(tool));
+    }
+
+    /**
+     * @param answer a model's answer citing sources as {@code [1]}, {@code [1, 3]}, {@code [2-4]}
+     * @param sourcesJson the documents given to the model, as numbered by {@link #formatDocuments}
+     * @return {@code {"numbers": [...], "documents": [...], "unknown": [...]}}
+     */
+    public static String parseCitations(String answer, String sourcesJson) {
+        return NativeRetrieval.parseCitations(answer, sourcesJson);
+    }
+
+    /**
+     * @param sourcesJson the documents given to a model
+     * @return {@code [{"index": 1, "id": ..., "source": ...}, ...]}, for showing under an answer
+     */
+    public static String sourceList(String sourcesJson) {
+        return NativeRetrieval.sourceList(sourcesJson);
     }
 }

@@ -177,4 +177,25 @@ public final class VectorStore extends NativeHandle {
             release();
         }
     }
+
+    /**
+     * Indexes a folder file by file through a record manager: each matching file is loaded, split and
+     * written; a changed file replaces its chunks, an unchanged one is skipped, and a file that fails to load
+     * is reported in "errors" while the others go on.
+     *
+     * @param path the folder
+     * @param recordManagerPath the record manager's SQLite file
+     * @param optionsJson {@code {"namespace": "kb", "cleanup": "incremental"|"none"|"full", "split":
+     *        {"chunk_size": 500}, "glob": ["**\/*.md"], "batch_size": 100, "force_update": false}} (namespace required)
+     * @return {@code {"num_added": a, "num_updated": u, "num_skipped": s, "num_deleted": d, "files_loaded": f,
+     *         "documents": n, "chunks": c, "errors": [...]}}
+     */
+    public String indexDirectory(String path, String recordManagerPath, String optionsJson) {
+        long p = acquire();
+        try {
+            return NativeRetrieval.indexDirectory(p, path, recordManagerPath, optionsJson);
+        } finally {
+            release();
+        }
+    }
 }

@@ -11,7 +11,10 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Documents, splitters, vector stores, retrievers and indexing through the binding. */
+/**
+ * Documents, splitters, vector stores, retrievers (parent document included), indexing (of folders too), the
+ * embeddings cache and the RAG helpers through the binding.
+ */
 class RetrievalTest {
     static final String VILLAGE = "[{\"page_content\": \"The blacksmith forges swords near the old bridge\", \"id\": \"smith\","
             + " \"metadata\": {\"place\": \"village\"}},"
@@ -147,6 +150,82 @@ class RetrievalTest {
             store.addDocuments(VILLAGE);
             String hits = store.search("Dragons sleep in the mountain cave", "{\"k\": 1}");
             assertTrue(hits.contains("\"id\":\"dragon\""), hits);
+        }
+    }
+
+    @Test
+    void indexesAFolder(@TempDir Path dir) throws Exception {
+        Path docs = Files.createDirectory(dir.resolve("docs"));
+        Files.write(docs.resolve("swords.txt"), "Oil the blade of a sword every week.".getBytes(StandardCharsets.UTF_8));
+        Files.write(docs.resolve("bad.txt"), new byte[] {'o', 'k', (byte) 0xff});
+        String records = dir.resolve("records.db").toString();
+        String options = "{\"namespace\": \"docs\", \"split\": {\"chunk_size\": 100, \"chunk_overlap\": 0}}";
+        try (DeterministicEmbeddings embedder = DeterministicEmbeddings.create(32);
+             VectorStore store = VectorStore.create("{\"type\": \"exact\"}", embedder)) {
+            String first = store.indexDirectory(docs.toString(), records, options);
+            assertTrue(first.startsWith("{\"num_added\":1,\"num_updated\":0,\"num_skipped\":0,\"num_deleted\":0,\"files_loaded\":1,"), first);
+            assertTrue(first.contains("bad.txt\",\"error\":\"parse\""), first);
+            String again = store.indexDirectory(docs.toString(), records, options);
+            assertTrue(again.startsWith("{\"num_added\":0,\"num_updated\":0,\"num_skipped\":1,"), again);
+            InvalidArgumentException bad = assertThrows(InvalidArgumentException.class,
+                () -> store.indexDirectory(dir.resolve("none").toString(), records, options));
+            assertTrue(bad.getMessage().contains("does not exist"), bad.getMessage());
+        }
+    }
+
+    @Test
+    void parentDocumentRetrieverReturnsWholeParents(@TempDir Path dir) {
+        String parents = "[{\"page_content\": \"The blacksmith forges swords near the old bridge. The baker bakes bread every morning.\","
+                + " \"id\": \"village\"}, {\"page_content\": \"Dragons sleep in the mountain cave.\", \"id\": \"mountain\"}]";
+        try (DeterministicEmbeddings embedder = DeterministicEmbeddings.create(64);
+             VectorStore store = VectorStore.create("{\"type\": \"exact\"}", embedder);
+             ParentDocumentRetriever retriever = ParentDocumentRetriever.create(store,
+                 "{\"child_splitter\": {\"chunk_size\": 50, \"chunk_overlap\": 0}, \"search\": {\"k\": 1}}");
+             Runnable runnable = retriever.asRetriever()) {
+            assertEquals("[\"village\",\"mountain\"]", retriever.addDocuments(parents));
+            assertEquals(3, store.size());
+            String found = runnable.invoke("\"The baker bakes bread every morning.\"");
+            assertEquals("[{\"page_content\":\"The blacksmith forges swords near the old bridge. The baker bakes bread every morning.\","
+                         + "\"metadata\":{},\"id\":\"village\"}]", found);
+            InvalidArgumentException bad = assertThrows(InvalidArgumentException.class,
+                () -> ParentDocumentRetriever.create(store, "{}"));
+            assertTrue(bad.getMessage().contains("\"child_splitter\" is required"), bad.getMessage());
+        }
+    }
+
+    @Test
+    void cachedEmbeddingsEmbedOnce(@TempDir Path dir) {
+        String cache = dir.resolve("cache.db").toString();
+        try (DeterministicEmbeddings model = DeterministicEmbeddings.create(32);
+             CachedEmbeddings cached = CachedEmbeddings.create(model, cache, "deterministic-32");
+             VectorStore store = VectorStore.create("{\"type\": \"exact\"}", cached)) {
+            store.addDocuments("[\"swords\", \"shields\"]");
+            assertEquals(0, cached.hits());
+            assertEquals(2, cached.misses());
+            store.addDocuments("[\"swords\", \"shields\"]");
+            assertEquals(2, cached.hits());
+            assertEquals(2, cached.misses());
+            assertThrows(InvalidArgumentException.class, () -> CachedEmbeddings.create(model, cache, ""));
+        }
+    }
+
+    @Test
+    void ragHelpers() {
+        String sources = "[{\"page_content\": \"Oil swords weekly.\", \"metadata\": {\"source\": \"manual.md\"}, \"id\": \"a\"},"
+                + "{\"page_content\": \"Paint shields red.\", \"id\": \"b\"}]";
+        assertEquals("[1] (manual.md) Oil swords weekly.\n\n[2] () Paint shields red.", Retrieval.formatDocuments(sources, null));
+        String cited = Retrieval.parseCitations("Oil them [1]; see also [9].", sources);
+        assertTrue(cited.startsWith("{\"numbers\":[1],\"documents\":[{\"page_content\":\"Oil swords weekly.\""), cited);
+        assertTrue(cited.endsWith("\"unknown\":[9]}"), cited);
+        assertEquals("[{\"index\":1,\"id\":\"a\",\"source\":\"manual.md\"},{\"index\":2,\"id\":\"b\",\"source\":null}]",
+                     Retrieval.sourceList(sources));
+        assertThrows(NotFoundException.class, () -> Retrieval.formatDocuments(sources, "{\"template\": \"{author}\"}"));
+        try (Runnable bm25 = Retrieval.bm25Retriever(VILLAGE, "{\"k\": 1}");
+             RetrieverTool tool = Retrieval.retrieverTool(bm25, "village_lore", "Finds facts about the village.", null)) {
+            assertTrue(tool.schemaJson().contains("\"name\":\"village_lore\""), tool.schemaJson());
+            assertEquals("\"[1] () Dragons sleep in the mountain cave\"", tool.runnable().invoke("{\"query\": \"dragons cave\"}"));
+            assertThrows(ToolException.class, () -> tool.runnable().invoke("{\"q\": \"dragons\"}"));
+            assertThrows(InvalidArgumentException.class, () -> Retrieval.retrieverTool(bm25, "bad name", "x", null));
         }
     }
 }
