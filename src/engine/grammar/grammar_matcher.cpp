@@ -32,39 +32,79 @@ struct SharedMask {
     bool useful = true; // false: use the plain walk for configurations that truncate to this one
 };
 
-// Per trie node, the bytes on the edges below it (its own byte excluded), as a 256-bit set: when all
-// of them loop on the configuration the node reaches, every token below is accepted without walking
-// it (the inside of a JSON string). Built once per token index, shared by every grammar.
+// Per trie node, the bytes on the edges below it (its own byte excluded), as a 256-bit set, and
+// whether every token below continues with whole UTF-8 characters (the last one may be unfinished):
+// when the configuration the node reaches takes all those bytes and characters back to itself
+// (Recognizer::char_loops), every token below is accepted without walking it (the inside of a JSON
+// string). Built once per token index, shared by every grammar.
 using ByteSet = std::array<std::uint64_t, 4>;
 
-std::shared_ptr<const std::vector<ByteSet>> subtree_bytes(const std::shared_ptr<const TokenIndex>& x) {
+struct TrieSummary {
+    std::vector<ByteSet> bytes_below;
+    std::vector<char> whole_chars_below;
+};
+
+// ok[d]: piece[d..] is whole characters, the last one possibly cut short (lead bytes C2-F4 only; the
+// recognizer decides which of their code points are valid).
+void whole_char_suffixes(std::string_view piece, std::vector<char>& ok) {
+    ok.assign(piece.size() + 1, 1);
+    for (std::size_t d = piece.size(); d-- > 0;) {
+        const auto b = static_cast<std::uint8_t>(piece[d]);
+        std::size_t continuations = 0;
+        if (b >= 0x80) {
+            if (b < 0xC2 || b > 0xF4) {
+                ok[d] = 0;
+                continue;
+            }
+            continuations = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : 1;
+        }
+        bool good = true;
+        std::size_t k = 1;
+        for (; k <= continuations && d + k < piece.size(); ++k)
+            good = good && (static_cast<std::uint8_t>(piece[d + k]) & 0xC0) == 0x80;
+        ok[d] = good && (d + k >= piece.size() || ok[d + k]);
+    }
+}
+
+std::shared_ptr<const TrieSummary> trie_summary(const std::shared_ptr<const TokenIndex>& x) {
     static std::mutex mu;
-    static std::vector<std::pair<std::weak_ptr<const TokenIndex>, std::shared_ptr<const std::vector<ByteSet>>>> built;
+    static std::vector<std::pair<std::weak_ptr<const TokenIndex>, std::shared_ptr<const TrieSummary>>> built;
     std::lock_guard lock(mu);
     std::erase_if(built, [](const auto& b) { return b.first.expired(); });
-    for (const auto& [index, bytes] : built)
+    for (const auto& [index, summary] : built)
         if (!index.owner_before(x) && !x.owner_before(index))
-            return bytes;
+            return summary;
     const auto trie = x->trie();
-    auto bytes = std::make_shared<std::vector<ByteSet>>(trie.size());
+    const auto toks = x->trie_tokens();
+    auto summary = std::make_shared<TrieSummary>();
+    std::vector<ByteSet>& bytes = summary->bytes_below;
+    bytes.resize(trie.size());
+    summary->whole_chars_below.assign(trie.size(), 1);
     // Preorder: children come after their parent, so a reverse pass folds each node into its parent.
     std::vector<std::uint32_t> parent(trie.size());
     std::vector<std::uint32_t> open; // the path of nodes above the current one
+    std::vector<char> ok;
     for (std::uint32_t i = 0; i < trie.size(); ++i) {
         open.resize(trie[i].depth - 1u);
         parent[i] = open.empty() ? UINT32_MAX : open.back();
         open.push_back(i);
+        if (trie[i].tok_begin == trie[i].tok_end)
+            continue;
+        whole_char_suffixes(x->piece(toks[trie[i].tok_begin]), ok); // a node's tokens share its bytes
+        for (std::size_t d = 0; d < open.size(); ++d) // open[d] is at depth d + 1: its suffix starts there
+            if (!ok[d + 1])
+                summary->whole_chars_below[open[d]] = 0;
     }
     for (std::size_t i = trie.size(); i-- > 0;) {
         if (parent[i] == UINT32_MAX)
             continue;
-        ByteSet& up = (*bytes)[parent[i]];
+        ByteSet& up = bytes[parent[i]];
         for (std::size_t w = 0; w < 4; ++w)
-            up[w] |= (*bytes)[i][w];
+            up[w] |= bytes[i][w];
         up[trie[i].byte >> 6] |= std::uint64_t{1} << (trie[i].byte & 63);
     }
-    built.emplace_back(x, bytes);
-    return bytes;
+    built.emplace_back(x, summary);
+    return summary;
 }
 
 // What every matcher of one grammar over one vocabulary shares: the recognizer (its memoized
@@ -110,7 +150,7 @@ struct GrammarMatcher::Impl {
     std::shared_ptr<const TokenIndex> index;
     GrammarMatcherOptions options;
     std::shared_ptr<GrammarVocab> vocab; // shared with other matchers: lock vocab->mu around rec
-    std::shared_ptr<const std::vector<ByteSet>> below; // subtree_bytes(index)
+    std::shared_ptr<const TrieSummary> below; // trie_summary(index)
     Recognizer& rec;
     std::int32_t state;
     bool active;
@@ -119,7 +159,7 @@ struct GrammarMatcher::Impl {
 
     Impl(std::shared_ptr<const Grammar> g, std::shared_ptr<const TokenIndex> x, GrammarMatcherOptions o)
         : grammar(std::move(g)), index(std::move(x)), options(std::move(o)), vocab(grammar_vocab(grammar, index)),
-          below(subtree_bytes(index)), rec(vocab->rec), state(rec.initial()), active(!options.lazy) {}
+          below(trie_summary(index)), rec(vocab->rec), state(rec.initial()), active(!options.lazy) {}
 
     std::unique_lock<std::mutex> lock() const { return std::unique_lock(vocab->mu); }
 
@@ -177,6 +217,13 @@ struct GrammarMatcher::Impl {
         words[static_cast<std::uint32_t>(t) >> 5] |= 1u << (static_cast<std::uint32_t>(t) & 31);
     }
 
+    // Whether it is worth asking for char_loops(s) (256 steps and more the first time): the first
+    // child's byte, or character, leads back to s.
+    bool loops_on_first_child(std::int32_t s, std::uint8_t byte) {
+        const std::int32_t t = rec.step(s, byte);
+        return t == s || (byte >= 0xC2 && t != Recognizer::dead && rec.any_completion(t));
+    }
+
     // The walk of the trie from configuration `from`: tokens accepted go to `words`; with a truncated
     // configuration, tokens whose walk escaped below the cut (and were not accepted) go to `uncertain`.
     // Returns false, unfinished, as soon as more than `max_uncertain` tokens are uncertain.
@@ -190,7 +237,8 @@ struct GrammarMatcher::Impl {
         esc.assign(index->max_piece_bytes() + 1, 0);
         st[0] = from;
         esc[0] = uncertain && rec.escaped(from);
-        const std::vector<ByteSet>& below_bytes = *below;
+        const std::vector<ByteSet>& below_bytes = below->bytes_below;
+        const std::vector<char>& whole_chars = below->whole_chars_below;
         std::size_t i = 0;
         while (i < trie.size()) {
             const TokenIndex::TrieNode& nd = trie[i];
@@ -204,10 +252,11 @@ struct GrammarMatcher::Impl {
                 i = nd.skip;
                 continue;
             }
-            // Below a configuration that loops on the first child's byte: if every byte below loops
-            // too, all tokens of the subtree end in s, accepted, without walking it.
-            if (nd.skip > i + 1 && rec.step(s, trie[i + 1].byte) == s) {
-                const ByteSet loops = rec.self_loops(s);
+            // Below a configuration that loops on the first child's byte (or character): if every
+            // byte and character below loops too, all tokens of the subtree are accepted, without
+            // walking it.
+            if (nd.skip > i + 1 && whole_chars[i] && loops_on_first_child(s, trie[i + 1].byte)) {
+                const ByteSet loops = rec.char_loops(s);
                 const ByteSet& need = below_bytes[i];
                 if ((need[0] & ~loops[0]) == 0 && (need[1] & ~loops[1]) == 0 && (need[2] & ~loops[2]) == 0 &&
                     (need[3] & ~loops[3]) == 0) {

@@ -60,11 +60,30 @@ public:
     /// string or the digits of a number), as a 256-bit set: a token made only of them leaves the
     /// configuration unchanged. Computed once per set (256 steps).
     std::array<std::uint64_t, 4> self_loops(std::int32_t set);
+    /// self_loops() plus the UTF-8 lead bytes of characters that lead from @p set back to @p set
+    /// whatever their continuation bytes (a JSON string takes every character from U+0080 up), and
+    /// then the continuation bytes too: a token made only of these bytes, whose characters are whole
+    /// or an unfinished last one, leaves @p set unchanged or ends inside one such character.
+    std::array<std::uint64_t, 4> char_loops(std::int32_t set);
+    /// Whether the partly read character of @p set is one every stack takes however it ends.
+    bool any_completion(std::int32_t set) const noexcept {
+        return sets_[static_cast<std::size_t>(set)].partial == kAnyCompletion;
+    }
+    /// A description of what @p set reads, independent of how the grammar numbers its rules and
+    /// positions: the partly read character, then each stack as the rest of its alternatives (rules
+    /// renamed in the order first met) and its bottom (end of input or the cut-off part), then every
+    /// rule met. Two configurations, of any grammars, with equal signatures accept the same byte
+    /// strings and escape on the same ones, so their masks over one vocabulary are equal. Empty when
+    /// the description would pass @p max_bytes (a stack top that reaches the whole grammar).
+    std::string signature(std::int32_t set, std::size_t max_bytes);
     /// Number of configurations built so far.
     std::size_t set_count() const noexcept { return sets_.size(); }
 
 private:
     static constexpr std::int32_t unknown = -2;
+    /// Set::partial of a partly read character every completion of which is a valid code point that
+    /// every stack of the set accepts (no real partial value has more than 21 bits).
+    static constexpr std::uint32_t kAnyCompletion = 0xFFFFFFFFu;
     struct Set {
         std::vector<std::uint32_t> nodes; // sorted; node 0 is the empty stack
         std::uint32_t partial = 0;        // bits of the UTF-8 character read so far
@@ -79,6 +98,7 @@ private:
     void mark_lexical();
     std::uint32_t node(std::uint32_t pos, std::uint32_t parent);
     void expand(std::uint32_t pos, std::uint32_t parent, std::vector<std::uint32_t>& out);
+    std::uint64_t shape_hash(std::uint32_t pos, int depth, std::unordered_map<std::uint64_t, std::uint64_t>& memo) const;
     std::int32_t intern(std::vector<std::uint32_t>& nodes, std::uint32_t partial, std::uint8_t left, std::uint8_t len);
 
     const Grammar::Impl& g_;
@@ -103,6 +123,8 @@ private:
     std::vector<std::uint32_t> scratch_;
     std::vector<std::array<std::uint64_t, 4>> loops_; // per set, valid where loops_known_ is set
     std::vector<char> loops_known_;
+    std::vector<std::array<std::uint64_t, 4>> char_loops_; // per set, valid where char_loops_known_ is set
+    std::vector<char> char_loops_known_;
     std::int32_t initial_ = dead;
 };
 
