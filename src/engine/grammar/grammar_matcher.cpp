@@ -9,28 +9,27 @@
 
 #include "braid/error.hpp"
 #include "grammar_impl.hpp"
+#include "mask_library.hpp"
 #include "recognizer.hpp"
 
 namespace braid::engine {
 
+using grammar_detail::MaskLibrary;
 using grammar_detail::Recognizer;
+using grammar_detail::SharedMask;
 
 namespace {
 constexpr std::size_t kMaxForcedBytes = 4096; // forced_bytes() stops there (a grammar like "a"{100000})
 // Bytes of masks kept per grammar and vocabulary (exact and shared ones together).
 constexpr std::size_t kMaskCacheBytes = std::size_t{128} << 20;
 
-// The mask of a truncated configuration: the tokens it accepts whatever lies below the cut, and the
-// tokens whose walk escaped below it (checked against the real configuration each time).
-// A shared mask is kept only when at most 1/kMaxUncertainShare of the vocabulary is uncertain:
-// past that, checking them costs more than a plain walk (whose cost tracks the tokens accepted).
+// A shared mask (mask_library.hpp) is kept only when at most 1/kMaxUncertainShare of the vocabulary
+// is uncertain: past that, checking them costs more than a plain walk (whose cost tracks the tokens
+// accepted).
 constexpr std::size_t kMaxUncertainShare = 16;
-
-struct SharedMask {
-    std::vector<std::uint32_t> accepted;
-    std::vector<TokenId> uncertain;
-    bool useful = true; // false: use the plain walk for configurations that truncate to this one
-};
+// Longest configuration signature looked up in the mask library: the signatures of a JSON string, a
+// number or a key's inside take 1-2 KiB; longer ones carry most of one grammar and rarely recur.
+constexpr std::size_t kMaxSignatureBytes = std::size_t{32} << 10;
 
 // Per trie node, the bytes on the edges below it (its own byte excluded), as a 256-bit set, and
 // whether every token below continues with whole UTF-8 characters (the last one may be unfinished):
@@ -115,7 +114,7 @@ struct GrammarVocab {
     std::mutex mu;
     Recognizer rec;
     std::unordered_map<std::int32_t, std::vector<std::uint32_t>> exact;
-    std::unordered_map<std::int32_t, SharedMask> shared;
+    std::unordered_map<std::int32_t, std::shared_ptr<const SharedMask>> shared;
     std::size_t cached_bytes = 0;
     std::vector<std::int32_t> walk;
     std::vector<char> escaped;
@@ -151,6 +150,7 @@ struct GrammarMatcher::Impl {
     GrammarMatcherOptions options;
     std::shared_ptr<GrammarVocab> vocab; // shared with other matchers: lock vocab->mu around rec
     std::shared_ptr<const TrieSummary> below; // trie_summary(index)
+    std::shared_ptr<MaskLibrary> library;     // MaskLibrary::of(index)
     Recognizer& rec;
     std::int32_t state;
     bool active;
@@ -159,7 +159,7 @@ struct GrammarMatcher::Impl {
 
     Impl(std::shared_ptr<const Grammar> g, std::shared_ptr<const TokenIndex> x, GrammarMatcherOptions o)
         : grammar(std::move(g)), index(std::move(x)), options(std::move(o)), vocab(grammar_vocab(grammar, index)),
-          below(trie_summary(index)), rec(vocab->rec), state(rec.initial()), active(!options.lazy) {}
+          below(trie_summary(index)), library(MaskLibrary::of(index)), rec(vocab->rec), state(rec.initial()), active(!options.lazy) {}
 
     std::unique_lock<std::mutex> lock() const { return std::unique_lock(vocab->mu); }
 
@@ -287,8 +287,42 @@ struct GrammarMatcher::Impl {
         into.emplace(key, std::move(words));
     }
 
-    // The mask of the current state: the exact cache, else the truncated configuration's shared mask
-    // plus its uncertain tokens checked one by one, else a full walk. Called with the lock held.
+    // The shared mask of configuration `key` (the current state or its truncation): this grammar's,
+    // else the library's under the same signature, else walked now and given to both. Null when it
+    // is not worth sharing (a state with a signature too long to share is left to the plain walk).
+    const SharedMask* shared_mask(std::int32_t key) {
+        auto it = vocab->shared.find(key);
+        if (it == vocab->shared.end()) {
+            const std::string signature = rec.signature(key, kMaxSignatureBytes);
+            std::shared_ptr<const SharedMask> m = signature.empty() ? nullptr : library->find(signature);
+            if (!m) {
+                if (key == state && signature.empty())
+                    return nullptr;
+                auto fresh = std::make_shared<SharedMask>();
+                fresh->accepted.assign((index->vocab_size() + 31) / 32, 0);
+                if (!walk_trie(key, fresh->accepted, &fresh->uncertain, index->vocab_size() / kMaxUncertainShare)) {
+                    fresh->useful = false;
+                    fresh->accepted = {};
+                    fresh->uncertain = {};
+                }
+                m = std::move(fresh);
+                if (!signature.empty())
+                    library->add(signature, m);
+            }
+            if (vocab->cached_bytes + m->bytes() > kMaskCacheBytes) {
+                vocab->exact.clear();
+                vocab->shared.clear();
+                vocab->cached_bytes = 0;
+            }
+            vocab->cached_bytes += m->bytes();
+            it = vocab->shared.emplace(key, std::move(m)).first;
+        }
+        return it->second->useful ? it->second.get() : nullptr;
+    }
+
+    // The mask of the current state: the exact cache, else the shared mask of its truncated
+    // configuration (or of itself) plus its uncertain tokens checked one by one, else a full walk.
+    // Called with the lock held.
     void compute_mask(std::vector<std::uint32_t>& words) {
         const std::size_t n_words = (index->vocab_size() + 31) / 32;
         const bool cache = options.mask_cache_entries > 0;
@@ -302,28 +336,7 @@ struct GrammarMatcher::Impl {
         std::int32_t cut = cache ? rec.truncate(state) : state;
         if (cut != state && rec.escaped(cut)) // the cut part is reachable without input: nothing to share
             cut = state;
-        const SharedMask* shared = nullptr;
-        if (cut != state) {
-            auto it = vocab->shared.find(cut);
-            if (it == vocab->shared.end()) {
-                SharedMask m;
-                m.accepted.assign(n_words, 0);
-                if (!walk_trie(cut, m.accepted, &m.uncertain, index->vocab_size() / kMaxUncertainShare)) {
-                    m.useful = false;
-                    m.accepted = {};
-                    m.uncertain = {};
-                }
-                if (vocab->cached_bytes + m.accepted.size() * 4 > kMaskCacheBytes) {
-                    vocab->exact.clear();
-                    vocab->shared.clear();
-                    vocab->cached_bytes = 0;
-                }
-                vocab->cached_bytes += m.accepted.size() * 4 + m.uncertain.size() * sizeof(TokenId) + 64;
-                it = vocab->shared.emplace(cut, std::move(m)).first;
-            }
-            if (it->second.useful)
-                shared = &it->second;
-        }
+        const SharedMask* shared = cache ? shared_mask(cut) : nullptr;
         if (shared) {
             words = shared->accepted;
             for (TokenId t : shared->uncertain)
