@@ -435,3 +435,41 @@ TEST_CASE("[grammar matcher] a string's mask follows its class, not only accept_
     CHECK_FALSE(m.accept_bytes("\xE4\xB8\x80")); // U+4E00
     CHECK(m.accept_bytes("\xE4\xB9\x80"));       // U+4E40
 }
+
+TEST_CASE("[grammar matcher] masks shared across grammars by signature stay exact for each grammar", "[unit]") {
+    // The first grammar fills the vocabulary's mask library; the next ones spell the same places with
+    // other rule names and order (they may reuse its masks) or differ by one character or one
+    // continuation (they must not).
+    const VocabFixture& v = vocab("ggml-vocab-gpt-2.gguf");
+    const std::vector<std::string> grammars = {
+        R"(root ::= "{" ws "\"k\":" ws str ws "}"
+str ::= "\"" ch* "\""
+ch ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt]
+ws ::= [ ]?)",
+        R"(root ::= "[" sp text sp "]"
+sp ::= [ ]?
+ch2 ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt]
+text ::= "\"" ch2* "\"")",
+        R"(root ::= "[" sp text sp "]"
+sp ::= [ ]?
+ch2 ::= [^"\\\x00-\x1Fq] | "\\" ["\\/bfnrt]
+text ::= "\"" ch2* "\"")",
+        R"(root ::= "[" sp text sp "]"
+sp ::= [ ]?
+ch2 ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt]
+text ::= "\"" ch2* "\"" "!")",
+    };
+    const std::vector<std::string> texts = {R"({"k": "a quick \"b\" query"})", R"([ "a quick \"b\" query" ])",
+                                            R"([ "a \"b\" item" ])", R"([ "a quick \"b\" query"! ])"};
+    for (std::size_t i = 0; i < grammars.size(); ++i) {
+        INFO("grammar " << i);
+        engine::GrammarMatcher m(engine::Grammar::from_gbnf(grammars[i]), v.index);
+        std::vector<std::uint32_t> mask;
+        for (engine::TokenId id : v.tok->tokenize(texts[i])) {
+            m.fill_mask(mask);
+            REQUIRE(mask == brute_force_mask(m));
+            if (!m.accept_token(id))
+                break;
+        }
+    }
+}
