@@ -260,8 +260,9 @@ struct GrammarMatcher::Impl {
             // byte and character below loops too, all tokens of the subtree are accepted, without
             // walking it.
             if (nd.skip > i + 1 && whole_chars[i] && loops_on_first_child(s, trie[i + 1].byte)) {
-                const ByteSet loops = rec.char_loops(s);
                 const ByteSet& need = below_bytes[i];
+                // ASCII-only subtrees need only the byte loops (half the steps of char_loops the first time).
+                const ByteSet loops = (need[2] | need[3]) ? rec.char_loops(s) : rec.self_loops(s);
                 if ((need[0] & ~loops[0]) == 0 && (need[1] & ~loops[1]) == 0 && (need[2] & ~loops[2]) == 0 &&
                     (need[3] & ~loops[3]) == 0) {
                     for (std::uint32_t k = nd.tok_begin; k < nd.subtree_tok_end; ++k)

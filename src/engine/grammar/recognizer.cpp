@@ -322,7 +322,8 @@ std::array<std::uint64_t, 4> Recognizer::self_loops(std::int32_t set) {
     if (at < loops_known_.size() && loops_known_[at])
         return loops_[at];
     std::array<std::uint64_t, 4> bits{};
-    for (int b = 0; b < 256; ++b)
+    // Bytes from 0x80 never lead back: they start or continue a character, changing `left`.
+    for (int b = 0; b < 0x80; ++b)
         if (step(set, static_cast<std::uint8_t>(b)) == set)
             bits[static_cast<std::size_t>(b) >> 6] |= std::uint64_t{1} << (b & 63);
     if (loops_known_.size() <= at) {

@@ -58,7 +58,7 @@ public:
     std::int32_t truncate(std::int32_t set);
     /// The bytes that lead from @p set back to @p set itself (a loop, such as the characters of a JSON
     /// string or the digits of a number), as a 256-bit set: a token made only of them leaves the
-    /// configuration unchanged. Computed once per set (256 steps).
+    /// configuration unchanged. Computed once per set (128 steps: no byte from 0x80 can loop).
     std::array<std::uint64_t, 4> self_loops(std::int32_t set);
     /// self_loops() plus the UTF-8 lead bytes of characters that lead from @p set back to @p set
     /// whatever their continuation bytes (a JSON string takes every character from U+0080 up), and
