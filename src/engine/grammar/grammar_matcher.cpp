@@ -33,7 +33,7 @@ constexpr std::size_t kMaxSignatureBytes = std::size_t{32} << 10;
 // The same for a configuration nothing was cut from (its stacks are whole, so its signature spells
 // the rest of the grammar): only small grammars recur whole (`{"type": "string"}`); describing a
 // large one for nothing slowed the first mask.
-constexpr std::size_t kMaxWholeSignatureBytes = std::size_t{2} << 10;
+constexpr std::size_t kMaxWholeSignatureBytes = std::size_t{16} << 10;
 
 // Per trie node, the bytes on the edges below it (its own byte excluded), as a 256-bit set, and
 // whether every token below continues with whole UTF-8 characters (the last one may be unfinished):
@@ -298,7 +298,8 @@ struct GrammarMatcher::Impl {
     const SharedMask* shared_mask(std::int32_t key) {
         auto it = vocab->shared.find(key);
         if (it == vocab->shared.end()) {
-            const std::string signature = rec.signature(key, key == state ? kMaxWholeSignatureBytes : kMaxSignatureBytes);
+            const std::string signature = rec.signature(key, key == state ? kMaxWholeSignatureBytes : kMaxSignatureBytes,
+                                                         static_cast<std::uint32_t>(index->max_piece_bytes()));
             std::shared_ptr<const SharedMask> m = signature.empty() ? nullptr : library->find(signature);
             if (!m) {
                 if (key == state && signature.empty())

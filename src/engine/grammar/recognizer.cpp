@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
+#include <queue>
 #include <string>
 
 #include "braid/error.hpp"
@@ -32,6 +34,7 @@ Recognizer::Recognizer(const Grammar::Impl& g) : g_(g) {
     nodes_.emplace_back(0u, 0u); // node 0: the empty stack
     nodes_.emplace_back(0u, 0u); // node 1: `opaque`, the cut-off bottom of truncated stacks
     mark_lexical();
+    measure_min_chars();
     std::vector<std::uint32_t> start;
     for (std::uint32_t alt : g_.rules[g_.root].alts)
         expand(alt, 0, start);
@@ -130,6 +133,32 @@ void Recognizer::mark_lexical() {
                 if (g_.elems[p].kind == ElemKind::end)
                     break;
             }
+}
+
+// Lower bounds on the characters each rule reads (signature()'s distances): iterated up from 0, so
+// every pass gives lower bounds and the last one (stable, or after kMinCharsPasses) is used.
+void Recognizer::measure_min_chars() {
+    constexpr int kMinCharsPasses = 64;
+    constexpr std::uint32_t kSaturated = 1u << 20;
+    min_chars_.assign(g_.rules.size(), 0);
+    for (int pass = 0; pass < kMinCharsPasses; ++pass) {
+        bool changed = false;
+        for (std::size_t r = 0; r < g_.rules.size(); ++r) {
+            std::uint32_t best = kSaturated;
+            for (std::uint32_t alt : g_.rules[r].alts) {
+                std::uint32_t n = 0;
+                for (std::uint32_t p = alt; g_.elems[p].kind != ElemKind::end && n < best; ++p)
+                    n += g_.elems[p].kind == ElemKind::chars ? 1 : min_chars_[g_.elems[p].arg];
+                best = std::min(best, n);
+            }
+            if (best > min_chars_[r]) {
+                min_chars_[r] = best;
+                changed = true;
+            }
+        }
+        if (!changed)
+            break;
+    }
 }
 
 std::uint32_t Recognizer::node(std::uint32_t pos, std::uint32_t parent) {
@@ -362,7 +391,46 @@ std::uint64_t Recognizer::shape_hash(std::uint32_t pos, int depth, std::unordere
     return h;
 }
 
-std::string Recognizer::signature(std::int32_t set, std::size_t max_bytes) {
+// Lower bounds on the characters read before each rule can be entered from `stacks` (every stack
+// frame's rest counted from 0: what lies below may be reached with no input), up to `horizon`; rules
+// not in the result are farther. Dijkstra over rule references weighted by the characters the
+// elements before them read at least (min_chars_). False when more than `max_rules` rules are that near (the description would be long).
+bool Recognizer::rule_distances(const std::vector<std::uint32_t>& stacks, std::uint32_t horizon, std::size_t max_rules,
+                                std::unordered_map<std::uint32_t, std::uint32_t>& dist) const {
+    using Item = std::pair<std::uint32_t, std::uint32_t>; // (distance, rule)
+    std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
+    auto relax_rest = [&](std::uint32_t pos, std::uint32_t d) {
+        for (std::uint32_t p = pos; g_.elems[p].kind != ElemKind::end && d <= horizon; ++p) {
+            if (g_.elems[p].kind == ElemKind::chars) {
+                ++d;
+                continue;
+            }
+            const std::uint32_t r = g_.elems[p].arg;
+            auto [it, added] = dist.emplace(r, d);
+            if (added || d < it->second) {
+                it->second = d;
+                queue.emplace(d, r);
+            }
+            d += min_chars_[r];
+        }
+    };
+    for (std::uint32_t n : stacks)
+        for (std::uint32_t x = n; x > opaque; x = nodes_[x].second)
+            relax_rest(nodes_[x].first, 0);
+    while (!queue.empty()) {
+        const auto [d, r] = queue.top();
+        queue.pop();
+        if (d != dist[r])
+            continue; // a shorter way was found since
+        if (dist.size() > max_rules)
+            return false;
+        for (std::uint32_t alt : g_.rules[r].alts)
+            relax_rest(alt, d);
+    }
+    return true;
+}
+
+std::string Recognizer::signature(std::int32_t set, std::size_t max_bytes, std::uint32_t horizon) {
     constexpr int kShapeDepth = 3; // deep enough to tell a string's inside from a number's
     const Set& s = sets_[static_cast<std::size_t>(set)];
     std::unordered_map<std::uint64_t, std::uint64_t> memo;
@@ -380,8 +448,12 @@ std::string Recognizer::signature(std::int32_t set, std::size_t max_bytes) {
         stacks.push_back({h ^ x, n});
     }
     std::sort(stacks.begin(), stacks.end(), [](const Stack& a, const Stack& b) { return a.shape < b.shape; });
+    std::unordered_map<std::uint32_t, std::uint32_t> dist;
+    if (!rule_distances(s.nodes, horizon, max_bytes / 8, dist))
+        return {};
     std::string out;
     auto put32 = [&](std::uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); };
+    put32(horizon);
     put32(s.partial);
     out += static_cast<char>(s.left);
     out += static_cast<char>(s.len);
@@ -403,6 +475,8 @@ std::string Recognizer::signature(std::int32_t set, std::size_t max_bytes) {
                     put32(lo);
                     put32(hi);
                 }
+            } else if (!dist.contains(e.arg)) {
+                out += 'F'; // not entered within `horizon` characters: what it is cannot matter
             } else {
                 auto [it, added] = rule_ids.emplace(e.arg, static_cast<std::uint32_t>(rule_ids.size()));
                 if (added)

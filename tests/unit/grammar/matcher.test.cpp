@@ -473,3 +473,29 @@ text ::= "\"" ch2* "\"" "!")",
         }
     }
 }
+
+TEST_CASE("[grammar matcher] positions of a long counted string share masks and stay exact near the end", "[unit]") {
+    // Signatures look only as far as the longest token: positions far from the end of a counted
+    // string read alike and share one mask; near the end (fewer characters left than a long token
+    // has) they must differ. Each mask is checked against the reference, in order along the string.
+    const VocabFixture& v = vocab("ggml-vocab-gpt-2.gguf");
+    const std::size_t limit = v.index->max_piece_bytes() + 40;
+    const auto g = engine::Grammar::from_gbnf("root ::= \"\\\"\" [a-z ]{0," + std::to_string(limit) + "} \"\\\"\" [0-9]");
+    engine::GrammarMatcher m(g, v.index);
+    std::vector<std::uint32_t> mask;
+    REQUIRE(m.accept_bytes("\""));
+    const std::string filler = "ab cd";
+    std::size_t read = 0;
+    for (std::size_t step = 0; read < limit; ++step) {
+        m.fill_mask(mask);
+        if (step % 7 == 0 || read + 12 > limit || read + 5 < 20)
+            REQUIRE(mask == brute_force_mask(m));
+        const char c = filler[step % filler.size()];
+        REQUIRE(m.accept_bytes(std::string(1, c)));
+        ++read;
+    }
+    m.fill_mask(mask);
+    REQUIRE(mask == brute_force_mask(m));
+    CHECK_FALSE(m.accept_bytes("a"));
+    CHECK(m.accept_bytes("\"7"));
+}
