@@ -31,8 +31,9 @@ constexpr std::size_t kMaxUncertainShare = 16;
 // number or a key's inside take 1-2 KiB; longer ones carry most of one grammar and rarely recur.
 constexpr std::size_t kMaxSignatureBytes = std::size_t{32} << 10;
 // The same for a configuration nothing was cut from (its stacks are whole, so its signature spells
-// the rest of the grammar): only small grammars recur whole (`{"type": "string"}`); describing a
-// large one for nothing slowed the first mask.
+// everything the grammar can read within one token's length): 2 KiB missed the positions of long
+// counted strings in grammars without recursion; 16 KiB keeps a large grammar's first mask from
+// describing most of the grammar for nothing.
 constexpr std::size_t kMaxWholeSignatureBytes = std::size_t{16} << 10;
 
 // Per trie node, the bytes on the edges below it (its own byte excluded), as a 256-bit set, and
