@@ -16,7 +16,7 @@
 
 namespace {
 
-// Every single byte, some multi-byte pieces (whole and split UTF-8 characters, JSON-like runs) and a
+// Every single byte, some multi-byte pieces (whole and split UTF-8 characters, runs of them, JSON-like runs) and a
 // control token (EOS, the last id).
 class FuzzVocab final : public braid::engine::Tokenizer {
 public:
@@ -24,7 +24,9 @@ public:
         for (int b = 0; b < 256; ++b)
             pieces_.emplace_back(1, static_cast<char>(b));
         for (const char* p : {"ab", "abc", "{\"", "\":", "\",", " \"", "\\\"", "12", "true", "null", "日", "日本", "\xE6",
-                              "\x97\xA5", "\xA5x", "é", " a", "aa", "aaa", "()", "))"})
+                              "\x97\xA5", "\xA5x", "é", " a", "aa", "aaa", "()", "))",
+                              // runs of whole characters (trie subtrees accepted without walking) and a split emoji
+                              "日本語", "é日", "aé", "😀", "\xF0\x9F\x98", "日\""})
             pieces_.emplace_back(p);
         pieces_.emplace_back(); // EOS
     }

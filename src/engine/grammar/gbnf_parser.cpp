@@ -613,6 +613,12 @@ bool CharSet::intersects(std::uint32_t lo, std::uint32_t hi) const noexcept {
     return false;
 }
 
+bool CharSet::covers(std::uint32_t lo, std::uint32_t hi) const noexcept {
+    auto it = std::upper_bound(ranges.begin(), ranges.end(), lo,
+                               [](std::uint32_t v, const std::pair<std::uint32_t, std::uint32_t>& r) { return v < r.first; });
+    return it != ranges.begin() && std::prev(it)->second >= hi; // ranges never touch: one must hold it all
+}
+
 void parse_gbnf(std::string_view text, std::string_view root, Grammar::Impl& out) {
     Parser(text, out).run(root);
 }

@@ -22,6 +22,8 @@ struct CharSet {
     bool contains(std::uint32_t cp) const noexcept;
     /// Whether any code point in [lo, hi] is in the set.
     bool intersects(std::uint32_t lo, std::uint32_t hi) const noexcept;
+    /// Whether every code point in [lo, hi] is in the set.
+    bool covers(std::uint32_t lo, std::uint32_t hi) const noexcept;
 };
 
 enum class ElemKind : std::uint8_t { end, chars, rule };

@@ -9,62 +9,106 @@
 
 #include "braid/error.hpp"
 #include "grammar_impl.hpp"
+#include "mask_library.hpp"
 #include "recognizer.hpp"
 
 namespace braid::engine {
 
+using grammar_detail::MaskLibrary;
 using grammar_detail::Recognizer;
+using grammar_detail::SharedMask;
 
 namespace {
 constexpr std::size_t kMaxForcedBytes = 4096; // forced_bytes() stops there (a grammar like "a"{100000})
 // Bytes of masks kept per grammar and vocabulary (exact and shared ones together).
 constexpr std::size_t kMaskCacheBytes = std::size_t{128} << 20;
 
-// The mask of a truncated configuration: the tokens it accepts whatever lies below the cut, and the
-// tokens whose walk escaped below it (checked against the real configuration each time).
-// A shared mask is kept only when at most 1/kMaxUncertainShare of the vocabulary is uncertain:
-// past that, checking them costs more than a plain walk (whose cost tracks the tokens accepted).
+// A shared mask (mask_library.hpp) is kept only when at most 1/kMaxUncertainShare of the vocabulary
+// is uncertain: past that, checking them costs more than a plain walk (whose cost tracks the tokens
+// accepted).
 constexpr std::size_t kMaxUncertainShare = 16;
+// Longest configuration signature looked up in the mask library: the signatures of a JSON string, a
+// number or a key's inside take 1-2 KiB; longer ones carry most of one grammar and rarely recur.
+constexpr std::size_t kMaxSignatureBytes = std::size_t{32} << 10;
+// The same for a configuration nothing was cut from (its stacks are whole, so its signature spells
+// everything the grammar can read within one token's length): 2 KiB missed the positions of long
+// counted strings in grammars without recursion; 16 KiB keeps a large grammar's first mask from
+// describing most of the grammar for nothing.
+constexpr std::size_t kMaxWholeSignatureBytes = std::size_t{16} << 10;
 
-struct SharedMask {
-    std::vector<std::uint32_t> accepted;
-    std::vector<TokenId> uncertain;
-    bool useful = true; // false: use the plain walk for configurations that truncate to this one
-};
-
-// Per trie node, the bytes on the edges below it (its own byte excluded), as a 256-bit set: when all
-// of them loop on the configuration the node reaches, every token below is accepted without walking
-// it (the inside of a JSON string). Built once per token index, shared by every grammar.
+// Per trie node, the bytes on the edges below it (its own byte excluded), as a 256-bit set, and
+// whether every token below continues with whole UTF-8 characters (the last one may be unfinished):
+// when the configuration the node reaches takes all those bytes and characters back to itself
+// (Recognizer::char_loops), every token below is accepted without walking it (the inside of a JSON
+// string). Built once per token index, shared by every grammar.
 using ByteSet = std::array<std::uint64_t, 4>;
 
-std::shared_ptr<const std::vector<ByteSet>> subtree_bytes(const std::shared_ptr<const TokenIndex>& x) {
+struct TrieSummary {
+    std::vector<ByteSet> bytes_below;
+    std::vector<char> whole_chars_below;
+};
+
+// ok[d]: piece[d..] is whole characters, the last one possibly cut short (lead bytes C2-F4 only; the
+// recognizer decides which of their code points are valid).
+void whole_char_suffixes(std::string_view piece, std::vector<char>& ok) {
+    ok.assign(piece.size() + 1, 1);
+    for (std::size_t d = piece.size(); d-- > 0;) {
+        const auto b = static_cast<std::uint8_t>(piece[d]);
+        std::size_t continuations = 0;
+        if (b >= 0x80) {
+            if (b < 0xC2 || b > 0xF4) {
+                ok[d] = 0;
+                continue;
+            }
+            continuations = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : 1;
+        }
+        bool good = true;
+        std::size_t k = 1;
+        for (; k <= continuations && d + k < piece.size(); ++k)
+            good = good && (static_cast<std::uint8_t>(piece[d + k]) & 0xC0) == 0x80;
+        ok[d] = good && (d + k >= piece.size() || ok[d + k]);
+    }
+}
+
+std::shared_ptr<const TrieSummary> trie_summary(const std::shared_ptr<const TokenIndex>& x) {
     static std::mutex mu;
-    static std::vector<std::pair<std::weak_ptr<const TokenIndex>, std::shared_ptr<const std::vector<ByteSet>>>> built;
+    static std::vector<std::pair<std::weak_ptr<const TokenIndex>, std::shared_ptr<const TrieSummary>>> built;
     std::lock_guard lock(mu);
     std::erase_if(built, [](const auto& b) { return b.first.expired(); });
-    for (const auto& [index, bytes] : built)
+    for (const auto& [index, summary] : built)
         if (!index.owner_before(x) && !x.owner_before(index))
-            return bytes;
+            return summary;
     const auto trie = x->trie();
-    auto bytes = std::make_shared<std::vector<ByteSet>>(trie.size());
+    const auto toks = x->trie_tokens();
+    auto summary = std::make_shared<TrieSummary>();
+    std::vector<ByteSet>& bytes = summary->bytes_below;
+    bytes.resize(trie.size());
+    summary->whole_chars_below.assign(trie.size(), 1);
     // Preorder: children come after their parent, so a reverse pass folds each node into its parent.
     std::vector<std::uint32_t> parent(trie.size());
     std::vector<std::uint32_t> open; // the path of nodes above the current one
+    std::vector<char> ok;
     for (std::uint32_t i = 0; i < trie.size(); ++i) {
         open.resize(trie[i].depth - 1u);
         parent[i] = open.empty() ? UINT32_MAX : open.back();
         open.push_back(i);
+        if (trie[i].tok_begin == trie[i].tok_end)
+            continue;
+        whole_char_suffixes(x->piece(toks[trie[i].tok_begin]), ok); // a node's tokens share its bytes
+        for (std::size_t d = 0; d < open.size(); ++d) // open[d] is at depth d + 1: its suffix starts there
+            if (!ok[d + 1])
+                summary->whole_chars_below[open[d]] = 0;
     }
     for (std::size_t i = trie.size(); i-- > 0;) {
         if (parent[i] == UINT32_MAX)
             continue;
-        ByteSet& up = (*bytes)[parent[i]];
+        ByteSet& up = bytes[parent[i]];
         for (std::size_t w = 0; w < 4; ++w)
-            up[w] |= (*bytes)[i][w];
+            up[w] |= bytes[i][w];
         up[trie[i].byte >> 6] |= std::uint64_t{1} << (trie[i].byte & 63);
     }
-    built.emplace_back(x, bytes);
-    return bytes;
+    built.emplace_back(x, summary);
+    return summary;
 }
 
 // What every matcher of one grammar over one vocabulary shares: the recognizer (its memoized
@@ -75,7 +119,7 @@ struct GrammarVocab {
     std::mutex mu;
     Recognizer rec;
     std::unordered_map<std::int32_t, std::vector<std::uint32_t>> exact;
-    std::unordered_map<std::int32_t, SharedMask> shared;
+    std::unordered_map<std::int32_t, std::shared_ptr<const SharedMask>> shared;
     std::size_t cached_bytes = 0;
     std::vector<std::int32_t> walk;
     std::vector<char> escaped;
@@ -110,7 +154,8 @@ struct GrammarMatcher::Impl {
     std::shared_ptr<const TokenIndex> index;
     GrammarMatcherOptions options;
     std::shared_ptr<GrammarVocab> vocab; // shared with other matchers: lock vocab->mu around rec
-    std::shared_ptr<const std::vector<ByteSet>> below; // subtree_bytes(index)
+    std::shared_ptr<const TrieSummary> below; // trie_summary(index)
+    std::shared_ptr<MaskLibrary> library;     // MaskLibrary::of(index)
     Recognizer& rec;
     std::int32_t state;
     bool active;
@@ -119,7 +164,7 @@ struct GrammarMatcher::Impl {
 
     Impl(std::shared_ptr<const Grammar> g, std::shared_ptr<const TokenIndex> x, GrammarMatcherOptions o)
         : grammar(std::move(g)), index(std::move(x)), options(std::move(o)), vocab(grammar_vocab(grammar, index)),
-          below(subtree_bytes(index)), rec(vocab->rec), state(rec.initial()), active(!options.lazy) {}
+          below(trie_summary(index)), library(MaskLibrary::of(index)), rec(vocab->rec), state(rec.initial()), active(!options.lazy) {}
 
     std::unique_lock<std::mutex> lock() const { return std::unique_lock(vocab->mu); }
 
@@ -177,6 +222,13 @@ struct GrammarMatcher::Impl {
         words[static_cast<std::uint32_t>(t) >> 5] |= 1u << (static_cast<std::uint32_t>(t) & 31);
     }
 
+    // Whether it is worth asking for char_loops(s) (256 steps and more the first time): the first
+    // child's byte, or character, leads back to s.
+    bool loops_on_first_child(std::int32_t s, std::uint8_t byte) {
+        const std::int32_t t = rec.step(s, byte);
+        return t == s || (byte >= 0xC2 && t != Recognizer::dead && rec.any_completion(t));
+    }
+
     // The walk of the trie from configuration `from`: tokens accepted go to `words`; with a truncated
     // configuration, tokens whose walk escaped below the cut (and were not accepted) go to `uncertain`.
     // Returns false, unfinished, as soon as more than `max_uncertain` tokens are uncertain.
@@ -190,7 +242,8 @@ struct GrammarMatcher::Impl {
         esc.assign(index->max_piece_bytes() + 1, 0);
         st[0] = from;
         esc[0] = uncertain && rec.escaped(from);
-        const std::vector<ByteSet>& below_bytes = *below;
+        const std::vector<ByteSet>& below_bytes = below->bytes_below;
+        const std::vector<char>& whole_chars = below->whole_chars_below;
         std::size_t i = 0;
         while (i < trie.size()) {
             const TokenIndex::TrieNode& nd = trie[i];
@@ -204,11 +257,13 @@ struct GrammarMatcher::Impl {
                 i = nd.skip;
                 continue;
             }
-            // Below a configuration that loops on the first child's byte: if every byte below loops
-            // too, all tokens of the subtree end in s, accepted, without walking it.
-            if (nd.skip > i + 1 && rec.step(s, trie[i + 1].byte) == s) {
-                const ByteSet loops = rec.self_loops(s);
+            // Below a configuration that loops on the first child's byte (or character): if every
+            // byte and character below loops too, all tokens of the subtree are accepted, without
+            // walking it.
+            if (nd.skip > i + 1 && whole_chars[i] && loops_on_first_child(s, trie[i + 1].byte)) {
                 const ByteSet& need = below_bytes[i];
+                // ASCII-only subtrees need only the byte loops (half the steps of char_loops the first time).
+                const ByteSet loops = (need[2] | need[3]) ? rec.char_loops(s) : rec.self_loops(s);
                 if ((need[0] & ~loops[0]) == 0 && (need[1] & ~loops[1]) == 0 && (need[2] & ~loops[2]) == 0 &&
                     (need[3] & ~loops[3]) == 0) {
                     for (std::uint32_t k = nd.tok_begin; k < nd.subtree_tok_end; ++k)
@@ -238,8 +293,43 @@ struct GrammarMatcher::Impl {
         into.emplace(key, std::move(words));
     }
 
-    // The mask of the current state: the exact cache, else the truncated configuration's shared mask
-    // plus its uncertain tokens checked one by one, else a full walk. Called with the lock held.
+    // The shared mask of configuration `key` (the current state or its truncation): this grammar's,
+    // else the library's under the same signature, else walked now and given to both. Null when it
+    // is not worth sharing (a state with a signature too long to share is left to the plain walk).
+    const SharedMask* shared_mask(std::int32_t key) {
+        auto it = vocab->shared.find(key);
+        if (it == vocab->shared.end()) {
+            const std::string signature = rec.signature(key, key == state ? kMaxWholeSignatureBytes : kMaxSignatureBytes,
+                                                         static_cast<std::uint32_t>(index->max_piece_bytes()));
+            std::shared_ptr<const SharedMask> m = signature.empty() ? nullptr : library->find(signature);
+            if (!m) {
+                if (key == state && signature.empty())
+                    return nullptr;
+                auto fresh = std::make_shared<SharedMask>();
+                fresh->accepted.assign((index->vocab_size() + 31) / 32, 0);
+                if (!walk_trie(key, fresh->accepted, &fresh->uncertain, index->vocab_size() / kMaxUncertainShare)) {
+                    fresh->useful = false;
+                    fresh->accepted = {};
+                    fresh->uncertain = {};
+                }
+                m = std::move(fresh);
+                if (!signature.empty())
+                    library->add(signature, m);
+            }
+            if (vocab->cached_bytes + m->bytes() > kMaskCacheBytes) {
+                vocab->exact.clear();
+                vocab->shared.clear();
+                vocab->cached_bytes = 0;
+            }
+            vocab->cached_bytes += m->bytes();
+            it = vocab->shared.emplace(key, std::move(m)).first;
+        }
+        return it->second->useful ? it->second.get() : nullptr;
+    }
+
+    // The mask of the current state: the exact cache, else the shared mask of its truncated
+    // configuration (or of itself) plus its uncertain tokens checked one by one, else a full walk.
+    // Called with the lock held.
     void compute_mask(std::vector<std::uint32_t>& words) {
         const std::size_t n_words = (index->vocab_size() + 31) / 32;
         const bool cache = options.mask_cache_entries > 0;
@@ -253,28 +343,7 @@ struct GrammarMatcher::Impl {
         std::int32_t cut = cache ? rec.truncate(state) : state;
         if (cut != state && rec.escaped(cut)) // the cut part is reachable without input: nothing to share
             cut = state;
-        const SharedMask* shared = nullptr;
-        if (cut != state) {
-            auto it = vocab->shared.find(cut);
-            if (it == vocab->shared.end()) {
-                SharedMask m;
-                m.accepted.assign(n_words, 0);
-                if (!walk_trie(cut, m.accepted, &m.uncertain, index->vocab_size() / kMaxUncertainShare)) {
-                    m.useful = false;
-                    m.accepted = {};
-                    m.uncertain = {};
-                }
-                if (vocab->cached_bytes + m.accepted.size() * 4 > kMaskCacheBytes) {
-                    vocab->exact.clear();
-                    vocab->shared.clear();
-                    vocab->cached_bytes = 0;
-                }
-                vocab->cached_bytes += m.accepted.size() * 4 + m.uncertain.size() * sizeof(TokenId) + 64;
-                it = vocab->shared.emplace(cut, std::move(m)).first;
-            }
-            if (it->second.useful)
-                shared = &it->second;
-        }
+        const SharedMask* shared = cache ? shared_mask(cut) : nullptr;
         if (shared) {
             words = shared->accepted;
             for (TokenId t : shared->uncertain)

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
+#include <queue>
 #include <string>
 
 #include "braid/error.hpp"
@@ -33,6 +35,7 @@ Recognizer::Recognizer(const Grammar::Impl& g) : g_(g) {
     nodes_.emplace_back(0u, 0u); // node 0: the empty stack
     nodes_.emplace_back(0u, 0u); // node 1: `opaque`, the cut-off bottom of truncated stacks
     mark_lexical();
+    measure_min_chars();
     std::vector<std::uint32_t> start;
     for (std::uint32_t alt : g_.rules[g_.root].alts)
         expand(alt, 0, start);
@@ -131,6 +134,32 @@ void Recognizer::mark_lexical() {
                 if (g_.elems[p].kind == ElemKind::end)
                     break;
             }
+}
+
+// Lower bounds on the characters each rule reads (signature()'s distances): iterated up from 0, so
+// every pass gives lower bounds and the last one (stable, or after kMinCharsPasses) is used.
+void Recognizer::measure_min_chars() {
+    constexpr int kMinCharsPasses = 64;
+    constexpr std::uint32_t kSaturated = 1u << 20;
+    min_chars_.assign(g_.rules.size(), 0);
+    for (int pass = 0; pass < kMinCharsPasses; ++pass) {
+        bool changed = false;
+        for (std::size_t r = 0; r < g_.rules.size(); ++r) {
+            std::uint32_t best = kSaturated;
+            for (std::uint32_t alt : g_.rules[r].alts) {
+                std::uint32_t n = 0;
+                for (std::uint32_t p = alt; g_.elems[p].kind != ElemKind::end && n < best; ++p)
+                    n += g_.elems[p].kind == ElemKind::chars ? 1 : min_chars_[g_.elems[p].arg];
+                best = std::min(best, n);
+            }
+            if (best > min_chars_[r]) {
+                min_chars_[r] = best;
+                changed = true;
+            }
+        }
+        if (!changed)
+            break;
+    }
 }
 
 std::uint32_t Recognizer::node(std::uint32_t pos, std::uint32_t parent) {
@@ -236,6 +265,9 @@ std::int32_t Recognizer::compute_step(std::int32_t set, std::uint8_t b) {
     std::uint8_t len = sets_[static_cast<std::size_t>(set)].len;
     bool complete = false;
     bool bad = false;
+    // Every stack takes whichever character the partial one becomes (see kAnyCompletion): only the
+    // number of continuation bytes matters.
+    const bool any_completion = partial == kAnyCompletion;
     if (left == 0) {
         if (b < 0x80) {
             partial = b;
@@ -258,15 +290,18 @@ std::int32_t Recognizer::compute_step(std::int32_t set, std::uint8_t b) {
     } else if ((b & 0xC0) != 0x80) {
         bad = true;
     } else {
-        partial = (partial << 6) | (b & 0x3Fu);
+        if (!any_completion)
+            partial = (partial << 6) | (b & 0x3Fu);
         complete = --left == 0;
     }
     std::uint32_t lo = partial, hi = partial;
-    if (!bad && !complete) {
+    bool whole_range_valid = false; // every completion of the partial character is a valid code point
+    if (!bad && !complete && !any_completion) {
         lo = partial << (6 * left);
         hi = lo | ((1u << (6 * left)) - 1);
+        whole_range_valid = lo >= min_code_point[len] && hi <= 0x10FFFF && (hi < 0xD800 || lo > 0xDFFF);
     }
-    if (!bad) {
+    if (!bad && !any_completion) {
         bad = hi < min_code_point[len] || lo > 0x10FFFF || (lo >= 0xD800 && hi <= 0xDFFF);
         lo = std::max(lo, min_code_point[len]);
         hi = std::min<std::uint32_t>(hi, 0x10FFFF);
@@ -280,7 +315,7 @@ std::int32_t Recognizer::compute_step(std::int32_t set, std::uint8_t b) {
                 if (n <= opaque)
                     continue;
                 const auto [pos, parent] = nodes_[n];
-                if (g_.charsets[g_.elems[pos].arg].contains(partial)) {
+                if (any_completion || g_.charsets[g_.elems[pos].arg].contains(partial)) {
                     scratch_.clear();
                     expand(pos + 1, parent, scratch_);
                     out.insert(out.end(), scratch_.begin(), scratch_.end());
@@ -288,10 +323,23 @@ std::int32_t Recognizer::compute_step(std::int32_t set, std::uint8_t b) {
             }
             partial = 0;
             len = 0;
+        } else if (any_completion) {
+            out.assign(nodes.begin(), nodes.end());
         } else {
-            for (std::uint32_t n : nodes)
-                if (n > opaque && g_.charsets[g_.elems[nodes_[n].first].arg].intersects(lo, hi))
+            bool all_cover = whole_range_valid;
+            for (std::uint32_t n : nodes) {
+                if (n <= opaque)
+                    continue;
+                const CharSet& cs = g_.charsets[g_.elems[nodes_[n].first].arg];
+                if (cs.intersects(lo, hi)) {
                     out.push_back(n);
+                    all_cover = all_cover && cs.covers(lo, hi);
+                }
+            }
+            // The bits read so far no longer matter: forget them, so that the thousands of partly
+            // read CJK characters inside a JSON string share one configuration per byte still due.
+            if (all_cover)
+                partial = kAnyCompletion;
         }
     }
     const std::int32_t result = bad ? dead : intern(out, partial, left, len);
@@ -304,7 +352,8 @@ std::array<std::uint64_t, 4> Recognizer::self_loops(std::int32_t set) {
     if (at < loops_known_.size() && loops_known_[at])
         return loops_[at];
     std::array<std::uint64_t, 4> bits{};
-    for (int b = 0; b < 256; ++b)
+    // Bytes from 0x80 never lead back: they start or continue a character, changing `left`.
+    for (int b = 0; b < 0x80; ++b)
         if (step(set, static_cast<std::uint8_t>(b)) == set)
             bits[static_cast<std::size_t>(b) >> 6] |= std::uint64_t{1} << (b & 63);
     if (loops_known_.size() <= at) {
@@ -313,6 +362,176 @@ std::array<std::uint64_t, 4> Recognizer::self_loops(std::int32_t set) {
     }
     loops_known_[at] = 1;
     loops_[at] = bits;
+    return bits;
+}
+
+// A hash of the rest of an alternative from `pos` that ignores rule numbers: rules referenced are
+// hashed by their own alternatives, `depth` levels down. Only orders the stacks of a signature (equal
+// shapes in any grammar hash alike); the signature itself never relies on it.
+std::uint64_t Recognizer::shape_hash(std::uint32_t pos, int depth, std::unordered_map<std::uint64_t, std::uint64_t>& memo) const {
+    const std::uint64_t key = (std::uint64_t{pos} << 8) | static_cast<std::uint64_t>(depth);
+    if (auto it = memo.find(key); it != memo.end())
+        return it->second;
+    constexpr std::uint64_t mul = 0x9E3779B97F4A7C15ull;
+    std::uint64_t h = 0x51ED27;
+    for (std::uint32_t p = pos; g_.elems[p].kind != ElemKind::end; ++p) {
+        const Elem& e = g_.elems[p];
+        if (e.kind == ElemKind::chars) {
+            for (const auto& [lo, hi] : g_.charsets[e.arg].ranges)
+                h = (h ^ ((std::uint64_t{lo} << 32) | hi)) * mul;
+        } else {
+            std::uint64_t r = 0x7A11;
+            if (depth > 0)
+                for (std::uint32_t alt : g_.rules[e.arg].alts)
+                    r = (r ^ shape_hash(alt, depth - 1, memo)) * mul;
+            h = (h ^ r ^ 0xF00D) * mul;
+        }
+        h ^= h >> 29;
+    }
+    memo.emplace(key, h);
+    return h;
+}
+
+// Lower bounds on the characters read before each rule can be entered from `stacks` (every stack
+// frame's rest counted from 0: what lies below may be reached with no input), up to `horizon`; rules
+// not in the result are farther. Dijkstra over rule references weighted by the characters the
+// elements before them read at least (min_chars_). False when more than `max_rules` rules are that near (the description would be long).
+bool Recognizer::rule_distances(const std::vector<std::uint32_t>& stacks, std::uint32_t horizon, std::size_t max_rules,
+                                std::unordered_map<std::uint32_t, std::uint32_t>& dist) const {
+    using Item = std::pair<std::uint32_t, std::uint32_t>; // (distance, rule)
+    std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
+    auto relax_rest = [&](std::uint32_t pos, std::uint32_t d) {
+        for (std::uint32_t p = pos; g_.elems[p].kind != ElemKind::end && d <= horizon; ++p) {
+            if (g_.elems[p].kind == ElemKind::chars) {
+                ++d;
+                continue;
+            }
+            const std::uint32_t r = g_.elems[p].arg;
+            auto [it, added] = dist.emplace(r, d);
+            if (added || d < it->second) {
+                it->second = d;
+                queue.emplace(d, r);
+            }
+            d += min_chars_[r];
+        }
+    };
+    for (std::uint32_t n : stacks)
+        for (std::uint32_t x = n; x > opaque; x = nodes_[x].second)
+            relax_rest(nodes_[x].first, 0);
+    while (!queue.empty()) {
+        const auto [d, r] = queue.top();
+        queue.pop();
+        if (d != dist[r])
+            continue; // a shorter way was found since
+        if (dist.size() > max_rules)
+            return false;
+        for (std::uint32_t alt : g_.rules[r].alts)
+            relax_rest(alt, d);
+    }
+    return true;
+}
+
+std::string Recognizer::signature(std::int32_t set, std::size_t max_bytes, std::uint32_t horizon) {
+    constexpr int kShapeDepth = 3; // deep enough to tell a string's inside from a number's
+    const Set& s = sets_[static_cast<std::size_t>(set)];
+    std::unordered_map<std::uint64_t, std::uint64_t> memo;
+    struct Stack {
+        std::uint64_t shape;
+        std::uint32_t node;
+    };
+    std::vector<Stack> stacks;
+    stacks.reserve(s.nodes.size());
+    for (std::uint32_t n : s.nodes) {
+        std::uint64_t h = 0;
+        std::uint32_t x = n;
+        for (; x > opaque; x = nodes_[x].second)
+            h = (h ^ shape_hash(nodes_[x].first, kShapeDepth, memo)) * 0x9E3779B97F4A7C15ull + 1;
+        stacks.push_back({h ^ x, n});
+    }
+    std::sort(stacks.begin(), stacks.end(), [](const Stack& a, const Stack& b) { return a.shape < b.shape; });
+    std::unordered_map<std::uint32_t, std::uint32_t> dist;
+    if (!rule_distances(s.nodes, horizon, max_bytes / 8, dist))
+        return {};
+    std::string out;
+    auto put32 = [&](std::uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); };
+    put32(horizon);
+    put32(s.partial);
+    out += static_cast<char>(s.left);
+    out += static_cast<char>(s.len);
+    std::unordered_map<std::uint32_t, std::uint32_t> rule_ids; // grammar rule -> order first met
+    std::vector<std::uint32_t> rule_queue;
+    // The rest of an alternative from pos: code point ranges and renamed rules, then an end mark.
+    auto put_rest = [&](std::uint32_t pos) {
+        for (std::uint32_t p = pos;; ++p) {
+            const Elem& e = g_.elems[p];
+            if (e.kind == ElemKind::end) {
+                out += 'E';
+                return;
+            }
+            if (e.kind == ElemKind::chars) {
+                const auto& ranges = g_.charsets[e.arg].ranges;
+                out += 'C';
+                put32(static_cast<std::uint32_t>(ranges.size()));
+                for (const auto& [lo, hi] : ranges) {
+                    put32(lo);
+                    put32(hi);
+                }
+            } else if (!dist.contains(e.arg)) {
+                out += 'F'; // not entered within `horizon` characters: what it is cannot matter
+            } else {
+                auto [it, added] = rule_ids.emplace(e.arg, static_cast<std::uint32_t>(rule_ids.size()));
+                if (added)
+                    rule_queue.push_back(e.arg);
+                out += 'R';
+                put32(it->second);
+            }
+        }
+    };
+    for (const Stack& st : stacks) {
+        out += 'S';
+        std::uint32_t x = st.node;
+        for (; x > opaque && out.size() <= max_bytes; x = nodes_[x].second)
+            put_rest(nodes_[x].first);
+        out += x == opaque ? 'O' : 'B';
+        if (out.size() > max_bytes)
+            return {};
+    }
+    for (std::size_t i = 0; i < rule_queue.size(); ++i) {
+        out += 'D';
+        for (std::uint32_t alt : g_.rules[rule_queue[i]].alts)
+            put_rest(alt);
+        if (out.size() > max_bytes)
+            return {};
+    }
+    return out;
+}
+
+std::array<std::uint64_t, 4> Recognizer::char_loops(std::int32_t set) {
+    const auto at = static_cast<std::size_t>(set);
+    if (at < char_loops_known_.size() && char_loops_known_[at])
+        return char_loops_[at];
+    std::array<std::uint64_t, 4> bits = self_loops(set);
+    bool any_lead = false;
+    for (int b = 0xC2; b <= 0xF4; ++b) {
+        std::int32_t s = step(set, static_cast<std::uint8_t>(b));
+        if (s == dead || !any_completion(s))
+            continue; // E0, ED, F0, F4 (some continuations invalid) never get here
+        const int continuations = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : 1;
+        for (int k = 0; k < continuations && s != dead; ++k)
+            s = step(s, 0x80); // any continuation byte: the set forgot the bits
+        if (s == set) {
+            bits[static_cast<std::size_t>(b) >> 6] |= std::uint64_t{1} << (b & 63);
+            any_lead = true;
+        }
+    }
+    if (any_lead)
+        bits[2] = ~std::uint64_t{0}; // 0x80-0xBF: continuation bytes
+    if (char_loops_known_.size() <= at) {
+        char_loops_known_.resize(sets_.size(), 0);
+        char_loops_.resize(sets_.size());
+    }
+    char_loops_known_[at] = 1;
+    char_loops_[at] = bits;
     return bits;
 }
 

@@ -58,13 +58,35 @@ public:
     std::int32_t truncate(std::int32_t set);
     /// The bytes that lead from @p set back to @p set itself (a loop, such as the characters of a JSON
     /// string or the digits of a number), as a 256-bit set: a token made only of them leaves the
-    /// configuration unchanged. Computed once per set (256 steps).
+    /// configuration unchanged. Computed once per set (128 steps: no byte from 0x80 can loop).
     std::array<std::uint64_t, 4> self_loops(std::int32_t set);
+    /// self_loops() plus the UTF-8 lead bytes of characters that lead from @p set back to @p set
+    /// whatever their continuation bytes (a JSON string takes every character from U+0080 up), and
+    /// then the continuation bytes too: a token made only of these bytes, whose characters are whole
+    /// or an unfinished last one, leaves @p set unchanged or ends inside one such character.
+    std::array<std::uint64_t, 4> char_loops(std::int32_t set);
+    /// Whether the partly read character of @p set is one every stack takes however it ends.
+    bool any_completion(std::int32_t set) const noexcept {
+        return sets_[static_cast<std::size_t>(set)].partial == kAnyCompletion;
+    }
+    /// A description of what @p set does with inputs of at most @p horizon bytes, independent of how
+    /// the grammar numbers its rules and positions: the partly read character, then each stack as the
+    /// rest of its alternatives (rules renamed in the order first met; a rule that cannot be entered
+    /// within @p horizon characters is only marked "far") and its bottom (end of input or the cut-off
+    /// part), then every rule met. Two configurations, of any grammars, with equal signatures accept
+    /// the same byte strings of up to @p horizon bytes and escape on the same ones, so their masks
+    /// over a vocabulary whose tokens are no longer are equal: position 10 and position 11 of a
+    /// string of at most 32,767 characters read the same. Empty when the description would pass
+    /// @p max_bytes (a stack top that reaches most of a large grammar).
+    std::string signature(std::int32_t set, std::size_t max_bytes, std::uint32_t horizon);
     /// Number of configurations built so far.
     std::size_t set_count() const noexcept { return sets_.size(); }
 
 private:
     static constexpr std::int32_t unknown = -2;
+    /// Set::partial of a partly read character every completion of which is a valid code point that
+    /// every stack of the set accepts (no real partial value has more than 21 bits).
+    static constexpr std::uint32_t kAnyCompletion = 0xFFFFFFFFu;
     struct Set {
         std::vector<std::uint32_t> nodes; // sorted; node 0 is the empty stack
         std::uint32_t partial = 0;        // bits of the UTF-8 character read so far
@@ -77,8 +99,12 @@ private:
 
     std::int32_t compute_step(std::int32_t set, std::uint8_t byte);
     void mark_lexical();
+    void measure_min_chars();
     std::uint32_t node(std::uint32_t pos, std::uint32_t parent);
     void expand(std::uint32_t pos, std::uint32_t parent, std::vector<std::uint32_t>& out);
+    bool rule_distances(const std::vector<std::uint32_t>& stacks, std::uint32_t horizon, std::size_t max_rules,
+                        std::unordered_map<std::uint32_t, std::uint32_t>& dist) const;
+    std::uint64_t shape_hash(std::uint32_t pos, int depth, std::unordered_map<std::uint64_t, std::uint64_t>& memo) const;
     std::int32_t intern(std::vector<std::uint32_t>& nodes, std::uint32_t partial, std::uint8_t left, std::uint8_t len);
 
     const Grammar::Impl& g_;
@@ -97,12 +123,15 @@ private:
     std::vector<std::uint32_t> out_; // compute_step()'s result buffer
     std::unordered_map<std::int32_t, std::int32_t> truncated_;
     std::vector<char> lexical_pos_; // per position: its rule cannot reach a recursive rule
+    std::vector<std::uint32_t> min_chars_; // per rule: a lower bound on the characters it reads
     std::vector<std::pair<std::uint32_t, std::uint32_t>> work_;
     std::vector<std::uint64_t> seen_;
     std::unordered_set<std::uint64_t> seen_set_;
     std::vector<std::uint32_t> scratch_;
     std::vector<std::array<std::uint64_t, 4>> loops_; // per set, valid where loops_known_ is set
     std::vector<char> loops_known_;
+    std::vector<std::array<std::uint64_t, 4>> char_loops_; // per set, valid where char_loops_known_ is set
+    std::vector<char> char_loops_known_;
     std::int32_t initial_ = dead;
 };
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -367,4 +368,134 @@ TEST_CASE("[grammar matcher] masks shared across nesting depths equal the refere
         CHECK(mask == brute_force_mask(m));
         CHECK(m.is_complete());
     }
+}
+
+TEST_CASE("[grammar matcher] masks inside strings of non-ASCII characters equal the reference", "[unit]") {
+    // A partly read character that every stack takes however it ends is one configuration, and a trie
+    // subtree of such characters is accepted without walking it: both must stay exact where a class
+    // holds only part of a lead byte's characters (U+4E00-U+4E3F, é, one emoji block) or none.
+    const VocabFixture& v = vocab("ggml-vocab-deepseek-llm.gguf");
+    check_random_states(R"(root ::= "\"" [^"\\\x00-\x1F]* "\"")", v, 2, 8, 11);
+    check_random_states(R"(root ::= "\"" [^"\\\x00-\x1F\u4E00-\u4E3F\u00E9]* "\"" | "[" [\u4E00-\u9FFF]+ "]")", v, 3, 8, 12);
+    check_random_states(R"(root ::= "\"" ([^"\\\x00-\x1F\U0001F600-\U0001F64F] | "\\n")* "\"" [0-9]*)", v, 2, 8, 13);
+    check_random_states(R"(root ::= ([a-z] | [\u0400-\u04FF])+ " " [\u3040-\u30FF]+)", v, 2, 8, 14);
+}
+
+namespace {
+// Code points of a piece of whole UTF-8 characters (nullopt when it is not: split or invalid).
+std::optional<std::vector<std::uint32_t>> whole_code_points(const std::string& s) {
+    std::vector<std::uint32_t> out;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto b = static_cast<std::uint8_t>(s[i]);
+        const std::size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+        if (n == 0 || i + n > s.size())
+            return std::nullopt;
+        std::uint32_t cp = n == 1 ? b : b & (0x7Fu >> n);
+        for (std::size_t k = 1; k < n; ++k) {
+            if ((static_cast<std::uint8_t>(s[i + k]) & 0xC0) != 0x80)
+                return std::nullopt;
+            cp = (cp << 6) | (static_cast<std::uint8_t>(s[i + k]) & 0x3Fu);
+        }
+        out.push_back(cp);
+        i += n;
+    }
+    return out;
+}
+} // namespace
+
+TEST_CASE("[grammar matcher] a string's mask follows its class, not only accept_token", "[unit]") {
+    // Against the class itself (accept_token shares the recognizer with the mask): inside the string,
+    // a token of whole characters is allowed exactly when each is in the class.
+    const VocabFixture& v = vocab("ggml-vocab-deepseek-llm.gguf");
+    const auto g = engine::Grammar::from_gbnf(R"(root ::= "\"" [^"\\\x00-\x1F\u4E00-\u4E3F\u00E9\U0001F600-\U0001F64F]* "\"")");
+    auto in_class = [](std::uint32_t c) {
+        return c != '"' && c != '\\' && c >= 0x20 && !(c >= 0x4E00 && c <= 0x4E3F) && c != 0xE9 && !(c >= 0x1F600 && c <= 0x1F64F);
+    };
+    engine::GrammarMatcher m(g, v.index);
+    REQUIRE(m.accept_bytes("\"ab"));
+    std::vector<std::uint32_t> mask;
+    m.fill_mask(mask);
+    std::size_t allowed = 0, refused = 0;
+    for (std::size_t t = 0; t < v.index->vocab_size(); ++t) {
+        const auto id = static_cast<engine::TokenId>(t);
+        if (v.index->is_special(id) || v.index->is_end(id))
+            continue;
+        const auto cps = whole_code_points(v.index->piece(id));
+        if (!cps)
+            continue;
+        const bool expected = std::all_of(cps->begin(), cps->end(), in_class);
+        INFO("token " << t << " '" << v.index->piece(id) << "'");
+        if (std::find(cps->begin(), cps->end(), std::uint32_t{'"'}) != cps->end())
+            continue; // may close the string
+        REQUIRE(bit(mask, id) == expected);
+        (expected ? allowed : refused) += 1;
+    }
+    CHECK(refused > 100); // the excluded CJK block and é appear in many tokens
+    CHECK(allowed > 50000);
+    CHECK_FALSE(m.accept_bytes("\xE4\xB8\x80")); // U+4E00
+    CHECK(m.accept_bytes("\xE4\xB9\x80"));       // U+4E40
+}
+
+TEST_CASE("[grammar matcher] masks shared across grammars by signature stay exact for each grammar", "[unit]") {
+    // The first grammar fills the vocabulary's mask library; the next ones spell the same places with
+    // other rule names and order (they may reuse its masks) or differ by one character or one
+    // continuation (they must not).
+    const VocabFixture& v = vocab("ggml-vocab-gpt-2.gguf");
+    const std::vector<std::string> grammars = {
+        R"(root ::= "{" ws "\"k\":" ws str ws "}"
+str ::= "\"" ch* "\""
+ch ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt]
+ws ::= [ ]?)",
+        R"(root ::= "[" sp text sp "]"
+sp ::= [ ]?
+ch2 ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt]
+text ::= "\"" ch2* "\"")",
+        R"(root ::= "[" sp text sp "]"
+sp ::= [ ]?
+ch2 ::= [^"\\\x00-\x1Fq] | "\\" ["\\/bfnrt]
+text ::= "\"" ch2* "\"")",
+        R"(root ::= "[" sp text sp "]"
+sp ::= [ ]?
+ch2 ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt]
+text ::= "\"" ch2* "\"" "!")",
+    };
+    const std::vector<std::string> texts = {R"({"k": "a quick \"b\" query"})", R"([ "a quick \"b\" query" ])",
+                                            R"([ "a \"b\" item" ])", R"([ "a quick \"b\" query"! ])"};
+    for (std::size_t i = 0; i < grammars.size(); ++i) {
+        INFO("grammar " << i);
+        engine::GrammarMatcher m(engine::Grammar::from_gbnf(grammars[i]), v.index);
+        std::vector<std::uint32_t> mask;
+        for (engine::TokenId id : v.tok->tokenize(texts[i])) {
+            m.fill_mask(mask);
+            REQUIRE(mask == brute_force_mask(m));
+            if (!m.accept_token(id))
+                break;
+        }
+    }
+}
+
+TEST_CASE("[grammar matcher] positions of a long counted string share masks and stay exact near the end", "[unit]") {
+    // Signatures look only as far as the longest token: positions far from the end of a counted
+    // string read alike and share one mask; near the end (fewer characters left than a long token
+    // has) they must differ. Each mask is checked against the reference, in order along the string.
+    const VocabFixture& v = vocab("ggml-vocab-gpt-2.gguf");
+    const std::size_t limit = v.index->max_piece_bytes() + 40;
+    const auto g = engine::Grammar::from_gbnf("root ::= \"\\\"\" [a-z ]{0," + std::to_string(limit) + "} \"\\\"\" [0-9]");
+    engine::GrammarMatcher m(g, v.index);
+    std::vector<std::uint32_t> mask;
+    REQUIRE(m.accept_bytes("\""));
+    const std::string filler = "ab cd";
+    std::size_t read = 0;
+    for (std::size_t step = 0; read < limit; ++step) {
+        m.fill_mask(mask);
+        if (step % 7 == 0 || read + 12 > limit || read + 5 < 20)
+            REQUIRE(mask == brute_force_mask(m));
+        const char c = filler[step % filler.size()];
+        REQUIRE(m.accept_bytes(std::string(1, c)));
+        ++read;
+    }
+    m.fill_mask(mask);
+    REQUIRE(mask == brute_force_mask(m));
+    CHECK_FALSE(m.accept_bytes("a"));
+    CHECK(m.accept_bytes("\"7"));
 }
