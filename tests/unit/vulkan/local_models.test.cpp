@@ -1,9 +1,11 @@
 // LocalChatModel and its scheduler on the Vulkan backend (lavapipe here): greedy answers equal the CPU
 // backend's, four requests side by side each equal the same request alone, and a sequence's logits do
-// not depend on where its cells lie in the shared cache (attention visits cells in position order).
+// not depend on where its cells lie in the shared cache (attention visits cells in position order);
+// a decoder's pooled embeddings equal the CPU backend's.
 // Few tokens each: lavapipe is slow.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,7 @@
 #include "braid/engine/batch.hpp"
 #include "braid/engine/context.hpp"
 #include "braid/models/local_chat_model.hpp"
+#include "braid/models/local_embeddings.hpp"
 #include "braid/models/local_scheduler.hpp"
 #include "unit/local_models/local_test_util.hpp"
 
@@ -40,6 +43,16 @@ struct Run {
     std::string text;
     std::vector<std::vector<float>> logits;
 };
+
+double cosine(const std::vector<float>& a, const std::vector<float>& b) {
+    double ab = 0, aa = 0, bb = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        ab += static_cast<double>(a[i]) * b[i];
+        aa += static_cast<double>(a[i]) * a[i];
+        bb += static_cast<double>(b[i]) * b[i];
+    }
+    return ab / std::sqrt(aa * bb);
+}
 
 } // namespace kv_vulkan_local_models
 
@@ -127,5 +140,24 @@ TEST_CASE("[vulkan] a sequence's logits do not depend on where its cells lie in 
             scattered.remove(1); // ... and leaves: positions 4 … of sequence 0 go to cells 0 …
         INFO("position " << i);
         CHECK(step(scattered, prompt[i], static_cast<std::int32_t>(i), 0) == expected[i]);
+    }
+}
+
+TEST_CASE("[vulkan] a decoder's pooled embeddings on Vulkan equal the CPU backend's", "[vulkan]") {
+    using namespace kv_vulkan_local_models;
+    const std::vector<std::string> texts(local_test::openings().begin(), local_test::openings().begin() + 3);
+    for (const engine::Pooling pooling : {engine::Pooling::mean, engine::Pooling::last}) {
+        INFO(engine::pooling_name(pooling));
+        auto embed = [&](engine::BackendKind backend) {
+            braid::LocalEmbeddingsOptions o;
+            o.backend = backend;
+            o.threads = 2;
+            o.pooling = pooling;
+            return braid::LocalEmbeddings(local_test::stories(), o).embed_documents(texts);
+        };
+        const auto cpu = embed(engine::BackendKind::cpu), vulkan = embed(engine::BackendKind::vulkan);
+        REQUIRE(vulkan.size() == cpu.size());
+        for (std::size_t i = 0; i < cpu.size(); ++i)
+            CHECK(cosine(vulkan[i], cpu[i]) >= 0.99999);
     }
 }
