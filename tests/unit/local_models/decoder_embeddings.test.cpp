@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <random>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +16,7 @@
 #include "braid/engine/context.hpp"
 #include "braid/engine/embedding.hpp"
 #include "braid/engine/gguf_file.hpp"
+#include "braid/engine/gguf_writer.hpp"
 #include "braid/models/local_embeddings.hpp"
 #include "local_test_util.hpp"
 #include "unit/error_text.hpp"
@@ -92,6 +96,24 @@ LocalEmbeddingsOptions cpu_options() {
     o.backend = engine::BackendKind::cpu;
     o.threads = 2;
     return o;
+}
+
+// stories260K with `llama.pooling_type` set to @p type, as llama.cpp's converter writes it for decoder
+// embedding models; written to a file of its own (other test processes may run at once), loaded, removed.
+std::shared_ptr<const engine::Model> stories_with_pooling_type(std::uint32_t type) {
+    const auto stories = local_test::stories();
+    braid::gguf::Writer w;
+    for (const auto& e : stories->file().metadata())
+        w.set(e.key, e.value);
+    w.set("llama.pooling_type", type);
+    for (const auto& t : stories->file().tensors())
+        w.add_tensor(t.name, t.type, t.dims(), t.span());
+    const std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                       ("braid-test-pooling-type-" + std::to_string(type) + "-" + std::to_string(std::random_device{}()) + ".gguf");
+    w.write(path);
+    auto model = std::make_shared<const engine::Model>(engine::Model::load(path));
+    std::filesystem::remove(path); // the mapping stays valid
+    return model;
 }
 
 } // namespace kv_decoder_embeddings
@@ -203,4 +225,31 @@ TEST_CASE("[local_embeddings] a decoder's pooling: metadata default, override, a
     // A bert model always pools.
     CHECK_THAT(braid_test::error_of([&] { engine::Context::create(*bert, reference_options(engine::Pooling::none)); }),
                Contains("invalid_argument") && Contains("pooling none"));
+}
+
+TEST_CASE("[local_embeddings] a decoder's <arch>.pooling_type picks its pooling", "[local_models]") {
+    using namespace kv_decoder_embeddings;
+    auto override_with = [](engine::Pooling pooling) {
+        auto o = cpu_options();
+        o.pooling = pooling;
+        return LocalEmbeddings(local_test::stories(), o).embed_query(texts[2]);
+    };
+    const std::vector<float> mean = override_with(engine::Pooling::mean), last = override_with(engine::Pooling::last);
+    // 3 (last) and 1 (mean): the vectors of that pooling; 0 (none: not an embedding model) is mean.
+    const LocalEmbeddings by_last(stories_with_pooling_type(3), cpu_options());
+    CHECK(by_last.pooling() == engine::Pooling::last);
+    CHECK(by_last.embed_query(texts[2]) == last);
+    const LocalEmbeddings by_mean(stories_with_pooling_type(1), cpu_options());
+    CHECK(by_mean.pooling() == engine::Pooling::mean);
+    CHECK(by_mean.embed_query(texts[2]) == mean);
+    CHECK(LocalEmbeddings(stories_with_pooling_type(0), cpu_options()).pooling() == engine::Pooling::mean);
+    // The option overrides the metadata.
+    auto o = cpu_options();
+    o.pooling = engine::Pooling::mean;
+    CHECK(LocalEmbeddings(stories_with_pooling_type(3), o).embed_query(texts[2]) == mean);
+    // 4 is llama.cpp's rank (a reranker's head), which braid does not run.
+    const auto rank = stories_with_pooling_type(4);
+    CHECK_THAT(braid_test::error_of([&] { LocalEmbeddings e(rank, cpu_options()); }),
+               Contains("unsupported") && Contains("llama.pooling_type 4"));
+    CHECK(LocalEmbeddings(rank, o).pooling() == engine::Pooling::mean);
 }
