@@ -7,8 +7,8 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
-#include <random>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
