@@ -141,6 +141,37 @@ TEST_CASE("[vulkan] a sequence's logits do not depend on where its cells lie in 
         INFO("position " << i);
         CHECK(step(scattered, prompt[i], static_cast<std::int32_t>(i), 0) == expected[i]);
     }
+
+    // A prompt batch (≥ 16 tokens: the tiled attention kernel where the device uses it; ctest runs this
+    // case again with BRAID_VK_KERNELS=subgroup to force it on lavapipe) over scattered cells.
+    const std::size_t head = 4, batch = prompt.size() - head;
+    REQUIRE(batch >= 16);
+    auto rows_of = [&](engine::Context& ctx) {
+        engine::Batch b;
+        for (std::size_t i = head; i < prompt.size(); ++i)
+            b.add(prompt[i], static_cast<std::int32_t>(i), 0, true);
+        ctx.decode(b);
+        std::vector<std::vector<float>> rows;
+        for (std::size_t i = 0; i < ctx.n_outputs(); ++i)
+            rows.emplace_back(ctx.logits(i).begin(), ctx.logits(i).end());
+        return rows;
+    };
+    in_order.clear();
+    for (std::size_t i = 0; i < head; ++i)
+        step(in_order, prompt[i], static_cast<std::int32_t>(i), 0);
+    const auto expected_rows = rows_of(in_order);
+    scattered.clear();
+    for (std::int32_t i = 0; i < 6; ++i)
+        step(scattered, prompt[static_cast<std::size_t>(i)], i, 1);
+    for (std::size_t i = 0; i < head; ++i)
+        step(scattered, prompt[i], static_cast<std::int32_t>(i), 0);
+    scattered.remove(1); // the batch's first positions go to cells 0 … 5, the rest after sequence 0's
+    const auto scattered_rows = rows_of(scattered);
+    REQUIRE(scattered_rows.size() == batch);
+    for (std::size_t i = 0; i < batch; ++i) {
+        INFO("batch row " << i);
+        CHECK(scattered_rows[i] == expected_rows[i]);
+    }
 }
 
 TEST_CASE("[vulkan] a decoder's pooled embeddings on Vulkan equal the CPU backend's", "[vulkan]") {
