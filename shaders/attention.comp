@@ -1,6 +1,6 @@
 #version 450
 // Attention of each (token, head) over the KV cache cells its token may see (same sequence; earlier
-// positions when causal): the online softmax of llama.cpp's CPU flash attention in cache order, with the
+// positions when causal): the online softmax of llama.cpp's CPU flash attention in position order, with the
 // query and the value accumulator at fp16 precision for an fp16 cache (F16), so results follow braid's
 // CPU backend. One invocation per (token, head).
 //
@@ -8,6 +8,11 @@
 // one head and 64 tokens; the cache is walked in tiles of 2048 / head_dim cells whose keys and values
 // the workgroup stages in shared memory (16 KiB, the minimum every device has) once, for all its
 // queries. Each query's arithmetic is the same as without tiles, cell by cell, so results are identical.
+//
+// Cells are visited in position order (the host's table, common.glsl), not cache order: the fp16
+// accumulator makes the sum order matter, and a sequence's cells may lie anywhere in a cache shared
+// with other requests (freed cells are reused), so only position order gives a request the same
+// logits whatever runs beside it. Cells of other sequences are skipped, so they cannot change it.
 // (On lavapipe, where a barrier switches between every invocation, the untiled kernel is used.)
 #include "common.glsl"
 
@@ -84,18 +89,19 @@ void main() {
         const uint cells = min(tile_cells, n - c0);
         barrier(); // the previous tile is no longer read
         for (uint i = gl_LocalInvocationID.x; i < cells * hd; i += 64u) {
-            const uint at = (c0 + i / hd) * row + kv_off + i % hd;
+            const uint at = cell_in_position_order(c0 + i / hd) * row + kv_off + i % hd;
             k_tile[i] = k_at(at);
             v_tile[i] = v_at(at);
         }
         barrier();
         for (uint j = 0u; j < cells; ++j) {
-            const uint c = c0 + j;
+            const uint c = cell_in_position_order(c0 + j);
 #define K_AT(d) k_tile[j * hd + (d)]
 #define V_AT(d) v_tile[j * hd + (d)]
 #else
-    for (uint c = 0u; c < n; ++c) {
+    for (uint j = 0u; j < n; ++j) {
         {
+            const uint c = cell_in_position_order(j);
 #define K_AT(d) k_at(c * row + kv_off + (d))
 #define V_AT(d) v_at(c * row + kv_off + (d))
 #endif

@@ -5,7 +5,8 @@
 // [4] tokens, [5] positions, [6] sequences, [7] KV slots, [8] output token indices, [9] cell positions,
 // [10] cell sequence masks (low 32 bits), [11] (high 32 bits), [12] pooled sequences, [13] RoPE table
 // (per token: cos, sin of each rotary pair, as floats; computed on the host exactly as the CPU backend
-// does), [14] floats per token in that table.
+// does), [14] floats per token in that table, [15] the cells 0 … n_kv - 1 ordered by position (so that
+// attention sums a sequence's cells in position order wherever they lie in the cache).
 layout(std430, set = 0, binding = 4) readonly buffer Inputs { int inputs[]; };
 
 int n_tokens() { return inputs[0]; }
@@ -21,6 +22,7 @@ bool cell_has(uint c, int seq) {
     return ((mask >> uint(seq & 31)) & 1u) != 0u;
 }
 int pooled_seq(uint j) { return inputs[inputs[12] + int(j)]; }
+uint cell_in_position_order(uint j) { return uint(inputs[inputs[15] + int(j)]); }
 float rope_cos(uint t, uint pair) { return intBitsToFloat(inputs[inputs[13] + int(t) * inputs[14] + 2 * int(pair)]); }
 float rope_sin(uint t, uint pair) { return intBitsToFloat(inputs[inputs[13] + int(t) * inputs[14] + 2 * int(pair) + 1]); }
 

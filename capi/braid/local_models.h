@@ -188,12 +188,14 @@ typedef struct braid_local_embeddings_options {
     {sizeof(braid_local_embeddings_options), 0u, BRAID_BACKEND_AUTO, 0u, 0u, 0u, 0u, BRAID_EMBEDDINGS_NORMALIZE_DEFAULT}
 
 /**
- * Makes an embedder over a loaded embedding model (bert family: pooled sentence embeddings).
+ * Makes an embedder over a loaded model: a bert-family embedding model (pooled as its metadata says), or a
+ * decoder model (llama, qwen2) whose final hidden states are pooled by `<arch>.pooling_type` when the file
+ * has it (1 mean, 2 cls, 3 last), else by mean.
  *
  * @param[out] out the embedder; the caller frees it with braid_embeddings_free(). It keeps the model alive.
  * @param model a model loaded with its weights that gives embeddings.
  * @param options NULL for the defaults, or the options.
- * @return #BRAID_OK; #BRAID_ERROR_UNSUPPORTED for a model without weights or one that gives text;
+ * @return #BRAID_OK; #BRAID_ERROR_UNSUPPORTED for a model without weights or a pooling_type braid does not run;
  *         #BRAID_ERROR_OUT_OF_MEMORY; #BRAID_ERROR_DEVICE; #BRAID_ERROR_INVALID_ARGUMENT.
  */
 BRAID_API braid_status braid_local_embeddings_create(braid_embeddings **out, const braid_model *model,

@@ -517,10 +517,33 @@ static void test_embeddings(void) {
     braid_embeddings *bad = NULL;
     CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_local_embeddings_create(&bad, model, &o));
     CHECK_CONTAINS(braid_last_error(), "options->normalize");
-    braid_model *text_model = load(stories);
-    CHECK_STATUS(BRAID_ERROR_UNSUPPORTED, braid_local_embeddings_create(&bad, text_model, NULL));
-    CHECK(bad == NULL);
     braid_embeddings_free(NULL);
+
+    /* A decoder model embeds too (its final hidden states, mean-pooled: stories260K has no pooling_type);
+       a batch gives what each text gives alone. */
+    braid_model *text_model = load(stories);
+    o.normalize = BRAID_EMBEDDINGS_NORMALIZE_DEFAULT;
+    braid_embeddings *decoder = NULL;
+    CHECK_OK(braid_local_embeddings_create(&decoder, text_model, &o));
+    const size_t decoder_dim = braid_embeddings_dimension(decoder);
+    CHECK(decoder_dim == 64);
+    float *pair = (float *)calloc(2 * decoder_dim, sizeof(float));
+    float *single = (float *)calloc(decoder_dim, sizeof(float));
+    CHECK_OK(braid_embeddings_embed(&count, pair, 2 * decoder_dim, decoder, "[\"Once upon a time\", \"Tom had a big red ball.\"]", NULL));
+    CHECK(count == 2 * decoder_dim);
+    CHECK_OK(braid_embeddings_embed(&count, single, decoder_dim, decoder, "\"Tom had a big red ball.\"", NULL));
+    CHECK(count == decoder_dim);
+    double worst = 0.0, norm = 0.0;
+    for (size_t i = 0; i < decoder_dim; ++i) {
+        const double d = fabs((double)single[i] - (double)pair[decoder_dim + i]);
+        worst = d > worst ? d : worst;
+        norm += (double)single[i] * single[i];
+    }
+    CHECK(worst < 1e-4);
+    CHECK(fabs(norm - 1.0) < 1e-4);
+    free(single);
+    free(pair);
+    braid_embeddings_free(decoder);
 
     braid_model_free(text_model);
     free(vectors);

@@ -119,7 +119,8 @@ namespace Braid.Tests
                 ParseException e = Assert.Throws<ParseException>(() => LocalChatModel.Create(model, new LocalChatModelOptions { DefaultsJson = "{\"temperature\": " }));
                 StringAssert.Contains("options->defaults_json", e.Message);
                 Assert.Throws<InvalidArgumentException>(() => LocalChatModel.Create(model, new LocalChatModelOptions { Threads = -1 }));
-                Assert.Throws<UnsupportedException>(() => LocalEmbeddings.Create(model));
+                using (LocalEmbeddings decoder = LocalEmbeddings.Create(model)) // a decoder embeds too (mean pooling)
+                    Assert.AreEqual(64, decoder.Dimension);
                 StringAssert.Contains("hermes", Assert.Throws<InvalidArgumentException>(() => LocalChatModel.Create(model, new LocalChatModelOptions { ToolCallFormat = "nonsense" })).Message);
             }
         }

@@ -40,6 +40,13 @@ struct ContextOptions {
     bool cpu_fallback = false;
     /// Vulkan: enable the Khronos validation layer (also BRAID_VK_VALIDATION=1).
     bool validation = false;
+    /// Pooled embeddings instead of logits. Unset: the model's own (ModelInfo::pooling: a bert model
+    /// pools, a decoder gives logits). Set on a decoder model (llama, qwen2): decode() pools the final
+    /// normalized hidden states of each sequence (the rows the output projection would read) and
+    /// embedding() returns them, with no logits and nothing kept in the cache between decodes, as for
+    /// bert. Set on a bert model: overrides its metadata's pooling. Pooling::none on a bert model is
+    /// Error(errc::invalid_argument) (it has no logits). options() gives the resolved value.
+    std::optional<Pooling> pooling;
 };
 
 /// An inference session: a KV cache and the backend state to run the model on it. Decoding changes the
@@ -78,8 +85,9 @@ public:
     /// Throws Error(errc::invalid_argument) when out of range or for an embedding model.
     std::span<const float> logits(std::size_t i) const;
     /// The pooled embedding (not normalized) of sequence @p seq from the last decode of an embedding
-    /// model, over the tokens of @p seq in that batch. Throws Error(errc::invalid_argument) when the
-    /// last batch had no token of @p seq or the model is not an embedding model.
+    /// context (a bert model, or ContextOptions::pooling set), over the tokens of @p seq in that batch.
+    /// Throws Error(errc::invalid_argument) when the last batch had no token of @p seq or the context
+    /// does not pool.
     std::span<const float> embedding(SeqId seq) const;
 
     /// Empties the KV cache.

@@ -1,5 +1,6 @@
 /// @file
-/// @brief braid::engine::embed(): a text's sentence embedding with an embedding model (bert family).
+/// @brief braid::engine::embed(): a text's sentence embedding with an embedding model (bert family), or
+/// with a decoder model whose context pools (ContextOptions::pooling).
 #pragma once
 
 #include <cstddef>
@@ -18,7 +19,7 @@ struct TextEmbedding {
     std::size_t tokens = 0;    ///< Tokens of the text, [CLS]/[SEP] included.
 };
 
-/// The embedding of @p text: tokenized with the vocabulary's special tokens ([CLS] … [SEP]), decoded as
+/// The embedding of @p text: tokenized with the vocabulary's special tokens ([CLS] … [SEP], or BOS), decoded as
 /// one sequence in @p ctx, pooled as the model says (mean, CLS or last token) and, with @p normalize,
 /// scaled to unit length (L2). Nothing stays in the context's cache. @p control stops it as it stops
 /// Context::decode.
@@ -33,10 +34,11 @@ TextEmbedding embed(Context& ctx, std::string_view text, bool normalize = true, 
 /// texts per forward pass. Nothing stays in the context's cache. @p control stops it between and
 /// during passes, as it stops Context::decode.
 ///
-/// Only embedding models (bert family: a pooling in their metadata) are supported; decoder models
-/// (llama, qwen2) have no pooled output in this engine, so they are Error(errc::unsupported).
+/// The context must pool: a bert model (a pooling in its metadata), or a decoder model (llama, qwen2)
+/// whose context was created with ContextOptions::pooling set (its final normalized hidden states,
+/// pooled per text); any other context is Error(errc::unsupported).
 /// @throws Error(errc::invalid_argument) for a text that gives no tokens or more than n_batch (naming
-///         its index); Error(errc::unsupported) for a model without pooling.
+///         its index); Error(errc::unsupported) for a context without pooling.
 std::vector<TextEmbedding> embed_batch(Context& ctx, std::span<const std::string> texts, bool normalize = true,
                                        const RunControl& control = RunControl::none());
 

@@ -11,6 +11,13 @@
 /// auto step = braid::make_runnable(embedder);         // "text" → [...], ["a", "b"] → [[...], [...]]
 /// @endcode
 ///
+/// Models: bert-family embedding models pool as their metadata says; decoder models (llama, qwen2)
+/// pool their final normalized hidden states (the rows the output projection would read): by
+/// `<arch>.pooling_type` when the file has it (llama.cpp's numbering: 1 mean, 2 cls, 3 last), else
+/// mean. LocalEmbeddingsOptions::pooling overrides either. Decoder embedding models such as
+/// Qwen3-Embedding or e5-mistral are trained for last-token pooling; a chat model pooled by mean
+/// gives usable, though weaker, vectors.
+///
 /// Batching: embed_documents packs the texts into passes of at most `batch_size` tokens and
 /// `max_sequences` texts, each text a sequence of its own (engine::embed_batch), which is several times
 /// faster than one text per pass on small models.
@@ -54,16 +61,26 @@ struct LocalEmbeddingsOptions {
     int contexts = 1;
     /// When the Vulkan backend cannot start, run on the CPU (with a log line) instead of failing.
     bool cpu_fallback = false;
+    /// How each text's token states become one vector. Unset: the model's (bert: its metadata; decoder:
+    /// `<arch>.pooling_type` when present and not 0, else mean). Pooling::none is invalid here.
+    std::optional<engine::Pooling> pooling;
 };
 
-/// Embeddings from a local GGUF embedding model (bert family: a pooling type in its metadata). Decoder
-/// models (llama, qwen2) are not supported: the engine gives them no pooled output.
+/// The pooling LocalEmbeddings uses for @p model when its options set none: a bert model's metadata;
+/// for a decoder, `<arch>.pooling_type` (1 mean, 2 cls, 3 last; 0 or absent: mean). Throws
+/// Error(errc::unsupported) for another value (4, rank), Error(errc::model_format) for a key of the
+/// wrong type.
+engine::Pooling embedding_pooling(const engine::Model& model);
+
+/// Embeddings from a local GGUF model: a bert-family embedding model, or a decoder model (llama,
+/// qwen2) pooled by mean or last token (see the file comment).
 class LocalEmbeddings final : public Embeddings {
 public:
     /// Over @p model (shared: it is read-only and may serve other users at the same time). Throws
-    /// Error(errc::invalid_argument) for a null model or bad options, Error(errc::unsupported) for a
-    /// model without pooling. Contexts are created on first use; their errors (a Vulkan device that
-    /// cannot start, out of memory) come from that call.
+    /// Error(errc::invalid_argument) for a null model or bad options (Pooling::none),
+    /// Error(errc::unsupported) for a decoder whose `<arch>.pooling_type` braid does not know (4, rank).
+    /// Contexts are created on first use; their errors (a Vulkan device that cannot start, out of
+    /// memory) come from that call.
     explicit LocalEmbeddings(std::shared_ptr<const engine::Model> model, LocalEmbeddingsOptions options = {});
     ~LocalEmbeddings() override;
     LocalEmbeddings(const LocalEmbeddings&) = delete;
@@ -79,7 +96,9 @@ public:
                                                     const RunControl& control = RunControl::none()) const override;
     /// Whether vectors are normalized (the option, or the model's default).
     bool normalizes() const noexcept { return normalize_; }
-    /// The options as resolved.
+    /// How token states are pooled (the option, or the model's default); never Pooling::none.
+    engine::Pooling pooling() const noexcept { return *options_.pooling; }
+    /// The options as resolved (pooling always set).
     const LocalEmbeddingsOptions& options() const noexcept { return options_; }
 
 private:

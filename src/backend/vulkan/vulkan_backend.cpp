@@ -12,6 +12,7 @@
 #include <cstring>
 #include <list>
 #include <map>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -99,10 +100,10 @@ public:
                 k_cache_.push_back(allocator_->allocate(Pool::device, bytes, "the KV cache (keys of layer " + std::to_string(l) + ")"));
                 v_cache_.push_back(allocator_->allocate(Pool::device, bytes, "the KV cache (values of layer " + std::to_string(l) + ")"));
             }
-            // The per-pass inputs at their largest: header, 5 ints per token, outputs, 3 per cell, pooled,
-            // and the RoPE table.
+            // The per-pass inputs at their largest: header, 5 ints per token, outputs, 4 per cell (position,
+            // two mask words, position order), pooled, and the RoPE table.
             const std::int64_t T = config.max_tokens;
-            inputs_ints_ = header_ints + 7 * T + 3 * config.n_ctx + T * std::max<std::int64_t>({info.n_rot, info.head_dim, 2});
+            inputs_ints_ = header_ints + 7 * T + 4 * config.n_ctx + T * std::max<std::int64_t>({info.n_rot, info.head_dim, 2});
             inputs_ = allocator_->allocate(Pool::host, static_cast<VkDeviceSize>(inputs_ints_) * 4, "the per-pass inputs");
             const std::int64_t out_width = std::max(info.n_vocab, info.n_embd);
             readback_ = allocator_->allocate(Pool::host, static_cast<VkDeviceSize>(out_width * T) * 4, "the output buffer");
@@ -511,6 +512,7 @@ private:
         p[12] = array(std::max<std::int32_t>(static_cast<std::int32_t>(in.pooled.size()), 1));
         p[13] = array(T * n_rot);
         p[14] = n_rot;
+        p[15] = array(std::max(n_kv, 1));
         for (std::int32_t t = 0; t < T; ++t) {
             p[p[4] + t] = in.tokens[static_cast<std::size_t>(t)];
             p[p[5] + t] = in.positions[static_cast<std::size_t>(t)];
@@ -530,6 +532,13 @@ private:
         }
         for (std::size_t j = 0; j < in.pooled.size(); ++j)
             p[p[12] + static_cast<std::int32_t>(j)] = in.pooled[j];
+        // Attention's visiting order (shaders/attention.comp): by position; a sequence never holds two
+        // cells of one position, so ties (other sequences, empty cells) cannot reorder its own cells.
+        std::int32_t* order = p + p[15];
+        std::iota(order, order + n_kv, 0);
+        std::stable_sort(order, order + n_kv, [&](std::int32_t a, std::int32_t b) {
+            return in.cells[static_cast<std::size_t>(a)].pos < in.cells[static_cast<std::size_t>(b)].pos;
+        });
     }
 
     // ---- recording -------------------------------------------------------------------------------

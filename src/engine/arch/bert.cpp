@@ -77,7 +77,7 @@ public:
             const int up = g.gelu(g.matmul(W(L.w_up), x, W(L.b_up)));
             x = g.layer_norm(g.matmul(W(L.w_down), up, W(L.b_down), x), W(L.out_norm), W(L.out_norm_b), eps);
         }
-        g.set_output(g.pool(x, info_.pooling));
+        g.set_output(g.pool(x, g.shape().pooling)); // the metadata's, or ContextOptions::pooling
     }
 
 private:

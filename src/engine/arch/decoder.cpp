@@ -60,6 +60,9 @@ public:
         attn.rope_base = info_.rope_freq_base;
         attn.scale = 1.0f / std::sqrt(static_cast<float>(info_.head_dim));
 
+        // An embedding context pools the final normalized states of every token instead of projecting
+        // the output rows onto the vocabulary.
+        const bool pooled = g.shape().n_pooled > 0;
         int x = g.get_rows(W(tok_embd_), RowIds::tokens);
         for (std::size_t l = 0; l < layers_.size(); ++l) {
             const DecoderLayer& L = layers_[l];
@@ -69,7 +72,7 @@ public:
             const int v = g.matmul(W(L.wv), h, W(L.bv));
             attn.layer = static_cast<int>(l);
             int a = g.attention(q, k, v, attn);
-            if (l + 1 == layers_.size()) {
+            if (l + 1 == layers_.size() && !pooled) {
                 // Only the output rows matter after the last attention: skip the rest for the others.
                 a = g.select_outputs(a);
                 x = g.select_outputs(x);
@@ -80,10 +83,10 @@ public:
             const int up = g.matmul(W(L.w_up), h);
             x = g.matmul(W(L.w_down), g.swiglu(gate, up), -1, x);
         }
-        if (layers_.empty())
+        if (layers_.empty() && !pooled)
             x = g.select_outputs(x);
         x = g.rms_norm(x, W(output_norm_), eps);
-        g.set_output(g.matmul(W(output_), x));
+        g.set_output(pooled ? g.pool(x, g.shape().pooling) : g.matmul(W(output_), x));
     }
 
 private:

@@ -38,6 +38,9 @@ struct Context::Impl {
     std::vector<SeqId> embedding_seqs; // which sequence each row is
     mutable std::optional<std::uint64_t> model_hash; // of the session format, computed when first needed
 
+    // Whether decode() pools states into embeddings (bert, or a decoder asked to) instead of logits.
+    bool pools() const noexcept { return options.pooling.value_or(Pooling::none) != Pooling::none; }
+
     std::int64_t n_kv() const {
         std::int64_t top = static_cast<std::int64_t>(cells.size());
         while (top > 0 && cells[static_cast<std::size_t>(top - 1)].empty())
@@ -81,10 +84,9 @@ struct Context::Impl {
         if (batch.empty())
             return;
         validate(batch);
-        const ModelInfo& info = model->info;
         const std::int64_t n = static_cast<std::int64_t>(batch.size());
-        if (!info.causal) {
-            // Bidirectional attention: the whole batch is one graph, and nothing is kept between batches.
+        if (pools()) {
+            // Pooling sees the whole batch in one graph, and nothing is kept between batches.
             if (n > options.n_batch)
                 throw Error(errc::invalid_argument, "a batch of " + std::to_string(n) + " tokens for an embedding model is larger than n_batch " +
                                                         std::to_string(options.n_batch));
@@ -109,13 +111,12 @@ struct Context::Impl {
             logits.clear();
             throw;
         }
-        if (!info.causal)
+        if (pools())
             clear(); // keep the cache empty between embedding batches
     }
 
     void decode_part(const Batch& batch, std::int64_t begin, std::int64_t end, std::vector<std::size_t>& placed,
                      const RunControl& control) {
-        const ModelInfo& info = model->info;
         const std::size_t T = static_cast<std::size_t>(end - begin);
         std::vector<TokenId> tokens(T);
         std::vector<std::int32_t> positions(T), slots(T), outputs;
@@ -125,7 +126,7 @@ struct Context::Impl {
             tokens[i] = t.token;
             positions[i] = t.pos;
             seqs[i] = t.seq;
-            if (t.output || info.is_embedding_model())
+            if (t.output || pools())
                 outputs.push_back(static_cast<std::int32_t>(i));
             if (std::find(pooled.begin(), pooled.end(), t.seq) == pooled.end())
                 pooled.push_back(t.seq);
@@ -148,7 +149,8 @@ struct Context::Impl {
         GraphShape shape;
         shape.n_tokens = static_cast<std::int64_t>(T);
         shape.n_outputs = static_cast<std::int64_t>(outputs.size());
-        shape.n_pooled = info.is_embedding_model() ? static_cast<std::int64_t>(pooled.size()) : 0;
+        shape.n_pooled = pools() ? static_cast<std::int64_t>(pooled.size()) : 0;
+        shape.pooling = options.pooling.value_or(Pooling::none);
         Graph graph(model->weights, shape);
         model->graph->build(graph);
         BatchInputs in;
@@ -162,7 +164,7 @@ struct Context::Impl {
         const GraphTensor& out = graph.tensor(graph.output());
         std::vector<float> result(static_cast<std::size_t>(out.ne0 * out.ne1));
         backend->compute(graph, in, result, control);
-        if (info.is_embedding_model()) {
+        if (pools()) {
             embeddings.insert(embeddings.end(), result.begin(), result.end());
             embedding_seqs.insert(embedding_seqs.end(), pooled.begin(), pooled.end());
         } else {
@@ -188,8 +190,8 @@ struct Context::Impl {
     }
 
     void check_causal(const char* what) const {
-        if (!model->info.causal)
-            throw Error(errc::invalid_argument, std::string(what) + ": an embedding model's cache keeps nothing between decodes");
+        if (pools())
+            throw Error(errc::invalid_argument, std::string(what) + ": an embedding model (a context that pools) keeps nothing in its cache between decodes");
     }
 
     session::Identity identity() const {
@@ -225,6 +227,10 @@ Context Context::create(const Model& model, const ContextOptions& options) {
         o.n_ctx = std::min<std::int64_t>(info.n_ctx_train, 4096);
     if (!info.causal)
         o.n_ctx = std::min(o.n_ctx, info.n_ctx_train);
+    if (!info.causal && o.pooling == Pooling::none)
+        throw Error(errc::invalid_argument, "ContextOptions: pooling none for the " + info.architecture +
+                                                " model, which gives embeddings only (pick mean, cls or last)");
+    o.pooling = o.pooling.value_or(info.pooling);
     if (o.n_ctx > (std::int64_t{1} << 24))
         throw Error(errc::invalid_argument, "ContextOptions: n_ctx " + std::to_string(o.n_ctx) + " is larger than 16M tokens");
     o.n_batch = std::min(o.n_batch, o.n_ctx);
@@ -277,8 +283,8 @@ std::span<const float> Context::eval(std::span<const TokenId> tokens, SeqId seq,
 std::size_t Context::n_outputs() const noexcept { return impl_->n_outputs; }
 
 std::span<const float> Context::logits(std::size_t i) const {
-    if (impl_->model->info.is_embedding_model())
-        throw Error(errc::invalid_argument, "an embedding model has no logits: use Context::embedding()");
+    if (impl_->pools())
+        throw Error(errc::invalid_argument, "an embedding model (a context that pools) has no logits: use Context::embedding()");
     if (i >= impl_->n_outputs)
         throw Error(errc::invalid_argument, "logits row " + std::to_string(i) + " of " + std::to_string(impl_->n_outputs) +
                                                 " outputs of the last decode");
@@ -287,8 +293,8 @@ std::span<const float> Context::logits(std::size_t i) const {
 }
 
 std::span<const float> Context::embedding(SeqId seq) const {
-    if (!impl_->model->info.is_embedding_model())
-        throw Error(errc::invalid_argument, "the model is not an embedding model (it has no pooling)");
+    if (!impl_->pools())
+        throw Error(errc::invalid_argument, "the model is not an embedding model (it has no pooling) and ContextOptions::pooling is unset");
     const std::size_t n = static_cast<std::size_t>(impl_->model->info.n_embd);
     for (std::size_t j = 0; j < impl_->embedding_seqs.size(); ++j)
         if (impl_->embedding_seqs[j] == seq)

@@ -33,9 +33,9 @@ TextEmbedding embed(Context& ctx, std::string_view text, bool normalize, const R
 
 std::vector<TextEmbedding> embed_batch(Context& ctx, std::span<const std::string> texts, bool normalize, const RunControl& control) {
     const ModelInfo& info = ctx.info();
-    if (!info.is_embedding_model())
+    if (ctx.options().pooling.value_or(Pooling::none) == Pooling::none)
         throw Error(errc::unsupported, "embed_batch: the " + info.architecture +
-                                           " model has no pooling (only embedding models such as bert give embeddings)");
+                                           " model has no pooling (bert models pool; a decoder pools when its ContextOptions::pooling is set)");
     // Limits of one pass: the context's n_batch (n_ctx bounds it) and its sequences.
     const ContextOptions& limits = ctx.options();
     std::vector<std::vector<TokenId>> tokens(texts.size());

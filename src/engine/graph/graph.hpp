@@ -70,7 +70,8 @@ struct Node {
 struct GraphShape {
     std::int64_t n_tokens = 0;
     std::int64_t n_outputs = 0; // tokens with `output` set
-    std::int64_t n_pooled = 0;  // sequences pooled (embedding models)
+    std::int64_t n_pooled = 0;  // sequences pooled (embedding contexts)
+    Pooling pooling = Pooling::none; // how they are pooled (ContextOptions::pooling as resolved)
 };
 
 class Graph {

@@ -1,12 +1,35 @@
 #include "braid/models/local_embeddings.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <string>
 
 #include "braid/engine/context.hpp"
 #include "braid/engine/embedding.hpp"
+#include "braid/engine/gguf_file.hpp"
 #include "braid/error.hpp"
 
 namespace braid {
+
+// A bert model's pooling is in its ModelInfo; a decoder's comes from `<arch>.pooling_type` (llama.cpp's
+// numbering, which its converters write for decoder embedding models), 0 or absent meaning "not an
+// embedding model", pooled by mean here as sentence-transformers does by default.
+engine::Pooling embedding_pooling(const engine::Model& model) {
+    const engine::ModelInfo& info = model.info();
+    if (info.pooling != engine::Pooling::none)
+        return info.pooling;
+    const std::string key = info.architecture + ".pooling_type";
+    const std::uint32_t type = model.file().get_or<std::uint32_t>(key, 0);
+    switch (type) {
+    case 0:
+    case 1: return engine::Pooling::mean;
+    case 2: return engine::Pooling::cls;
+    case 3: return engine::Pooling::last;
+    default:
+        throw Error(errc::unsupported, "LocalEmbeddings: " + key + " " + std::to_string(type) +
+                                           " is not a pooling braid runs (1 mean, 2 cls, 3 last); set LocalEmbeddingsOptions::pooling");
+    }
+}
 
 // A context taken from the pool for one call, returned when the call ends (even by an exception).
 class LocalEmbeddings::Lease {
@@ -49,9 +72,10 @@ LocalEmbeddings::LocalEmbeddings(std::shared_ptr<const engine::Model> model, Loc
     if (!model_)
         throw Error(errc::invalid_argument, "LocalEmbeddings: no model (null)");
     const engine::ModelInfo& info = model_->info();
-    if (!info.is_embedding_model())
-        throw Error(errc::unsupported, "LocalEmbeddings: the " + info.architecture +
-                                           " model has no pooling (decoder models give no embeddings in this engine; use a bert-family model)");
+    if (options_.pooling == engine::Pooling::none)
+        throw Error(errc::invalid_argument, "LocalEmbeddingsOptions: pooling none gives no vector per text (pick mean, cls or last)");
+    if (!options_.pooling)
+        options_.pooling = embedding_pooling(*model_);
     if (options_.threads < 0 || options_.batch_size < 1 || options_.max_sequences < 1 || options_.max_sequences > 64 ||
         options_.contexts < 1 || options_.contexts > 64)
         throw Error(errc::invalid_argument,
@@ -72,6 +96,7 @@ engine::ContextOptions LocalEmbeddings::context_options() const {
     o.threads = options_.threads;
     o.backend = options_.backend;
     o.cpu_fallback = options_.cpu_fallback;
+    o.pooling = options_.pooling;
     return o;
 }
 

@@ -1,5 +1,8 @@
 #include "models/local/tool_grammar.hpp"
 
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -201,6 +204,37 @@ FamilyGrammar named_family(ToolCallFormat format, const std::vector<Tool>& tools
 
 // ---- qwen3_coder: XML parameters ----------------------------------------------------------------------
 
+// A string value with minLength / maxLength: that many characters (code points, as JSON Schema counts),
+// none of them '<' and the first not a newline, so that the value cannot run into "</parameter>" and
+// reads back exactly as generated. Bounding
+// the length is also what lets a model that never writes the closing tag by itself finish the call.
+// Empty when the schema sets neither.
+std::string bounded_text(const Value& schema) {
+    auto count = [&](const char* key) -> std::optional<std::uint64_t> {
+        const auto it = schema.find(key);
+        if (it == schema.end())
+            return std::nullopt;
+        if (!it->is_number_integer() || it->get<std::int64_t>() < 0)
+            throw Error(errc::invalid_argument, std::string("tool parameter schema: ") + key + " " + it->dump() +
+                                                    " is not a non-negative integer");
+        return it->get<std::uint64_t>();
+    };
+    const std::optional<std::uint64_t> min = count("minLength"), max = count("maxLength");
+    if (!min && !max)
+        return {};
+    if (min && max && *min > *max)
+        throw Error(errc::invalid_argument, "tool parameter schema: minLength " + std::to_string(*min) + " is above maxLength " +
+                                                std::to_string(*max));
+    if (max && *max == 0)
+        return "\"\"";
+    // The parser drops one newline after "<parameter=name>\n" (the template's), so a value may not start
+    // with one: it would be read back a character shorter than generated.
+    const std::uint64_t lo = min.value_or(0);
+    const std::string rest = "[^<]{" + std::to_string(lo > 0 ? lo - 1 : 0) + "," + (max ? std::to_string(*max - 1) : std::string()) + "}";
+    const std::string value = "[^<\\n] " + rest;
+    return lo > 0 ? "(" + value + ")" : "(" + value + ")?";
+}
+
 // A parameter value as the template writes it: text for strings (never "</", which would end the
 // parameter), a value's JSON for the other types (numbers, booleans, objects and arrays read as JSON).
 std::string xml_value_rule(const Value& schema, const std::string& prefix, std::string& rules) {
@@ -224,6 +258,8 @@ std::string xml_value_rule(const Value& schema, const std::string& prefix, std::
             rules += prefixed_rules(compile_schema(schema), prefix) + "\n";
             return prefix + "root";
         }
+        if (std::string bounded = bounded_text(schema); !bounded.empty())
+            return bounded;
     }
     return "braid-text";
 }

@@ -139,8 +139,10 @@ TEST_CASE("[local_embeddings] concurrent callers get what sequential calls get",
 
 TEST_CASE("[local_embeddings] refused models, options and texts", "[local_models]") {
     using namespace kv_local_embeddings;
-    const auto stories = std::make_shared<const engine::Model>(engine::Model::load(models_dir / "stories260K.gguf"));
-    CHECK_THAT(braid_test::error_of([&] { LocalEmbeddings e(stories); }), Contains("unsupported") && Contains("no pooling"));
+    // Decoder models are accepted (decoder_embeddings.test.cpp); pooling none is not.
+    auto no_pooling = cpu_options();
+    no_pooling.pooling = engine::Pooling::none;
+    CHECK_THAT(braid_test::error_of([&] { LocalEmbeddings e(tiny_bert(), no_pooling); }), Contains("pooling none"));
     CHECK_THAT(braid_test::error_of([&] { LocalEmbeddings e(nullptr); }), Contains("no model"));
     auto bad = cpu_options();
     bad.max_sequences = 65;

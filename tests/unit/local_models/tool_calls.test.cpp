@@ -17,6 +17,7 @@
 #include "braid/models/local_chat_model.hpp"
 #include "braid/parsers/json_schema_validator.hpp"
 #include "local_test_util.hpp"
+#include "unit/error_text.hpp"
 
 using braid::GenerationOptions;
 using braid::LocalChatModel;
@@ -440,4 +441,44 @@ TEST_CASE("[local_tool_calls] call ids are never empty and differ between turns"
     CHECK(a.size() == 9);
     CHECK(alphanumeric(a));
     CHECK(a != b);
+}
+
+TEST_CASE("[local_tool_calls] qwen3_coder calls with string parameters generate and parse", "[engine]") {
+    using namespace tool_calls_test;
+    // stories260K never writes "\n</parameter>" by itself: a string parameter with maxLength makes the
+    // grammar close the value after at most that many characters, so the call completes and parses.
+    LocalChatModel coder(local_test::stories(), options_with("Qwen-Qwen3-Coder-30B-A3B-Instruct.jinja"));
+    REQUIRE(coder.tool_call_syntax().format == braid::ToolCallFormat::qwen3_coder);
+    GenerationOptions o;
+    o.tool_choice = "required";
+    o.tools = Value::parse(R"([{"type": "function", "function": {"name": "send_note", "parameters": {"type": "object",
+        "properties": {"to": {"type": "string", "minLength": 1, "maxLength": 12}, "body": {"type": "string", "maxLength": 20},
+                       "urgent": {"type": "boolean"}},
+        "required": ["to", "body"]}}}])");
+    const auto grammar = coder.grammar_for(o);
+    REQUIRE(grammar);
+    const std::string head = "<tool_call>\n<function=send_note>\n<parameter=to>\n";
+    CHECK(grammar->accepts(head + "Sue\n</parameter>\n<parameter=body>\nHi there\n</parameter>\n</function>\n</tool_call>"));
+    CHECK_FALSE(grammar->accepts(head + "a name far longer than twelve\n</parameter>\n<parameter=body>\nx\n</parameter>\n</function>\n</tool_call>"));
+    CHECK_FALSE(grammar->accepts(head + "\n</parameter>\n<parameter=body>\nx\n</parameter>\n</function>\n</tool_call>")); // minLength 1
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        INFO("seed " << seed);
+        o.seed = seed;
+        o.temperature = 1.0;
+        const Answer a = run(coder, o, {Message::user("Send Sue a note that dinner is ready.")});
+        REQUIRE(a.message.tool_calls.size() == 1);
+        const braid::ToolCall& call = a.message.tool_calls[0];
+        INFO(call.arguments.dump());
+        CHECK(call.name == "send_note");
+        CHECK(a.metadata["finish_reason"] == "tool_calls");
+        REQUIRE(call.arguments.is_object());
+        REQUIRE(call.arguments.contains("to"));
+        REQUIRE(call.arguments.contains("body"));
+        CHECK(call.arguments["to"].is_string());
+        CHECK(call.arguments["body"].is_string());
+        CHECK(braid::JsonSchemaValidator(o.tools[0]["function"]["parameters"]).is_valid(call.arguments));
+    }
+    // Bad bounds are clear errors.
+    o.tools[0]["function"]["parameters"]["properties"]["to"]["maxLength"] = -1;
+    CHECK_THAT(braid_test::error_of([&] { (void)coder.grammar_for(o); }), Catch::Matchers::Contains("maxLength -1"));
 }

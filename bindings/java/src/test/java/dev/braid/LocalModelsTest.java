@@ -101,7 +101,9 @@ class LocalModelsTest {
                 () -> LocalChatModel.create(model, new LocalChatModelOptions().defaults("{\"temperature\": ")));
             assertTrue(e.getMessage().contains("options->defaults_json"), e.getMessage());
             assertThrows(InvalidArgumentException.class, () -> LocalChatModel.create(model, new LocalChatModelOptions().threads(-1)));
-            assertThrows(UnsupportedException.class, () -> LocalEmbeddings.create(model, null));
+            try (LocalEmbeddings decoder = LocalEmbeddings.create(model, null)) { // a decoder embeds too (mean pooling)
+                assertEquals(64, decoder.dimension());
+            }
             InvalidArgumentException format = assertThrows(InvalidArgumentException.class,
                 () -> LocalChatModel.create(model, new LocalChatModelOptions().toolCallFormat("nonsense")));
             assertTrue(format.getMessage().contains("hermes"), format.getMessage());
