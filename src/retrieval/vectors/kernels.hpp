@@ -41,6 +41,11 @@ struct VectorKernels {
     /// out[i·panel_rows + r] and returns whether any exceeds its query's threshold (rarely, once the
     /// top-k fill up, so the caller looks at out only then).
     bool (*tile_panel_f32)(const float* tile, const float* panel, std::size_t d, const TileScoring& scoring, float* out);
+    /// 1 − Σ a[i]·b[i] in hnswlib's distance-function form (param: a const std::size_t*, the dimension), so
+    /// the HNSW store's graph walks use these kernels rather than hnswlib's compile-time SSE ones.
+    float (*hnsw_ip_distance)(const void* a, const void* b, const void* dimension);
+    /// Σ (a[i] − b[i])² in the same form.
+    float (*hnsw_l2_distance)(const void* a, const void* b, const void* dimension);
 };
 
 /// The fastest kernels this CPU supports.

@@ -197,7 +197,15 @@ bool tile_panel_f32(const float* tile, const float* panel, std::size_t d, const 
     return any;
 }
 
-constexpr VectorKernels avx2{"avx2", dot_f32, l2_f32, dot_f16, dot_i8, dot_panels_f32, tile_panel_f32};
+// hnswlib's distance-function form of dot_f32 and l2_f32.
+float hnsw_ip_distance(const void* a, const void* b, const void* dimension) {
+    return 1.0F - dot_f32(static_cast<const float*>(a), static_cast<const float*>(b), *static_cast<const std::size_t*>(dimension));
+}
+float hnsw_l2_distance(const void* a, const void* b, const void* dimension) {
+    return l2_f32(static_cast<const float*>(a), static_cast<const float*>(b), *static_cast<const std::size_t*>(dimension));
+}
+
+constexpr VectorKernels avx2{"avx2", dot_f32, l2_f32, dot_f16, dot_i8, dot_panels_f32, tile_panel_f32, hnsw_ip_distance, hnsw_l2_distance};
 
 } // namespace
 } // namespace braid::retrieval::detail

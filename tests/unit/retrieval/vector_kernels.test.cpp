@@ -170,3 +170,26 @@ TEST_CASE("[vector_kernels] k above the store size, deletes and reused slots", "
     CHECK(after[0].at(0).document.id == "new");
     CHECK(store.search_batch(queries, first_k(0)).at(0).empty());
 }
+
+TEST_CASE("[vector_kernels] hnswlib-form distances match the scalar ones", "[unit]") {
+    const VectorKernels* fast = avx2_vector_kernels();
+    if (!fast) {
+        WARN("this CPU lacks AVX2, FMA or F16C: nothing to compare");
+        return;
+    }
+    const VectorKernels& ref = scalar_vector_kernels();
+    for (const std::size_t d : {std::size_t{1}, std::size_t{9}, std::size_t{33}, std::size_t{384}}) {
+        CAPTURE(d);
+        const auto a = uniform_floats(d, d);
+        const auto b = uniform_floats(d, d + 1);
+        double dot = 0, l2 = 0;
+        for (std::size_t i = 0; i < d; ++i) {
+            dot += double(a[i]) * b[i];
+            l2 += (double(a[i]) - b[i]) * (double(a[i]) - b[i]);
+        }
+        CHECK(fast->hnsw_ip_distance(a.data(), b.data(), &d) == Approx(1.0 - dot).margin(1e-4));
+        CHECK(ref.hnsw_ip_distance(a.data(), b.data(), &d) == Approx(1.0 - dot).margin(1e-4));
+        CHECK(fast->hnsw_l2_distance(a.data(), b.data(), &d) == Approx(l2).margin(1e-4));
+        CHECK(ref.hnsw_l2_distance(a.data(), b.data(), &d) == Approx(l2).margin(1e-4));
+    }
+}
