@@ -10,24 +10,25 @@
 /// ExactVectorStore store(options);
 /// store.add(docs, vectors);
 /// auto hits = store.similarity_search_by_vector(query);        // k = 4
-/// auto many = store.search_batch(queries);   // packed panels, 6 queries × 16 rows per register tile
+/// auto many = store.search_batch(queries);   // 6 queries × 16 rows per register tile
 /// store.save("kb.bvec");
 /// auto again = ExactVectorStore::load("kb.bvec");
 /// @endcode
 ///
-/// **Storage.** VectorStorage::f32 keeps the vectors as given (cosine: normalized). f16 keeps IEEE
+/// **Storage.** VectorStorage::f32 keeps the vectors as given (cosine: normalized), laid out at add time
+/// in panels of 16 rows stored value by value, the layout the scans read; vector() gathers a row back. f16 keeps IEEE
 /// half floats (half the memory) and int8 one byte per value with a per-vector scale (max |x| / 127, a
 /// quarter of the memory). Queries stay f32 and every score is computed against the stored, dequantized
 /// vector — there is no separate rescoring pass, so the ranking is exact for the stored vectors and
 /// differs from the f32 ranking only by the quantization error (f16: relative ~1e-3; int8: ~1e-2).
-/// The l2 distance of f16/int8 rows is ‖q‖² − 2 q·x + ‖x‖² with ‖x‖² of the stored row; for f32 single
-/// searches it is Σ (q − x)² directly, for f32 batches the same expansion (rounding may differ in the
-/// last bits).
+/// The l2 distance is ‖q‖² − 2 q·x + ‖x‖² with ‖x‖² of the stored row (clamped at 0), computed the
+/// same way by single and batched searches, so both return the same hits and scores.
 ///
 /// **Threads.** Searches run concurrently (shared lock); a scan of more than `parallel_min_values`
-/// floats is split over `threads` threads; search_batch splits the vectors into blocks of 64 rows over
-/// `threads`, packs each block into panels of 16 rows and runs a 6-queries × 16-rows AVX2 register tile
-/// over them (f32 storage; f16/int8 batches run the per-row kernels block by block).
+/// floats is split over `threads` threads; search_batch splits the panels over `threads`, packs the
+/// queries in tiles of 6 and runs a 6-queries × 16-rows AVX2 register tile that also compares each score
+/// with its query's current k-th best (f32 storage; batches of 1 or 2 run as single searches; f16/int8
+/// batches run the per-row kernels block by block).
 ///
 /// **Kernels.** AVX2+FMA+F16C when the CPU has them (`__builtin_cpu_supports`), else portable scalar
 /// code; there is no AVX-512 variant yet.

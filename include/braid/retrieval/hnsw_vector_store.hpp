@@ -15,6 +15,8 @@
 /// - Labels are slots: an upsert updates the node in place (hnswlib's updatePoint), remove() marks the
 ///   node deleted (markDelete; deleted nodes still route searches and are never returned), and a later
 ///   add reuses a deleted node's label. The index grows by resizeIndex (doubling) as documents arrive.
+/// - Distances: hnswlib's graph walks call braid's run-time-chosen kernels (AVX2 + FMA where the CPU has
+///   them) rather than the SSE functions hnswlib compiles in without `-mavx`.
 /// - Scores: hnswlib's distances turned into the store's metric (inner product = 1 − hnswlib's "ip"
 ///   distance; l2 = its squared distance; cosine = inner product of normalized vectors).
 /// - Filters: hnswlib 0.6 has no filter callback, so a filtered search asks the graph for k, 2k, 4k, ...

@@ -7,11 +7,29 @@
 #include <mutex>
 
 #include "braid/error.hpp"
+#include "kernels.hpp"
 #include "store_common.hpp"
 
 namespace braid::retrieval {
 
 namespace detail {
+
+/// hnswlib's metric spaces with braid's run-time-chosen kernels: hnswlib picks its SIMD at compile time
+/// (SSE without -mavx, no FMA), while braid's kernels use AVX2 + FMA wherever the CPU has them. Distances
+/// keep hnswlib's meaning (1 − dot for inner product, squared L2).
+class KernelSpace final : public hnswlib::SpaceInterface<float> {
+public:
+    KernelSpace(std::size_t dimension, bool l2)
+        : dimension_(dimension),
+          distance_(l2 ? vector_kernels().hnsw_l2_distance : vector_kernels().hnsw_ip_distance) {}
+    std::size_t get_data_size() override { return dimension_ * sizeof(float); }
+    hnswlib::DISTFUNC<float> get_dist_func() override { return distance_; }
+    void* get_dist_func_param() override { return &dimension_; }
+
+private:
+    std::size_t dimension_;
+    hnswlib::DISTFUNC<float> distance_;
+};
 
 struct HnswState {
     HnswVectorStoreOptions options;
@@ -71,8 +89,7 @@ HnswVectorStore::HnswVectorStore(HnswVectorStoreOptions options, std::shared_ptr
     options.initial_capacity = std::max<std::size_t>(options.initial_capacity, 16);
     auto& s = *state_;
     s.options = options;
-    if (s.ip()) s.space = std::make_unique<hnswlib::InnerProductSpace>(options.dimension);
-    else s.space = std::make_unique<hnswlib::L2Space>(options.dimension);
+    s.space = std::make_unique<detail::KernelSpace>(options.dimension, !s.ip());
     s.index = guarded("construction", [&] {
         return std::make_unique<hnswlib::HierarchicalNSW<float>>(s.space.get(), options.initial_capacity, options.M,
                                                                  options.ef_construction, options.random_seed);
@@ -152,14 +169,20 @@ HnswVectorStoreOptions HnswVectorStore::options() const {
 
 std::vector<ScoredDocument> HnswVectorStore::search_locked(std::span<const float> query, const SearchOptions& options) const {
     const auto& s = *state_;
-    std::vector<float> q(query.begin(), query.end());
-    if (s.options.metric == Metric::cosine) detail::normalize(q);
+    // Only cosine needs a copy of the query (normalized).
+    std::vector<float> normalized;
+    const float* q = query.data();
+    if (s.options.metric == Metric::cosine) {
+        normalized.assign(query.begin(), query.end());
+        detail::normalize(normalized);
+        q = normalized.data();
+    }
     const std::size_t k = std::min(options.k, s.table.live);
     detail::TopK top(k, s.options.metric);
     if (k > 0) {
         std::size_t ask = k;
         for (;;) {
-            auto pq = guarded("searchKnn", [&] { return s.index->searchKnn(q.data(), ask); });
+            auto pq = guarded("searchKnn", [&] { return s.index->searchKnn(q, ask); });
             const std::size_t got = pq.size();
             std::size_t matched = 0;
             top = detail::TopK(k, s.options.metric);

@@ -2,9 +2,6 @@
 // CPU has them).
 #include <cpuid.h>
 
-#include <algorithm>
-#include <vector>
-
 #include "kernels.hpp"
 
 // Only <immintrin.h> and this file's own functions come after the target switch, so no inline function of
@@ -95,112 +92,120 @@ float dot_i8(const float* q, const std::int8_t* x, std::size_t d) {
     return s;
 }
 
-// The batched kernel packs the block's rows into panels of 16 rows stored column by column
-// (panel[k * 16 + r] = x[r][k]), so that a query value broadcast against two panel loads gives 16 dot
-// products at once, with no horizontal sums. Register tile: 6 queries × 16 rows = 12 accumulators, 2 panel
-// loads and 6 broadcasts per 12 FMAs (the shape of BLAS sgemm micro-kernels on AVX2).
-constexpr std::size_t panel_rows = 16;
-constexpr std::size_t tile_queries = 6;
+// Single queries: a value of the query broadcast against a panel line gives 16 partial dot products, with
+// no horizontal sums. Four panels at a time keep 8 independent FMA chains in flight (one chain would wait
+// on the FMA latency at every step).
+constexpr std::size_t panels_per_step = 4;
 
-void pack_panels(const float* x, std::size_t nx, std::size_t d, float* packed) {
-    const std::size_t panels = (nx + panel_rows - 1) / panel_rows;
-    for (std::size_t p = 0; p < panels; ++p) {
-        float* dst = packed + p * d * panel_rows;
-        for (std::size_t r = 0; r < panel_rows; ++r) {
-            const std::size_t row = p * panel_rows + r;
-            if (row < nx) {
-                const float* src = x + row * d;
-                for (std::size_t k = 0; k < d; ++k) dst[k * panel_rows + r] = src[k];
-            } else {
-                for (std::size_t k = 0; k < d; ++k) dst[k * panel_rows + r] = 0.0F;
-            }
+inline const float* line(const float* panel, std::size_t k) { return panel + k * panel_rows; }
+
+void dot_panels_f32(const float* q, const float* panels, std::size_t count, std::size_t d, float* out) {
+    const std::size_t stride = d * panel_rows;
+    std::size_t p = 0;
+    for (; p + panels_per_step <= count; p += panels_per_step) {
+        const float* p0 = panels + p * stride;
+        const float* p1 = p0 + stride;
+        const float* p2 = p1 + stride;
+        const float* p3 = p2 + stride;
+        __m256 a0 = _mm256_setzero_ps(), b0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps();
+        __m256 a2 = _mm256_setzero_ps(), b2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps(), b3 = _mm256_setzero_ps();
+        for (std::size_t k = 0; k < d; ++k) {
+            const __m256 v = _mm256_broadcast_ss(q + k);
+            a0 = _mm256_fmadd_ps(v, _mm256_loadu_ps(line(p0, k)), a0);
+            b0 = _mm256_fmadd_ps(v, _mm256_loadu_ps(line(p0, k) + 8), b0);
+            a1 = _mm256_fmadd_ps(v, _mm256_loadu_ps(line(p1, k)), a1);
+            b1 = _mm256_fmadd_ps(v, _mm256_loadu_ps(line(p1, k) + 8), b1);
+            a2 = _mm256_fmadd_ps(v, _mm256_loadu_ps(line(p2, k)), a2);
+            b2 = _mm256_fmadd_ps(v, _mm256_loadu_ps(line(p2, k) + 8), b2);
+            a3 = _mm256_fmadd_ps(v, _mm256_loadu_ps(line(p3, k)), a3);
+            b3 = _mm256_fmadd_ps(v, _mm256_loadu_ps(line(p3, k) + 8), b3);
         }
+        float* o = out + p * panel_rows;
+        _mm256_storeu_ps(o, a0);
+        _mm256_storeu_ps(o + 8, b0);
+        _mm256_storeu_ps(o + 16, a1);
+        _mm256_storeu_ps(o + 24, b1);
+        _mm256_storeu_ps(o + 32, a2);
+        _mm256_storeu_ps(o + 40, b2);
+        _mm256_storeu_ps(o + 48, a3);
+        _mm256_storeu_ps(o + 56, b3);
+    }
+    for (; p < count; ++p) {
+        const float* p0 = panels + p * stride;
+        __m256 a = _mm256_setzero_ps(), b = _mm256_setzero_ps();
+        for (std::size_t k = 0; k < d; ++k) {
+            const __m256 v = _mm256_broadcast_ss(q + k);
+            a = _mm256_fmadd_ps(v, _mm256_loadu_ps(line(p0, k)), a);
+            b = _mm256_fmadd_ps(v, _mm256_loadu_ps(line(p0, k) + 8), b);
+        }
+        _mm256_storeu_ps(out + p * panel_rows, a);
+        _mm256_storeu_ps(out + p * panel_rows + 8, b);
     }
 }
 
-// Writes the 16 results of one query row, only the first @p rows of them.
-inline void store_row(float* out, __m256 lo, __m256 hi, std::size_t rows) {
-    if (rows == panel_rows) {
-        _mm256_storeu_ps(out, lo);
-        _mm256_storeu_ps(out + 8, hi);
-        return;
-    }
-    alignas(32) float tmp[panel_rows];
-    _mm256_store_ps(tmp, lo);
-    _mm256_store_ps(tmp + 8, hi);
-    for (std::size_t r = 0; r < rows; ++r) out[r] = tmp[r];
+// Turns one query's two accumulators into t values, stores them and says whether any beats the threshold.
+inline bool finish_row(__m256 lo, __m256 hi, std::size_t i, const TileScoring& s, __m256 alpha, __m256 row_lo,
+                       __m256 row_hi, float* out) {
+    const __m256 qoff = _mm256_broadcast_ss(s.query_offset + i);
+    const __m256 tlo = _mm256_fmadd_ps(alpha, lo, _mm256_add_ps(qoff, row_lo));
+    const __m256 thi = _mm256_fmadd_ps(alpha, hi, _mm256_add_ps(qoff, row_hi));
+    _mm256_storeu_ps(out + i * panel_rows, tlo);
+    _mm256_storeu_ps(out + i * panel_rows + 8, thi);
+    const __m256 bar = _mm256_broadcast_ss(s.threshold + i);
+    return _mm256_movemask_ps(_mm256_or_ps(_mm256_cmp_ps(tlo, bar, _CMP_GT_OQ), _mm256_cmp_ps(thi, bar, _CMP_GT_OQ))) != 0;
 }
 
-void tile_6x16(const float* q, std::size_t d, const float* panel, float* out, std::size_t ldo, std::size_t rows) {
+// Batches: 6 packed queries × one panel of 16 rows = 12 accumulators; per value 2 panel loads and 6
+// broadcasts feed 12 FMAs (the register tile of AVX2 sgemm micro-kernels).
+bool tile_panel_f32(const float* tile, const float* panel, std::size_t d, const TileScoring& scoring, float* out) {
+    static_assert(tile_queries == 6 && panel_rows == 16, "the register tile below is written for 6 × 16");
     __m256 a0 = _mm256_setzero_ps(), b0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps();
     __m256 a2 = _mm256_setzero_ps(), b2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps(), b3 = _mm256_setzero_ps();
     __m256 a4 = _mm256_setzero_ps(), b4 = _mm256_setzero_ps(), a5 = _mm256_setzero_ps(), b5 = _mm256_setzero_ps();
-    const float* q0 = q;
-    const float* q1 = q + d;
-    const float* q2 = q + 2 * d;
-    const float* q3 = q + 3 * d;
-    const float* q4 = q + 4 * d;
-    const float* q5 = q + 5 * d;
     for (std::size_t k = 0; k < d; ++k) {
-        const __m256 lo = _mm256_loadu_ps(panel + k * panel_rows);
-        const __m256 hi = _mm256_loadu_ps(panel + k * panel_rows + 8);
-        __m256 v = _mm256_broadcast_ss(q0 + k);
+        const __m256 lo = _mm256_loadu_ps(line(panel, k));
+        const __m256 hi = _mm256_loadu_ps(line(panel, k) + 8);
+        const float* q = tile + k * tile_queries;
+        __m256 v = _mm256_broadcast_ss(q);
         a0 = _mm256_fmadd_ps(v, lo, a0);
         b0 = _mm256_fmadd_ps(v, hi, b0);
-        v = _mm256_broadcast_ss(q1 + k);
+        v = _mm256_broadcast_ss(q + 1);
         a1 = _mm256_fmadd_ps(v, lo, a1);
         b1 = _mm256_fmadd_ps(v, hi, b1);
-        v = _mm256_broadcast_ss(q2 + k);
+        v = _mm256_broadcast_ss(q + 2);
         a2 = _mm256_fmadd_ps(v, lo, a2);
         b2 = _mm256_fmadd_ps(v, hi, b2);
-        v = _mm256_broadcast_ss(q3 + k);
+        v = _mm256_broadcast_ss(q + 3);
         a3 = _mm256_fmadd_ps(v, lo, a3);
         b3 = _mm256_fmadd_ps(v, hi, b3);
-        v = _mm256_broadcast_ss(q4 + k);
+        v = _mm256_broadcast_ss(q + 4);
         a4 = _mm256_fmadd_ps(v, lo, a4);
         b4 = _mm256_fmadd_ps(v, hi, b4);
-        v = _mm256_broadcast_ss(q5 + k);
+        v = _mm256_broadcast_ss(q + 5);
         a5 = _mm256_fmadd_ps(v, lo, a5);
         b5 = _mm256_fmadd_ps(v, hi, b5);
     }
-    store_row(out, a0, b0, rows);
-    store_row(out + ldo, a1, b1, rows);
-    store_row(out + 2 * ldo, a2, b2, rows);
-    store_row(out + 3 * ldo, a3, b3, rows);
-    store_row(out + 4 * ldo, a4, b4, rows);
-    store_row(out + 5 * ldo, a5, b5, rows);
+    const __m256 alpha = _mm256_set1_ps(scoring.alpha);
+    const __m256 row_lo = scoring.row_offset ? _mm256_loadu_ps(scoring.row_offset) : _mm256_setzero_ps();
+    const __m256 row_hi = scoring.row_offset ? _mm256_loadu_ps(scoring.row_offset + 8) : _mm256_setzero_ps();
+    bool any = finish_row(a0, b0, 0, scoring, alpha, row_lo, row_hi, out);
+    any |= finish_row(a1, b1, 1, scoring, alpha, row_lo, row_hi, out);
+    any |= finish_row(a2, b2, 2, scoring, alpha, row_lo, row_hi, out);
+    any |= finish_row(a3, b3, 3, scoring, alpha, row_lo, row_hi, out);
+    any |= finish_row(a4, b4, 4, scoring, alpha, row_lo, row_hi, out);
+    any |= finish_row(a5, b5, 5, scoring, alpha, row_lo, row_hi, out);
+    return any;
 }
 
-void tile_1x16(const float* q, std::size_t d, const float* panel, float* out, std::size_t rows) {
-    __m256 a = _mm256_setzero_ps(), b = _mm256_setzero_ps();
-    for (std::size_t k = 0; k < d; ++k) {
-        const __m256 v = _mm256_broadcast_ss(q + k);
-        a = _mm256_fmadd_ps(v, _mm256_loadu_ps(panel + k * panel_rows), a);
-        b = _mm256_fmadd_ps(v, _mm256_loadu_ps(panel + k * panel_rows + 8), b);
-    }
-    store_row(out, a, b, rows);
+// hnswlib's distance-function form of dot_f32 and l2_f32.
+float hnsw_ip_distance(const void* a, const void* b, const void* dimension) {
+    return 1.0F - dot_f32(static_cast<const float*>(a), static_cast<const float*>(b), *static_cast<const std::size_t*>(dimension));
+}
+float hnsw_l2_distance(const void* a, const void* b, const void* dimension) {
+    return l2_f32(static_cast<const float*>(a), static_cast<const float*>(b), *static_cast<const std::size_t*>(dimension));
 }
 
-void dot_block_f32(const float* q, std::size_t nq, const float* x, std::size_t nx, std::size_t d, float* out) {
-    if (nq < 4) { // too few queries to pay for packing
-        for (std::size_t i = 0; i < nq; ++i)
-            for (std::size_t j = 0; j < nx; ++j) out[i * nx + j] = dot_f32(q + i * d, x + j * d, d);
-        return;
-    }
-    thread_local std::vector<float> packed;
-    const std::size_t panels = (nx + panel_rows - 1) / panel_rows;
-    packed.resize(panels * panel_rows * d);
-    pack_panels(x, nx, d, packed.data());
-    for (std::size_t p = 0; p < panels; ++p) {
-        const float* panel = packed.data() + p * panel_rows * d;
-        const std::size_t rows = std::min(panel_rows, nx - p * panel_rows);
-        std::size_t i = 0;
-        for (; i + tile_queries <= nq; i += tile_queries) tile_6x16(q + i * d, d, panel, out + i * nx + p * panel_rows, nx, rows);
-        for (; i < nq; ++i) tile_1x16(q + i * d, d, panel, out + i * nx + p * panel_rows, rows);
-    }
-}
-
-constexpr VectorKernels avx2{"avx2", dot_f32, l2_f32, dot_f16, dot_i8, dot_block_f32};
+constexpr VectorKernels avx2{"avx2", dot_f32, l2_f32, dot_f16, dot_i8, dot_panels_f32, tile_panel_f32, hnsw_ip_distance, hnsw_l2_distance};
 
 } // namespace
 } // namespace braid::retrieval::detail

@@ -1,5 +1,6 @@
 // Pieces every vector store shares: checks, ids, slots, top-k, parallel loop, file format.
 #include "store_common.hpp"
+#include "worker_pool.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -171,27 +172,8 @@ void parallel_for(std::size_t n, std::size_t threads, const std::function<void(s
         body(0, n);
         return;
     }
-    std::vector<std::thread> pool;
-    std::vector<std::exception_ptr> errors(threads);
     const std::size_t chunk = (n + threads - 1) / threads;
-    for (std::size_t t = 1; t < threads; ++t) {
-        const std::size_t b = std::min(n, t * chunk), e = std::min(n, (t + 1) * chunk);
-        pool.emplace_back([&, t, b, e] {
-            try {
-                body(b, e);
-            } catch (...) {
-                errors[t] = std::current_exception();
-            }
-        });
-    }
-    try {
-        body(0, std::min(n, chunk));
-    } catch (...) {
-        errors[0] = std::current_exception();
-    }
-    for (auto& th : pool) th.join();
-    for (auto& e : errors)
-        if (e) std::rethrow_exception(e);
+    WorkerPool::shared().run(threads, [&](std::size_t t) { body(std::min(n, t * chunk), std::min(n, (t + 1) * chunk)); });
 }
 
 std::vector<ScoredDocument> make_results(const std::vector<Hit>& hits, const DocTable& table, Metric metric,

@@ -64,6 +64,10 @@ public:
     bool admits(float score) const noexcept {
         return k_ != 0 && (heap_.size() < k_ || key(score) >= key(heap_.front().score));
     }
+    /// Whether k hits are kept (only better ones get in from now on).
+    bool full() const noexcept { return heap_.size() >= k_; }
+    /// The score of the worst kept hit; only meaningful when full().
+    float worst() const noexcept { return heap_.front().score; }
     /// Merges another collector's hits.
     void merge(const TopK& other);
     /// The hits, best first (ties: lower slot first).
