@@ -162,6 +162,17 @@ typedef enum braid_embeddings_normalize {
     BRAID_EMBEDDINGS_NORMALIZE_MAX_ENUM = 0x7FFFFFFF
 } braid_embeddings_normalize;
 
+/** How a local embedder pools a text's token states into one vector. */
+typedef enum braid_embeddings_pooling {
+    BRAID_EMBEDDINGS_POOLING_DEFAULT = 0, /**< The model's own: a bert model's metadata; a decoder's
+                                               `<arch>.pooling_type` (1 mean, 2 cls, 3 last), else mean. */
+    BRAID_EMBEDDINGS_POOLING_MEAN = 1,    /**< The mean over every token of the text. */
+    BRAID_EMBEDDINGS_POOLING_CLS = 2,     /**< The state of the first token. */
+    BRAID_EMBEDDINGS_POOLING_LAST = 3,    /**< The state of the last token (decoder embedding models such as
+                                               Qwen3-Embedding are trained for it). */
+    BRAID_EMBEDDINGS_POOLING_MAX_ENUM = 0x7FFFFFFF
+} braid_embeddings_pooling;
+
 /** braid_local_embeddings_options flag: when Vulkan was asked for but cannot start, log it and use the CPU. */
 #define BRAID_LOCAL_EMBEDDINGS_CPU_FALLBACK 0x1u
 
@@ -178,19 +189,22 @@ typedef struct braid_local_embeddings_options {
     uint32_t max_sequences;               /**< Most texts per decode; 0: 32. */
     uint32_t contexts;                    /**< Contexts kept for concurrent callers; 0: 1. */
     braid_embeddings_normalize normalize; /**< Unit-length vectors or not. */
+    braid_embeddings_pooling pooling;     /**< How token states are pooled (since version 2; a version-1 caller
+                                               gets #BRAID_EMBEDDINGS_POOLING_DEFAULT). */
 } braid_local_embeddings_options;
 
-/** The size of version 1 of braid_local_embeddings_options. */
+/** The size of version 1 of braid_local_embeddings_options (without `pooling`). */
 #define BRAID_LOCAL_EMBEDDINGS_OPTIONS_V1_SIZE 32u
 
 /** The default local embeddings options. */
 #define BRAID_LOCAL_EMBEDDINGS_OPTIONS_INIT                                                                     \
-    {sizeof(braid_local_embeddings_options), 0u, BRAID_BACKEND_AUTO, 0u, 0u, 0u, 0u, BRAID_EMBEDDINGS_NORMALIZE_DEFAULT}
+    {sizeof(braid_local_embeddings_options), 0u, BRAID_BACKEND_AUTO, 0u, 0u, 0u, 0u,                          \
+     BRAID_EMBEDDINGS_NORMALIZE_DEFAULT, BRAID_EMBEDDINGS_POOLING_DEFAULT}
 
 /**
  * Makes an embedder over a loaded model: a bert-family embedding model (pooled as its metadata says), or a
  * decoder model (llama, qwen2) whose final hidden states are pooled by `<arch>.pooling_type` when the file
- * has it (1 mean, 2 cls, 3 last), else by mean.
+ * has it (1 mean, 2 cls, 3 last), else by mean; `options->pooling` overrides either.
  *
  * @param[out] out the embedder; the caller frees it with braid_embeddings_free(). It keeps the model alive.
  * @param model a model loaded with its weights that gives embeddings.

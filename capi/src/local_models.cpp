@@ -62,6 +62,18 @@ std::optional<bool> local_normalize_of(braid_embeddings_normalize normalize) {
                                             " is not a braid_embeddings_normalize");
 }
 
+std::optional<engine::Pooling> local_pooling_of(braid_embeddings_pooling pooling) {
+    switch (pooling) {
+    case BRAID_EMBEDDINGS_POOLING_DEFAULT: return std::nullopt;
+    case BRAID_EMBEDDINGS_POOLING_MEAN: return engine::Pooling::mean;
+    case BRAID_EMBEDDINGS_POOLING_CLS: return engine::Pooling::cls;
+    case BRAID_EMBEDDINGS_POOLING_LAST: return engine::Pooling::last;
+    case BRAID_EMBEDDINGS_POOLING_MAX_ENUM: break;
+    }
+    throw Error(errc::invalid_argument, "options->pooling " + std::to_string(static_cast<long long>(pooling)) +
+                                            " is not a braid_embeddings_pooling (0 default, 1 mean, 2 cls, 3 last)");
+}
+
 LocalChatModelOptions local_chat_options(const braid_local_chat_model_options& o) {
     check_flags(o.flags,
                 BRAID_LOCAL_CHAT_NO_PROMPT_CACHE | BRAID_LOCAL_CHAT_KV_F32 | BRAID_LOCAL_CHAT_CPU_FALLBACK |
@@ -115,6 +127,7 @@ LocalEmbeddingsOptions local_embeddings_options(const braid_local_embeddings_opt
     if (o.contexts > 0)
         options.contexts = static_cast<int>(o.contexts > 1024 ? 1024 : o.contexts);
     options.normalize = local_normalize_of(o.normalize);
+    options.pooling = local_pooling_of(o.pooling);
     options.cpu_fallback = (o.flags & BRAID_LOCAL_EMBEDDINGS_CPU_FALLBACK) != 0;
     return options;
 }

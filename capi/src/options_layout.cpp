@@ -19,7 +19,7 @@ BRAID_ENDS_AT(braid_context_options, backend);
 BRAID_ENDS_AT(braid_generate_options, _reserved1);
 BRAID_ENDS_AT(braid_embed_options, _reserved0);
 BRAID_ENDS_AT(braid_local_chat_model_options, _reserved0);
-BRAID_ENDS_AT(braid_local_embeddings_options, normalize);
+BRAID_ENDS_AT(braid_local_embeddings_options, pooling);
 BRAID_ENDS_AT(braid_json_schema_options, max_compile_ms);
 
 // Version 1 of each struct, as shipped: these sizes never change.
@@ -31,5 +31,5 @@ static_assert(BRAID_CONTEXT_OPTIONS_V1_SIZE == sizeof(braid_context_options));
 static_assert(BRAID_GENERATE_OPTIONS_V1_SIZE == offsetof(braid_generate_options, cancel));
 static_assert(BRAID_EMBED_OPTIONS_V1_SIZE == sizeof(braid_embed_options));
 static_assert(BRAID_LOCAL_CHAT_MODEL_OPTIONS_V1_SIZE == sizeof(braid_local_chat_model_options));
-static_assert(BRAID_LOCAL_EMBEDDINGS_OPTIONS_V1_SIZE == sizeof(braid_local_embeddings_options));
+static_assert(BRAID_LOCAL_EMBEDDINGS_OPTIONS_V1_SIZE == offsetof(braid_local_embeddings_options, pooling));
 static_assert(BRAID_JSON_SCHEMA_OPTIONS_V1_SIZE == sizeof(braid_json_schema_options));

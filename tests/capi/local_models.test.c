@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, unlink, rmdir */
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -551,6 +552,100 @@ static void test_embeddings(void) {
     braid_model_free(model);
 }
 
+/* The vectors of @p texts (2 of them) from stories260K embedded with @p o; NULL when create or embed failed. */
+static float *decoder_vectors(braid_model *model, const braid_local_embeddings_options *o, const char *texts) {
+    braid_embeddings *emb = NULL;
+    if (braid_local_embeddings_create(&emb, model, o) != BRAID_OK)
+        return NULL;
+    const size_t dim = braid_embeddings_dimension(emb);
+    float *vectors = (float *)calloc(2 * dim, sizeof(float));
+    size_t count = 0;
+    const braid_status status = braid_embeddings_embed(&count, vectors, 2 * dim, emb, texts, NULL);
+    braid_embeddings_free(emb);
+    if (status != BRAID_OK || count != 2 * dim) {
+        free(vectors);
+        return NULL;
+    }
+    return vectors;
+}
+
+static double largest_difference(const float *a, const float *b, size_t n) {
+    double worst = 0.0;
+    for (size_t i = 0; i < n; ++i) {
+        const double d = fabs((double)a[i] - (double)b[i]);
+        worst = d > worst ? d : worst;
+    }
+    return worst;
+}
+
+static void test_embeddings_pooling(void) {
+    braid_model *model = load(stories);
+    const char *texts = "[\"Once upon a time\", \"Tom had a big red ball.\"]";
+    const size_t n = 2 * 64;
+    braid_local_embeddings_options o = BRAID_LOCAL_EMBEDDINGS_OPTIONS_INIT;
+    CHECK(o.pooling == BRAID_EMBEDDINGS_POOLING_DEFAULT);
+    float *by_default = decoder_vectors(model, &o, texts);
+    o.pooling = BRAID_EMBEDDINGS_POOLING_MEAN;
+    float *by_mean = decoder_vectors(model, &o, texts);
+    o.pooling = BRAID_EMBEDDINGS_POOLING_LAST;
+    float *by_last = decoder_vectors(model, &o, texts);
+    o.pooling = BRAID_EMBEDDINGS_POOLING_CLS;
+    float *by_first = decoder_vectors(model, &o, texts);
+    CHECK(by_default && by_mean && by_last && by_first);
+    if (by_default && by_mean && by_last && by_first) {
+        /* stories260K has no llama.pooling_type: the default is mean. */
+        CHECK(largest_difference(by_default, by_mean, n) < 1e-6);
+        CHECK(largest_difference(by_last, by_mean, n) > 1e-2);
+        /* The first token, the last and the mean are three different vectors. */
+        CHECK(largest_difference(by_first, by_last, n) > 1e-2);
+        CHECK(largest_difference(by_first, by_mean, n) > 1e-2);
+    }
+
+    /* A version-1 caller (struct_size 32, no pooling field) gets the default, whatever lies past it. */
+    o.struct_size = BRAID_LOCAL_EMBEDDINGS_OPTIONS_V1_SIZE;
+    o.pooling = BRAID_EMBEDDINGS_POOLING_LAST;
+    float *by_v1 = decoder_vectors(model, &o, texts);
+    CHECK(by_v1 != NULL);
+    if (by_v1 && by_mean)
+        CHECK(largest_difference(by_v1, by_mean, n) < 1e-6);
+
+    /* A caller built against a later version, one field past pooling set: refused, not ignored. */
+    struct {
+        braid_local_embeddings_options o;
+        uint32_t later;
+    } grown;
+    memset(&grown, 0, sizeof grown);
+    grown.o = o;
+    grown.o.struct_size = (uint32_t)sizeof grown;
+    grown.o.pooling = BRAID_EMBEDDINGS_POOLING_LAST;
+    grown.later = 1;
+    braid_embeddings *bad = NULL;
+    CHECK_STATUS(BRAID_ERROR_UNSUPPORTED,
+                 braid_local_embeddings_create(&bad, model, (const braid_local_embeddings_options *)&grown));
+    grown.later = 0;
+    float *by_grown = decoder_vectors(model, (const braid_local_embeddings_options *)&grown, texts);
+    CHECK(by_grown != NULL);
+    if (by_grown && by_last)
+        CHECK(largest_difference(by_grown, by_last, n) < 1e-6);
+    free(by_grown);
+
+    o.struct_size = sizeof(braid_local_embeddings_options);
+    o.pooling = (braid_embeddings_pooling)4;
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_local_embeddings_create(&bad, model, &o));
+    CHECK_CONTAINS(braid_last_error(), "options->pooling");
+    CHECK(bad == NULL);
+    o.pooling = BRAID_EMBEDDINGS_POOLING_MAX_ENUM;
+    CHECK_STATUS(BRAID_ERROR_INVALID_ARGUMENT, braid_local_embeddings_create(&bad, model, &o));
+    CHECK_CONTAINS(braid_last_error(), "options->pooling");
+
+    free(by_v1);
+    free(by_first);
+    free(by_last);
+    free(by_mean);
+    free(by_default);
+    braid_model_free(model);
+}
+
 static void test_grammar(void) {
     braid_grammar *g = NULL;
     CHECK_OK(braid_grammar_compile_gbnf(&g, "root ::= (\"yes\" | \"no\") \"!\"*"));
@@ -675,6 +770,7 @@ static const check_test tests[] = {
     {"chat_sessions", test_chat_sessions},
     {"chat_tool_calls", test_chat_tool_calls},
     {"embeddings", test_embeddings},
+    {"embeddings_pooling", test_embeddings_pooling},
     {"grammar", test_grammar},
     {"grammar_from_json_schema", test_grammar_from_json_schema},
     {"tool_calls_parse", test_tool_calls_parse},

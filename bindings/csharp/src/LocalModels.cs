@@ -26,6 +26,19 @@ namespace Braid
         Off = 2,
     }
 
+    /// <summary>How a <see cref="LocalEmbeddings"/> pools a text's token states into one vector (braid_embeddings_pooling).</summary>
+    public enum EmbeddingsPooling
+    {
+        /// <summary>The model's own: a bert model's metadata; a decoder's <c>&lt;arch&gt;.pooling_type</c>, else mean.</summary>
+        Default = 0,
+        /// <summary>The mean over every token of the text.</summary>
+        Mean = 1,
+        /// <summary>The state of the first token.</summary>
+        Cls = 2,
+        /// <summary>The state of the last token (what decoder embedding models such as Qwen3-Embedding are trained for).</summary>
+        Last = 3,
+    }
+
     /// <summary>How <see cref="LocalChatModel.Create"/> runs a model (braid_local_chat_model_options); 0: the default.</summary>
     public sealed class LocalChatModelOptions
     {
@@ -154,6 +167,8 @@ namespace Braid
         public int Contexts { get; set; }
         /// <summary>Unit-length vectors or not.</summary>
         public EmbeddingsNormalize Normalize { get; set; }
+        /// <summary>How token states become one vector (Default: the model's own).</summary>
+        public EmbeddingsPooling Pooling { get; set; }
         /// <summary>When Vulkan cannot start, use the CPU instead of failing with DeviceException.</summary>
         public bool CpuFallback { get; set; }
     }
@@ -184,6 +199,7 @@ namespace Braid
                 MaxSequences = (uint)o.MaxSequences,
                 Contexts = (uint)o.Contexts,
                 Normalize = (int)o.Normalize,
+                Pooling = (int)o.Pooling,
             };
             EmbeddingsHandle h;
             int status;

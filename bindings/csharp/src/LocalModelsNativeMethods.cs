@@ -42,7 +42,7 @@ namespace Braid
             public uint Reserved0;
         }
 
-        // braid_local_embeddings_options: eight 4-byte fields, 32 bytes.
+        // braid_local_embeddings_options: nine 4-byte fields, 36 bytes (version 1 ended before Pooling, at 32).
         [StructLayout(LayoutKind.Sequential)]
         internal struct LocalEmbeddingsOptions
         {
@@ -54,6 +54,7 @@ namespace Braid
             public uint MaxSequences;
             public uint Contexts;
             public int Normalize;
+            public int Pooling;
         }
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]

@@ -30,7 +30,8 @@ namespace Braid.Tests
         public void StructLayoutsMatchTheCHeaders()
         {
             Assert.AreEqual(80, System.Runtime.InteropServices.Marshal.SizeOf(typeof(LocalModelsNativeMethods.LocalChatModelOptions)));
-            Assert.AreEqual(32, System.Runtime.InteropServices.Marshal.SizeOf(typeof(LocalModelsNativeMethods.LocalEmbeddingsOptions)));
+            Assert.AreEqual(36, System.Runtime.InteropServices.Marshal.SizeOf(typeof(LocalModelsNativeMethods.LocalEmbeddingsOptions)));
+            Assert.AreEqual(32, System.Runtime.InteropServices.Marshal.OffsetOf(typeof(LocalModelsNativeMethods.LocalEmbeddingsOptions), "Pooling").ToInt32());
             Assert.AreEqual(12, System.Runtime.InteropServices.Marshal.SizeOf(typeof(LocalModelsNativeMethods.JsonSchemaOptions)));
         }
 
@@ -122,6 +123,40 @@ namespace Braid.Tests
                 using (LocalEmbeddings decoder = LocalEmbeddings.Create(model)) // a decoder embeds too (mean pooling)
                     Assert.AreEqual(64, decoder.Dimension);
                 StringAssert.Contains("hermes", Assert.Throws<InvalidArgumentException>(() => LocalChatModel.Create(model, new LocalChatModelOptions { ToolCallFormat = "nonsense" })).Message);
+            }
+        }
+
+        static float[][] DecoderVectors(Model model, EmbeddingsPooling pooling)
+        {
+            var options = new LocalEmbeddingsOptions { Backend = Backend.Cpu, Threads = 2, Pooling = pooling };
+            using (LocalEmbeddings emb = LocalEmbeddings.Create(model, options))
+                return emb.Embed(new[] { "Once upon a time", "Tom had a big red ball." });
+        }
+
+        static double LargestDifference(float[][] a, float[][] b)
+        {
+            double worst = 0;
+            for (int i = 0; i < a.Length; ++i)
+                for (int j = 0; j < a[i].Length; ++j)
+                    worst = Math.Max(worst, Math.Abs(a[i][j] - b[i][j]));
+            return worst;
+        }
+
+        [Test]
+        public void DecoderPoolingIsChosen()
+        {
+            using (Model model = Model.Load(ContextTests.Stories))
+            {
+                float[][] byDefault = DecoderVectors(model, EmbeddingsPooling.Default);
+                float[][] byMean = DecoderVectors(model, EmbeddingsPooling.Mean);
+                float[][] byLast = DecoderVectors(model, EmbeddingsPooling.Last);
+                float[][] byFirst = DecoderVectors(model, EmbeddingsPooling.Cls);
+                Assert.AreEqual(0.0, LargestDifference(byDefault, byMean), 1e-6); // stories260K has no pooling_type: mean
+                Assert.Greater(LargestDifference(byLast, byMean), 1e-2);
+                Assert.Greater(LargestDifference(byFirst, byLast), 1e-2);
+                Assert.Greater(LargestDifference(byFirst, byMean), 1e-2);
+                var bad = Assert.Throws<InvalidArgumentException>(() => DecoderVectors(model, (EmbeddingsPooling)7));
+                StringAssert.Contains("options->pooling", bad.Message);
             }
         }
 

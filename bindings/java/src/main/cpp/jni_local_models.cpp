@@ -63,7 +63,8 @@ JNIEXPORT jlong JNICALL Java_dev_braid_Native_localChatModelLoadSession(JNIEnv* 
 
 JNIEXPORT jlong JNICALL Java_dev_braid_Native_localEmbeddingsCreate(JNIEnv* env, jclass, jlong model, jint flags,
                                                                     jint backend, jint threads, jint batch_size,
-                                                                    jint max_sequences, jint contexts, jint normalize) {
+                                                                    jint max_sequences, jint contexts, jint normalize,
+                                                                    jint pooling) {
     if (!non_negative(env, {threads, batch_size, max_sequences, contexts},
                           "LocalEmbeddingsOptions: sizes and counts must not be negative"))
         return 0;
@@ -75,6 +76,7 @@ JNIEXPORT jlong JNICALL Java_dev_braid_Native_localEmbeddingsCreate(JNIEnv* env,
     o.max_sequences = static_cast<uint32_t>(max_sequences);
     o.contexts = static_cast<uint32_t>(contexts);
     o.normalize = static_cast<braid_embeddings_normalize>(normalize);
+    o.pooling = static_cast<braid_embeddings_pooling>(pooling);
     braid_embeddings* out = nullptr;
     return handle_result(env, braid_local_embeddings_create(&out, handle<braid_model>(model), &o), &out);
 }

@@ -23,7 +23,7 @@ public final class LocalEmbeddings extends Embeddings {
         long m = Objects.requireNonNull(model, "model").acquire();
         try {
             return new LocalEmbeddings(Native.localEmbeddingsCreate(m, o.flags(), o.backend.ordinal(), o.threads,
-                o.batchSize, o.maxSequences, o.contexts, o.normalize.ordinal()));
+                o.batchSize, o.maxSequences, o.contexts, o.normalize.ordinal(), o.pooling.ordinal()));
         } finally {
             model.release();
         }

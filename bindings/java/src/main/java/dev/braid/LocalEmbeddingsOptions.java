@@ -12,6 +12,7 @@ public final class LocalEmbeddingsOptions {
     int maxSequences;
     int contexts;
     EmbeddingsNormalize normalize = EmbeddingsNormalize.DEFAULT;
+    EmbeddingsPooling pooling = EmbeddingsPooling.DEFAULT;
     boolean cpuFallback;
 
     /** The defaults. */
@@ -50,6 +51,12 @@ public final class LocalEmbeddingsOptions {
     /** @param normalize unit-length vectors or not @return this */
     public LocalEmbeddingsOptions normalize(EmbeddingsNormalize normalize) {
         this.normalize = Objects.requireNonNull(normalize, "normalize");
+        return this;
+    }
+
+    /** @param pooling how token states become one vector (DEFAULT: the model's own) @return this */
+    public LocalEmbeddingsOptions pooling(EmbeddingsPooling pooling) {
+        this.pooling = Objects.requireNonNull(pooling, "pooling");
         return this;
     }
 

@@ -209,7 +209,7 @@ final class Native {
     static native long localChatModelLoadSession(long chatModel, String path);
 
     static native long localEmbeddingsCreate(long model, int flags, int backend, int threads, int batchSize,
-                                             int maxSequences, int contexts, int normalize);
+                                             int maxSequences, int contexts, int normalize, int pooling);
 
     static native void embeddingsFree(long embeddings);
 

@@ -110,6 +110,36 @@ class LocalModelsTest {
         }
     }
 
+    static float[][] decoderVectors(Model model, EmbeddingsPooling pooling) {
+        LocalEmbeddingsOptions options = new LocalEmbeddingsOptions().backend(Backend.CPU).threads(2).pooling(pooling);
+        try (LocalEmbeddings emb = LocalEmbeddings.create(model, options)) {
+            return emb.embed(Arrays.asList("Once upon a time", "Tom had a big red ball."));
+        }
+    }
+
+    static double largestDifference(float[][] a, float[][] b) {
+        double worst = 0;
+        for (int i = 0; i < a.length; ++i)
+            for (int j = 0; j < a[i].length; ++j)
+                worst = Math.max(worst, Math.abs(a[i][j] - b[i][j]));
+        return worst;
+    }
+
+    @Test
+    void decoderPoolingIsChosen() {
+        try (Model model = Model.load(ContextTest.stories())) {
+            float[][] byDefault = decoderVectors(model, EmbeddingsPooling.DEFAULT);
+            float[][] byMean = decoderVectors(model, EmbeddingsPooling.MEAN);
+            float[][] byLast = decoderVectors(model, EmbeddingsPooling.LAST);
+            float[][] byFirst = decoderVectors(model, EmbeddingsPooling.CLS);
+            assertEquals(0.0, largestDifference(byDefault, byMean), 1e-6); // stories260K has no pooling_type: mean
+            assertTrue(largestDifference(byLast, byMean) > 1e-2);
+            assertTrue(largestDifference(byFirst, byLast) > 1e-2);
+            assertTrue(largestDifference(byFirst, byMean) > 1e-2);
+        }
+        assertThrows(NullPointerException.class, () -> new LocalEmbeddingsOptions().pooling(null));
+    }
+
     @Test
     void embeddingsEqualTheContexts() {
         try (Model model = Model.load(ContextTest.bert());
