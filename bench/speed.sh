@@ -2,7 +2,9 @@
 # Speed of braid's CPU or Vulkan backend on the models of shared/reference/peer-speed.md, next to
 # llama.cpp's figures there: the 180M speed model (made here with braid's own GGUF writer and quantizer,
 # in the same shapes and types), every small shipped model, and the bert embedding models. Prints
-# Markdown tables (bench/speed_table.py), with braid / llama.cpp ratios.
+# Markdown tables (bench/speed_table.py), with braid / llama.cpp ratios. On the CPU every decoder model
+# also gets a pp2048 column: one 2,048-token prompt (the long-prompt case of retrieval and agents), median
+# of 2 runs on the 180M model (about 4 s each) and 3 on the small ones, after a warm-up.
 #
 #   bench/speed.sh [BUILD_DIR] [THREADS] [cpu|vulkan]      (defaults: build/default, 2, cpu)
 #
@@ -31,16 +33,30 @@ run() { # model p n reps
   "$cli" bench --model "$1" -p "$2" -n "$3" -r "$4" -t "$threads" --backend "$backend" --json --quiet
 }
 
+# The pp128 + tg figures of a model with its pp2048 figure added (pp2048_tps; null where the model cannot
+# take 2,048 tokens). A 2,048-token pass of the 180M model takes seconds: fewer repetitions there.
+with_pp2048() { # model p n reps reps2048
+  local short long
+  short=$(run "$1" "$2" "$3" "$4")
+  long=$(run "$1" 2048 0 "$5" 2>/dev/null || echo '{}')
+  python3 -c 'import json, sys; a = json.loads(sys.argv[1]); a["pp2048_tps"] = json.loads(sys.argv[2]).get("pp_tps"); print(json.dumps(a))' \
+    "$short" "$long"
+}
+
 {
   for type in $types; do
     if [ "$backend" = vulkan ]; then
       echo "speed $type $(run "$models/bench-llama-180m-$type.gguf" 128 16 1)"
     else
-      echo "speed $type $(run "$models/bench-llama-180m-$type.gguf" 128 64 5)"
+      echo "speed $type $(with_pp2048 "$models/bench-llama-180m-$type.gguf" 128 64 5 2)"
     fi
   done
   for m in "$shared"/models/*.gguf "$shared"/models/synthetic/tiny-llama-gqa-*.gguf "$shared"/models/synthetic/tiny-qwen2-*.gguf; do
-    echo "small $(basename "$m" .gguf) $(run "$m" 128 64 9)"
+    if [ "$backend" = vulkan ]; then
+      echo "small $(basename "$m" .gguf) $(run "$m" 128 64 9)"
+    else
+      echo "small $(basename "$m" .gguf) $(with_pp2048 "$m" 128 64 9 3)"
+    fi
   done
   for m in "$shared"/models/synthetic/tiny-bert-*.gguf; do
     echo "embed $(basename "$m" .gguf) $(run "$m" 128 0 9)"

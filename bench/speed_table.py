@@ -34,6 +34,16 @@ def read_peer(path, backend):
     return speed, small, embed
 
 
+def read_peer_pp2048(path):
+    """llama.cpp's 2,048-token prompt figure per 180M type, from peer-speed.md's long-prompt paragraph
+    ('**Long prompts** — `bench-llama-180m-q4_0.gguf` … llama.cpp 528–529 tok/s prompt processing')."""
+    text = open(path, encoding="utf-8").read()
+    found = {}
+    for m in re.finditer(r"bench-llama-180m-([a-z0-9_]+)\.gguf`[^*]*?llama\.cpp ([0-9][0-9,–.]*) tok/s prompt", text):
+        found[m.group(1)] = m.group(2)
+    return found
+
+
 def ratio(ours, peer_cell):
     peer = number(peer_cell)
     return f"{ours / peer:.2f}×" if peer else "–"
@@ -42,7 +52,8 @@ def ratio(ours, peer_cell):
 def main():
     backend = sys.argv[2]
     speed, small, embed = read_peer(sys.argv[1], backend)
-    rows, embed_rows, device = [], [], ""
+    peer_pp2048 = read_peer_pp2048(sys.argv[1]) if backend == "cpu" else {}
+    rows, embed_rows, device, has_long = [], [], "", False
     for line in sys.stdin:
         kind, name, text = line.split(" ", 2)
         r = json.loads(text)
@@ -60,11 +71,22 @@ def main():
             peer_pp, peer_tg = small.get(name, ("–", "–"))
             label = name
         pp, tg = r["pp_tps"], r["tg_tps"]
-        rows.append(f"| {label} | {pp:,.1f} | {peer_pp} | {ratio(pp, peer_pp)} | "
+        long_cells = ""
+        if "pp2048_tps" in r:  # speed.sh on the CPU: a 2,048-token prompt as well
+            has_long = True
+            long_pp, peer_long = r["pp2048_tps"], peer_pp2048.get(name, "–") if kind == "speed" else "–"
+            long_cells = (f" {long_pp:,.1f} | {peer_long} | {ratio(long_pp, peer_long)} |" if long_pp
+                          else " – | – | – |")
+        rows.append(f"| {label} | {pp:,.1f} | {peer_pp} | {ratio(pp, peer_pp)} |{long_cells} "
                     f"{tg:,.1f} | {peer_tg} | {ratio(tg, peer_tg)} |")
     print(f"{backend}: {device}\n")
-    print("| model | braid pp128 tok/s | llama.cpp | ratio | braid tg tok/s | llama.cpp | ratio |")
-    print("|---|---|---|---|---|---|---|")
+    if has_long:
+        print("| model | braid pp128 tok/s | llama.cpp | ratio | braid pp2048 tok/s | llama.cpp | ratio | "
+              "braid tg tok/s | llama.cpp | ratio |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
+    else:
+        print("| model | braid pp128 tok/s | llama.cpp | ratio | braid tg tok/s | llama.cpp | ratio |")
+        print("|---|---|---|---|---|---|---|")
     print("\n".join(rows))
     if embed_rows:
         print("\n| model | braid sentence tok/s | llama.cpp | ratio | braid batch128 tok/s | llama.cpp | ratio |")

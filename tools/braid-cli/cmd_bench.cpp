@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "braid/engine/backend.hpp"
 #include "braid/engine/context.hpp"
 #include "braid/error.hpp"
 #include "braid/engine/json_schema.hpp"
@@ -144,6 +145,7 @@ int run_parallel(EngineOptions& options, long long parallel, long long p, long l
                                  {"bytes", info.weight_bytes},
                                  {"types", tensor_types(*model)},
                                  {"device", scheduler.device_name()},
+                                 {"isa", engine::cpu_kernel_set()},
                                  {"threads", options.context.threads},
                                  {"parallel", parallel},
                                  {"p", p},
@@ -163,7 +165,7 @@ int run_parallel(EngineOptions& options, long long parallel, long long p, long l
     } else {
         std::printf("%s: %s, %.1f M params, %lld parallel requests of pp%lld + tg%lld\n", options.model.c_str(),
                     info.architecture.c_str(), static_cast<double>(info.n_params) / 1e6, parallel, p, n);
-        std::printf("%s\n", scheduler.device_name().c_str());
+        std::printf("%s; CPU kernel set (isa): %s\n", scheduler.device_name().c_str(), std::string(engine::cpu_kernel_set()).c_str());
         std::printf("aggregate pp: %10.1f tok/s\naggregate tg: %10.1f tok/s\nall tokens:   %10.1f tok/s\n", median(pp),
                     median(tg), median(all));
         if (follow > 0)
@@ -423,6 +425,7 @@ int run(Args& args) {
                                  {"types", types},
                                  {"backend", engine::backend_name(ctx.backend())},
                                  {"device", ctx.device_name()},
+                                 {"isa", engine::cpu_kernel_set()},
                                  {"threads", options.context.threads},
                                  {"p", p},
                                  {"n", n},
@@ -437,7 +440,7 @@ int run(Args& args) {
     } else {
         std::printf("%s: %s, %.1f M params, %.1f MiB (%s)\n", options.model.c_str(), info.architecture.c_str(),
                     static_cast<double>(info.n_params) / 1e6, static_cast<double>(info.weight_bytes) / (1 << 20), types.c_str());
-        std::printf("%s\n", ctx.device_name().c_str());
+        std::printf("%s; CPU kernel set (isa): %s\n", ctx.device_name().c_str(), std::string(engine::cpu_kernel_set()).c_str());
         std::printf("load %.1f ms, start-up (context + first pass) %.1f ms\n", model.load_ms(), startup_ms);
         if (p > 0)
             std::printf("pp%lld: %10.1f tok/s\n", p, pp_tps);

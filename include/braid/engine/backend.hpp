@@ -27,4 +27,10 @@ std::string_view backend_name(BackendKind kind) noexcept;
 /// The backend named @p name ("auto", "cpu", "vulkan"), or nullopt.
 std::optional<BackendKind> backend_from_name(std::string_view name) noexcept;
 
+/// The SIMD kernel set the CPU backend runs: "avx2" (AVX2, FMA and F16C) or "scalar" (portable), chosen
+/// once per process from what the CPU supports, or forced with the environment variable BRAID_CPU_ISA
+/// (tests and measurements compare the sets). Throws braid::Error when BRAID_CPU_ISA names no set or one
+/// this CPU cannot run.
+std::string_view cpu_kernel_set();
+
 } // namespace braid::engine

@@ -20,6 +20,7 @@
 #include "backend/cpu/ops.hpp"
 #include "backend/cpu/activations.hpp"
 #include "backend/cpu/repack.hpp"
+#include "backend/cpu/packed_matmul.hpp"
 #include "backend/cpu/spin_pool.hpp"
 #include "braid/engine/quant.hpp"
 #include "braid/error.hpp"
@@ -586,25 +587,18 @@ private:
                         kernel.real(w.data + static_cast<std::uint64_t>(r) * w.row_bytes, x + t * K, K, cols, K, y + t * N + r, N);
                 }
             }
-            for (std::int64_t b0 = r0; b0 < r1 && !reference && !tiles; b0 += row_block) {
+            if (packed_kernel_k) // eight interleaved rows per kernel call, over L2-sized tiles of tokens
+                packed_matmul(packed_kernel_k, groups, group_bytes, r0, r1, reinterpret_cast<const BlockQ8K*>(xq), nb, T, y, N,
+                              token_tile(static_cast<std::size_t>(nb) * sizeof(BlockQ8K)));
+            else if (packed_kernel)
+                packed_matmul(packed_kernel, groups, group_bytes, r0, r1, reinterpret_cast<const BlockQ8*>(xq), nb, T, y, N,
+                              token_tile(static_cast<std::size_t>(nb) * sizeof(BlockQ8)));
+            for (std::int64_t b0 = r0; b0 < r1 && !reference && !tiles && !packed_kernel && !packed_kernel_k; b0 += row_block) {
                 const std::int64_t b1 = std::min(r1, b0 + row_block);
                 if (convert_rows) // F16/BF16 rows to floats once for every group of activation rows
                     for (std::int64_t r = b0; r < b1; ++r)
                         dequantize_row(w.type, w.data + static_cast<std::uint64_t>(r) * w.row_bytes,
                                        scratch.row.data() + (r - b0) * K, K);
-                if (packed_kernel || packed_kernel_k) { // eight interleaved rows per call (b0, b1 are multiples of 8)
-                    for (std::int64_t t = 0; t < T; t += max_dot_rows) {
-                        const int cols = static_cast<int>(std::min<std::int64_t>(max_dot_rows, T - t));
-                        for (std::int64_t r = b0; r < b1; r += 8) {
-                            const std::byte* grp = groups + static_cast<std::size_t>(r / 8) * group_bytes;
-                            if (packed_kernel_k)
-                                packed_kernel_k(grp, reinterpret_cast<const BlockQ8K*>(xq) + t * nb, nb, cols, nb, y + t * N + r, N);
-                            else
-                                packed_kernel(grp, reinterpret_cast<const BlockQ8*>(xq) + t * nb, nb, cols, nb, y + t * N + r, N);
-                        }
-                    }
-                    continue;
-                }
                 for (std::int64_t t = 0; t < T; t += max_dot_rows) {
                     const int cols = static_cast<int>(std::min<std::int64_t>(max_dot_rows, T - t));
                     for (std::int64_t r = b0; r < b1; ++r) {

@@ -155,43 +155,41 @@ void q8_0x8(const std::byte* group, const BlockQ8* x, std::int64_t xs, std::int6
 
 template <int N>
 void q4_kx8(const std::byte* group, const BlockQ8K* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
-    __m256 acc[N], accm[N];
+    __m256 acc[N]; // scales' and minimums' terms in one accumulator per column: fewer registers
     for (int c = 0; c < N; ++c)
-        acc[c] = accm[c] = _mm256_setzero_ps();
+        acc[c] = _mm256_setzero_ps();
     const __m256i nibble = _mm256_set1_epi8(0x0f);
     for (std::int64_t b = 0; b < blocks; ++b) {
         const auto* blk = reinterpret_cast<const unsigned char*>(group) + b * 1184;
-        const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk)));
-        const __m256 dmin = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + 16)));
-        __m256i sumi[N], summ[N];
+        __m256i sumi[N];
         for (int c = 0; c < N; ++c)
-            sumi[c] = summ[c] = _mm256_setzero_si256();
+            sumi[c] = _mm256_setzero_si256();
         for (int p = 0; p < 4; ++p) {
             const unsigned char* chunks = blk + 160 + 256 * p;
             for (int line = 0; line < 256; line += 64)
                 _mm_prefetch(reinterpret_cast<const char*>(chunks) + prefetch_distance + line, _MM_HINT_T0);
-            __m256i lo16[N], hi16[N];
-            for (int c = 0; c < N; ++c)
-                lo16[c] = hi16[c] = _mm256_setzero_si256();
-            for (int k = 0; k < 8; ++k) { // 16-bit sums are safe: 8 products of pairs ≤ 2·15·127
-                const __m256i raw = load32(chunks + 32 * k);
-                const __m256i lo = _mm256_and_si256(raw, nibble);
-                const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), nibble);
-                for (int c = 0; c < N; ++c) {
-                    const std::int8_t* xq = x[c * xs + b].qs + 64 * p + 4 * k;
-                    lo16[c] = _mm256_add_epi16(lo16[c], _mm256_maddubs_epi16(lo, broadcast4(xq)));
-                    hi16[c] = _mm256_add_epi16(hi16[c], _mm256_maddubs_epi16(hi, broadcast4(xq + 32)));
+            // Sub-block 2p (low nibbles), then 2p + 1 (high nibbles), each over the 8 chunks: N partial
+            // sums live instead of 2N, so the accumulators stay in registers (the chunks are re-read from L1).
+            for (int half = 0; half < 2; ++half) {
+                __m256i s16[N];
+                for (int k = 0; k < 8; ++k) { // 16-bit sums are safe: 8 products of pairs ≤ 2·15·127
+                    const __m256i raw = load32(chunks + 32 * k);
+                    const __m256i codes = _mm256_and_si256(half == 0 ? raw : _mm256_srli_epi16(raw, 4), nibble);
+                    for (int c = 0; c < N; ++c) {
+                        const __m256i prod = _mm256_maddubs_epi16(codes, broadcast4(x[c * xs + b].qs + 64 * p + 32 * half + 4 * k));
+                        s16[c] = k == 0 ? prod : _mm256_add_epi16(s16[c], prod);
+                    }
                 }
-            }
-            // Scales as the same int16 twice per row lane: one vpmaddwd adds a row's two 16-bit sums and
-            // multiplies by its scale.
-            const __m256i sc_lo = twice16(_mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(blk + 32 + 16 * p))));
-            const __m256i sc_hi = twice16(_mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(blk + 40 + 16 * p))));
-            for (int c = 0; c < N; ++c) {
-                sumi[c] = _mm256_add_epi32(sumi[c], _mm256_madd_epi16(lo16[c], sc_lo));
-                sumi[c] = _mm256_add_epi32(sumi[c], _mm256_madd_epi16(hi16[c], sc_hi));
+                // Scales as the same int16 twice per row lane: one vpmaddwd adds a row's two 16-bit sums and
+                // multiplies by its scale.
+                const __m256i sc = twice16(_mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(blk + 32 + 16 * p + 8 * half))));
+                for (int c = 0; c < N; ++c)
+                    sumi[c] = _mm256_add_epi32(sumi[c], _mm256_madd_epi16(s16[c], sc));
             }
         }
+        __m256i summ[N];
+        for (int c = 0; c < N; ++c)
+            summ[c] = _mm256_setzero_si256();
         for (int i = 0; i < 4; ++i) { // minimums: Σ_j min[j][row] · (activation sum of sub-block j), two j per vpmaddwd
             const __m256i m0 = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(blk + 96 + 16 * i)));
             const __m256i m1 = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(blk + 104 + 16 * i)));
@@ -204,14 +202,16 @@ void q4_kx8(const std::byte* group, const BlockQ8K* x, std::int64_t xs, std::int
                 summ[c] = _mm256_add_epi32(summ[c], _mm256_madd_epi16(pairs, sums));
             }
         }
+        const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk)));
+        const __m256 dmin = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + 16)));
         for (int c = 0; c < N; ++c) {
             const __m256 da = _mm256_set1_ps(x[c * xs + b].d);
             acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi[c]), _mm256_mul_ps(d, da), acc[c]);
-            accm[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(summ[c]), _mm256_mul_ps(dmin, da), accm[c]);
+            acc[c] = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(summ[c]), _mm256_mul_ps(dmin, da), acc[c]);
         }
     }
     for (int c = 0; c < N; ++c)
-        _mm256_storeu_ps(out + c * os, _mm256_sub_ps(acc[c], accm[c]));
+        _mm256_storeu_ps(out + c * os, acc[c]);
 }
 
 void entry_q4_kx8(const std::byte* g, const BlockQ8K* x, std::int64_t xs, int n, std::int64_t blocks, float* out,
