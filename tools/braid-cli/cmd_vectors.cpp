@@ -1,6 +1,7 @@
 // braid-cli vectors: `vectors bench` times a vector store over TEXMEX .fvecs files (build time, single and
 // batched queries/s, recall@k against the exact store) next to its peer used directly (FAISS IndexFlat for
-// the exact store, hnswlib for the HNSW store); `vectors generate` writes random unit vectors.
+// the exact store, hnswlib for the HNSW store); `vectors generate` writes random unit vectors, uniform or around
+// cluster centres.
 #include <faiss/IndexFlat.h>
 #include <omp.h>
 
@@ -287,14 +288,34 @@ int bench(Args& args) {
     return 0;
 }
 
+// --spread: the per-coordinate noise around a cluster centre, a non-negative number.
+float parse_spread(const std::string& text) {
+    std::size_t used = 0;
+    float v = -1;
+    try {
+        v = std::stof(text, &used);
+    } catch (const std::exception&) {
+    }
+    if (used != text.size() || !(v >= 0))
+        throw Error(errc::invalid_argument, "vectors generate: --spread '" + text + "' is not a non-negative number");
+    return v;
+}
+
 int generate(Args& args) {
     const std::uint64_t seed = to_size(args.value("--seed", "1"), "--seed");
+    const bool clustered = args.present("--clusters");
+    const std::size_t clusters = clustered ? to_size(args.value("--clusters"), "--clusters") : 0;
+    const std::string spread = args.value("--spread", "0.05");
+    const std::uint64_t centre_seed = to_size(args.value("--centre-seed", "1"), "--centre-seed");
     const auto pos = args.positional();
     if (pos.size() != 3) throw Error(errc::invalid_argument, "vectors generate needs N DIM FILE");
     const std::size_t n = to_size(pos[0], "N");
     const std::size_t d = to_size(pos[1], "DIM");
     if (n == 0 || d == 0) throw Error(errc::invalid_argument, "vectors generate: N and DIM must be positive");
-    write_fvecs(pos[2], random_unit_vectors(n, d, seed));
+    if (clustered)
+        write_fvecs(pos[2], clustered_unit_vectors(n, d, clusters, parse_spread(spread), seed, centre_seed));
+    else
+        write_fvecs(pos[2], random_unit_vectors(n, d, seed));
     return 0;
 }
 
@@ -304,12 +325,12 @@ int dispatch(Args& args) {
     throw Error(errc::invalid_argument,
                 "vectors needs a subcommand: bench --base B.fvecs --queries Q.fvecs [--k 10] [--index exact|hnsw|faiss:FACTORY] "
                 "[--metric ip|l2|cos] [--ef N] [--M N] [--ef-construction N] [-t THREADS] [--max-base N] [--no-peer] [--json], "
-                "or generate N DIM FILE [--seed S]");
+                "or generate N DIM FILE [--seed S] [--clusters C [--spread X] [--centre-seed S]]");
 }
 
 const Registration reg{{"vectors",
                         "bench --base B.fvecs --queries Q.fvecs [--k 10] [--index exact|hnsw|faiss:FACTORY] [--metric ip|l2|cos] [--ef N] "
-                        "[-t N] [--json] | generate N DIM FILE [--seed S]: vector-store benchmark vs FAISS/hnswlib",
+                        "[-t N] [--json] | generate N DIM FILE [--seed S] [--clusters C [--spread X] [--centre-seed S]]: vector-store benchmark vs FAISS/hnswlib",
                         dispatch}};
 
 } // namespace

@@ -28,4 +28,12 @@ void write_fvecs(const std::filesystem::path& path, const std::vector<std::vecto
 /// (std::mt19937_64: the same on every machine).
 std::vector<std::vector<float>> random_unit_vectors(std::size_t count, std::size_t dimension, std::uint64_t seed);
 
+/// @p count unit vectors around @p clusters centres, the way real embeddings group by topic: each is a
+/// centre (random_unit_vectors(clusters, dimension, @p centre_seed)) plus Gaussian noise of standard
+/// deviation @p spread per coordinate, scaled to unit length; which centre and the noise come from @p seed.
+/// Base vectors and queries drawn with different seeds and the same @p centre_seed share the centres.
+/// @throws Error(errc::invalid_argument) for zero clusters or a negative spread.
+std::vector<std::vector<float>> clustered_unit_vectors(std::size_t count, std::size_t dimension, std::size_t clusters,
+                                                       float spread, std::uint64_t seed, std::uint64_t centre_seed);
+
 } // namespace braid::retrieval

@@ -67,4 +67,26 @@ std::vector<std::vector<float>> random_unit_vectors(std::size_t count, std::size
     return out;
 }
 
+std::vector<std::vector<float>> clustered_unit_vectors(std::size_t count, std::size_t dimension, std::size_t clusters,
+                                                       float spread, std::uint64_t seed, std::uint64_t centre_seed) {
+    if (clusters == 0) throw Error(errc::invalid_argument, "clustered_unit_vectors: clusters must be at least 1");
+    if (!(spread >= 0)) throw Error(errc::invalid_argument, "clustered_unit_vectors: spread must not be negative");
+    const auto centres = random_unit_vectors(clusters, dimension, centre_seed);
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<std::size_t> pick(0, clusters - 1);
+    std::normal_distribution<float> noise(0.0f, spread);
+    std::vector<std::vector<float>> out(count, std::vector<float>(dimension));
+    for (auto& v : out) {
+        const auto& c = centres[pick(rng)];
+        double s = 0;
+        for (std::size_t i = 0; i < dimension; ++i) {
+            v[i] = c[i] + noise(rng);
+            s += double(v[i]) * v[i];
+        }
+        const auto inv = static_cast<float>(s > 0 ? 1.0 / std::sqrt(s) : 0.0);
+        for (float& x : v) x *= inv;
+    }
+    return out;
+}
+
 } // namespace braid::retrieval

@@ -1,5 +1,6 @@
 // ExactVectorStore: identical to brute force (single and batched, every metric, both kernels), f16/int8
 // storage, text searches through an embeddings model, and the shared store contract.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "braid/retrieval/exact_vector_store.hpp"
@@ -142,4 +143,21 @@ TEST_CASE("[vector_fvecs] round trip and malformed files", "[unit]") {
     CHECK_THROWS_WITH(read_fvecs(path), Catch::Contains("dimension -1"));
     CHECK_THROWS_WITH(write_fvecs(path, {{1, 2}, {1}}), Catch::Contains("vector 1"));
     CHECK_THROWS_AS(read_fvecs(temp_path("none.fvecs")), braid::Error);
+}
+
+TEST_CASE("[vector_fvecs] clustered vectors lie near shared centres", "[unit]") {
+    const auto centres = random_unit_vectors(4, 32, 9);
+    const auto base = clustered_unit_vectors(40, 32, 4, 0.02f, 1, 9);
+    const auto queries = clustered_unit_vectors(10, 32, 4, 0.02f, 2, 9);
+    CHECK(base != queries);
+    for (const auto* set : {&base, &queries})
+        for (const auto& v : *set) {
+            CHECK(reference_score(Metric::inner_product, v, v) == Approx(1.0));
+            double best = -1;
+            for (const auto& c : centres) best = std::max(best, double(reference_score(Metric::inner_product, v, c)));
+            CHECK(best > 0.9); // noise of 0.02 per coordinate over 32 coordinates: about 0.11 in norm
+        }
+    CHECK(clustered_unit_vectors(3, 8, 2, 0.0f, 5, 9) == clustered_unit_vectors(3, 8, 2, 0.0f, 5, 9));
+    CHECK_THROWS_WITH(clustered_unit_vectors(3, 8, 0, 0.1f, 1, 1), Catch::Contains("clusters"));
+    CHECK_THROWS_WITH(clustered_unit_vectors(3, 8, 2, -1.0f, 1, 1), Catch::Contains("spread"));
 }
