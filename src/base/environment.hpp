@@ -15,7 +15,8 @@ struct Environment {
     std::optional<LogLevel> log_level;
     /// BRAID_LOG_LEVEL's text when it names no level (logged once as a warning, then ignored).
     std::string bad_log_level;
-    /// BRAID_CPU_ISA=scalar: the CPU backend's portable kernels even where AVX2 is available.
+    /// BRAID_CPU_ISA=scalar|avx2: force the CPU backend's kernel set (scalar: the portable kernels even where
+    /// AVX2 is available; avx2 on a CPU without it is an error when a context starts).
     std::string cpu_isa;
     /// BRAID_DEBUG_PLAN (set): the CPU backend logs each new plan (steps, barriers, scratch) at info.
     bool debug_plan = false;
