@@ -583,6 +583,7 @@ static void test_embeddings_pooling(void) {
     const char *texts = "[\"Once upon a time\", \"Tom had a big red ball.\"]";
     const size_t n = 2 * 64;
     braid_local_embeddings_options o = BRAID_LOCAL_EMBEDDINGS_OPTIONS_INIT;
+    o.backend = BRAID_BACKEND_CPU; /* no Vulkan loader under valgrind */
     CHECK(o.pooling == BRAID_EMBEDDINGS_POOLING_DEFAULT);
     float *by_default = decoder_vectors(model, &o, texts);
     o.pooling = BRAID_EMBEDDINGS_POOLING_MEAN;
