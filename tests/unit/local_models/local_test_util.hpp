@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "braid/engine/batch.hpp"
+#include "braid/engine/context.hpp"
 #include "braid/engine/model.hpp"
 #include "braid/error.hpp"
 
@@ -68,6 +70,39 @@ inline double nmse(const std::vector<float>& a, const std::vector<float>& b) {
         den += static_cast<double>(b[i]) * b[i];
     }
     return den > 0 ? num / den : num;
+}
+
+/// The logits of @p token decoded alone at @p pos in sequence @p seq.
+inline std::vector<float> decode_one(braid::engine::Context& ctx, braid::engine::TokenId token, std::int32_t pos,
+                                     braid::engine::SeqId seq) {
+    braid::engine::Batch b;
+    b.add(token, pos, seq, true);
+    ctx.decode(b);
+    const auto row = ctx.logits(0);
+    return std::vector<float>(row.begin(), row.end());
+}
+
+/// Decodes @p prompt one token per pass into a fresh context, then into one where another sequence first
+/// takes the first 6 cells and leaves after 4 tokens (so positions 4 … land in cells before 0 … 3), and
+/// checks that every position's logits are bit-identical: attention must not depend on the cells' layout.
+/// One token per pass on both sides, so the matmuls see the same rows and only the layout differs.
+inline void check_logits_ignore_cell_layout(const braid::engine::Model& model,
+                                            const std::vector<braid::engine::TokenId>& prompt,
+                                            const braid::engine::ContextOptions& options) {
+    REQUIRE(prompt.size() > 8);
+    auto in_order = braid::engine::Context::create(model, options);
+    std::vector<std::vector<float>> expected;
+    for (std::size_t i = 0; i < prompt.size(); ++i)
+        expected.push_back(decode_one(in_order, prompt[i], static_cast<std::int32_t>(i), 0));
+    auto scattered = braid::engine::Context::create(model, options);
+    for (std::int32_t i = 0; i < 6; ++i) // another sequence takes the first cells ...
+        decode_one(scattered, prompt[static_cast<std::size_t>(i)], i, 1);
+    for (std::size_t i = 0; i < prompt.size(); ++i) {
+        if (i == 4)
+            scattered.remove(1); // ... and leaves: positions 4 … of sequence 0 go to cells 0 …
+        INFO("position " << i);
+        CHECK(decode_one(scattered, prompt[i], static_cast<std::int32_t>(i), 0) == expected[i]);
+    }
 }
 
 } // namespace local_test

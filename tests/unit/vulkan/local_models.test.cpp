@@ -110,37 +110,15 @@ TEST_CASE("[vulkan] four requests side by side on Vulkan each equal the same req
 }
 
 TEST_CASE("[vulkan] a sequence's logits do not depend on where its cells lie in the shared cache", "[vulkan]") {
-    // The Vulkan twin of the CPU regression test in tests/unit/local_models/scheduler.test.cpp: one token
-    // per pass on both sides, so the matmuls see the same rows and only the cells' layout differs.
+    // The Vulkan twin of the CPU regression test in tests/unit/local_models/scheduler.test.cpp.
     const auto model = local_test::stories();
     const std::vector<engine::TokenId> prompt = model->tokenizer().tokenize(local_test::openings()[0], true);
-    REQUIRE(prompt.size() > 8);
     engine::ContextOptions co;
     co.backend = engine::BackendKind::vulkan;
     co.n_ctx = 64;
     co.n_seq_max = 2;
     co.threads = 2;
-    auto step = [](engine::Context& ctx, engine::TokenId token, std::int32_t pos, engine::SeqId seq) {
-        engine::Batch b;
-        b.add(token, pos, seq, true);
-        ctx.decode(b);
-        const auto row = ctx.logits(0);
-        return std::vector<float>(row.begin(), row.end());
-    };
-    engine::Context in_order = engine::Context::create(*model, co);
-    std::vector<std::vector<float>> expected;
-    for (std::size_t i = 0; i < prompt.size(); ++i)
-        expected.push_back(step(in_order, prompt[i], static_cast<std::int32_t>(i), 0));
-
-    engine::Context scattered = engine::Context::create(*model, co);
-    for (std::int32_t i = 0; i < 6; ++i) // another sequence takes the first cells ...
-        step(scattered, prompt[static_cast<std::size_t>(i)], i, 1);
-    for (std::size_t i = 0; i < prompt.size(); ++i) {
-        if (i == 4)
-            scattered.remove(1); // ... and leaves: positions 4 … of sequence 0 go to cells 0 …
-        INFO("position " << i);
-        CHECK(step(scattered, prompt[i], static_cast<std::int32_t>(i), 0) == expected[i]);
-    }
+    local_test::check_logits_ignore_cell_layout(*model, prompt, co);
 
     // A prompt batch (≥ 16 tokens: the tiled attention kernel where the device uses it; ctest runs this
     // case again with BRAID_VK_KERNELS=subgroup to force it on lavapipe) over scattered cells.
@@ -156,15 +134,15 @@ TEST_CASE("[vulkan] a sequence's logits do not depend on where its cells lie in 
             rows.emplace_back(ctx.logits(i).begin(), ctx.logits(i).end());
         return rows;
     };
-    in_order.clear();
+    auto in_order = engine::Context::create(*model, co);
     for (std::size_t i = 0; i < head; ++i)
-        step(in_order, prompt[i], static_cast<std::int32_t>(i), 0);
+        local_test::decode_one(in_order, prompt[i], static_cast<std::int32_t>(i), 0);
     const auto expected_rows = rows_of(in_order);
-    scattered.clear();
+    auto scattered = engine::Context::create(*model, co);
     for (std::int32_t i = 0; i < 6; ++i)
-        step(scattered, prompt[static_cast<std::size_t>(i)], i, 1);
+        local_test::decode_one(scattered, prompt[static_cast<std::size_t>(i)], i, 1);
     for (std::size_t i = 0; i < head; ++i)
-        step(scattered, prompt[i], static_cast<std::int32_t>(i), 0);
+        local_test::decode_one(scattered, prompt[i], static_cast<std::int32_t>(i), 0);
     scattered.remove(1); // the batch's first positions go to cells 0 … 5, the rest after sequence 0's
     const auto scattered_rows = rows_of(scattered);
     REQUIRE(scattered_rows.size() == batch);
