@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "backend/cpu/packed_k16.hpp"
 #include "backend/cpu/repack.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -243,7 +244,14 @@ BRAID_PACKED_ENTRY(entry_q5_1x8, q5_1x8)
 
 } // namespace
 
-PackedDotK packed_dot_k(TensorType type) noexcept { return type == TensorType::Q4_K ? entry_q4_kx8 : nullptr; }
+PackedDotK packed_dot_k(TensorType type) noexcept {
+    switch (type) {
+    case TensorType::Q4_K: return entry_q4_kx8;
+    case TensorType::Q3_K: return k16::q3_kx8;
+    case TensorType::Q6_K: return k16::q6_kx8;
+    default: return nullptr;
+    }
+}
 
 PackedDot packed_dot(TensorType type) noexcept {
     switch (type) {

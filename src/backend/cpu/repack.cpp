@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "backend/cpu/packed_k16.hpp"
 #include "braid/error.hpp"
 
 namespace braid::engine::cpu {
@@ -39,6 +40,24 @@ void repack_q4_k(const std::byte* src, std::byte* dst, std::int64_t rows, std::i
     }
 }
 
+// Q3_K, Q6_K: super-block by super-block, each from the 8 rows' blocks (packed_k16.hpp).
+void repack_k16(TensorType type, const std::byte* src, std::byte* dst, std::int64_t rows, std::int64_t k) {
+    const bool six = type == TensorType::Q6_K;
+    const std::int64_t block = six ? 210 : 110, out_bytes = six ? k16::Q6Layout::bytes : k16::Q3Layout::bytes;
+    const std::int64_t blocks = k / 256, row_bytes = blocks * block;
+    for (std::int64_t g = 0; g < rows / 8; ++g)
+        for (std::int64_t b = 0; b < blocks; ++b) {
+            const std::byte* in[8];
+            for (int r = 0; r < 8; ++r)
+                in[r] = src + (g * 8 + r) * row_bytes + b * block;
+            std::byte* out = dst + (g * blocks + b) * out_bytes;
+            if (six)
+                k16::repack_q6_k(in, out);
+            else
+                k16::repack_q3_k(in, out);
+        }
+}
+
 // Where the parts of a 32-value block are, in the file and in a packed group of 8 rows (-1: none).
 struct Block32Layout {
     std::int64_t bytes;         // one block in the file
@@ -70,7 +89,9 @@ bool can_repack(TensorType type) noexcept {
     case TensorType::Q5_0:
     case TensorType::Q5_1:
     case TensorType::Q8_0:
-    case TensorType::Q4_K: return true;
+    case TensorType::Q4_K:
+    case TensorType::Q3_K:
+    case TensorType::Q6_K: return true;
     default: return false;
     }
 }
@@ -78,15 +99,24 @@ bool can_repack(TensorType type) noexcept {
 std::size_t packed_group_bytes(TensorType type, std::int64_t k) {
     if (type == TensorType::Q4_K)
         return static_cast<std::size_t>(k / 256 * q4_k_group_bytes);
+    if (type == TensorType::Q6_K)
+        return static_cast<std::size_t>(k / 256 * k16::Q6Layout::bytes);
+    if (type == TensorType::Q3_K)
+        return static_cast<std::size_t>(k / 256 * k16::Q3Layout::bytes);
     const Block32Layout l = block32(type);
     return static_cast<std::size_t>(k / 32 * (packed_header_bytes(l) + 8 * l.code_bytes));
 }
 
 void repack_rows(TensorType type, const std::byte* src, std::byte* dst, std::int64_t rows, std::int64_t k) {
-    if (!can_repack(type) || rows % 8 != 0 || k % (type == TensorType::Q4_K ? 256 : 32) != 0)
+    const bool k_quant = type == TensorType::Q4_K || type == TensorType::Q3_K || type == TensorType::Q6_K;
+    if (!can_repack(type) || rows % 8 != 0 || k % (k_quant ? 256 : 32) != 0)
         throw Error(errc::internal, "repack: unsupported shape or type");
     if (type == TensorType::Q4_K) {
         repack_q4_k(src, dst, rows, k);
+        return;
+    }
+    if (type == TensorType::Q3_K || type == TensorType::Q6_K) {
+        repack_k16(type, src, dst, rows, k);
         return;
     }
     const Block32Layout l = block32(type);

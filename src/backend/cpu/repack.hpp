@@ -1,7 +1,8 @@
 // Weights repacked at load for the AVX2 kernels: eight rows interleaved block by block, so one pass
 // computes eight dot products whose sums land in the eight lanes of a register — the rows' scales load
-// as one vector and nothing is summed horizontally. Used for Q4_0, Q4_1, Q5_0, Q5_1, Q8_0 and Q4_K weights
-// whose row count is a multiple of eight; everything else keeps the file's layout.
+// as one vector and nothing is summed horizontally. Used for Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q3_K and
+// Q6_K weights (the last two: packed_k16.hpp) whose row count is a multiple of eight; everything else
+// keeps the file's layout.
 //
 // Layout of one group of 8 rows, block b after block b (32 values per row per block):
 //   Q4_0x8: 8 × fp16 scale (row 0 … 7), then 4 chunks of 32 bytes; chunk k = bytes 4k … 4k+3 of each

@@ -258,11 +258,12 @@ TEST_CASE("[kernels] attention vector primitives", "[engine]") {
     }
 }
 
-TEST_CASE("[kernels] rows interleaved by eight (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K) give the file layout's results", "[engine]") {
+TEST_CASE("[kernels] rows interleaved by eight (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q3_K, Q6_K) give the file layout's results", "[engine]") {
     std::mt19937 rng(11);
     std::normal_distribution<float> normal(0.0f, 1.0f);
-    for (TensorType type : {TensorType::Q4_0, TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1, TensorType::Q8_0, TensorType::Q4_K}) {
-        const bool k_quant = type == TensorType::Q4_K;
+    for (TensorType type : {TensorType::Q4_0, TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1, TensorType::Q8_0, TensorType::Q4_K,
+                            TensorType::Q3_K, TensorType::Q6_K}) {
+        const bool k_quant = type == TensorType::Q4_K || type == TensorType::Q3_K || type == TensorType::Q6_K;
         if (cpu::active_isa() != cpu::Isa::avx2 || (!cpu::packed_dot(type) && !cpu::packed_dot_k(type)))
             continue; // no AVX2 here
         for (std::int64_t k : k_quant ? std::vector<std::int64_t>{256, 768} : std::vector<std::int64_t>{32, 96, 1024}) {

@@ -42,6 +42,12 @@ std::vector<std::byte> weight_row(TensorType type, std::int64_t k, std::mt19937&
     std::uniform_int_distribution<int> byte(0, 255);
     for (std::byte& b : row)
         b = static_cast<std::byte>(byte(rng));
+    if (type == TensorType::Q3_K) { // random codes and scales, a small fp16 d
+        const std::uint16_t d = engine::fp32_to_fp16(0.01f);
+        for (std::int64_t b = 0; b < k / 256; ++b)
+            std::memcpy(row.data() + b * 110 + 108, &d, 2);
+        return row;
+    }
     const bool has_min = type == TensorType::Q4_1 || type == TensorType::Q5_1;
     for (std::int64_t b = 0; b < k / 32; ++b) {
         std::byte* blk = row.data() + b * engine::block_bytes(type);
@@ -95,8 +101,9 @@ TEST_CASE("[kernels] packed_matmul: batches of 1 … 70 tokens over interleaved 
     if (cpu::active_isa() != cpu::Isa::avx2)
         return; // the interleaved kernels are AVX2 kernels
     std::mt19937 rng(23);
-    for (TensorType type : {TensorType::Q4_0, TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1, TensorType::Q8_0, TensorType::Q4_K}) {
-        const bool k_quant = type == TensorType::Q4_K;
+    for (TensorType type : {TensorType::Q4_0, TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1, TensorType::Q8_0, TensorType::Q4_K,
+                            TensorType::Q3_K, TensorType::Q6_K}) {
+        const bool k_quant = type == TensorType::Q4_K || type == TensorType::Q3_K || type == TensorType::Q6_K;
         if (!cpu::packed_dot(type) && !cpu::packed_dot_k(type))
             continue;
         for (std::int64_t k : k_quant ? std::vector<std::int64_t>{256, 512} : std::vector<std::int64_t>{32, 160}) {
