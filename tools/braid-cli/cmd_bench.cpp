@@ -1,6 +1,8 @@
 // braid-cli bench: prompt processing of p tokens in one batch and generation of n tokens one at a
-// time, medians of r runs after a warm-up — llama-bench's procedure, so the figures compare with
-// llama.cpp's (shared/reference/peer-speed.md). Embedding models generate nothing: the p-token batch
+// time, r runs after a warm-up, each from an empty cache — llama-bench's procedure, so the figures
+// compare with llama.cpp's (shared/reference/peer-speed.md): pp_tps and tg_tps are, as llama-bench's
+// avg_ts, the mean of the runs' tokens/s; the JSON also gives the median and every run's figure (on a
+// loaded machine the mean follows the slowest runs). Embedding models generate nothing: the p-token batch
 // and a 12-token sentence instead.
 //
 // --parallel N: N concurrent requests (p random prompt tokens each, n generated tokens) through one
@@ -35,6 +37,22 @@ namespace {
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v.empty() ? 0.0 : v[v.size() / 2];
+}
+
+// Tokens/s of each run of @p tokens tokens that took @p seconds.
+std::vector<double> rates(double tokens, const std::vector<double>& seconds) {
+    std::vector<double> r;
+    for (double s : seconds)
+        r.push_back(tokens / s);
+    return r;
+}
+
+// llama-bench's avg_ts: the mean of the runs' tokens/s.
+double mean(const std::vector<double>& v) {
+    double sum = 0;
+    for (double x : v)
+        sum += x;
+    return v.empty() ? 0.0 : sum / static_cast<double>(v.size());
 }
 
 // "f32×33 q4_0×114": the tensor types of the model and how many of each.
@@ -413,8 +431,8 @@ int run(Args& args) {
         for (long long r = 0; r < reps; ++r)
             tg_s.push_back(run_tg());
     }
-    const double pp_tps = p > 0 ? static_cast<double>(p) / median(pp_s) : 0.0;
-    const double tg_tps = tg_s.empty() ? 0.0 : static_cast<double>(n) / median(tg_s);
+    const std::vector<double> pp_runs = rates(static_cast<double>(p), pp_s), tg_runs = rates(static_cast<double>(n), tg_s);
+    const double pp_tps = mean(pp_runs), tg_tps = mean(tg_runs);
     const double sentence_tps = sentence_s.empty() ? 0.0 : sentence_tokens * sentences_per_run / median(sentence_s);
     const std::string types = tensor_types(model);
     if (json) {
@@ -432,6 +450,10 @@ int run(Args& args) {
                                  {"reps", reps},
                                  {"pp_tps", pp_tps},
                                  {"tg_tps", tg_tps},
+                                 {"pp_tps_median", median(pp_runs)},
+                                 {"tg_tps_median", median(tg_runs)},
+                                 {"pp_runs_tps", pp_runs},
+                                 {"tg_runs_tps", tg_runs},
                                  {"load_ms", model.load_ms()},
                                  {"startup_ms", startup_ms}};
         if (embedding)
