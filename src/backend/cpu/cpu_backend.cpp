@@ -96,7 +96,36 @@ struct Step {
     int q8 = -1;          // quantize: the q8 buffer written; matmul: the shared q8 input, or -1
     ActFormat format = ActFormat::q8; // quantize: the format written
     bool barrier = false; // wait for every thread before this step
+    // Row-local steps (norms, elementwise ops, quantization, get_rows) split the rows of a rows × width
+    // tensor among the threads with row_split(); each reads only the rows it writes. A row-local step
+    // may read what a row-local step with the same partition wrote without a barrier between them: the
+    // same thread wrote those rows. 0: not row-local.
+    std::int64_t rows = 0, width = 0;
 };
+
+// The rows [first, last) thread @p ith of @p nth takes in a row-local step: all of them on thread 0
+// when the tensor is small (splitting would cost more than it saves).
+std::pair<std::int64_t, std::int64_t> row_split(std::int64_t rows, std::int64_t width, int ith, int nth) {
+    if (rows * width < min_parallel_elements)
+        return ith == 0 ? std::pair<std::int64_t, std::int64_t>{0, rows} : std::pair<std::int64_t, std::int64_t>{0, 0};
+    return split(rows, ith, nth);
+}
+
+// Elementwise ops split by rows (and so can meet the quantization of their output without a barrier)
+// when their output can have a shared 8-bit copy; a token or two split by elements.
+bool elementwise_by_rows(std::int64_t rows) { return rows > local_quantize_tokens; }
+
+bool is_row_local(Op op, std::int64_t rows) {
+    switch (op) {
+    case Op::get_rows:
+    case Op::rms_norm:
+    case Op::layer_norm: return true;
+    case Op::add:
+    case Op::swiglu:
+    case Op::gelu: return elementwise_by_rows(rows);
+    default: return false;
+    }
+}
 
 struct Plan {
     std::vector<std::uint64_t> signature; // Graph::signature() of the graph it runs
@@ -244,8 +273,26 @@ private:
                           static_cast<std::size_t>(g.shape().n_tokens), plan_.steps.size(), barriers,
                           static_cast<double>(plan_.arena_bytes) / (1 << 20));
             log(LogLevel::info, "cpu", line);
+            log(LogLevel::info, "cpu", "cpu plan steps ('|': a barrier): " + describe_steps(g, plan_));
         }
         return plan_;
+    }
+
+    // One letter per step: q quantize, g get_rows, a add, n norm, m matmul, k kv_store, t attention,
+    // s swiglu / gelu, o select, p pool.
+    static std::string describe_steps(const Graph& g, const Plan& plan) {
+        std::string text;
+        for (const Step& st : plan.steps) {
+            if (st.barrier)
+                text += '|';
+            if (st.kind == StepKind::quantize) {
+                text += 'q';
+                continue;
+            }
+            static constexpr char letters[] = {'g', 'a', 'n', 'n', 'm', 'k', 't', 's', 's', 'o', 'p'};
+            text += letters[static_cast<std::size_t>(g.nodes()[static_cast<std::size_t>(st.node)].op)];
+        }
+        return text;
     }
 
     void pack(int index) {
@@ -290,9 +337,15 @@ private:
                     q.node = x;
                     q.q8 = q8_of[key];
                     q.format = format;
+                    q.rows = g.tensor(x).ne1;
+                    q.width = g.tensor(x).ne0;
                     plan.steps.push_back(q);
                 }
                 step.q8 = q8_of[key];
+            }
+            if (n.out >= 0 && is_row_local(n.op, g.tensor(n.out).ne1)) {
+                step.rows = g.tensor(n.out).ne1;
+                step.width = g.tensor(n.out).ne0;
             }
             if (n.op == Op::matmul)
                 plan.macs += static_cast<double>(g.tensor(n.src[0]).ne0 * g.tensor(n.src[0]).ne1) *
@@ -343,25 +396,47 @@ private:
             last[static_cast<std::size_t>(g.output())] = std::numeric_limits<int>::max();
         std::vector<std::size_t> offset(n_buffers, 0);
         ArenaPlanner arena(64);
+        std::vector<std::size_t> dead; // released after the next step's writes when that step is row-local
         for (std::size_t i = 0; i < access.size(); ++i) {
             for (std::size_t b : access[i].writes)
                 offset[b] = arena.allocate(buffer_bytes(b));
+            // A row-local step may run without a barrier after this one (step 4): memory this step still
+            // reads on another thread must not be its output's.
+            for (std::size_t b : dead)
+                arena.release(offset[b], buffer_bytes(b));
+            dead.clear();
             for (std::size_t b : access[i].writes)
                 if (last[b] < 0)
-                    arena.release(offset[b], buffer_bytes(b)); // never read: its memory is free again
+                    dead.push_back(b); // never read: its memory is free again
             for (std::size_t b : access[i].reads)
                 if (last[b] == static_cast<int>(i))
+                    dead.push_back(b);
+            if (i + 1 == access.size() || plan.steps[i + 1].rows == 0) {
+                for (std::size_t b : dead)
                     arena.release(offset[b], buffer_bytes(b));
+                dead.clear();
+            }
         }
         plan.arena_bytes = arena.size();
         plan.offset.assign(offset.begin(), offset.begin() + static_cast<std::ptrdiff_t>(n_tensors));
         plan.q8_offset.assign(offset.begin() + static_cast<std::ptrdiff_t>(n_tensors), offset.end());
-        // 4. Barriers: before a step that reads memory written since the last barrier, or writes memory
-        // read or written since then (including memory reused from a tensor that just died).
+        // 4. Barriers: before a step that reads memory written since the last barrier (unless row-local
+        // steps of one partition wrote and read it), or writes memory read or written since then
+        // (including memory reused from a tensor that just died).
         struct Range {
             std::size_t begin, end;
+            std::size_t buffer = 0;
+            const Step* writer = nullptr;
         };
         std::vector<Range> reads, writes;
+        auto same_rows = [](const Step& a, const Step& b) { return a.rows > 0 && a.rows == b.rows && a.width == b.width; };
+        auto read_conflict = [&](std::size_t b, const Step& reader) {
+            const Range r{offset[b], offset[b] + buffer_bytes(b)};
+            for (const Range& w : writes)
+                if (r.begin < w.end && w.begin < r.end && !(w.buffer == b && same_rows(*w.writer, reader)))
+                    return true;
+            return false;
+        };
         std::vector<int> kv_reads, kv_writes;
         auto overlaps = [](const std::vector<Range>& set, Range r) {
             for (const Range& x : set)
@@ -374,7 +449,7 @@ private:
             const Access& a = access[i];
             bool conflict = contains(kv_writes, a.kv_read) || contains(kv_writes, a.kv_write) || contains(kv_reads, a.kv_write);
             for (std::size_t b : a.reads)
-                conflict = conflict || overlaps(writes, {offset[b], offset[b] + buffer_bytes(b)});
+                conflict = conflict || read_conflict(b, plan.steps[i]);
             for (std::size_t b : a.writes) {
                 const Range r{offset[b], offset[b] + buffer_bytes(b)};
                 conflict = conflict || overlaps(writes, r) || overlaps(reads, r);
@@ -389,7 +464,7 @@ private:
             for (std::size_t b : a.reads)
                 reads.push_back({offset[b], offset[b] + buffer_bytes(b)});
             for (std::size_t b : a.writes)
-                writes.push_back({offset[b], offset[b] + buffer_bytes(b)});
+                writes.push_back({offset[b], offset[b] + buffer_bytes(b), b, &plan.steps[i]});
             if (a.kv_read >= 0)
                 kv_reads.push_back(a.kv_read);
             if (a.kv_write >= 0)
@@ -403,7 +478,7 @@ private:
         Scratch& scratch = scratch_[static_cast<std::size_t>(ith)];
         if (step.kind == StepKind::quantize) {
             const GraphTensor& t = g.tensor(step.node);
-            const auto [r0, r1] = split(t.ne1, ith, nth);
+            const auto [r0, r1] = row_split(t.ne1, t.ne0, ith, nth);
             const float* x = tensor(plan, step.node);
             std::byte* q = arena_.data + plan.q8_offset[static_cast<std::size_t>(step.q8)];
             for (std::int64_t r = r0; r < r1; ++r) {
@@ -418,11 +493,7 @@ private:
         const GraphTensor* out = n.out >= 0 ? &g.tensor(n.out) : nullptr;
         float* y = n.out >= 0 ? tensor(plan, n.out) : nullptr;
         // Elementwise and row-wise work: split rows (or elements) unless small.
-        auto row_range = [&](std::int64_t rows, std::int64_t width) -> std::pair<std::int64_t, std::int64_t> {
-            if (rows * width < min_parallel_elements)
-                return ith == 0 ? std::pair<std::int64_t, std::int64_t>{0, rows} : std::pair<std::int64_t, std::int64_t>{0, 0};
-            return split(rows, ith, nth);
-        };
+        auto row_range = [&](std::int64_t rows, std::int64_t width) { return row_split(rows, width, ith, nth); };
         switch (n.op) {
         case Op::get_rows: {
             const Weight& w = weight(g, n.src[0]);
@@ -441,9 +512,12 @@ private:
         case Op::swiglu:
         case Op::gelu: {
             const std::int64_t total = out->ne0 * out->ne1;
-            const auto [i0, i1] = total < min_parallel_elements ? (ith == 0 ? std::pair<std::int64_t, std::int64_t>{0, total}
-                                                                              : std::pair<std::int64_t, std::int64_t>{0, 0})
-                                                                : split(total, ith, nth);
+            auto [i0, i1] = row_split(total, 1, ith, nth);
+            if (elementwise_by_rows(out->ne1)) { // whole rows, as the quantization of the output takes them
+                const auto [r0, r1] = row_range(out->ne1, out->ne0);
+                i0 = r0 * out->ne0;
+                i1 = r1 * out->ne0;
+            }
             const float* a = tensor(plan, n.src[0]);
             const bool vectorized = config_.kernels == CpuKernels::fast && isa_ == Isa::avx2;
             if (n.op == Op::add)
