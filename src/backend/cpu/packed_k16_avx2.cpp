@@ -5,6 +5,7 @@
 // offset goes through the activation sums of 16 (BlockQ8K::bsums): Σ s·(c − o)·x = Σ s·c·x − o·Σ s·bsum.
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #include "backend/cpu/packed_k16.hpp"
 
@@ -25,19 +26,17 @@ inline __m256i broadcast4(const std::int8_t* p) {
     return _mm256_set1_epi32(v);
 }
 
-// Shifts of 16-bit lanes by a count known only at run time (the quad index).
-inline __m256i shift_right(__m256i v, int n) { return _mm256_srl_epi16(v, _mm_cvtsi32_si128(n)); }
-inline __m256i shift_left(__m256i v, int n) { return _mm256_sll_epi16(v, _mm_cvtsi32_si128(n)); }
-
-// Codes of quad q (0 … 63) as bytes, and how many quads' products fit a 16-bit sum: a vpmaddubsw pair
-// is at most 2 · max code · 127.
+// Codes of quad Q (0 … 63) as bytes, and how many quads' products fit a 16-bit sum: a vpmaddubsw pair
+// is at most 2 · max code · 127. Q is a template argument so that every shift is an immediate and the
+// whole super-block unrolls (with run-time counts GCC kept a loop that spilled its sums to the stack).
 struct Q6 {
     using Layout = Q6Layout;
     static constexpr int quads_per_sum = 2; // 2 · (2 · 63 · 127) < 32768
-    static __m256i codes(const std::byte* blk, int q) {
-        const __m256i low = _mm256_and_si256(shift_right(load32(blk + codes_at + chunk * (q % 32)), 4 * (q / 32)),
+    template <int Q>
+    static __m256i codes(const std::byte* blk) {
+        const __m256i low = _mm256_and_si256(_mm256_srli_epi16(load32(blk + codes_at + chunk * (Q % 32)), 4 * (Q / 32)),
                                              _mm256_set1_epi8(0x0f));
-        const __m256i bits = shift_right(load32(blk + Layout::high_at + chunk * (q % 16)), 2 * (q / 16));
+        const __m256i bits = _mm256_srli_epi16(load32(blk + Layout::high_at + chunk * (Q % 16)), 2 * (Q / 16));
         return _mm256_or_si256(low, _mm256_and_si256(_mm256_slli_epi16(bits, 4), _mm256_set1_epi8(0x30)));
     }
 };
@@ -45,10 +44,11 @@ struct Q6 {
 struct Q3 {
     using Layout = Q3Layout;
     static constexpr int quads_per_sum = 4; // 4 · (2 · 7 · 127) < 32768: a whole sub-block
-    static __m256i codes(const std::byte* blk, int q) {
-        const __m256i low = _mm256_and_si256(shift_right(load32(blk + codes_at + chunk * (q % 16)), 2 * (q / 16)),
+    template <int Q>
+    static __m256i codes(const std::byte* blk) {
+        const __m256i low = _mm256_and_si256(_mm256_srli_epi16(load32(blk + codes_at + chunk * (Q % 16)), 2 * (Q / 16)),
                                              _mm256_set1_epi8(3));
-        const __m256i bit = shift_right(load32(blk + Layout::high_at + chunk * (q % 8)), q / 8);
+        const __m256i bit = _mm256_srli_epi16(load32(blk + Layout::high_at + chunk * (Q % 8)), Q / 8);
         return _mm256_or_si256(low, _mm256_and_si256(_mm256_slli_epi16(bit, 2), _mm256_set1_epi8(4)));
     }
 };
@@ -58,34 +58,49 @@ inline __m256i bytes_to_lanes(const std::byte* p) {
     return _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
 }
 
+// Eight int8 scales as the same int16 twice per row lane, for vpmaddwd with a row's two 16-bit sums.
+inline __m256i scale_pairs(const std::byte* p) {
+    const __m256i s = bytes_to_lanes(p);
+    return _mm256_or_si256(_mm256_and_si256(s, _mm256_set1_epi32(0xffff)), _mm256_slli_epi32(s, 16));
+}
+
+// Quads Q0 … Q0 + quads_per_sum − 1 (one sub-block's scale) times each token's activations, into sumi.
+template <class Codes, int N, int Q0>
+inline void quad_run(const std::byte* blk, const std::int8_t* const (&xq)[N], __m256i scale, __m256i (&sumi)[N]) {
+    __m256i s16[N];
+    [&]<int... I>(std::integer_sequence<int, I...>) {
+        (
+            [&] {
+                const __m256i codes = Codes::template codes<Q0 + I>(blk);
+                for (int c = 0; c < N; ++c) {
+                    const __m256i prod = _mm256_maddubs_epi16(codes, broadcast4(xq[c] + 4 * (Q0 + I)));
+                    s16[c] = I == 0 ? prod : _mm256_add_epi16(s16[c], prod);
+                }
+            }(),
+            ...);
+    }(std::make_integer_sequence<int, Codes::quads_per_sum>{});
+    for (int c = 0; c < N; ++c)
+        sumi[c] = _mm256_add_epi32(sumi[c], _mm256_madd_epi16(s16[c], scale));
+}
+
 template <class Codes, int N>
 void kx8(const std::byte* group, const BlockQ8K* x, std::int64_t xs, std::int64_t blocks, float* out, std::int64_t os) {
     constexpr std::int64_t bytes = Codes::Layout::bytes;
+    constexpr int runs = 4 / Codes::quads_per_sum; // per sub-block
     __m256 acc[N];
     for (int c = 0; c < N; ++c)
         acc[c] = _mm256_setzero_ps();
     for (std::int64_t b = 0; b < blocks; ++b) {
         const std::byte* blk = group + b * bytes;
+        const std::int8_t* xq[N];
         __m256i sumi[N], offsets[N];
-        for (int c = 0; c < N; ++c)
+        for (int c = 0; c < N; ++c) {
+            xq[c] = x[c * xs + b].qs;
             sumi[c] = offsets[c] = _mm256_setzero_si256();
-        for (int j = 0; j < 16; ++j) {
-            const __m256i s = bytes_to_lanes(blk + scales_at + 8 * j);
-            const __m256i scale = _mm256_or_si256(_mm256_and_si256(s, _mm256_set1_epi32(0xffff)), _mm256_slli_epi32(s, 16));
-            for (int h = 0; h < 4; h += Codes::quads_per_sum) {
-                __m256i s16[N];
-                for (int i = 0; i < Codes::quads_per_sum; ++i) {
-                    const int q = 4 * j + h + i;
-                    const __m256i codes = Codes::codes(blk, q);
-                    for (int c = 0; c < N; ++c) {
-                        const __m256i prod = _mm256_maddubs_epi16(codes, broadcast4(x[c * xs + b].qs + 4 * q));
-                        s16[c] = i == 0 ? prod : _mm256_add_epi16(s16[c], prod);
-                    }
-                }
-                for (int c = 0; c < N; ++c) // a row's two 16-bit sums times its scale, added
-                    sumi[c] = _mm256_add_epi32(sumi[c], _mm256_madd_epi16(s16[c], scale));
-            }
         }
+        [&]<int... R>(std::integer_sequence<int, R...>) { // every run of quads of the 16 sub-blocks
+            (quad_run<Codes, N, R * Codes::quads_per_sum>(blk, xq, scale_pairs(blk + scales_at + 8 * (R / runs)), sumi), ...);
+        }(std::make_integer_sequence<int, 16 * runs>{});
         for (int j = 0; j < 16; j += 2) { // Σ_j scale[j][row] · bsums[j], two sub-blocks per vpmaddwd
             const __m256i s0 = bytes_to_lanes(blk + scales_at + 8 * j), s1 = bytes_to_lanes(blk + scales_at + 8 * j + 8);
             const __m256i pair = _mm256_or_si256(_mm256_and_si256(s0, _mm256_set1_epi32(0xffff)), _mm256_slli_epi32(s1, 16));
