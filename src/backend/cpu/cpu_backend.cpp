@@ -289,8 +289,19 @@ private:
                 text += 'q';
                 continue;
             }
-            static constexpr char letters[] = {'g', 'a', 'n', 'n', 'm', 'k', 't', 's', 's', 'o', 'p'};
-            text += letters[static_cast<std::size_t>(g.nodes()[static_cast<std::size_t>(st.node)].op)];
+            switch (g.nodes()[static_cast<std::size_t>(st.node)].op) {
+            case Op::get_rows: text += 'g'; break;
+            case Op::add: text += 'a'; break;
+            case Op::rms_norm:
+            case Op::layer_norm: text += 'n'; break;
+            case Op::matmul: text += 'm'; break;
+            case Op::kv_store: text += 'k'; break;
+            case Op::attention: text += 't'; break;
+            case Op::swiglu:
+            case Op::gelu: text += 's'; break;
+            case Op::select: text += 'o'; break;
+            case Op::pool: text += 'p'; break;
+            }
         }
         return text;
     }
