@@ -73,6 +73,13 @@ void load_values(const void* v, std::int64_t stride, bool f16, int count, int hd
     }
 }
 
+// A loaded vector kept in a register for the R rows that use it: left alone, GCC 12 folds the load into
+// each row's FMA (R loads of the same vector; a load port, not the FMAs, then bounds the loop).
+inline __m256 in_register(__m256 v) {
+    __asm__("" : "+x"(v));
+    return v;
+}
+
 // R query rows × C vectors of eight cells: the accumulators (R · C ≤ 8) stay in registers over the
 // head dimension, each key vector loaded once for the R rows.
 template <int R, int C>
@@ -84,7 +91,7 @@ void scores_block(const float* q, int hd, const float* kt, float* s) {
     for (int d = 0; d < hd; ++d) {
         __m256 k[C];
         for (int c = 0; c < C; ++c)
-            k[c] = _mm256_loadu_ps(kt + d * attention_kv_tile + c * 8);
+            k[c] = in_register(_mm256_loadu_ps(kt + d * attention_kv_tile + c * 8));
         for (int r = 0; r < R; ++r) {
             const __m256 x = _mm256_broadcast_ss(q + r * hd + d);
             for (int c = 0; c < C; ++c)
@@ -117,7 +124,7 @@ void accumulate_block(const float* p, const float* v, int hdp, float* acc) {
     for (int j = 0; j < attention_kv_tile; ++j) {
         __m256 x[C];
         for (int c = 0; c < C; ++c)
-            x[c] = _mm256_loadu_ps(v + j * hdp + c * 8);
+            x[c] = in_register(_mm256_loadu_ps(v + j * hdp + c * 8));
         for (int r = 0; r < R; ++r) {
             const __m256 w = _mm256_broadcast_ss(p + r * attention_kv_tile + j);
             for (int c = 0; c < C; ++c)

@@ -20,6 +20,7 @@
 #include "backend/cpu/ops.hpp"
 #include "backend/cpu/activations.hpp"
 #include "backend/cpu/repack.hpp"
+#include "backend/cpu/float_matmul.hpp"
 #include "backend/cpu/packed_matmul.hpp"
 #include "backend/cpu/spin_pool.hpp"
 #include "braid/engine/quant.hpp"
@@ -141,6 +142,7 @@ struct Scratch {
     std::vector<BlockQ8> q8;
     std::vector<BlockQ8K> q8k;
     std::vector<float> row;
+    std::vector<float> packed; // activations packed for the float tiles
     AttentionScratch attn;
     TileScratch tiles;
 };
@@ -641,13 +643,18 @@ private:
         const std::size_t group_bytes = groups ? packed_group_bytes(w.type, K) : 0;
         const DotKernel f32_kernel = dot_kernel(TensorType::F32, isa_);
         // Float weights in prompt processing: tiles of 3 rows × 4 tokens straight from the weights.
-        const bool tiles = !reference && !quant && kernel.tile != nullptr && T >= tile_cols;
+        const bool tiles = !reference && !quant && (kernel.tile != nullptr || kernel.pair_tile != nullptr) && T >= tile_cols;
         const bool convert_rows = !reference && !quant && !tiles && w.type != TensorType::F32 && T >= 8;
         // Chunks of rows, taken in turn by whichever thread is free.
         // Token generation streams the weights from memory: one long run of rows per thread keeps each
         // thread's stream sequential. Prompt processing is compute-bound: smaller chunks balance the load.
+        // F16/BF16 tiles take slices in whole tiles (float_slice_unit), the other kernels in row blocks.
+        // F32 keeps row blocks: which rows fall to the one-row kernel (another summation order) decides
+        // near-ties, and stories260K's greedy text matches llama.cpp's token for token with these.
         const std::int64_t parts = T <= local_quantize_tokens ? nth : nth * 8;
-        const std::int64_t chunk = std::max<std::int64_t>(row_block, (N / parts + row_block - 1) / row_block * row_block);
+        const std::int64_t unit = tiles && w.type != TensorType::F32 ? float_slice_unit : row_block;
+        const std::int64_t least = (row_block + unit - 1) / unit * unit;
+        const std::int64_t chunk = std::max<std::int64_t>(least, (N / parts + unit - 1) / unit * unit);
         std::atomic<std::int64_t>& next = counters_[index];
         for (;;) {
             const std::int64_t r0 = next.fetch_add(chunk, std::memory_order_relaxed);
@@ -660,18 +667,8 @@ private:
                     reference_dot(scratch.row.data(), x, K, T, y + r, N);
                 }
             }
-            if (tiles) {
-                const FloatTile tile = kernel.tile;
-                for (std::int64_t t = 0; t < T; t += tile_cols) {
-                    const int cols = static_cast<int>(std::min<std::int64_t>(tile_cols, T - t));
-                    std::int64_t r = r0;
-                    for (; cols == tile_cols && r + tile_rows <= r1; r += tile_rows)
-                        tile(w.data + static_cast<std::uint64_t>(r) * w.row_bytes, static_cast<std::int64_t>(w.row_bytes), x + t * K, K,
-                             K, y + t * N + r, N);
-                    for (; r < r1; ++r)
-                        kernel.real(w.data + static_cast<std::uint64_t>(r) * w.row_bytes, x + t * K, K, cols, K, y + t * N + r, N);
-                }
-            }
+            if (tiles)
+                float_matmul(kernel, w.data, w.row_bytes, K, r0, r1, x, T, y, N, scratch.packed);
             if (packed_kernel_k) // eight interleaved rows per kernel call, over L2-sized tiles of tokens
                 packed_matmul(packed_kernel_k, groups, group_bytes, r0, r1, reinterpret_cast<const BlockQ8K*>(xq), nb, T, y, N,
                               token_tile(static_cast<std::size_t>(nb) * sizeof(BlockQ8K)));

@@ -31,14 +31,26 @@ using FloatDot = void (*)(const std::byte* w, const float* x, std::int64_t x_str
 /// weight rows (w_r = w + r · w_stride bytes) and four activation rows.
 using FloatTile = void (*)(const std::byte* w, std::int64_t w_stride, const float* x, std::int64_t x_stride, std::int64_t k,
                            float* out, std::int64_t out_stride);
-/// Rows and columns of a FloatTile.
+/// Rows and columns of a FloatTile (and of a PairTile).
 inline constexpr int tile_rows = 3, tile_cols = 4;
+
+/// Packs four activation rows (row c at x + c · x_stride, k values each) for a PairTile: chunk after chunk
+/// of 16 values, rows 0 … 3 of the chunk, each as its 8 even-indexed values, then its 8 odd-indexed ones;
+/// after the k / 16 chunks, the last k % 16 values of rows 0 … 3, in order. @p out holds 4 · k floats.
+using PairPack = void (*)(const float* x, std::int64_t x_stride, std::int64_t k, float* out);
+/// A FloatTile over four activation rows packed by the kernel's PairPack (@p xp): for BF16 weights, whose
+/// 32-bit lanes hold an even- and an odd-indexed value, a shift and a mask make floats of both halves
+/// in place, so the activations come in that order instead of the weights being reordered.
+using PairTile = void (*)(const std::byte* w, std::int64_t w_stride, const float* xp, std::int64_t k, float* out,
+                          std::int64_t out_stride);
 
 struct DotKernel {
     QuantDot quant = nullptr;    // the 32-value types (Q4_0 … Q8_0)
     QuantDotK quant_k = nullptr; // the K-quants (Q2_K … Q6_K)
     FloatDot real = nullptr;     // F32, F16, BF16
     FloatTile tile = nullptr;    // F32, F16, BF16 with AVX2
+    PairPack pair_pack = nullptr; // BF16 with AVX2: tiles over packed activations, used instead of tile
+    PairTile pair_tile = nullptr;
 };
 
 /// The kernel of @p type for @p isa (quantized types need row lengths that are multiples of their block).
@@ -52,6 +64,9 @@ void quantize_row_q8k(const float* x, BlockQ8K* y, std::int64_t k);
 
 namespace avx2 {
 DotKernel dot_kernel(TensorType type);
+void pack_pairs(const float* x, std::int64_t x_stride, std::int64_t k, float* out);
+void tile_pairs_bf16(const std::byte* w, std::int64_t w_stride, const float* xp, std::int64_t k, float* out,
+                     std::int64_t out_stride);
 void quantize_row_q8(const float* x, BlockQ8* y, std::int64_t k);
 void quantize_row_q8k(const float* x, BlockQ8K* y, std::int64_t k);
 } // namespace avx2

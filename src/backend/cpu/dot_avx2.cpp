@@ -549,7 +549,14 @@ DotKernel dot_kernel(TensorType type) {
     switch (type) {
     case TensorType::F32: k.real = entry_float<F32>; k.tile = tile_float<F32>; break;
     case TensorType::F16: k.real = entry_float<F16>; k.tile = tile_float<F16>; break;
-    case TensorType::BF16: k.real = entry_float<BF16>; k.tile = tile_float<BF16>; break;
+    case TensorType::BF16:
+        k.real = entry_float<BF16>;
+        k.tile = tile_float<BF16>;
+#if defined(__x86_64__) // bf16_tile_avx2.cpp: its inner loop is x86-64 assembly
+        k.pair_pack = pack_pairs;
+        k.pair_tile = tile_pairs_bf16;
+#endif
+        break;
     case TensorType::Q4_0: k.quant = entry_q4_0; break;
     case TensorType::Q4_1: k.quant = entry_q4_1; break;
     case TensorType::Q5_0: k.quant = entry_q5_0; break;
