@@ -15,6 +15,7 @@
 
 #include "backend/backend.hpp"
 #include "backend/cpu/attention.hpp"
+#include "backend/cpu/attention_decode.hpp"
 #include "backend/cpu/attention_tiles.hpp"
 #include "backend/cpu/dot.hpp"
 #include "backend/cpu/ops.hpp"
@@ -145,6 +146,7 @@ struct Scratch {
     std::vector<float> packed; // activations packed for the float tiles
     AttentionScratch attn;
     TileScratch tiles;
+    DecodeScratch decode;
 };
 
 class CpuBackend final : public Backend {
@@ -571,6 +573,18 @@ private:
                      item = next.fetch_add(1, std::memory_order_relaxed))
                     attention_tiled(layers_[static_cast<std::size_t>(p.layer)], p, tensor(plan, n.src[0]), y, in, item,
                                     scratch.tiles, isa_);
+                return;
+            }
+            if (config_.kernels == CpuKernels::fast) {
+                // Decoding: the heads of each KV head's group together (attention_decode.hpp).
+                const std::int64_t items = attention_decode_items(p, out->ne1);
+                const std::int64_t work = out->ne1 * p.n_head * static_cast<std::int64_t>(in.cells.size()) * p.head_dim;
+                const auto [i0, i1] = work < min_parallel_elements
+                                          ? (ith == 0 ? std::pair<std::int64_t, std::int64_t>{0, items}
+                                                      : std::pair<std::int64_t, std::int64_t>{0, 0})
+                                          : split(items, ith, nth);
+                attention_decode(layers_[static_cast<std::size_t>(p.layer)], p, tensor(plan, n.src[0]), y, in, i0, i1,
+                                 scratch.decode, isa_);
                 return;
             }
             const std::int64_t pairs = out->ne1 * p.n_head;
