@@ -499,3 +499,48 @@ TEST_CASE("[grammar matcher] positions of a long counted string share masks and 
     CHECK_FALSE(m.accept_bytes("a"));
     CHECK(m.accept_bytes("\"7"));
 }
+
+TEST_CASE("[grammar matcher] counted strings with escapes and a minimum stay exact at every position", "[unit]") {
+    // The positions of a counted string form a chain (Recognizer::ascii_run) whose class of letters
+    // accepts trie subtrees without walking them; the class ends where the closing quote becomes
+    // possible (the minimum) and where letters stop (the maximum), and escapes leave it.
+    const VocabFixture& v = vocab("ggml-vocab-gpt-2.gguf");
+    const auto g = engine::Grammar::from_gbnf(R"(root ::= "\"" ch{5,23} "\"" [,] [0-9]
+ch ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt] | "\\u" [0-9a-fA-F]{4})");
+    for (const std::string text : {R"("hello world, \"quoted\" x",7)", R"("abcdefghijklmnopqrstuvw",1)", R"("\u00e9t\u00e9 d'\u00e9t\u00e9!",2)"}) {
+        INFO(text);
+        engine::GrammarMatcher m(g, v.index);
+        std::vector<std::uint32_t> mask;
+        for (engine::TokenId id : v.tok->tokenize(text)) {
+            m.fill_mask(mask);
+            REQUIRE(mask == brute_force_mask(m));
+            REQUIRE(m.accept_token(id));
+        }
+        m.fill_mask(mask);
+        REQUIRE(mask == brute_force_mask(m));
+    }
+}
+
+TEST_CASE("[grammar matcher] string values of grammars without recursion are cut below the string and stay exact", "[unit]") {
+    // Every rule of these grammars is lexical, so the string's configuration is cut below its small
+    // rules (Recognizer::truncate): the two grammars share the string's mask through the library, and
+    // tokens that close the string (`",`, `"}`) are checked against each grammar's own continuation.
+    const VocabFixture& v = vocab("ggml-vocab-gpt-2.gguf");
+    const std::string str = R"(
+string ::= "\"" char* "\""
+char ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt])";
+    const std::vector<std::string> grammars = {R"(root ::= "{\"a\": " string ", \"b\": " string "}")" + str,
+                                               R"(root ::= "[" string ", " string "]" [0-9])" + str};
+    const std::vector<std::string> texts = {R"({"a": "one \"two\"", "b": "three, four"})", R"(["one \"two\"", "three, four"]5)"};
+    for (std::size_t i = 0; i < grammars.size(); ++i) {
+        INFO("grammar " << i);
+        engine::GrammarMatcher m(engine::Grammar::from_gbnf(grammars[i]), v.index);
+        std::vector<std::uint32_t> mask;
+        for (engine::TokenId id : v.tok->tokenize(texts[i])) {
+            m.fill_mask(mask);
+            REQUIRE(mask == brute_force_mask(m));
+            REQUIRE(m.accept_token(id));
+        }
+        CHECK(m.is_complete());
+    }
+}
