@@ -262,6 +262,9 @@ std::int32_t Recognizer::intern(std::vector<std::uint32_t>& nodes, std::uint32_t
         s.escaped = std::binary_search(nodes.begin(), nodes.end(), opaque);
         s.live = !(nodes.size() == 1 && nodes.front() == opaque);
         set_nodes_ += nodes.size();
+        set_flags_.push_back(static_cast<std::uint8_t>((s.accepting ? kAcceptingFlag : 0) | (s.live ? kLiveFlag : 0) |
+                                                       (s.escaped ? kEscapedFlag : 0) |
+                                                       (s.partial == kAnyCompletion ? kAnyCompletionFlag : 0)));
         sets_.push_back(std::move(s));
         next_.resize(next_.size() + 256, unknown);
     }

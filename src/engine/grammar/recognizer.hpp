@@ -45,11 +45,11 @@ public:
         return set;
     }
     /// Whether the input so far is a whole sentence.
-    bool accepting(std::int32_t set) const noexcept { return sets_[static_cast<std::size_t>(set)].accepting; }
+    bool accepting(std::int32_t set) const noexcept { return set_flags_[static_cast<std::size_t>(set)] & kAcceptingFlag; }
     /// Whether some stack of @p set can still read input or end (not only escaped ones).
-    bool live(std::int32_t set) const noexcept { return sets_[static_cast<std::size_t>(set)].live; }
+    bool live(std::int32_t set) const noexcept { return set_flags_[static_cast<std::size_t>(set)] & kLiveFlag; }
     /// Whether some stack of @p set popped below its truncation (its fate depends on the stacks cut off).
-    bool escaped(std::int32_t set) const noexcept { return sets_[static_cast<std::size_t>(set)].escaped; }
+    bool escaped(std::int32_t set) const noexcept { return set_flags_[static_cast<std::size_t>(set)] & kEscapedFlag; }
     /// @p set with every stack cut below its lexical top (the top position, then the positions of
     /// rules that cannot reach a recursive rule: strings, numbers, whitespace...; the rest is replaced
     /// by `opaque`). What a token does from the truncated set is what it does from @p set unless it
@@ -80,9 +80,7 @@ public:
     };
     AsciiRun ascii_run(std::int32_t set, std::uint32_t horizon);
     /// Whether the partly read character of @p set is one every stack takes however it ends.
-    bool any_completion(std::int32_t set) const noexcept {
-        return sets_[static_cast<std::size_t>(set)].partial == kAnyCompletion;
-    }
+    bool any_completion(std::int32_t set) const noexcept { return set_flags_[static_cast<std::size_t>(set)] & kAnyCompletionFlag; }
     /// A description of what @p set does with inputs of at most @p horizon bytes, independent of how
     /// the grammar numbers its rules and positions: the partly read character, then each stack as the
     /// rest of its alternatives (rules renamed in the order first met; a rule that cannot be entered
@@ -162,6 +160,10 @@ private:
     std::vector<std::pair<std::uint32_t, std::uint32_t>> nodes_; // (position, parent)
     std::unordered_map<std::uint64_t, std::uint32_t> node_ids_;
     std::vector<Set> sets_;
+    // Per set, Set's flags in one byte: the trie walk asks them at every node, and a byte per set
+    // stays in cache where the 48-byte Sets of a long walk do not.
+    static constexpr std::uint8_t kAcceptingFlag = 1, kLiveFlag = 2, kEscapedFlag = 4, kAnyCompletionFlag = 8;
+    std::vector<std::uint8_t> set_flags_;
     std::size_t step_work_ = 0; // stacks expand() visited in this compute_step (see kMaxStepWork)
     std::size_t set_nodes_ = 0; // node ids held by all of sets_ (bounded: see kMaxSetNodes)
     std::vector<std::int32_t> next_; // 256 transitions per set (unknown until computed): one load per step
