@@ -583,62 +583,82 @@ std::array<std::uint64_t, 4> Recognizer::char_loops(std::int32_t set) {
     return bits;
 }
 
-Recognizer::AsciiClass Recognizer::major_ascii_class(std::int32_t set) {
+Recognizer::RunClass Recognizer::run_class(std::int32_t set, bool chars) {
     const auto at = static_cast<std::size_t>(set);
-    if (at < ascii_class_known_.size() && ascii_class_known_[at])
-        return ascii_classes_[at];
-    // share_ascii_class() fills a class's row with one expansion, so these steps cost a few expansions.
-    std::array<std::int32_t, 128> next{};
-    for (int b = 0; b < 0x80; ++b)
-        next[static_cast<std::size_t>(b)] = step(set, static_cast<std::uint8_t>(b));
-    AsciiClass best;
-    std::size_t best_count = 0;
-    std::array<char, 128> counted{};
-    for (std::size_t b = 0; b < 128; ++b) {
-        if (counted[b] || next[b] == dead || !live(next[b]))
-            continue;
-        AsciiClass c;
-        c.next = next[b];
-        std::size_t count = 0;
-        for (std::size_t k = b; k < 128; ++k)
-            if (next[k] == c.next) {
-                counted[k] = 1;
-                c.bytes[k >> 6] |= std::uint64_t{1} << (k & 63);
-                ++count;
+    if (at < run_class_known_[chars].size() && run_class_known_[chars][at])
+        return run_classes_[chars][at];
+    RunClass best;
+    if (chars) {
+        best = run_class(set, false);
+        bool any_lead = false;
+        for (int b = 0xC2; b <= 0xF4 && best.next != dead; ++b) {
+            std::int32_t s = step(set, static_cast<std::uint8_t>(b));
+            if (s == dead || !any_completion(s))
+                continue; // E0, ED, F0, F4 (some continuations invalid) never get here
+            const int continuations = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : 1;
+            for (int k = 0; k < continuations && s != dead; ++k)
+                s = step(s, 0x80); // any continuation byte: the set forgot the bits
+            if (s == best.next) {
+                best.bytes[static_cast<std::size_t>(b) >> 6] |= std::uint64_t{1} << (b & 63);
+                any_lead = true;
             }
-        if (count > best_count) {
-            best = c;
-            best_count = count;
+        }
+        if (any_lead)
+            best.bytes[2] = ~std::uint64_t{0}; // 0x80-0xBF: continuation bytes
+    } else {
+        // share_ascii_class() fills a class's row with one expansion, so these steps cost a few expansions.
+        std::array<std::int32_t, 128> next{};
+        for (int b = 0; b < 0x80; ++b)
+            next[static_cast<std::size_t>(b)] = step(set, static_cast<std::uint8_t>(b));
+        std::size_t best_count = 0;
+        std::array<char, 128> counted{};
+        for (std::size_t b = 0; b < 128; ++b) {
+            if (counted[b] || next[b] == dead || !live(next[b]))
+                continue;
+            RunClass c;
+            c.next = next[b];
+            std::size_t count = 0;
+            for (std::size_t k = b; k < 128; ++k)
+                if (next[k] == c.next) {
+                    counted[k] = 1;
+                    c.bytes[k >> 6] |= std::uint64_t{1} << (k & 63);
+                    ++count;
+                }
+            if (count > best_count) {
+                best = c;
+                best_count = count;
+            }
         }
     }
-    if (ascii_class_known_.size() <= at) {
-        ascii_class_known_.resize(sets_.size(), 0);
-        ascii_classes_.resize(sets_.size());
+    if (run_class_known_[chars].size() <= at) {
+        run_class_known_[chars].resize(sets_.size(), 0);
+        run_classes_[chars].resize(sets_.size());
     }
-    ascii_class_known_[at] = 1;
-    ascii_classes_[at] = best;
+    run_class_known_[chars][at] = 1;
+    run_classes_[chars][at] = best;
     return best;
 }
 
 // Follows the chain set -> next -> next... while each link has the same class; lengths are memoized
 // per set. A chain cut at `horizon` links gives its sets lower bounds (chain.size() - k), which is
 // all a caller comparing with token lengths up to `horizon` needs.
-Recognizer::AsciiRun Recognizer::ascii_run(std::int32_t set, std::uint32_t horizon) {
+Recognizer::Run Recognizer::run(std::int32_t set, std::uint32_t horizon, bool chars) {
+    std::vector<std::uint32_t>& runs = runs_[chars];
     auto known = [&](std::int32_t s) {
         const auto at = static_cast<std::size_t>(s);
-        return at < ascii_runs_.size() && ascii_runs_[at] != 0;
+        return at < runs.size() && runs[at] != 0;
     };
-    AsciiRun run;
-    run.bytes = major_ascii_class(set).bytes;
+    Run result;
+    result.bytes = run_class(set, chars).bytes;
     if (known(set)) {
-        run.length = ascii_runs_[static_cast<std::size_t>(set)] - 1;
-        return run;
+        result.length = runs[static_cast<std::size_t>(set)] - 1;
+        return result;
     }
     chain_.clear();
     std::uint32_t end_length = 0;
     for (std::int32_t s = set;;) {
         chain_.push_back(s);
-        const AsciiClass c = major_ascii_class(s);
+        const RunClass c = run_class(s, chars);
         if (c.next == dead) {
             end_length = 0;
             break;
@@ -647,12 +667,12 @@ Recognizer::AsciiRun Recognizer::ascii_run(std::int32_t set, std::uint32_t horiz
             end_length = horizon;
             break;
         }
-        if (major_ascii_class(c.next).bytes != c.bytes) {
+        if (run_class(c.next, chars).bytes != c.bytes) {
             end_length = 1;
             break;
         }
         if (known(c.next)) {
-            end_length = std::min(horizon, ascii_runs_[static_cast<std::size_t>(c.next)]); // 1 + its length
+            end_length = std::min(horizon, runs[static_cast<std::size_t>(c.next)]); // 1 + its length
             break;
         }
         if (chain_.size() >= horizon) {
@@ -661,15 +681,15 @@ Recognizer::AsciiRun Recognizer::ascii_run(std::int32_t set, std::uint32_t horiz
         }
         s = c.next;
     }
-    if (ascii_runs_.size() < sets_.size())
-        ascii_runs_.resize(sets_.size(), 0);
+    if (runs.size() < sets_.size())
+        runs.resize(sets_.size(), 0);
     std::uint32_t length = end_length;
     for (std::size_t k = chain_.size(); k-- > 0;) {
-        ascii_runs_[static_cast<std::size_t>(chain_[k])] = length + 1;
+        runs[static_cast<std::size_t>(chain_[k])] = length + 1;
         length = std::min(horizon, length + 1);
     }
-    run.length = ascii_runs_[static_cast<std::size_t>(set)] - 1;
-    return run;
+    result.length = runs[static_cast<std::size_t>(set)] - 1;
+    return result;
 }
 
 // Whether at most kSmallRuleClosure rules are reachable from `rule` (itself included): breadth

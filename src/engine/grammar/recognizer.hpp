@@ -66,19 +66,20 @@ public:
     /// then the continuation bytes too: a token made only of these bytes, whose characters are whole
     /// or an unfinished last one, leaves @p set unchanged or ends inside one such character.
     std::array<std::uint64_t, 4> char_loops(std::int32_t set);
-    /// A chain of configurations that read one class of ASCII bytes alike, such as the characters of
-    /// a counted string (`char{50,32767}`: position 17 leads to 18, 18 to 19...), which no self-loop
-    /// covers. `bytes`: the ASCII bytes that all lead from @p set to one live configuration (the
-    /// class most bytes share); `length`: how many such bytes in a row are read, through the chain,
-    /// by configurations that share that class and stay live (at most @p horizon, which must be the
-    /// same on every call). A token of at most `length` bytes, all in `bytes`, is accepted. (Lead
-    /// bytes of UTF-8 characters could join the class as they join char_loops(), but on MaskBench
-    /// their steps cost more than the walk they save.)
-    struct AsciiRun {
-        std::array<std::uint64_t, 2> bytes{};
+    /// A chain of configurations that read one class of characters alike, such as the characters
+    /// of a counted string (`char{50,32767}`: position 17 leads to 18, 18 to 19...), which no
+    /// self-loop covers. `bytes`: the ASCII bytes that all lead from @p set to one live
+    /// configuration (the class most bytes share) and, with @p chars, the UTF-8 lead bytes whose
+    /// characters, whatever their continuation bytes, lead there too (then the continuation bytes
+    /// as well); `length`: how many such characters in a row are read, through the chain, by
+    /// configurations that share that class and stay live (at most @p horizon, which must be the
+    /// same on every call). A token of at most `length` bytes, all in `bytes` and made of whole
+    /// characters (the last one may be unfinished), is accepted.
+    struct Run {
+        std::array<std::uint64_t, 4> bytes{};
         std::uint32_t length = 0;
     };
-    AsciiRun ascii_run(std::int32_t set, std::uint32_t horizon);
+    Run run(std::int32_t set, std::uint32_t horizon, bool chars);
     /// Whether the partly read character of @p set is one every stack takes however it ends.
     bool any_completion(std::int32_t set) const noexcept { return set_flags_[static_cast<std::size_t>(set)] & kAnyCompletionFlag; }
     /// A description of what @p set does with inputs of at most @p horizon bytes, independent of how
@@ -111,12 +112,12 @@ private:
 
     std::int32_t compute_step(std::int32_t set, std::uint8_t byte);
     /// The ASCII bytes leading from a set to the configuration most of them reach (empty when that
-    /// is dead or not live), and that configuration.
-    struct AsciiClass {
-        std::array<std::uint64_t, 2> bytes{};
+    /// is dead or not live), that configuration, and with `chars` the lead bytes of run().
+    struct RunClass {
+        std::array<std::uint64_t, 4> bytes{};
         std::int32_t next = dead;
     };
-    AsciiClass major_ascii_class(std::int32_t set);
+    RunClass run_class(std::int32_t set, bool chars);
     void share_ascii_class(std::int32_t set, std::uint8_t byte, std::int32_t result);
     void mark_lexical();
     void measure_min_chars();
@@ -189,10 +190,11 @@ private:
     std::vector<char> loops_known_;
     std::vector<std::array<std::uint64_t, 4>> char_loops_; // per set, valid where char_loops_known_ is set
     std::vector<char> char_loops_known_;
-    std::vector<AsciiClass> ascii_classes_; // per set, valid where ascii_class_known_ is set
-    std::vector<char> ascii_class_known_;
-    std::vector<std::uint32_t> ascii_runs_; // per set: AsciiRun::length + 1, or 0 when not known yet
-    std::vector<std::int32_t> chain_;       // ascii_run()'s path
+    // Per set, [0] ASCII bytes only, [1] with characters:
+    std::vector<RunClass> run_classes_[2];  // valid where run_class_known_ is set
+    std::vector<char> run_class_known_[2];
+    std::vector<std::uint32_t> runs_[2];    // Run::length + 1, or 0 when not known yet
+    std::vector<std::int32_t> chain_;       // run()'s path
     Scratch<std::uint32_t> dist_;           // signature(): rule_distances()' result
     Scratch<std::uint64_t> shape_memo_;     // signature(): shape_hash() per (position, depth)
     Scratch<std::uint32_t> rule_ids_;       // signature(): rules renamed in the order first met

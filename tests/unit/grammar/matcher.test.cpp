@@ -544,3 +544,35 @@ char ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt])";
         CHECK(m.is_complete());
     }
 }
+
+TEST_CASE("[grammar matcher] counted strings of non-ASCII characters stay exact at every position", "[unit]") {
+    // Recognizer::run with characters: the lead bytes of a counted string's characters join its
+    // chain's class, so the CJK subtrees of a 100k vocabulary are accepted without walking them, as
+    // long as their tokens fit in the characters left; near the end they must be walked.
+    const VocabFixture& v = vocab("ggml-vocab-deepseek-llm.gguf");
+    const auto g = engine::Grammar::from_gbnf(R"(root ::= "\"" ch{0,16} "\"" [0-9]
+ch ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt])");
+    for (const std::string text : {"\"日本語のテキストです。\"1", "\"été à Zürich, 東京\"2"}) {
+        INFO(text);
+        engine::GrammarMatcher m(g, v.index);
+        std::vector<std::uint32_t> mask;
+        for (engine::TokenId id : v.tok->tokenize(text)) {
+            m.fill_mask(mask);
+            REQUIRE(mask == brute_force_mask(m));
+            REQUIRE(m.accept_token(id));
+        }
+        CHECK(m.is_complete());
+    }
+    // Here a three-byte character must be followed by "a": its lead bytes lead elsewhere than the
+    // class's next position and must stay out of the class.
+    const auto g3 = engine::Grammar::from_gbnf(R"(root ::= "\"" ch{0,16} "\"" [0-9]
+ch ::= [^"\\\x00-\x1F\u0800-\uFFFF] | [\u0800-\uFFFF] "a")");
+    engine::GrammarMatcher m(g3, v.index);
+    std::vector<std::uint32_t> mask;
+    for (engine::TokenId id : v.tok->tokenize("\"é日a本aü\"3")) {
+        m.fill_mask(mask);
+        REQUIRE(mask == brute_force_mask(m));
+        REQUIRE(m.accept_token(id));
+    }
+    CHECK(m.is_complete());
+}
