@@ -56,7 +56,9 @@ struct WalkNode {
     std::uint8_t byte;        ///< TokenIndex::TrieNode::byte
     std::uint8_t flags;       ///< kWholeCharsBelow | kHasTokens
 };
-constexpr std::uint8_t kWholeCharsBelow = 1; // every token below continues with whole characters
+// Every token below continues with the continuation bytes its prefix's last character still needs
+// (none when the prefix ends between characters), then whole characters (the last one may be cut).
+constexpr std::uint8_t kWholeCharsBelow = 1;
 constexpr std::uint8_t kHasTokens = 2;       // some token ends at this node
 constexpr std::uint32_t kMaxByteSets = 1u << 24;
 constexpr std::uint32_t kMaxHeight = 255; // heights are capped there: longer than any run's length
@@ -115,10 +117,18 @@ std::shared_ptr<const TrieSummary> trie_summary(const std::shared_ptr<const Toke
         open.push_back(i);
         if (trie[i].tok_begin == trie[i].tok_end)
             continue;
-        whole_char_suffixes(x->piece(toks[trie[i].tok_begin]), ok); // a node's tokens share its bytes
-        for (std::size_t d = 0; d < open.size(); ++d) // open[d] is at depth d + 1: its suffix starts there
-            if (!ok[d + 1])
+        const std::string& piece = x->piece(toks[trie[i].tok_begin]); // a node's tokens share its bytes
+        whole_char_suffixes(piece, ok);
+        std::size_t due = 0; // continuation bytes the prefix's last character still needs
+        for (std::size_t d = 0; d < open.size(); ++d) { // open[d] is at depth d + 1: its suffix starts there
+            const auto b = static_cast<std::uint8_t>(piece[d]);
+            due = b >= 0xC2 && b <= 0xF4 ? (b >= 0xF0 ? 3u : b >= 0xE0 ? 2u : 1u) : (b & 0xC0) == 0x80 && due > 0 ? due - 1 : 0;
+            bool continues = true;
+            for (std::size_t k = d + 1; k < std::min(piece.size(), d + 1 + due); ++k)
+                continues = continues && (static_cast<std::uint8_t>(piece[k]) & 0xC0) == 0x80;
+            if (!continues || (d + 1 + due < piece.size() && !ok[d + 1 + due]))
                 whole_chars[open[d]] = 0;
+        }
     }
     for (std::size_t i = trie.size(); i-- > 0;) {
         if (parent[i] == UINT32_MAX)
@@ -290,6 +300,7 @@ struct GrammarMatcher::Impl {
         const WalkNode* nodes = sum.nodes.data();
         const std::size_t n_nodes = sum.nodes.size();
         const auto horizon = static_cast<std::uint32_t>(index->max_piece_bytes());
+        const bool from_boundary = rec.pending(from) == 0;
         std::uint32_t* bits = words.data();
         const TokenId* tok = toks.data();
         auto accept = [bits, tok](std::uint32_t begin, std::uint32_t end) { // bounds in locals: `bits` may alias the trie
@@ -312,6 +323,26 @@ struct GrammarMatcher::Impl {
             }
             if (nd.skip > i + 1) {
                 const ByteSet& need = sum.below(nd);
+                // Inside a character every stack takes however it ends (a CJK character opening a
+                // JSON key or string): below come its continuation bytes, then whole characters;
+                // when the configuration after the character loops on all of them, the subtree is
+                // accepted (every token ends in that loop or inside one of its characters). The
+                // flag counts the bytes due from the token's own bytes: only a walk that starts
+                // between characters may use it.
+                if ((nd.flags & kWholeCharsBelow) && from_boundary && rec.any_completion(s)) {
+                    std::int32_t after = s;
+                    while (after != Recognizer::dead && rec.any_completion(after))
+                        after = rec.step(after, 0x80); // any continuation byte: the bits are forgotten
+                    if (after != Recognizer::dead && rec.live(after)) {
+                        const ByteSet loops = rec.char_loops(after);
+                        if ((need[0] & ~loops[0]) == 0 && (need[1] & ~loops[1]) == 0 && (need[2] & ~loops[2]) == 0 &&
+                            (need[3] & ~loops[3]) == 0) {
+                            accept_subtree(i);
+                            i = nd.skip;
+                            continue;
+                        }
+                    }
+                }
                 // Below a configuration that loops on the first child's byte (or character): if every
                 // byte and character below loops too, all tokens of the subtree are accepted, without
                 // walking it.

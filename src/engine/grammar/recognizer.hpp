@@ -80,6 +80,8 @@ public:
         std::uint32_t length = 0;
     };
     Run run(std::int32_t set, std::uint32_t horizon, bool chars);
+    /// The continuation bytes @p set still expects (0 between characters).
+    std::uint8_t pending(std::int32_t set) const noexcept { return sets_[static_cast<std::size_t>(set)].left; }
     /// Whether the partly read character of @p set is one every stack takes however it ends.
     bool any_completion(std::int32_t set) const noexcept { return set_flags_[static_cast<std::size_t>(set)] & kAnyCompletionFlag; }
     /// A description of what @p set does with inputs of at most @p horizon bytes, independent of how

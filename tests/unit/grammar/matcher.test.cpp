@@ -576,3 +576,29 @@ ch ::= [^"\\\x00-\x1F\u0800-\uFFFF] | [\u0800-\uFFFF] "a")");
     }
     CHECK(m.is_complete());
 }
+
+TEST_CASE("[grammar matcher] strings that open with a non-ASCII character stay exact, also from inside a character", "[unit]") {
+    // A trie node that ends inside a character every stack takes (a CJK character opening a key) is
+    // accepted with its subtree when the configuration after the character loops on all the bytes
+    // below; that holds only for walks that start between characters, so states inside a character
+    // (reached by bytes) are checked too.
+    const VocabFixture& v = vocab("ggml-vocab-deepseek-llm.gguf");
+    const auto g = engine::Grammar::from_gbnf(R"(root ::= "{" key ":" [0-9] "}"
+key ::= "\"" ch* "\""
+ch ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt])");
+    engine::GrammarMatcher m(g, v.index);
+    std::vector<std::uint32_t> mask;
+    for (engine::TokenId id : v.tok->tokenize("{\"日本語のキー\":1}")) {
+        m.fill_mask(mask);
+        REQUIRE(mask == brute_force_mask(m));
+        REQUIRE(m.accept_token(id));
+    }
+    CHECK(m.is_complete());
+    for (const std::string prefix : {"{\"\xE6", "{\"\xE6\x97", "{\"a\xE6"}) {
+        INFO(prefix.size());
+        engine::GrammarMatcher partial(g, v.index);
+        REQUIRE(partial.accept_bytes(prefix));
+        partial.fill_mask(mask);
+        REQUIRE(mask == brute_force_mask(partial));
+    }
+}
