@@ -20,6 +20,9 @@ using grammar_detail::SharedMask;
 
 namespace {
 constexpr std::size_t kMaxForcedBytes = 4096; // forced_bytes() stops there (a grammar like "a"{100000})
+// Trie subtrees smaller than this are walked rather than checked against Recognizer::run (128
+// steps for a configuration met the first time).
+constexpr std::uint32_t kMinRunSubtree = 16;
 // Bytes of masks kept per grammar and vocabulary (exact and shared ones together).
 constexpr std::size_t kMaskCacheBytes = std::size_t{128} << 20;
 
@@ -43,9 +46,29 @@ constexpr std::size_t kMaxWholeSignatureBytes = std::size_t{16} << 10;
 // string). Built once per token index, shared by every grammar.
 using ByteSet = std::array<std::uint64_t, 4>;
 
+// One trie node as the walk reads it, in 12 bytes (the index's node is 20, and the byte sets below
+// 32 more): a walk that misses the caches visits a few thousand scattered nodes, and it is their
+// loads that it waits on.
+struct WalkNode {
+    std::uint32_t skip;       ///< TokenIndex::TrieNode::skip
+    std::uint32_t below;      ///< Index of its bytes below in TrieSummary::byte_sets (low 24 bits), height (high 8)
+    std::uint16_t depth;      ///< TokenIndex::TrieNode::depth
+    std::uint8_t byte;        ///< TokenIndex::TrieNode::byte
+    std::uint8_t flags;       ///< kWholeCharsBelow | kHasTokens
+};
+// Every token below continues with the continuation bytes its prefix's last character still needs
+// (none when the prefix ends between characters), then whole characters (the last one may be cut).
+constexpr std::uint8_t kWholeCharsBelow = 1;
+constexpr std::uint8_t kHasTokens = 2;       // some token ends at this node
+constexpr std::uint32_t kMaxByteSets = 1u << 24;
+constexpr std::uint32_t kMaxHeight = 255; // heights are capped there: longer than any run's length
+
 struct TrieSummary {
-    std::vector<ByteSet> bytes_below;
-    std::vector<char> whole_chars_below;
+    std::vector<WalkNode> nodes;
+    std::vector<ByteSet> byte_sets; ///< The distinct sets of bytes below a node (most nodes are leaves).
+
+    const ByteSet& below(const WalkNode& n) const noexcept { return byte_sets[n.below & (kMaxByteSets - 1)]; }
+    static std::uint32_t height(const WalkNode& n) noexcept { return n.below >> 24; }
 };
 
 // ok[d]: piece[d..] is whole characters, the last one possibly cut short (lead bytes C2-F4 only; the
@@ -81,9 +104,9 @@ std::shared_ptr<const TrieSummary> trie_summary(const std::shared_ptr<const Toke
     const auto trie = x->trie();
     const auto toks = x->trie_tokens();
     auto summary = std::make_shared<TrieSummary>();
-    std::vector<ByteSet>& bytes = summary->bytes_below;
-    bytes.resize(trie.size());
-    summary->whole_chars_below.assign(trie.size(), 1);
+    std::vector<ByteSet> bytes(trie.size());
+    std::vector<char> whole_chars(trie.size(), 1);
+    std::vector<std::uint32_t> height(trie.size(), 0);
     // Preorder: children come after their parent, so a reverse pass folds each node into its parent.
     std::vector<std::uint32_t> parent(trie.size());
     std::vector<std::uint32_t> open; // the path of nodes above the current one
@@ -94,10 +117,18 @@ std::shared_ptr<const TrieSummary> trie_summary(const std::shared_ptr<const Toke
         open.push_back(i);
         if (trie[i].tok_begin == trie[i].tok_end)
             continue;
-        whole_char_suffixes(x->piece(toks[trie[i].tok_begin]), ok); // a node's tokens share its bytes
-        for (std::size_t d = 0; d < open.size(); ++d) // open[d] is at depth d + 1: its suffix starts there
-            if (!ok[d + 1])
-                summary->whole_chars_below[open[d]] = 0;
+        const std::string& piece = x->piece(toks[trie[i].tok_begin]); // a node's tokens share its bytes
+        whole_char_suffixes(piece, ok);
+        std::size_t due = 0; // continuation bytes the prefix's last character still needs
+        for (std::size_t d = 0; d < open.size(); ++d) { // open[d] is at depth d + 1: its suffix starts there
+            const auto b = static_cast<std::uint8_t>(piece[d]);
+            due = b >= 0xC2 && b <= 0xF4 ? (b >= 0xF0 ? 3u : b >= 0xE0 ? 2u : 1u) : (b & 0xC0) == 0x80 && due > 0 ? due - 1 : 0;
+            bool continues = true;
+            for (std::size_t k = d + 1; k < std::min(piece.size(), d + 1 + due); ++k)
+                continues = continues && (static_cast<std::uint8_t>(piece[k]) & 0xC0) == 0x80;
+            if (!continues || (d + 1 + due < piece.size() && !ok[d + 1 + due]))
+                whole_chars[open[d]] = 0;
+        }
     }
     for (std::size_t i = trie.size(); i-- > 0;) {
         if (parent[i] == UINT32_MAX)
@@ -106,6 +137,29 @@ std::shared_ptr<const TrieSummary> trie_summary(const std::shared_ptr<const Toke
         for (std::size_t w = 0; w < 4; ++w)
             up[w] |= bytes[i][w];
         up[trie[i].byte >> 6] |= std::uint64_t{1} << (trie[i].byte & 63);
+        height[parent[i]] = std::max(height[parent[i]], std::min(kMaxHeight, height[i] + 1));
+    }
+    struct ByteSetHash {
+        std::size_t operator()(const ByteSet& b) const noexcept {
+            return std::hash<std::uint64_t>{}(b[0] ^ (b[1] * 0x9E3779B97F4A7C15ull) ^ (b[2] * 0xC2B2AE3D27D4EB4Full) ^ (b[3] << 1));
+        }
+    };
+    std::unordered_map<ByteSet, std::uint32_t, ByteSetHash> set_ids;
+    summary->nodes.resize(trie.size());
+    for (std::size_t i = 0; i < trie.size(); ++i) {
+        auto [it, added] = set_ids.try_emplace(bytes[i], static_cast<std::uint32_t>(summary->byte_sets.size()));
+        if (added) {
+            if (summary->byte_sets.size() >= kMaxByteSets)
+                throw Error(errc::unsupported, "grammar matcher: the token trie has over " + std::to_string(kMaxByteSets) +
+                                                   " distinct sets of bytes below its nodes");
+            summary->byte_sets.push_back(bytes[i]);
+        }
+        WalkNode& n = summary->nodes[i];
+        n.skip = trie[i].skip;
+        n.below = it->second | (height[i] << 24);
+        n.depth = trie[i].depth;
+        n.byte = trie[i].byte;
+        n.flags = static_cast<std::uint8_t>((whole_chars[i] ? kWholeCharsBelow : 0) | (trie[i].tok_begin != trie[i].tok_end ? kHasTokens : 0));
     }
     built.emplace_back(x, summary);
     return summary;
@@ -242,41 +296,90 @@ struct GrammarMatcher::Impl {
         esc.assign(index->max_piece_bytes() + 1, 0);
         st[0] = from;
         esc[0] = uncertain && rec.escaped(from);
-        const std::vector<ByteSet>& below_bytes = below->bytes_below;
-        const std::vector<char>& whole_chars = below->whole_chars_below;
+        const TrieSummary& sum = *below;
+        const WalkNode* nodes = sum.nodes.data();
+        const std::size_t n_nodes = sum.nodes.size();
+        const auto horizon = static_cast<std::uint32_t>(index->max_piece_bytes());
+        const bool from_boundary = rec.pending(from) == 0;
+        std::uint32_t* bits = words.data();
+        const TokenId* tok = toks.data();
+        auto accept = [bits, tok](std::uint32_t begin, std::uint32_t end) { // bounds in locals: `bits` may alias the trie
+            for (std::uint32_t k = begin; k < end; ++k)
+                bits[static_cast<std::uint32_t>(tok[k]) >> 5] |= 1u << (static_cast<std::uint32_t>(tok[k]) & 31);
+        };
+        auto accept_subtree = [&](std::size_t at) { accept(trie[at].tok_begin, trie[at].subtree_tok_end); };
         std::size_t i = 0;
-        while (i < trie.size()) {
-            const TokenIndex::TrieNode& nd = trie[i];
+        while (i < n_nodes) {
+            const WalkNode nd = nodes[i];
             const std::int32_t s = rec.step(st[nd.depth - 1u], nd.byte);
             if (s == Recognizer::dead || (uncertain && !rec.live(s))) {
                 if (uncertain && (esc[nd.depth - 1u] || (s != Recognizer::dead && rec.escaped(s)))) {
-                    uncertain->insert(uncertain->end(), toks.begin() + nd.tok_begin, toks.begin() + nd.subtree_tok_end);
+                    uncertain->insert(uncertain->end(), toks.begin() + trie[i].tok_begin, toks.begin() + trie[i].subtree_tok_end);
                     if (uncertain->size() > max_uncertain)
                         return false;
                 }
                 i = nd.skip;
                 continue;
             }
-            // Below a configuration that loops on the first child's byte (or character): if every
-            // byte and character below loops too, all tokens of the subtree are accepted, without
-            // walking it.
-            if (nd.skip > i + 1 && whole_chars[i] && loops_on_first_child(s, trie[i + 1].byte)) {
-                const ByteSet& need = below_bytes[i];
-                // ASCII-only subtrees need only the byte loops (half the steps of char_loops the first time).
-                const ByteSet loops = (need[2] | need[3]) ? rec.char_loops(s) : rec.self_loops(s);
-                if ((need[0] & ~loops[0]) == 0 && (need[1] & ~loops[1]) == 0 && (need[2] & ~loops[2]) == 0 &&
-                    (need[3] & ~loops[3]) == 0) {
-                    for (std::uint32_t k = nd.tok_begin; k < nd.subtree_tok_end; ++k)
-                        set_bit(words, toks[k]);
-                    i = nd.skip;
-                    continue;
+            if (nd.skip > i + 1) {
+                const ByteSet& need = sum.below(nd);
+                // Inside a character every stack takes however it ends (a CJK character opening a
+                // JSON key or string): below come its continuation bytes, then whole characters;
+                // when the configuration after the character loops on all of them, the subtree is
+                // accepted (every token ends in that loop or inside one of its characters). The
+                // flag counts the bytes due from the token's own bytes: only a walk that starts
+                // between characters may use it.
+                if ((nd.flags & kWholeCharsBelow) && from_boundary && rec.any_completion(s)) {
+                    std::int32_t after = s;
+                    while (after != Recognizer::dead && rec.any_completion(after))
+                        after = rec.step(after, 0x80); // any continuation byte: the bits are forgotten
+                    if (after != Recognizer::dead && rec.live(after)) {
+                        const ByteSet loops = rec.char_loops(after);
+                        if ((need[0] & ~loops[0]) == 0 && (need[1] & ~loops[1]) == 0 && (need[2] & ~loops[2]) == 0 &&
+                            (need[3] & ~loops[3]) == 0) {
+                            accept_subtree(i);
+                            i = nd.skip;
+                            continue;
+                        }
+                    }
+                }
+                // Below a configuration that loops on the first child's byte (or character): if every
+                // byte and character below loops too, all tokens of the subtree are accepted, without
+                // walking it.
+                if ((nd.flags & kWholeCharsBelow) && loops_on_first_child(s, nodes[i + 1].byte)) {
+                    // ASCII-only subtrees need only the byte loops (half the steps of char_loops the first time).
+                    const ByteSet loops = (need[2] | need[3]) ? rec.char_loops(s) : rec.self_loops(s);
+                    if ((need[0] & ~loops[0]) == 0 && (need[1] & ~loops[1]) == 0 && (need[2] & ~loops[2]) == 0 &&
+                        (need[3] & ~loops[3]) == 0) {
+                        accept_subtree(i);
+                        i = nd.skip;
+                        continue;
+                    }
+                }
+                // A configuration that starts a run (a counted string's position) accepts a subtree
+                // whose bytes are all in the run's class and whose tokens fit in its length. The
+                // class with characters costs some 150 more steps per configuration: it is asked
+                // only where the ASCII class already covers the subtree's ASCII bytes.
+                const bool chars = (need[2] | need[3]) != 0;
+                if (nd.skip >= i + kMinRunSubtree && (!chars || (nd.flags & kWholeCharsBelow))) {
+                    const Recognizer::Run ascii = rec.run(s, horizon, false);
+                    if (TrieSummary::height(nd) <= ascii.length && (need[0] & ~ascii.bytes[0]) == 0 &&
+                        (need[1] & ~ascii.bytes[1]) == 0) {
+                        const Recognizer::Run run = chars ? rec.run(s, horizon, true) : ascii;
+                        if (TrieSummary::height(nd) <= run.length && (need[2] & ~run.bytes[2]) == 0 &&
+                            (need[3] & ~run.bytes[3]) == 0) {
+                            accept_subtree(i);
+                            i = nd.skip;
+                            continue;
+                        }
+                    }
                 }
             }
             st[nd.depth] = s;
             if (uncertain)
                 esc[nd.depth] = esc[nd.depth - 1u] || rec.escaped(s);
-            for (std::uint32_t k = nd.tok_begin; k < nd.tok_end; ++k)
-                set_bit(words, toks[k]);
+            if (nd.flags & kHasTokens)
+                accept(trie[i].tok_begin, trie[i].tok_end);
             ++i;
         }
         return true;

@@ -1,6 +1,7 @@
 #include "recognizer.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <functional>
 #include <queue>
@@ -24,6 +25,17 @@ constexpr std::size_t kMaxSetNodes = std::size_t{1} << 24;
 // distinct stacks. Real grammars stay far below: at most 417 over every fifth MaskBench schema (1,159
 // files); the bound keeps a pathological grammar's byte near a millisecond instead of seconds.
 constexpr std::size_t kMaxStepWork = std::size_t{1} << 16;
+
+// truncate()'s cut of grammars without recursion: below the top frames whose rules reach at most
+// kSmallRuleClosure rules (a JSON string with its escapes reaches about 8), when some stack has at
+// least kMinSmallFrames of them.
+constexpr std::size_t kSmallRuleClosure = 6;
+constexpr std::size_t kMinSmallFrames = 2;
+
+// signature(): stack shapes are hashed this many rule levels down (deep enough to tell a string's
+// inside from a number's); its output buffer starts at the size of a JSON string's description.
+constexpr int kShapeDepth = 3;
+constexpr std::size_t kSignatureReserve = 2048;
 
 [[noreturn]] void too_ambiguous(const std::string& what) {
     throw Error(errc::out_of_memory, "grammar: over " + what + " for one grammar and vocabulary (an ambiguous grammar or "
@@ -127,10 +139,12 @@ void Recognizer::mark_lexical() {
     for (std::uint32_t r = 0; r < n; ++r)
         lexical[r] = comp_lexical[comp[r]];
     lexical_pos_.assign(g_.elems.size(), 0);
+    rule_of_pos_.assign(g_.elems.size(), 0);
     for (std::size_t r = 0; r < n; ++r)
         for (std::uint32_t a : g_.rules[r].alts)
             for (std::uint32_t p = a;; ++p) {
                 lexical_pos_[p] = lexical[r];
+                rule_of_pos_[p] = static_cast<std::uint32_t>(r);
                 if (g_.elems[p].kind == ElemKind::end)
                     break;
             }
@@ -248,6 +262,9 @@ std::int32_t Recognizer::intern(std::vector<std::uint32_t>& nodes, std::uint32_t
         s.escaped = std::binary_search(nodes.begin(), nodes.end(), opaque);
         s.live = !(nodes.size() == 1 && nodes.front() == opaque);
         set_nodes_ += nodes.size();
+        set_flags_.push_back(static_cast<std::uint8_t>((s.accepting ? kAcceptingFlag : 0) | (s.live ? kLiveFlag : 0) |
+                                                       (s.escaped ? kEscapedFlag : 0) |
+                                                       (s.partial == kAnyCompletion ? kAnyCompletionFlag : 0)));
         sets_.push_back(std::move(s));
         next_.resize(next_.size() + 256, unknown);
     }
@@ -344,7 +361,31 @@ std::int32_t Recognizer::compute_step(std::int32_t set, std::uint8_t b) {
     }
     const std::int32_t result = bad ? dead : intern(out, partial, left, len);
     next_[(static_cast<std::size_t>(set) << 8) | b] = result;
+    if (b < 0x80 && sets_[static_cast<std::size_t>(set)].left == 0)
+        share_ascii_class(set, b, result);
+    else if (any_completion && (b & 0xC0) == 0x80)
+        for (int c = 0x80; c < 0xC0; ++c) // the character's bits are forgotten: every continuation byte reads alike
+            next_[(static_cast<std::size_t>(set) << 8) | static_cast<std::size_t>(c)] = result;
     return result;
+}
+
+// The ASCII bytes that every stack of `set` takes or refuses exactly as it does `b` lead where `b`
+// led: one expansion serves the whole class (the letters of a JSON string, the digits of a number),
+// so a configuration's row of transitions costs an expansion per class instead of one per byte.
+void Recognizer::share_ascii_class(std::int32_t set, std::uint8_t b, std::int32_t result) {
+    std::uint64_t same[2] = {~std::uint64_t{0}, ~std::uint64_t{0}};
+    for (std::uint32_t n : sets_[static_cast<std::size_t>(set)].nodes) {
+        if (n <= opaque)
+            continue;
+        const CharSet& cs = g_.charsets[g_.elems[nodes_[n].first].arg];
+        const bool takes = (cs.ascii[b >> 6] >> (b & 63)) & 1;
+        same[0] &= takes ? cs.ascii[0] : ~cs.ascii[0];
+        same[1] &= takes ? cs.ascii[1] : ~cs.ascii[1];
+    }
+    std::int32_t* row = next_.data() + (static_cast<std::size_t>(set) << 8);
+    for (std::size_t w = 0; w < 2; ++w)
+        for (std::uint64_t bits = same[w]; bits; bits &= bits - 1)
+            row[w * 64 + static_cast<std::size_t>(std::countr_zero(bits))] = result;
 }
 
 std::array<std::uint64_t, 4> Recognizer::self_loops(std::int32_t set) {
@@ -368,10 +409,10 @@ std::array<std::uint64_t, 4> Recognizer::self_loops(std::int32_t set) {
 // A hash of the rest of an alternative from `pos` that ignores rule numbers: rules referenced are
 // hashed by their own alternatives, `depth` levels down. Only orders the stacks of a signature (equal
 // shapes in any grammar hash alike); the signature itself never relies on it.
-std::uint64_t Recognizer::shape_hash(std::uint32_t pos, int depth, std::unordered_map<std::uint64_t, std::uint64_t>& memo) const {
-    const std::uint64_t key = (std::uint64_t{pos} << 8) | static_cast<std::uint64_t>(depth);
-    if (auto it = memo.find(key); it != memo.end())
-        return it->second;
+std::uint64_t Recognizer::shape_hash(std::uint32_t pos, int depth, Scratch<std::uint64_t>& memo) const {
+    const std::size_t key = std::size_t{pos} * (kShapeDepth + 1) + static_cast<std::size_t>(depth);
+    if (const std::uint64_t* known = memo.find(key))
+        return *known;
     constexpr std::uint64_t mul = 0x9E3779B97F4A7C15ull;
     std::uint64_t h = 0x51ED27;
     for (std::uint32_t p = pos; g_.elems[p].kind != ElemKind::end; ++p) {
@@ -388,7 +429,7 @@ std::uint64_t Recognizer::shape_hash(std::uint32_t pos, int depth, std::unordere
         }
         h ^= h >> 29;
     }
-    memo.emplace(key, h);
+    memo.set(key, h);
     return h;
 }
 
@@ -396,10 +437,11 @@ std::uint64_t Recognizer::shape_hash(std::uint32_t pos, int depth, std::unordere
 // frame's rest counted from 0: what lies below may be reached with no input), up to `horizon`; rules
 // not in the result are farther. Dijkstra over rule references weighted by the characters the
 // elements before them read at least (min_chars_). False when more than `max_rules` rules are that near (the description would be long).
-bool Recognizer::rule_distances(const std::vector<std::uint32_t>& stacks, std::uint32_t horizon, std::size_t max_rules,
-                                std::unordered_map<std::uint32_t, std::uint32_t>& dist) const {
-    using Item = std::pair<std::uint32_t, std::uint32_t>; // (distance, rule)
-    std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
+bool Recognizer::rule_distances(const std::vector<std::uint32_t>& stacks, std::uint32_t horizon, std::size_t max_rules) {
+    Scratch<std::uint32_t>& dist = dist_;
+    dist.reset(g_.rules.size());
+    auto& queue = queue_; // a min-heap of (distance, rule)
+    queue.clear();
     auto relax_rest = [&](std::uint32_t pos, std::uint32_t d) {
         for (std::uint32_t p = pos; g_.elems[p].kind != ElemKind::end && d <= horizon; ++p) {
             if (g_.elems[p].kind == ElemKind::chars) {
@@ -407,10 +449,11 @@ bool Recognizer::rule_distances(const std::vector<std::uint32_t>& stacks, std::u
                 continue;
             }
             const std::uint32_t r = g_.elems[p].arg;
-            auto [it, added] = dist.emplace(r, d);
-            if (added || d < it->second) {
-                it->second = d;
-                queue.emplace(d, r);
+            const std::uint32_t* known = dist.find(r);
+            if (!known || d < *known) {
+                dist.set(r, d);
+                queue.emplace_back(d, r);
+                std::push_heap(queue.begin(), queue.end(), std::greater<>{});
             }
             d += min_chars_[r];
         }
@@ -419,11 +462,12 @@ bool Recognizer::rule_distances(const std::vector<std::uint32_t>& stacks, std::u
         for (std::uint32_t x = n; x > opaque; x = nodes_[x].second)
             relax_rest(nodes_[x].first, 0);
     while (!queue.empty()) {
-        const auto [d, r] = queue.top();
-        queue.pop();
-        if (d != dist[r])
+        std::pop_heap(queue.begin(), queue.end(), std::greater<>{});
+        const auto [d, r] = queue.back();
+        queue.pop_back();
+        if (d != *dist.find(r))
             continue; // a shorter way was found since
-        if (dist.size() > max_rules)
+        if (dist.count > max_rules)
             return false;
         for (std::uint32_t alt : g_.rules[r].alts)
             relax_rest(alt, d);
@@ -432,9 +476,9 @@ bool Recognizer::rule_distances(const std::vector<std::uint32_t>& stacks, std::u
 }
 
 std::string Recognizer::signature(std::int32_t set, std::size_t max_bytes, std::uint32_t horizon) {
-    constexpr int kShapeDepth = 3; // deep enough to tell a string's inside from a number's
     const Set& s = sets_[static_cast<std::size_t>(set)];
-    std::unordered_map<std::uint64_t, std::uint64_t> memo;
+    Scratch<std::uint64_t>& memo = shape_memo_;
+    memo.reset(g_.elems.size() * (kShapeDepth + 1));
     struct Stack {
         std::uint64_t shape;
         std::uint32_t node;
@@ -449,16 +493,18 @@ std::string Recognizer::signature(std::int32_t set, std::size_t max_bytes, std::
         stacks.push_back({h ^ x, n});
     }
     std::sort(stacks.begin(), stacks.end(), [](const Stack& a, const Stack& b) { return a.shape < b.shape; });
-    std::unordered_map<std::uint32_t, std::uint32_t> dist;
-    if (!rule_distances(s.nodes, horizon, max_bytes / 8, dist))
+    if (!rule_distances(s.nodes, horizon, max_bytes / 8))
         return {};
+    const Scratch<std::uint32_t>& dist = dist_;
     std::string out;
+    out.reserve(kSignatureReserve);
     auto put32 = [&](std::uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); };
     put32(horizon);
     put32(s.partial);
     out += static_cast<char>(s.left);
     out += static_cast<char>(s.len);
-    std::unordered_map<std::uint32_t, std::uint32_t> rule_ids; // grammar rule -> order first met
+    Scratch<std::uint32_t>& rule_ids = rule_ids_; // grammar rule -> order first met
+    rule_ids.reset(g_.rules.size());
     std::vector<std::uint32_t> rule_queue;
     // The rest of an alternative from pos: code point ranges and renamed rules, then an end mark.
     auto put_rest = [&](std::uint32_t pos) {
@@ -476,14 +522,16 @@ std::string Recognizer::signature(std::int32_t set, std::size_t max_bytes, std::
                     put32(lo);
                     put32(hi);
                 }
-            } else if (!dist.contains(e.arg)) {
+            } else if (!dist.find(e.arg)) {
                 out += 'F'; // not entered within `horizon` characters: what it is cannot matter
             } else {
-                auto [it, added] = rule_ids.emplace(e.arg, static_cast<std::uint32_t>(rule_ids.size()));
-                if (added)
+                const std::uint32_t* id = rule_ids.find(e.arg);
+                if (!id) {
+                    id = &rule_ids.set(e.arg, static_cast<std::uint32_t>(rule_ids.count));
                     rule_queue.push_back(e.arg);
+                }
                 out += 'R';
-                put32(it->second);
+                put32(*id);
             }
         }
     };
@@ -535,23 +583,168 @@ std::array<std::uint64_t, 4> Recognizer::char_loops(std::int32_t set) {
     return bits;
 }
 
+Recognizer::RunClass Recognizer::run_class(std::int32_t set, bool chars) {
+    const auto at = static_cast<std::size_t>(set);
+    if (at < run_class_known_[chars].size() && run_class_known_[chars][at])
+        return run_classes_[chars][at];
+    RunClass best;
+    if (chars) {
+        best = run_class(set, false);
+        bool any_lead = false;
+        for (int b = 0xC2; b <= 0xF4 && best.next != dead; ++b) {
+            std::int32_t s = step(set, static_cast<std::uint8_t>(b));
+            if (s == dead || !any_completion(s))
+                continue; // E0, ED, F0, F4 (some continuations invalid) never get here
+            const int continuations = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : 1;
+            for (int k = 0; k < continuations && s != dead; ++k)
+                s = step(s, 0x80); // any continuation byte: the set forgot the bits
+            if (s == best.next) {
+                best.bytes[static_cast<std::size_t>(b) >> 6] |= std::uint64_t{1} << (b & 63);
+                any_lead = true;
+            }
+        }
+        if (any_lead)
+            best.bytes[2] = ~std::uint64_t{0}; // 0x80-0xBF: continuation bytes
+    } else {
+        // share_ascii_class() fills a class's row with one expansion, so these steps cost a few expansions.
+        std::array<std::int32_t, 128> next{};
+        for (int b = 0; b < 0x80; ++b)
+            next[static_cast<std::size_t>(b)] = step(set, static_cast<std::uint8_t>(b));
+        std::size_t best_count = 0;
+        std::array<char, 128> counted{};
+        for (std::size_t b = 0; b < 128; ++b) {
+            if (counted[b] || next[b] == dead || !live(next[b]))
+                continue;
+            RunClass c;
+            c.next = next[b];
+            std::size_t count = 0;
+            for (std::size_t k = b; k < 128; ++k)
+                if (next[k] == c.next) {
+                    counted[k] = 1;
+                    c.bytes[k >> 6] |= std::uint64_t{1} << (k & 63);
+                    ++count;
+                }
+            if (count > best_count) {
+                best = c;
+                best_count = count;
+            }
+        }
+    }
+    if (run_class_known_[chars].size() <= at) {
+        run_class_known_[chars].resize(sets_.size(), 0);
+        run_classes_[chars].resize(sets_.size());
+    }
+    run_class_known_[chars][at] = 1;
+    run_classes_[chars][at] = best;
+    return best;
+}
+
+// Follows the chain set -> next -> next... while each link has the same class; lengths are memoized
+// per set. A chain cut at `horizon` links gives its sets lower bounds (chain.size() - k), which is
+// all a caller comparing with token lengths up to `horizon` needs.
+Recognizer::Run Recognizer::run(std::int32_t set, std::uint32_t horizon, bool chars) {
+    std::vector<std::uint32_t>& runs = runs_[chars];
+    auto known = [&](std::int32_t s) {
+        const auto at = static_cast<std::size_t>(s);
+        return at < runs.size() && runs[at] != 0;
+    };
+    Run result;
+    result.bytes = run_class(set, chars).bytes;
+    if (known(set)) {
+        result.length = runs[static_cast<std::size_t>(set)] - 1;
+        return result;
+    }
+    chain_.clear();
+    std::uint32_t end_length = 0;
+    for (std::int32_t s = set;;) {
+        chain_.push_back(s);
+        const RunClass c = run_class(s, chars);
+        if (c.next == dead) {
+            end_length = 0;
+            break;
+        }
+        if (c.next == s) { // a self-loop: as long as any token
+            end_length = horizon;
+            break;
+        }
+        if (run_class(c.next, chars).bytes != c.bytes) {
+            end_length = 1;
+            break;
+        }
+        if (known(c.next)) {
+            end_length = std::min(horizon, runs[static_cast<std::size_t>(c.next)]); // 1 + its length
+            break;
+        }
+        if (chain_.size() >= horizon) {
+            end_length = 1;
+            break;
+        }
+        s = c.next;
+    }
+    if (runs.size() < sets_.size())
+        runs.resize(sets_.size(), 0);
+    std::uint32_t length = end_length;
+    for (std::size_t k = chain_.size(); k-- > 0;) {
+        runs[static_cast<std::size_t>(chain_[k])] = length + 1;
+        length = std::min(horizon, length + 1);
+    }
+    result.length = runs[static_cast<std::size_t>(set)] - 1;
+    return result;
+}
+
+// Whether at most kSmallRuleClosure rules are reachable from `rule` (itself included): breadth
+// first, stopped as soon as the bound is passed, memoized per rule.
+bool Recognizer::small_rule(std::uint32_t rule) {
+    if (small_rule_.empty())
+        small_rule_.assign(g_.rules.size(), 0);
+    if (small_rule_[rule])
+        return small_rule_[rule] == 1;
+    std::vector<std::uint32_t>& seen = scratch_;
+    seen.clear();
+    seen.push_back(rule);
+    bool small = true;
+    for (std::size_t i = 0; i < seen.size() && small; ++i)
+        for (std::uint32_t a : g_.rules[seen[i]].alts)
+            for (std::uint32_t p = a; g_.elems[p].kind != ElemKind::end && small; ++p)
+                if (g_.elems[p].kind == ElemKind::rule && std::find(seen.begin(), seen.end(), g_.elems[p].arg) == seen.end()) {
+                    seen.push_back(g_.elems[p].arg);
+                    small = seen.size() <= kSmallRuleClosure;
+                }
+    small_rule_[rule] = small ? 1 : 2;
+    return small;
+}
+
 std::int32_t Recognizer::truncate(std::int32_t set) {
     auto it = truncated_.find(set);
     if (it != truncated_.end())
         return it->second;
+    const std::vector<std::uint32_t> nodes = sets_[static_cast<std::size_t>(set)].nodes;
+    // A grammar without recursion is lexical throughout, so the cut below the lexical top leaves it
+    // whole: such stacks are cut below their top frames whose rules are small (a JSON string's
+    // `char`, `char*`, `string`), so that a string value truncates alike in every grammar that
+    // spells strings alike. Only when some stack has kMinSmallFrames of them: a counted string's
+    // position has one small frame (`char`) over a large rule, and cut there, every token of more
+    // than one character would be uncertain.
+    std::vector<std::size_t> small_frames(nodes.size(), 0);
+    bool cut_small = false;
+    for (std::size_t k = 0; k < nodes.size(); ++k) {
+        for (std::uint32_t x = nodes[k]; x > opaque && small_rule(rule_of_pos_[nodes_[x].first]); x = nodes_[x].second)
+            ++small_frames[k];
+        cut_small = cut_small || small_frames[k] >= kMinSmallFrames;
+    }
     std::vector<std::uint32_t> out;
     std::vector<std::uint32_t> chain;
     bool cut = false;
-    const std::vector<std::uint32_t> nodes = sets_[static_cast<std::size_t>(set)].nodes;
-    for (std::uint32_t n : nodes) {
+    for (std::size_t k = 0; k < nodes.size(); ++k) {
         chain.clear();
-        std::uint32_t x = n;
-        while (x > opaque && (chain.empty() || lexical_pos_[nodes_[x].first])) {
+        std::uint32_t x = nodes[k];
+        while (x > opaque && (chain.empty() || lexical_pos_[nodes_[x].first]) &&
+               !(cut_small && small_frames[k] > 0 && chain.size() == small_frames[k])) {
             chain.push_back(nodes_[x].first);
             x = nodes_[x].second;
         }
         if (x <= opaque) { // shallow enough (or already cut): kept as it is
-            out.push_back(n);
+            out.push_back(nodes[k]);
             continue;
         }
         cut = true;

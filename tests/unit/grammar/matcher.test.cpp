@@ -499,3 +499,106 @@ TEST_CASE("[grammar matcher] positions of a long counted string share masks and 
     CHECK_FALSE(m.accept_bytes("a"));
     CHECK(m.accept_bytes("\"7"));
 }
+
+TEST_CASE("[grammar matcher] counted strings with escapes and a minimum stay exact at every position", "[unit]") {
+    // The positions of a counted string form a chain (Recognizer::ascii_run) whose class of letters
+    // accepts trie subtrees without walking them; the class ends where the closing quote becomes
+    // possible (the minimum) and where letters stop (the maximum), and escapes leave it.
+    const VocabFixture& v = vocab("ggml-vocab-gpt-2.gguf");
+    const auto g = engine::Grammar::from_gbnf(R"(root ::= "\"" ch{5,23} "\"" [,] [0-9]
+ch ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt] | "\\u" [0-9a-fA-F]{4})");
+    for (const std::string text : {R"("hello world, \"quoted\" x",7)", R"("abcdefghijklmnopqrstuvw",1)", R"("\u00e9t\u00e9 d'\u00e9t\u00e9!",2)"}) {
+        INFO(text);
+        engine::GrammarMatcher m(g, v.index);
+        std::vector<std::uint32_t> mask;
+        for (engine::TokenId id : v.tok->tokenize(text)) {
+            m.fill_mask(mask);
+            REQUIRE(mask == brute_force_mask(m));
+            REQUIRE(m.accept_token(id));
+        }
+        m.fill_mask(mask);
+        REQUIRE(mask == brute_force_mask(m));
+    }
+}
+
+TEST_CASE("[grammar matcher] string values of grammars without recursion are cut below the string and stay exact", "[unit]") {
+    // Every rule of these grammars is lexical, so the string's configuration is cut below its small
+    // rules (Recognizer::truncate): the two grammars share the string's mask through the library, and
+    // tokens that close the string (`",`, `"}`) are checked against each grammar's own continuation.
+    const VocabFixture& v = vocab("ggml-vocab-gpt-2.gguf");
+    const std::string str = R"(
+string ::= "\"" char* "\""
+char ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt])";
+    const std::vector<std::string> grammars = {R"(root ::= "{\"a\": " string ", \"b\": " string "}")" + str,
+                                               R"(root ::= "[" string ", " string "]" [0-9])" + str};
+    const std::vector<std::string> texts = {R"({"a": "one \"two\"", "b": "three, four"})", R"(["one \"two\"", "three, four"]5)"};
+    for (std::size_t i = 0; i < grammars.size(); ++i) {
+        INFO("grammar " << i);
+        engine::GrammarMatcher m(engine::Grammar::from_gbnf(grammars[i]), v.index);
+        std::vector<std::uint32_t> mask;
+        for (engine::TokenId id : v.tok->tokenize(texts[i])) {
+            m.fill_mask(mask);
+            REQUIRE(mask == brute_force_mask(m));
+            REQUIRE(m.accept_token(id));
+        }
+        CHECK(m.is_complete());
+    }
+}
+
+TEST_CASE("[grammar matcher] counted strings of non-ASCII characters stay exact at every position", "[unit]") {
+    // Recognizer::run with characters: the lead bytes of a counted string's characters join its
+    // chain's class, so the CJK subtrees of a 100k vocabulary are accepted without walking them, as
+    // long as their tokens fit in the characters left; near the end they must be walked.
+    const VocabFixture& v = vocab("ggml-vocab-deepseek-llm.gguf");
+    const auto g = engine::Grammar::from_gbnf(R"(root ::= "\"" ch{0,16} "\"" [0-9]
+ch ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt])");
+    for (const std::string text : {"\"日本語のテキストです。\"1", "\"été à Zürich, 東京\"2"}) {
+        INFO(text);
+        engine::GrammarMatcher m(g, v.index);
+        std::vector<std::uint32_t> mask;
+        for (engine::TokenId id : v.tok->tokenize(text)) {
+            m.fill_mask(mask);
+            REQUIRE(mask == brute_force_mask(m));
+            REQUIRE(m.accept_token(id));
+        }
+        CHECK(m.is_complete());
+    }
+    // Here a three-byte character must be followed by "a": its lead bytes lead elsewhere than the
+    // class's next position and must stay out of the class.
+    const auto g3 = engine::Grammar::from_gbnf(R"(root ::= "\"" ch{0,16} "\"" [0-9]
+ch ::= [^"\\\x00-\x1F\u0800-\uFFFF] | [\u0800-\uFFFF] "a")");
+    engine::GrammarMatcher m(g3, v.index);
+    std::vector<std::uint32_t> mask;
+    for (engine::TokenId id : v.tok->tokenize("\"é日a本aü\"3")) {
+        m.fill_mask(mask);
+        REQUIRE(mask == brute_force_mask(m));
+        REQUIRE(m.accept_token(id));
+    }
+    CHECK(m.is_complete());
+}
+
+TEST_CASE("[grammar matcher] strings that open with a non-ASCII character stay exact, also from inside a character", "[unit]") {
+    // A trie node that ends inside a character every stack takes (a CJK character opening a key) is
+    // accepted with its subtree when the configuration after the character loops on all the bytes
+    // below; that holds only for walks that start between characters, so states inside a character
+    // (reached by bytes) are checked too.
+    const VocabFixture& v = vocab("ggml-vocab-deepseek-llm.gguf");
+    const auto g = engine::Grammar::from_gbnf(R"(root ::= "{" key ":" [0-9] "}"
+key ::= "\"" ch* "\""
+ch ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt])");
+    engine::GrammarMatcher m(g, v.index);
+    std::vector<std::uint32_t> mask;
+    for (engine::TokenId id : v.tok->tokenize("{\"日本語のキー\":1}")) {
+        m.fill_mask(mask);
+        REQUIRE(mask == brute_force_mask(m));
+        REQUIRE(m.accept_token(id));
+    }
+    CHECK(m.is_complete());
+    for (const std::string prefix : {"{\"\xE6", "{\"\xE6\x97", "{\"a\xE6"}) {
+        INFO(prefix.size());
+        engine::GrammarMatcher partial(g, v.index);
+        REQUIRE(partial.accept_bytes(prefix));
+        partial.fill_mask(mask);
+        REQUIRE(mask == brute_force_mask(partial));
+    }
+}
