@@ -34,13 +34,30 @@ void kv_store(const KvLayer& layer, const AttentionParams& p, const float* k, co
     }
 }
 
+void visible_cells(const AttentionParams& p, const BatchInputs& in, std::int64_t t, std::vector<std::int32_t>& visible) {
+    const std::int32_t pos = in.positions[static_cast<std::size_t>(t)];
+    const std::uint64_t seq_bit = std::uint64_t{1} << in.seqs[static_cast<std::size_t>(t)];
+    visible.clear();
+    bool ordered = true;
+    for (std::size_t c = 0; c < in.cells.size(); ++c) {
+        const KvCell& cell = in.cells[c];
+        if (!(cell.seqs & seq_bit) || (p.causal && cell.pos > pos))
+            continue;
+        ordered = ordered && (visible.empty() || in.cells[static_cast<std::size_t>(visible.back())].pos < cell.pos);
+        visible.push_back(static_cast<std::int32_t>(c));
+    }
+    if (!ordered)
+        std::sort(visible.begin(), visible.end(), [&](std::int32_t a, std::int32_t b) {
+            return in.cells[static_cast<std::size_t>(a)].pos < in.cells[static_cast<std::size_t>(b)].pos;
+        });
+}
+
 void attention(const KvLayer& layer, const AttentionParams& p, const float* q, float* out, const BatchInputs& in,
                std::int64_t pair0, std::int64_t pair1, AttentionScratch& scratch, Isa isa) {
     const VecOps& ops = vec_ops(isa);
     const int hd = p.head_dim;
     const int group = p.n_head / p.n_head_kv;
     const std::int64_t q_row = static_cast<std::int64_t>(p.n_head) * hd;
-    const std::int64_t n_kv = static_cast<std::int64_t>(in.cells.size());
     std::int64_t rope_token = -1;
     std::int64_t visible_token = -1;
     for (std::int64_t pair = pair0; pair < pair1; ++pair) {
@@ -48,7 +65,6 @@ void attention(const KvLayer& layer, const AttentionParams& p, const float* q, f
         const int h = static_cast<int>(pair % p.n_head);
         const std::int64_t kv_off = static_cast<std::int64_t>(h / group) * hd;
         const std::int32_t pos = in.positions[static_cast<std::size_t>(t)];
-        const std::uint64_t seq_bit = std::uint64_t{1} << in.seqs[static_cast<std::size_t>(t)];
         float* qh = scratch.q.data();
         std::memcpy(qh, q + t * q_row + static_cast<std::int64_t>(h) * hd, static_cast<std::size_t>(hd) * sizeof(float));
         if (p.n_rot > 0) {
@@ -67,25 +83,11 @@ void attention(const KvLayer& layer, const AttentionParams& p, const float* q, f
             ops.round_f16(qh, hd);
         float max = -std::numeric_limits<float>::infinity();
         float sum = 0.0f;
-        // The cells this token sees, visited in position order: where a sequence's cells lie in the cache
-        // depends on the other sequences (a finished one's freed cells are reused), and with the fp16
-        // accumulator the order of the sum changes the result; position order makes a sequence's
-        // logits the same whatever shares the cache with it.
+        // The cells this token sees, in position order, so a sequence's logits are the same whatever
+        // shares the cache with it.
         std::vector<std::int32_t>& visible = scratch.visible;
         if (visible_token != t) {
-            visible.clear();
-            bool ordered = true;
-            for (std::int64_t c = 0; c < n_kv; ++c) {
-                const KvCell& cell = in.cells[static_cast<std::size_t>(c)];
-                if (!(cell.seqs & seq_bit) || (p.causal && cell.pos > pos))
-                    continue;
-                ordered = ordered && (visible.empty() || in.cells[static_cast<std::size_t>(visible.back())].pos < cell.pos);
-                visible.push_back(static_cast<std::int32_t>(c));
-            }
-            if (!ordered)
-                std::sort(visible.begin(), visible.end(), [&](std::int32_t a, std::int32_t b) {
-                    return in.cells[static_cast<std::size_t>(a)].pos < in.cells[static_cast<std::size_t>(b)].pos;
-                });
+            visible_cells(p, in, t, visible);
             visible_token = t;
         }
         for (const std::int32_t c : visible) {

@@ -36,6 +36,11 @@ struct AttentionScratch {
 void kv_store(const KvLayer& layer, const AttentionParams& p, const float* k, const float* v, const BatchInputs& in,
               std::int64_t t0, std::int64_t t1, AttentionScratch& scratch, Isa isa);
 
+/// The cells token @p t of @p in sees (its sequence; not a later position when causal), in position order:
+/// where a sequence's cells lie depends on the other sequences (freed cells are reused), and with the
+/// fp16 accumulator the order of the sum changes the result.
+void visible_cells(const AttentionParams& p, const BatchInputs& in, std::int64_t t, std::vector<std::int32_t>& visible);
+
 /// out[t, h] for the (token, head) pairs [pair0, pair1) (pair = t · n_head + h) of @p q ([n_head·head_dim, T]).
 void attention(const KvLayer& layer, const AttentionParams& p, const float* q, float* out, const BatchInputs& in,
                std::int64_t pair0, std::int64_t pair1, AttentionScratch& scratch, Isa isa);

@@ -48,27 +48,6 @@ void accumulate_per_head(const VecOps& ops, const KvHeadView& values, const std:
     }
 }
 
-// The cells token @p t sees (its sequence; not a later position when causal), in position order: where a
-// sequence's cells lie depends on the other sequences (freed cells are reused), and with the fp16
-// accumulator the order of the sum changes the result.
-void visible_cells(const AttentionParams& p, const BatchInputs& in, std::int64_t t, std::vector<std::int32_t>& visible) {
-    const std::int32_t pos = in.positions[static_cast<std::size_t>(t)];
-    const std::uint64_t seq_bit = std::uint64_t{1} << in.seqs[static_cast<std::size_t>(t)];
-    visible.clear();
-    bool ordered = true;
-    for (std::size_t c = 0; c < in.cells.size(); ++c) {
-        const KvCell& cell = in.cells[c];
-        if (!(cell.seqs & seq_bit) || (p.causal && cell.pos > pos))
-            continue;
-        ordered = ordered && (visible.empty() || in.cells[static_cast<std::size_t>(visible.back())].pos < cell.pos);
-        visible.push_back(static_cast<std::int32_t>(c));
-    }
-    if (!ordered)
-        std::sort(visible.begin(), visible.end(), [&](std::int32_t a, std::int32_t b) {
-            return in.cells[static_cast<std::size_t>(a)].pos < in.cells[static_cast<std::size_t>(b)].pos;
-        });
-}
-
 // The online softmax of one head's scores, cell by cell as the per-head kernel runs it: where a score
 // raises the maximum, the accumulator is rescaled by exp(old max − score) and the cell weighs 1; elsewhere
 // the cell weighs exp(score − max). Returns the sum of the weights, rescaled the same way.

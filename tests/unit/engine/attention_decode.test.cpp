@@ -13,6 +13,7 @@
 
 #include "backend/cpu/attention.hpp"
 #include "backend/cpu/attention_decode.hpp"
+#include "kv_scene.hpp"
 #include "braid/engine/quant.hpp"
 
 namespace engine = braid::engine;
@@ -30,16 +31,8 @@ struct Shape {
 
 // n_seq sequences' cells dealt out over the cache in a shuffled order (as freed cells get reused), one
 // cell emptied, then the batch's own cells; random fp32 keys and values, also kept as fp16.
-struct Scene {
+struct Scene : kv_test::KvScene {
     Shape shape;
-    engine::AttentionParams params;
-    std::vector<float> q, k, v;
-    std::vector<std::uint16_t> k16, v16;
-    std::vector<engine::TokenId> tokens;
-    std::vector<std::int32_t> positions;
-    std::vector<engine::SeqId> seqs;
-    std::vector<engine::KvCell> cells;
-    std::int64_t row = 0;
 
     Scene(const Shape& s, std::uint32_t seed) : shape(s) {
         params.n_head = s.n_head;
@@ -78,24 +71,6 @@ struct Scene {
             for (float e : *x)
                 h.push_back(engine::fp32_to_fp16(e));
         }
-    }
-
-    cpu::KvLayer layer(bool f16) {
-        cpu::KvLayer l;
-        l.f16 = f16;
-        l.row = row;
-        l.k = reinterpret_cast<std::byte*>(f16 ? static_cast<void*>(k16.data()) : static_cast<void*>(k.data()));
-        l.v = reinterpret_cast<std::byte*>(f16 ? static_cast<void*>(v16.data()) : static_cast<void*>(v.data()));
-        return l;
-    }
-
-    engine::BatchInputs inputs() const {
-        engine::BatchInputs in;
-        in.tokens = tokens;
-        in.positions = positions;
-        in.seqs = seqs;
-        in.cells = cells;
-        return in;
     }
 
     std::int64_t n_tokens() const { return static_cast<std::int64_t>(tokens.size()); }

@@ -14,6 +14,7 @@
 #include "backend/cpu/attention_tiles.hpp"
 #include "backend/cpu/ops.hpp"
 #include "braid/engine/quant.hpp"
+#include "kv_scene.hpp"
 
 namespace engine = braid::engine;
 namespace cpu = braid::engine::cpu;
@@ -28,17 +29,10 @@ struct Shape {
 };
 
 // A cache holding a prefix (shared by every sequence, with a hole in it) and then the batch's own cells,
-// random keys and values stored as the layer stores them.
-struct Scene {
+// random keys and values stored as the layer stores them (with an fp16 cache, k and v hold the fp16
+// values read back, so the exact answer uses what the cache holds).
+struct Scene : kv_test::KvScene {
     Shape shape;
-    engine::AttentionParams params;
-    std::vector<float> q, k, v; // k, v: the cache as floats (what an f16 cache holds, read back)
-    std::vector<std::uint16_t> k16, v16;
-    std::vector<engine::TokenId> tokens;
-    std::vector<std::int32_t> positions;
-    std::vector<engine::SeqId> seqs;
-    std::vector<engine::KvCell> cells;
-    std::int64_t row = 0;
 
     Scene(const Shape& s, bool f16, std::uint32_t seed) : shape(s) {
         params.n_head = s.n_head;
@@ -80,24 +74,6 @@ struct Scene {
             seqs.push_back(seq);
             cells.push_back({positions.back(), std::uint64_t{1} << seq});
         }
-    }
-
-    cpu::KvLayer layer(bool f16) {
-        cpu::KvLayer l;
-        l.f16 = f16;
-        l.row = row;
-        l.k = reinterpret_cast<std::byte*>(f16 ? static_cast<void*>(k16.data()) : static_cast<void*>(k.data()));
-        l.v = reinterpret_cast<std::byte*>(f16 ? static_cast<void*>(v16.data()) : static_cast<void*>(v.data()));
-        return l;
-    }
-
-    engine::BatchInputs inputs() const {
-        engine::BatchInputs in;
-        in.tokens = tokens;
-        in.positions = positions;
-        in.seqs = seqs;
-        in.cells = cells;
-        return in;
     }
 
     // Softmax attention in double over the cells each token may see, queries rotated as the kernels do.

@@ -1,0 +1,43 @@
+// The data of an attention test: a batch's queries and inputs over a KV cache of random keys and values
+// (fp32 and fp16 copies), shared by the tiled-attention and decoding-attention tests, which fill it each
+// in their own way.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "backend/cpu/attention.hpp"
+
+namespace kv_test {
+
+struct KvScene {
+    braid::engine::AttentionParams params;
+    std::vector<float> q, k, v;
+    std::vector<std::uint16_t> k16, v16;
+    std::vector<braid::engine::TokenId> tokens;
+    std::vector<std::int32_t> positions;
+    std::vector<braid::engine::SeqId> seqs;
+    std::vector<braid::engine::KvCell> cells;
+    std::int64_t row = 0; // elements of one cache row (n_head_kv · head_dim)
+
+    /// The cache as a layer sees it: the fp16 or the fp32 copy.
+    braid::engine::cpu::KvLayer layer(bool f16) {
+        braid::engine::cpu::KvLayer l;
+        l.f16 = f16;
+        l.row = row;
+        l.k = reinterpret_cast<std::byte*>(f16 ? static_cast<void*>(k16.data()) : static_cast<void*>(k.data()));
+        l.v = reinterpret_cast<std::byte*>(f16 ? static_cast<void*>(v16.data()) : static_cast<void*>(v.data()));
+        return l;
+    }
+
+    braid::engine::BatchInputs inputs() const {
+        braid::engine::BatchInputs in;
+        in.tokens = tokens;
+        in.positions = positions;
+        in.seqs = seqs;
+        in.cells = cells;
+        return in;
+    }
+};
+
+} // namespace kv_test
