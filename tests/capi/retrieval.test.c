@@ -419,9 +419,15 @@ static void test_local_embeddings_store(void) {
     braid_vector_store *store = village_store("{\"type\": \"exact\"}", embedder);
     braid_embeddings_free(embedder);
     CHECK(braid_vector_store_dimension(store) > 0);
-    /* a document's own text is its nearest neighbour, with a relevance of 1 */
+    /* a document's own text is its nearest neighbour, with a relevance of 1 up to the rounding that the
+       number of texts in a pass changes (docs/guides/local_models.md: cosine >= 0.99999) */
     char *out = search_first(store, "Dragons sleep in the mountain cave", "{\"k\": 1}", "dragon");
-    CHECK_CONTAINS(out, "\"relevance_score\":1");
+    const char *relevance = strstr(out, "\"relevance_score\":");
+    CHECK(relevance != NULL);
+    if (relevance) {
+        const double score = strtod(relevance + strlen("\"relevance_score\":"), NULL);
+        CHECK(score >= 0.99999 && score <= 1.00001);
+    }
     braid_string_free(out);
     out = search_first(store, "The baker bakes bread every morning", "{\"k\": 1}", "baker");
     braid_string_free(out);
