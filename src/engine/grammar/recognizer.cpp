@@ -554,6 +554,16 @@ std::string Recognizer::signature(std::int32_t set, std::size_t max_bytes, std::
     return out;
 }
 
+std::int32_t Recognizer::after_any_char(std::int32_t set, std::uint8_t lead) {
+    std::int32_t s = step(set, lead);
+    if (s == dead || !any_completion(s))
+        return dead; // E0, ED, F0, F4 (some continuations invalid) never get past here
+    const int continuations = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : 1;
+    for (int k = 0; k < continuations && s != dead; ++k)
+        s = step(s, 0x80); // any continuation byte: the set forgot the bits
+    return s;
+}
+
 std::array<std::uint64_t, 4> Recognizer::char_loops(std::int32_t set) {
     const auto at = static_cast<std::size_t>(set);
     if (at < char_loops_known_.size() && char_loops_known_[at])
@@ -561,13 +571,8 @@ std::array<std::uint64_t, 4> Recognizer::char_loops(std::int32_t set) {
     std::array<std::uint64_t, 4> bits = self_loops(set);
     bool any_lead = false;
     for (int b = 0xC2; b <= 0xF4; ++b) {
-        std::int32_t s = step(set, static_cast<std::uint8_t>(b));
-        if (s == dead || !any_completion(s))
-            continue; // E0, ED, F0, F4 (some continuations invalid) never get here
-        const int continuations = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : 1;
-        for (int k = 0; k < continuations && s != dead; ++k)
-            s = step(s, 0x80); // any continuation byte: the set forgot the bits
-        if (s == set) {
+        const std::int32_t s = after_any_char(set, static_cast<std::uint8_t>(b));
+        if (s != dead && s == set) {
             bits[static_cast<std::size_t>(b) >> 6] |= std::uint64_t{1} << (b & 63);
             any_lead = true;
         }
@@ -592,13 +597,7 @@ Recognizer::RunClass Recognizer::run_class(std::int32_t set, bool chars) {
         best = run_class(set, false);
         bool any_lead = false;
         for (int b = 0xC2; b <= 0xF4 && best.next != dead; ++b) {
-            std::int32_t s = step(set, static_cast<std::uint8_t>(b));
-            if (s == dead || !any_completion(s))
-                continue; // E0, ED, F0, F4 (some continuations invalid) never get here
-            const int continuations = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : 1;
-            for (int k = 0; k < continuations && s != dead; ++k)
-                s = step(s, 0x80); // any continuation byte: the set forgot the bits
-            if (s == best.next) {
+            if (after_any_char(set, static_cast<std::uint8_t>(b)) == best.next) {
                 best.bytes[static_cast<std::size_t>(b) >> 6] |= std::uint64_t{1} << (b & 63);
                 any_lead = true;
             }

@@ -120,6 +120,9 @@ private:
         std::int32_t next = dead;
     };
     RunClass run_class(std::int32_t set, bool chars);
+    /// The configuration after UTF-8 lead byte @p lead (0xC2-0xF4) and any continuation bytes of its
+    /// character, or dead when the lead byte ends every completion.
+    std::int32_t after_any_char(std::int32_t set, std::uint8_t lead);
     void share_ascii_class(std::int32_t set, std::uint8_t byte, std::int32_t result);
     void mark_lexical();
     void measure_min_chars();
