@@ -81,16 +81,6 @@ double largest(const std::vector<double>& a) {
     return m;
 }
 
-double cosine(const std::vector<float>& a, const std::vector<float>& b) {
-    double ab = 0, aa = 0, bb = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        ab += static_cast<double>(a[i]) * b[i];
-        aa += static_cast<double>(a[i]) * a[i];
-        bb += static_cast<double>(b[i]) * b[i];
-    }
-    return ab / std::sqrt(aa * bb);
-}
-
 LocalEmbeddingsOptions cpu_options() {
     LocalEmbeddingsOptions o;
     o.backend = engine::BackendKind::cpu;
@@ -151,7 +141,7 @@ TEST_CASE("[local_embeddings] a decoder's pooled vector is the mean or last of i
                 CHECK(worst_difference(project(w, mean.values), mean_logits) <= 1e-4 * scale);
                 CHECK(worst_difference(project(w, last.values), last_logits) <= 1e-4 * scale);
                 if (tokens.size() > 1)
-                    CHECK(cosine(mean.values, last.values) < 0.9999); // the two poolings really differ
+                    CHECK(local_test::cosine(mean.values, last.values) < 0.9999); // the two poolings really differ
                 // Nothing stays in an embedding context's cache.
                 CHECK(mean_ctx.n_used() == 0);
             }
@@ -177,7 +167,7 @@ TEST_CASE("[local_embeddings] a batch of texts through a decoder equals one text
                     INFO("text " << i << ": " << texts[i]);
                     const std::vector<float> alone = embedder.embed_query(texts[i]);
                     REQUIRE(alone.size() == embedder.dimension());
-                    CHECK(cosine(batched[i], alone) >= 0.99999);
+                    CHECK(local_test::cosine(batched[i], alone) >= 0.99999);
                     double norm = 0, worst = 0;
                     for (std::size_t k = 0; k < alone.size(); ++k) {
                         norm += static_cast<double>(batched[i][k]) * batched[i][k];
@@ -211,8 +201,8 @@ TEST_CASE("[local_embeddings] a decoder's pooling: metadata default, override, a
     auto co = reference_options(engine::Pooling::last);
     co.kernels = engine::CpuKernels::fast;
     engine::Context ctx = engine::Context::create(*stories, co);
-    CHECK(cosine(last.embed_query(texts[1]), engine::embed(ctx, texts[1]).values) >= 0.99999);
-    CHECK(cosine(last.embed_query(texts[1]), by_default.embed_query(texts[1])) < 0.9999);
+    CHECK(local_test::cosine(last.embed_query(texts[1]), engine::embed(ctx, texts[1]).values) >= 0.99999);
+    CHECK(local_test::cosine(last.embed_query(texts[1]), by_default.embed_query(texts[1])) < 0.9999);
 
     auto none = cpu_options();
     none.pooling = engine::Pooling::none;

@@ -13,6 +13,7 @@
 #include "braid/engine/context.hpp"
 #include "braid/engine/embedding.hpp"
 #include "braid/models/local_embeddings.hpp"
+#include "local_test_util.hpp"
 #include "unit/error_text.hpp"
 
 namespace engine = braid::engine;
@@ -27,16 +28,6 @@ const std::filesystem::path models_dir = std::filesystem::path(BRAID_TEST_DATA_D
 std::shared_ptr<const engine::Model> tiny_bert() {
     static const auto model = std::make_shared<const engine::Model>(engine::Model::load(models_dir / "tiny-bert-f16.gguf"));
     return model;
-}
-
-double cosine(const std::vector<float>& a, const std::vector<float>& b) {
-    double ab = 0, aa = 0, bb = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        ab += static_cast<double>(a[i]) * b[i];
-        aa += static_cast<double>(a[i]) * a[i];
-        bb += static_cast<double>(b[i]) * b[i];
-    }
-    return ab / std::sqrt(aa * bb);
 }
 
 std::vector<std::string> sample_texts(std::size_t n) {
@@ -80,19 +71,19 @@ TEST_CASE("[local_embeddings] batched vectors equal the engine's one-by-one embe
         INFO("text " << i << ": " << texts[i]);
         const auto one = engine::embed(ctx, texts[i]).values;
         REQUIRE(vectors[i].size() == embedder->dimension());
-        CHECK(cosine(vectors[i], one) >= 0.99999);
+        CHECK(local_test::cosine(vectors[i], one) >= 0.99999);
         double norm = 0;
         for (float x : vectors[i])
             norm += static_cast<double>(x) * x;
         CHECK(std::abs(norm - 1.0) < 1e-4);
     }
-    CHECK(cosine(embedder->embed_query(texts[3]), vectors[3]) >= 0.99999);
+    CHECK(local_test::cosine(embedder->embed_query(texts[3]), vectors[3]) >= 0.99999);
     CHECK(embedder->embed_documents(std::vector<std::string>{}).empty());
     // normalize = false: the raw pooled vector.
     options.normalize = false;
     const LocalEmbeddings raw(tiny_bert(), options);
     CHECK(!raw.normalizes());
-    CHECK(cosine(raw.embed_query(texts[0]), engine::embed(ctx, texts[0], false).values) >= 0.99999);
+    CHECK(local_test::cosine(raw.embed_query(texts[0]), engine::embed(ctx, texts[0], false).values) >= 0.99999);
 }
 
 TEST_CASE("[local_embeddings] runnable forms: a text, texts, typed steps and bad input", "[local_models]") {
@@ -104,7 +95,7 @@ TEST_CASE("[local_embeddings] runnable forms: a text, texts, typed steps and bad
     CHECK(one.size() == embedder->dimension());
     const braid::Value many = step.invoke(braid::Value::array({"river stone", "quiet market"}));
     REQUIRE(many.size() == 2);
-    CHECK(cosine(many[0].get<std::vector<float>>(), one.get<std::vector<float>>()) >= 0.99999);
+    CHECK(local_test::cosine(many[0].get<std::vector<float>>(), one.get<std::vector<float>>()) >= 0.99999);
     CHECK_THAT(braid_test::error_of([&] { step.invoke(42); }), Contains("string or an array of strings"));
     CHECK_THAT(braid_test::error_of([&] { step.invoke(braid::Value::array({"a", 1})); }), Contains("item 1"));
     const auto query = braid::query_embedder(embedder);

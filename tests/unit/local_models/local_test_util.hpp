@@ -1,8 +1,10 @@
-// Shared by the local_models tests: the test models (loaded once per process), prompts, NMSE.
+// Shared by the local_models tests: the test models (loaded once per process), prompts, greedy requests,
+// NMSE and cosine.
 #pragma once
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -15,6 +17,7 @@
 #include "braid/engine/context.hpp"
 #include "braid/engine/model.hpp"
 #include "braid/error.hpp"
+#include "braid/models/local_scheduler.hpp"
 
 namespace local_test {
 
@@ -70,6 +73,26 @@ inline double nmse(const std::vector<float>& a, const std::vector<float>& b) {
         den += static_cast<double>(b[i]) * b[i];
     }
     return den > 0 ? num / den : num;
+}
+
+/// Cosine similarity of @p a and @p b, summed in double.
+inline double cosine(const std::vector<float>& a, const std::vector<float>& b) {
+    double ab = 0, aa = 0, bb = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        ab += static_cast<double>(a[i]) * b[i];
+        aa += static_cast<double>(a[i]) * a[i];
+        bb += static_cast<double>(b[i]) * b[i];
+    }
+    return ab / std::sqrt(aa * bb);
+}
+
+/// A greedy request: @p text tokenized with BOS, at most @p max_tokens generated.
+inline braid::LocalRequest greedy(const braid::engine::Model& model, const std::string& text, int max_tokens) {
+    braid::LocalRequest r;
+    r.prompt = model.tokenizer().tokenize(text, true);
+    r.sampling.temperature = 0.0f;
+    r.max_tokens = max_tokens;
+    return r;
 }
 
 /// The logits of @p token decoded alone at @p pos in sequence @p seq.

@@ -24,15 +24,6 @@ LocalSchedulerOptions options(int n_seq, std::int64_t per_seq = 256) {
     return o;
 }
 
-LocalRequest greedy(const engine::Model& model, const std::string& text, int max_tokens) {
-    LocalRequest r;
-    r.prompt = model.tokenizer().tokenize(text, true);
-    r.sampling.temperature = 0.0f;
-    r.max_tokens = max_tokens;
-    return r;
-}
-
-
 struct Run {
     std::string text;
     std::vector<std::vector<float>> logits;
@@ -49,7 +40,7 @@ void check_alone_vs_together(const std::shared_ptr<const engine::Model>& model, 
         o.prompt_cache = false;
         LocalScheduler scheduler(model, o);
         for (std::size_t i = 0; i < prompts.size(); ++i) {
-            LocalRequest r = greedy(*model, prompts[i], 12);
+            LocalRequest r = local_test::greedy(*model, prompts[i], 12);
             r.on_logits = [&, i](std::span<const float> l) { alone[i].logits.emplace_back(l.begin(), l.end()); };
             alone[i].result = scheduler.submit(std::move(r)).result();
         }
@@ -60,7 +51,7 @@ void check_alone_vs_together(const std::shared_ptr<const engine::Model>& model, 
     LocalScheduler scheduler(model, o);
     std::vector<braid::LocalRequestHandle> handles;
     for (std::size_t i = 0; i < prompts.size(); ++i) {
-        LocalRequest r = greedy(*model, prompts[i], 12);
+        LocalRequest r = local_test::greedy(*model, prompts[i], 12);
         r.on_logits = [&, i](std::span<const float> l) { together[i].logits.emplace_back(l.begin(), l.end()); };
         handles.push_back(scheduler.submit(std::move(r)));
     }
@@ -94,7 +85,7 @@ TEST_CASE("[local_scheduler] a request's greedy text and logits are the same alo
 TEST_CASE("[local_scheduler] greedy text equals engine generate", "[engine]") {
     const auto model = local_test::stories();
     LocalScheduler scheduler(model, options(2));
-    const LocalRequest r = greedy(*model, "Once upon a time", 32);
+    const LocalRequest r = local_test::greedy(*model, "Once upon a time", 32);
     engine::ContextOptions co;
     co.n_ctx = 256;
     co.threads = 2;
@@ -116,12 +107,12 @@ TEST_CASE("[local_scheduler] a full queue is refused at once, naming its size", 
     LocalSchedulerOptions o = options(1, 1024);
     o.max_queue = 1;
     LocalScheduler scheduler(model, o);
-    LocalRequest long_one = greedy(*model, "Once upon a time", 1000);
+    LocalRequest long_one = local_test::greedy(*model, "Once upon a time", 1000);
     long_one.ignore_eos = true;
     braid::LocalRequestHandle a = scheduler.submit(long_one);             // holds the one sequence
-    braid::LocalRequestHandle b = scheduler.submit(greedy(*model, "Tom", 4)); // waits
+    braid::LocalRequestHandle b = scheduler.submit(local_test::greedy(*model, "Tom", 4)); // waits
     try {
-        (void)scheduler.submit(greedy(*model, "Lily", 4));
+        (void)scheduler.submit(local_test::greedy(*model, "Lily", 4));
         FAIL("a third request was accepted");
     } catch (const braid::Error& e) {
         CHECK(e.kind() == braid::errc::out_of_memory);
@@ -133,7 +124,7 @@ TEST_CASE("[local_scheduler] a full queue is refused at once, naming its size", 
     CHECK(rb.completion_tokens >= 1);
     CHECK(rb.completion_tokens <= 4);
     // Room again: the queue takes requests once the first has left.
-    CHECK(scheduler.submit(greedy(*model, "Lily", 2)).result().completion_tokens >= 1);
+    CHECK(scheduler.submit(local_test::greedy(*model, "Lily", 2)).result().completion_tokens >= 1);
 }
 
 TEST_CASE("[local_scheduler] cancelling one request stops it within a token and the others finish", "[engine]") {
@@ -142,7 +133,7 @@ TEST_CASE("[local_scheduler] cancelling one request stops it within a token and 
     braid::CancellationToken token;
     std::vector<braid::LocalRequestHandle> handles;
     for (int i = 0; i < 4; ++i) {
-        LocalRequest r = greedy(*model, local_test::openings()[static_cast<std::size_t>(i)], 200);
+        LocalRequest r = local_test::greedy(*model, local_test::openings()[static_cast<std::size_t>(i)], 200);
         r.ignore_eos = true;
         if (i == 0)
             r.control.cancellation = token;
@@ -172,26 +163,26 @@ TEST_CASE("[local_scheduler] cancelling one request stops it within a token and 
 TEST_CASE("[local_scheduler] a deadline stops its request with errc timeout", "[engine]") {
     const auto model = local_test::stories();
     LocalScheduler scheduler(model, options(2, 1024));
-    LocalRequest r = greedy(*model, "Once upon a time", 1000);
+    LocalRequest r = local_test::greedy(*model, "Once upon a time", 1000);
     r.ignore_eos = true;
     r.control.set_timeout(std::chrono::milliseconds(5));
     braid::LocalRequestHandle h = scheduler.submit(std::move(r));
     CHECK(kind_of([&] { (void)h.result(); }) == braid::errc::timeout);
     CHECK(h.peek().completion_tokens < 1000);
     // The scheduler goes on serving.
-    CHECK(scheduler.submit(greedy(*model, "Tom", 3)).result().completion_tokens >= 1);
+    CHECK(scheduler.submit(local_test::greedy(*model, "Tom", 3)).result().completion_tokens >= 1);
 }
 
 TEST_CASE("[local_scheduler] dropping a handle cancels its request and frees its sequence", "[engine]") {
     const auto model = local_test::stories();
     LocalScheduler scheduler(model, options(1, 1024));
     {
-        LocalRequest r = greedy(*model, "Once upon a time", 1000);
+        LocalRequest r = local_test::greedy(*model, "Once upon a time", 1000);
         r.ignore_eos = true;
         braid::LocalRequestHandle h = scheduler.submit(std::move(r));
         REQUIRE(h.next().has_value());
     }
-    const braid::LocalResult r = scheduler.submit(greedy(*model, "Tom", 3)).result();
+    const braid::LocalResult r = scheduler.submit(local_test::greedy(*model, "Tom", 3)).result();
     CHECK(r.completion_tokens >= 1);
 }
 
@@ -201,7 +192,7 @@ TEST_CASE("[local_scheduler] the prompt cache reuses the longest prefix and give
     const std::vector<engine::TokenId> first = tok.tokenize(local_test::openings()[0], true);
     const std::vector<engine::TokenId> other = tok.tokenize(local_test::openings()[2], true);
     LocalScheduler warm(model, options(2));
-    LocalRequest r1 = greedy(*model, "", 8);
+    LocalRequest r1 = local_test::greedy(*model, "", 8);
     r1.prompt = first;
     const braid::LocalResult a = warm.submit(r1).result();
     CHECK(a.prompt_tokens_cached == 0);
@@ -216,7 +207,7 @@ TEST_CASE("[local_scheduler] the prompt cache reuses the longest prefix and give
     follow.insert(follow.end(), answer.begin(), answer.end());
     const auto more = tok.tokenize(" Then she went home.");
     follow.insert(follow.end(), more.begin(), more.end());
-    LocalRequest r3 = greedy(*model, "", 16);
+    LocalRequest r3 = local_test::greedy(*model, "", 16);
     r3.prompt = follow;
     const auto before = warm.stats();
     const braid::LocalResult hot = warm.submit(r3).result();
@@ -242,7 +233,7 @@ TEST_CASE("[local_scheduler] sequences are bounded: long prompts are refused, lo
     const auto model = local_test::stories();
     LocalScheduler scheduler(model, options(2, 32));
     CHECK(scheduler.seq_capacity() == 32);
-    LocalRequest r = greedy(*model, "", 100);
+    LocalRequest r = local_test::greedy(*model, "", 100);
     r.prompt.assign(40, 300);
     try {
         (void)scheduler.submit(r);
@@ -261,7 +252,7 @@ TEST_CASE("[local_scheduler] sequences are bounded: long prompts are refused, lo
 TEST_CASE("[local_scheduler] stop strings and end-of-generation end a request with stop", "[engine]") {
     const auto model = local_test::stories();
     LocalScheduler scheduler(model, options(2));
-    LocalRequest r = greedy(*model, "Once upon a time", 31);
+    LocalRequest r = local_test::greedy(*model, "Once upon a time", 31);
     r.stop = {"Lily"};
     const braid::LocalResult res = scheduler.submit(r).result();
     CHECK(res.finish_reason == braid::FinishReason::stop);
@@ -273,7 +264,7 @@ TEST_CASE("[local_scheduler] destruction ends pending requests with errc cancell
     auto scheduler = std::make_unique<LocalScheduler>(model, options(1, 1024));
     std::vector<braid::LocalRequestHandle> handles;
     for (int i = 0; i < 3; ++i) {
-        LocalRequest r = greedy(*model, "Once upon a time", 1000);
+        LocalRequest r = local_test::greedy(*model, "Once upon a time", 1000);
         r.ignore_eos = true;
         handles.push_back(scheduler->submit(std::move(r)));
     }
@@ -296,19 +287,19 @@ TEST_CASE("[local_scheduler] bad options and requests are clear errors", "[engin
     LocalScheduler scheduler(model, options(1));
     LocalRequest empty;
     CHECK(kind_of([&] { (void)scheduler.submit(empty); }) == braid::errc::invalid_argument);
-    LocalRequest r = greedy(*model, "Tom", 4);
+    LocalRequest r = local_test::greedy(*model, "Tom", 4);
     r.prompt.push_back(100000);
     CHECK(kind_of([&] { (void)scheduler.submit(r); }) == braid::errc::invalid_argument);
-    r = greedy(*model, "Tom", 0);
+    r = local_test::greedy(*model, "Tom", 0);
     CHECK(kind_of([&] { (void)scheduler.submit(r); }) == braid::errc::invalid_argument);
-    r = greedy(*model, "Tom", 4);
+    r = local_test::greedy(*model, "Tom", 4);
     r.sampling.top_p = 2.0f;
     CHECK(kind_of([&] { (void)scheduler.submit(r); }) == braid::errc::invalid_argument);
-    r = greedy(*model, "Tom", 4);
+    r = local_test::greedy(*model, "Tom", 4);
     r.sampling.logit_bias = {{-1, 1.0f}};
     CHECK(kind_of([&] { (void)scheduler.submit(r); }) == braid::errc::invalid_argument);
     // Still serving after the refusals.
-    CHECK(scheduler.submit(greedy(*model, "Tom", 2)).result().completion_tokens >= 1);
+    CHECK(scheduler.submit(local_test::greedy(*model, "Tom", 2)).result().completion_tokens >= 1);
 }
 
 TEST_CASE("[local_scheduler] a sequence's logits do not depend on where its cells lie in the shared cache", "[engine]") {

@@ -31,28 +31,10 @@ braid::LocalSchedulerOptions scheduler_options(engine::BackendKind backend, int 
     return o;
 }
 
-braid::LocalRequest greedy(const engine::Model& model, const std::string& text, int max_tokens) {
-    braid::LocalRequest r;
-    r.prompt = model.tokenizer().tokenize(text, true);
-    r.sampling.temperature = 0.0f;
-    r.max_tokens = max_tokens;
-    return r;
-}
-
 struct Run {
     std::string text;
     std::vector<std::vector<float>> logits;
 };
-
-double cosine(const std::vector<float>& a, const std::vector<float>& b) {
-    double ab = 0, aa = 0, bb = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        ab += static_cast<double>(a[i]) * b[i];
-        aa += static_cast<double>(a[i]) * a[i];
-        bb += static_cast<double>(b[i]) * b[i];
-    }
-    return ab / std::sqrt(aa * bb);
-}
 
 } // namespace kv_vulkan_local_models
 
@@ -82,7 +64,7 @@ TEST_CASE("[vulkan] four requests side by side on Vulkan each equal the same req
     {
         braid::LocalScheduler scheduler(model, scheduler_options(engine::BackendKind::vulkan, 4));
         for (std::size_t i = 0; i < prompts.size(); ++i) {
-            braid::LocalRequest r = greedy(*model, prompts[i], 6);
+            braid::LocalRequest r = local_test::greedy(*model, prompts[i], 6);
             r.on_logits = [&, i](std::span<const float> l) { alone[i].logits.emplace_back(l.begin(), l.end()); };
             alone[i].text = scheduler.submit(std::move(r)).result().text;
         }
@@ -92,7 +74,7 @@ TEST_CASE("[vulkan] four requests side by side on Vulkan each equal the same req
     braid::LocalScheduler scheduler(model, o);
     std::vector<braid::LocalRequestHandle> handles;
     for (std::size_t i = 0; i < prompts.size(); ++i) {
-        braid::LocalRequest r = greedy(*model, prompts[i], 6);
+        braid::LocalRequest r = local_test::greedy(*model, prompts[i], 6);
         r.on_logits = [&, i](std::span<const float> l) { together[i].logits.emplace_back(l.begin(), l.end()); };
         handles.push_back(scheduler.submit(std::move(r)));
     }
@@ -167,6 +149,6 @@ TEST_CASE("[vulkan] a decoder's pooled embeddings on Vulkan equal the CPU backen
         const auto cpu = embed(engine::BackendKind::cpu), vulkan = embed(engine::BackendKind::vulkan);
         REQUIRE(vulkan.size() == cpu.size());
         for (std::size_t i = 0; i < cpu.size(); ++i)
-            CHECK(cosine(vulkan[i], cpu[i]) >= 0.99999);
+            CHECK(local_test::cosine(vulkan[i], cpu[i]) >= 0.99999);
     }
 }
