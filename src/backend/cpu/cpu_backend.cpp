@@ -105,12 +105,17 @@ struct Step {
     std::int64_t rows = 0, width = 0;
 };
 
-// The rows [first, last) thread @p ith of @p nth takes in a row-local step: all of them on thread 0
-// when the tensor is small (splitting would cost more than it saves).
+// The items [first, last) thread @p ith of @p nth takes: all of them on thread 0 when the @p work
+// (elements touched) is small (splitting would cost more than it saves).
+std::pair<std::int64_t, std::int64_t> split_unless_small(std::int64_t items, std::int64_t work, int ith, int nth) {
+    if (work < min_parallel_elements)
+        return ith == 0 ? std::pair<std::int64_t, std::int64_t>{0, items} : std::pair<std::int64_t, std::int64_t>{0, 0};
+    return split(items, ith, nth);
+}
+
+// The rows [first, last) thread @p ith of @p nth takes in a row-local step.
 std::pair<std::int64_t, std::int64_t> row_split(std::int64_t rows, std::int64_t width, int ith, int nth) {
-    if (rows * width < min_parallel_elements)
-        return ith == 0 ? std::pair<std::int64_t, std::int64_t>{0, rows} : std::pair<std::int64_t, std::int64_t>{0, 0};
-    return split(rows, ith, nth);
+    return split_unless_small(rows, rows * width, ith, nth);
 }
 
 // Elementwise ops split by rows (and so can meet the quantization of their output without a barrier)
@@ -579,19 +584,14 @@ private:
                 // Decoding: the heads of each KV head's group together (attention_decode.hpp).
                 const std::int64_t items = attention_decode_items(p, out->ne1);
                 const std::int64_t work = out->ne1 * p.n_head * static_cast<std::int64_t>(in.cells.size()) * p.head_dim;
-                const auto [i0, i1] = work < min_parallel_elements
-                                          ? (ith == 0 ? std::pair<std::int64_t, std::int64_t>{0, items}
-                                                      : std::pair<std::int64_t, std::int64_t>{0, 0})
-                                          : split(items, ith, nth);
+                const auto [i0, i1] = split_unless_small(items, work, ith, nth);
                 attention_decode(layers_[static_cast<std::size_t>(p.layer)], p, tensor(plan, n.src[0]), y, in, i0, i1,
                                  scratch.decode, isa_);
                 return;
             }
             const std::int64_t pairs = out->ne1 * p.n_head;
             const std::int64_t work = pairs * static_cast<std::int64_t>(in.cells.size()) * p.head_dim;
-            const auto [i0, i1] = work < min_parallel_elements ? (ith == 0 ? std::pair<std::int64_t, std::int64_t>{0, pairs}
-                                                                            : std::pair<std::int64_t, std::int64_t>{0, 0})
-                                                               : split(pairs, ith, nth);
+            const auto [i0, i1] = split_unless_small(pairs, work, ith, nth);
             attention(layers_[static_cast<std::size_t>(p.layer)], p, tensor(plan, n.src[0]), y, in, i0, i1, scratch.attn,
                       config_.kernels == CpuKernels::reference ? Isa::scalar : isa_);
             return;
