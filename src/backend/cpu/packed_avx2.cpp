@@ -232,7 +232,11 @@ void entry_q4_kx8(const std::byte* g, const BlockQ8K* x, std::int64_t xs, int n,
         case 1: kernel<1>(g, x, xs, blocks, out, os); break;                                                        \
         case 2: kernel<2>(g, x, xs, blocks, out, os); break;                                                        \
         case 3: kernel<3>(g, x, xs, blocks, out, os); break;                                                        \
-        default: kernel<4>(g, x, xs, blocks, out, os); break;                                                       \
+        case 4: kernel<4>(g, x, xs, blocks, out, os); break;                                                        \
+        case 5: kernel<5>(g, x, xs, blocks, out, os); break;                                                        \
+        case 6: kernel<6>(g, x, xs, blocks, out, os); break;                                                        \
+        case 7: kernel<7>(g, x, xs, blocks, out, os); break;                                                        \
+        default: kernel<8>(g, x, xs, blocks, out, os); break;                                                       \
         }                                                                                                           \
     }
 BRAID_PACKED_ENTRY(entry_q4_0x8, q4_0x8)

@@ -17,7 +17,8 @@ namespace braid::engine::cpu {
 /// 1,024-wide row and 36 of a 2,816-wide one.
 inline constexpr std::size_t token_tile_bytes = 128 * 1024;
 
-/// Tokens per tile for activation rows of @p row_bytes bytes: a multiple of 4 (the kernels' width), at least 4.
+/// Tokens per tile for activation rows of @p row_bytes bytes: a multiple of packed_dot_width (so of every
+/// kernel's width), at least packed_dot_width.
 std::int64_t token_tile(std::size_t row_bytes) noexcept;
 
 /// y[t · y_stride + r] = weight row r · x_t for rows r0 ≤ r < r1 (multiples of 8) and tokens t < tokens,
