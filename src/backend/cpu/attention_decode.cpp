@@ -50,18 +50,30 @@ void accumulate_per_head(const VecOps& ops, const KvHeadView& values, const std:
 
 // The online softmax of one head's scores, cell by cell as the per-head kernel runs it: where a score
 // raises the maximum, the accumulator is rescaled by exp(old max − score) and the cell weighs 1; elsewhere
-// the cell weighs exp(score − max). Returns the sum of the weights, rescaled the same way.
-float softmax_weights(const float* s, int n, float* rescale, float* weight) {
+// the cell weighs exp(score − max). Returns the sum of the weights, rescaled the same way. Which exponent
+// each cell needs follows from the running maximum alone, so the exps run together (ops.exp, bit for bit
+// std::exp) between a pass that finds their arguments and one that sums.
+float softmax_weights(const VecOps& ops, const float* s, int n, float* rescale, float* weight) {
+    constexpr float new_max = 0.0f, not_new = 1.0f; // marks in rescale until the last pass
     float max = -std::numeric_limits<float>::infinity();
+    for (int j = 0; j < n; ++j) {
+        if (s[j] > max) {
+            weight[j] = max - s[j];
+            rescale[j] = new_max;
+            max = s[j];
+        } else {
+            weight[j] = s[j] - max;
+            rescale[j] = not_new;
+        }
+    }
+    ops.exp(weight, weight, n);
     float sum = 0.0f;
     for (int j = 0; j < n; ++j) {
         float ms = 1.0f, vs = 1.0f;
-        if (s[j] > max) {
-            ms = std::exp(max - s[j]);
-            max = s[j];
-        } else {
-            vs = std::exp(s[j] - max);
-        }
+        if (rescale[j] == new_max)
+            ms = weight[j];
+        else
+            vs = weight[j];
         rescale[j] = ms;
         weight[j] = vs;
         sum = sum * ms + vs;
@@ -120,7 +132,7 @@ void attention_decode(const KvLayer& layer, const AttentionParams& p, const floa
         std::fill(acc, acc + group * hd, 0.0f);
         float* sums = scratch.sums.data();
         for (int h = 0; h < group; ++h)
-            sums[h] = softmax_weights(scores + h * n, n, scratch.rescale.data() + h * n, scratch.weight.data() + h * n);
+            sums[h] = softmax_weights(ops, scores + h * n, n, scratch.rescale.data() + h * n, scratch.weight.data() + h * n);
         if (fused)
             fused->accumulate(values, cells, n, scratch.rescale.data(), scratch.weight.data(), group, acc);
         else

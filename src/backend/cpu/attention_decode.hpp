@@ -4,9 +4,10 @@
 // per group instead of once per head, and the passes run without a call per cell.
 //
 // The result is bit for bit the per-(token, head) kernel of attention.hpp in its fast mode: the same dot
-// products (same summation order), the same running maximum and exp() calls, the same fp16 rounding of the
-// value accumulator after every cell (llama.cpp's CPU flash attention), in position order. A sequence's
-// logits therefore stay what they were alone, whatever shares the batch or the cache with it.
+// products (same summation order), the same running maximum and exp() values (exact_exp.hpp computes them
+// eight at a time, bit for bit std::exp), the same fp16 rounding of the value accumulator after every cell
+// (llama.cpp's CPU flash attention), in position order. A sequence's logits therefore stay what they were
+// alone, whatever shares the batch or the cache with it.
 #pragma once
 
 #include <cstdint>

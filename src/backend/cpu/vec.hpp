@@ -19,6 +19,7 @@ struct VecOps {
     void (*scale_round_f16)(float* y, float s, int n);
     void (*mad_round_f16)(float* y, const std::uint16_t* x, float a, int n);
     void (*round_f16)(float* y, int n); // y = fp16(y)
+    void (*exp)(const float* x, float* y, int n); // y = std::exp(x), bit for bit (exact_exp.hpp); y may be x
 };
 
 const VecOps& vec_ops(Isa isa);

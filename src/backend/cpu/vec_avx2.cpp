@@ -1,6 +1,7 @@
 // AVX2 + F16C versions of the attention vector primitives (tails in scalar code).
 #include <cstdint>
 
+#include "backend/cpu/exact_exp.hpp"
 #include "backend/cpu/vec.hpp"
 #include "braid/engine/quant.hpp"
 
@@ -99,10 +100,12 @@ void round_f16(float* y, int n) {
         y[i] = round1(y[i]);
 }
 
+void exp(const float* x, float* y, int n) { exp_floats(x, y, n); }
+
 } // namespace
 
 const VecOps& vec_ops() {
-    static const VecOps ops{dot_f16, dot_f32, axpy_f16, axpy_f32, to_f16, scale_round_f16, mad_round_f16, round_f16};
+    static const VecOps ops{dot_f16, dot_f32, axpy_f16, axpy_f32, to_f16, scale_round_f16, mad_round_f16, round_f16, exp};
     return ops;
 }
 

@@ -1,4 +1,6 @@
 #include "backend/cpu/vec.hpp"
+
+#include <cmath>
 #include "braid/engine/quant.hpp"
 
 namespace braid::engine::cpu {
@@ -45,11 +47,15 @@ void round_f16(float* y, int n) {
     for (int i = 0; i < n; ++i)
         y[i] = round16(y[i]);
 }
+void exp(const float* x, float* y, int n) {
+    for (int i = 0; i < n; ++i)
+        y[i] = std::exp(x[i]);
+}
 
 } // namespace
 
 const VecOps& vec_ops() {
-    static const VecOps ops{dot_f16, dot_f32, axpy_f16, axpy_f32, to_f16, scale_round_f16, mad_round_f16, round_f16};
+    static const VecOps ops{dot_f16, dot_f32, axpy_f16, axpy_f32, to_f16, scale_round_f16, mad_round_f16, round_f16, exp};
     return ops;
 }
 

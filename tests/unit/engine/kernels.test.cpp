@@ -258,6 +258,39 @@ TEST_CASE("[kernels] attention vector primitives", "[engine]") {
     }
 }
 
+TEST_CASE("[kernels] the attention's vector exp returns std::exp's bits", "[engine]") {
+    if (cpu::active_isa() != cpu::Isa::avx2)
+        return; // x86-64 with AVX2 only
+    // About a million float bit patterns spread over the whole range, and the edges of the reduction.
+    std::vector<float> x;
+    for (std::uint64_t bits = 0; bits <= 0xffffffffull; bits += 4093) {
+        const auto u = static_cast<std::uint32_t>(bits);
+        float f;
+        std::memcpy(&f, &u, sizeof f);
+        x.push_back(f);
+    }
+    for (float f : {0.0f, -0.0f, -INFINITY, INFINITY, NAN, -0x1.9fe368p6f, std::nextafter(-0x1.9fe368p6f, -INFINITY),
+                    -0x1.9d1d9ep6f, 0x1.62e42ep6f, std::nextafter(0x1.62e42ep6f, INFINITY), -88.0f, 88.0f, 1e-30f, -1e-30f})
+        x.push_back(f);
+    x.resize(x.size() + 5, -1.5f); // a tail that is not a multiple of 8
+    std::vector<float> y(x.size());
+    cpu::vec_ops(cpu::Isa::avx2).exp(x.data(), y.data(), static_cast<int>(x.size()));
+    int bad = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const float want = std::exp(x[i]);
+        if (std::isnan(want) ? !std::isnan(y[i]) : std::memcmp(&want, &y[i], sizeof want) != 0) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 28)
+            if (bad++ < 5)
+                FAIL_CHECK("exp(" << x[i] << ") = " << y[i] << ", std::exp gives " << want);
+#else // another libm: within one unit in the last place
+            if (std::fabs(y[i] - want) > std::fabs(std::nextafter(want, INFINITY) - want) && bad++ < 5)
+                FAIL_CHECK("exp(" << x[i] << ") = " << y[i] << ", std::exp gives " << want);
+#endif
+        }
+    }
+    CHECK(bad == 0);
+}
+
 TEST_CASE("[kernels] rows interleaved by eight (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q3_K, Q6_K) give the file layout's results", "[engine]") {
     std::mt19937 rng(11);
     std::normal_distribution<float> normal(0.0f, 1.0f);
