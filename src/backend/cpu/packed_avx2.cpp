@@ -221,7 +221,11 @@ void entry_q4_kx8(const std::byte* g, const BlockQ8K* x, std::int64_t xs, int n,
     case 1: q4_kx8<1>(g, x, xs, blocks, out, os); break;
     case 2: q4_kx8<2>(g, x, xs, blocks, out, os); break;
     case 3: q4_kx8<3>(g, x, xs, blocks, out, os); break;
-    default: q4_kx8<4>(g, x, xs, blocks, out, os); break;
+    case 4: q4_kx8<4>(g, x, xs, blocks, out, os); break;
+    case 5: q4_kx8<5>(g, x, xs, blocks, out, os); break;
+    case 6: q4_kx8<6>(g, x, xs, blocks, out, os); break;
+    case 7: q4_kx8<7>(g, x, xs, blocks, out, os); break;
+    default: q4_kx8<8>(g, x, xs, blocks, out, os); break;
     }
 }
 

@@ -47,7 +47,7 @@ void packed_matmul(PackedDot kernel, const std::byte* groups, std::size_t group_
 void packed_matmul(PackedDotK kernel, const std::byte* groups, std::size_t group_bytes, std::int64_t r0, std::int64_t r1,
                    const BlockQ8K* x, std::int64_t blocks, std::int64_t tokens, float* y, std::int64_t y_stride,
                    std::int64_t tile) {
-    tiled(kernel, packed_dot_k_width, groups, group_bytes, r0, r1, x, blocks, tokens, y, y_stride, tile);
+    tiled(kernel, packed_dot_width, groups, group_bytes, r0, r1, x, blocks, tokens, y, y_stride, tile);
 }
 
 } // namespace braid::engine::cpu

@@ -36,17 +36,15 @@ std::size_t packed_group_bytes(TensorType type, std::int64_t k);
 /// into @p dst (rows / 8 groups).
 void repack_rows(TensorType type, const std::byte* src, std::byte* dst, std::int64_t rows, std::int64_t k);
 
-/// Tokens one call of a 32-value kernel takes (PackedDot's n): eight, so a batch of eight decoding requests
-/// unpacks each block of weights once.
+/// Tokens one call of a kernel takes (PackedDot's and PackedDotK's n): eight, so a batch of eight decoding
+/// requests unpacks each block of weights once.
 inline constexpr int packed_dot_width = 8;
-/// Tokens one call of a K-quant kernel takes (PackedDotK's n).
-inline constexpr int packed_dot_k_width = 4;
 
 /// out[c · out_stride + r] = row r of the group · x_c for r < 8 and c < n (1 ≤ n ≤ packed_dot_width),
 /// x_c = x + c · x_stride.
 using PackedDot = void (*)(const std::byte* group, const BlockQ8* x, std::int64_t x_stride, int n, std::int64_t blocks,
                            float* out, std::int64_t out_stride);
-/// The same for the K-quants (256-value activation blocks), 1 ≤ n ≤ packed_dot_k_width.
+/// The same for the K-quants (256-value activation blocks).
 using PackedDotK = void (*)(const std::byte* group, const BlockQ8K* x, std::int64_t x_stride, int n, std::int64_t blocks,
                             float* out, std::int64_t out_stride);
 /// The AVX2 kernels of @p type (nullptr when none).
