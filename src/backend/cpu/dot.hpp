@@ -56,6 +56,8 @@ struct DotKernel {
 /// The kernel of @p type for @p isa (quantized types need row lengths that are multiples of their block).
 DotKernel dot_kernel(TensorType type, Isa isa);
 
+// quantize_row_q8: @p k floats (a multiple of 32) to k / 32 blocks, d = max|x| / 127, q = round(x / d);
+// quantize_row_q8k: to k / 256 blocks the same way. The AVX2 versions give the same codes.
 namespace scalar {
 DotKernel dot_kernel(TensorType type);
 void quantize_row_q8(const float* x, BlockQ8* y, std::int64_t k);

@@ -23,9 +23,6 @@ struct BlockQ8K {
 };
 static_assert(sizeof(BlockQ8K) == 292);
 
-/// Quantizes @p k floats (a multiple of 32) to k / 32 blocks: d = max|x| / 127, q = round(x / d).
-void quantize_row_q8(const float* x, BlockQ8* y, std::int64_t k);
-/// Quantizes @p k floats (a multiple of 256) to k / 256 blocks the same way.
-void quantize_row_q8k(const float* x, BlockQ8K* y, std::int64_t k);
+// quantize_row_q8 and quantize_row_q8k (dot.hpp, portable and AVX2) make them.
 
 } // namespace braid::engine::cpu
