@@ -16,7 +16,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -26,6 +25,8 @@
 #include "backend/cpu/isa.hpp"
 #include "braid/engine/quant.hpp"
 #include "braid/engine/tensor_type.hpp"
+#include "speed_layer.hpp"
+#include "thread_time.hpp"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -37,24 +38,7 @@ namespace engine = braid::engine;
 namespace cpu = braid::engine::cpu;
 using engine::TensorType;
 
-double thread_seconds() {
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-
-// Best (shortest) CPU time of @p once over runs filling about @p budget seconds.
-template <class F>
-double best_seconds(double budget, F&& once) {
-    double best = 1e30;
-    const double start = thread_seconds();
-    do {
-        const double t0 = thread_seconds();
-        once();
-        best = std::min(best, thread_seconds() - t0);
-    } while (thread_seconds() - start < budget);
-    return best;
-}
+using bench::best_seconds;
 
 #if defined(__x86_64__)
 constexpr long fma_rounds = 20'000'000;
@@ -89,28 +73,10 @@ __attribute__((target("avx2,fma"))) float fma_chains() {
 }
 #endif
 
-struct Shape {
-    const char* name;
-    std::int64_t k, n; // row length, rows
-};
-
-// The 180M speed model's products per layer: q and o (1024 × 1024), k and v (256 × 1024), gate and up
-// (2816 × 1024), down (1024 × 2816).
-constexpr Shape shapes[] = {{"q,o", 1024, 1024}, {"k,v", 1024, 256}, {"gate,up", 1024, 2816}, {"down", 2816, 1024}};
-constexpr int shape_weight[] = {2, 2, 2, 1}; // how often each shape occurs per layer
-
-std::vector<std::byte> random_weights(TensorType type, std::int64_t k, std::int64_t n, std::mt19937& rng) {
-    std::normal_distribution<float> normal(0.0f, 0.05f);
-    std::vector<float> row(static_cast<std::size_t>(k));
-    const std::size_t rb = static_cast<std::size_t>(engine::row_bytes(type, k));
-    std::vector<std::byte> w(rb * static_cast<std::size_t>(n));
-    for (std::int64_t r = 0; r < n; ++r) {
-        for (float& v : row)
-            v = normal(rng);
-        engine::quantize_row(type, row.data(), w.data() + rb * static_cast<std::size_t>(r), k);
-    }
-    return w;
-}
+using bench::Shape;
+using bench::random_weights;
+using bench::shape_weight;
+using bench::shapes;
 
 // GFLOPS of float_matmul over the layer's shapes, weighted as a layer runs them.
 double layer_gflops(const char* label, TensorType type, const cpu::DotKernel& kernel, std::int64_t tokens, double budget) {

@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -24,6 +23,8 @@
 #include "backend/cpu/repack.hpp"
 #include "braid/engine/quant.hpp"
 #include "braid/engine/tensor_type.hpp"
+#include "speed_layer.hpp"
+#include "thread_time.hpp"
 
 namespace {
 
@@ -31,48 +32,35 @@ namespace engine = braid::engine;
 namespace cpu = braid::engine::cpu;
 using engine::TensorType;
 
-double thread_seconds() {
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
+using bench::best_seconds;
+using bench::Shape;
+using bench::shape_weight;
+using bench::shapes;
 
-template <class F>
-double best_seconds(double budget, F&& once) {
-    double best = 1e30;
-    const double start = thread_seconds();
-    do {
-        const double t0 = thread_seconds();
-        once();
-        best = std::min(best, thread_seconds() - t0);
-    } while (thread_seconds() - start < budget);
-    return best;
-}
-
-struct Shape {
-    const char* name;
-    std::int64_t k, n; // row length, rows
-};
-
-// Per layer: q and o (1024 × 1024), k and v (256 × 1024), gate and up (2816 × 1024), down (1024 × 2816).
-constexpr Shape shapes[] = {{"q,o", 1024, 1024}, {"k,v", 1024, 256}, {"gate,up", 1024, 2816}, {"down", 2816, 1024}};
-constexpr int shape_weight[] = {2, 2, 2, 1};
 constexpr double model_macs_per_token = 181.4e6;
 
 // The interleaved groups of an n × k weight of @p type, quantized from normal floats.
 std::vector<std::byte> packed_weights(TensorType type, std::int64_t k, std::int64_t n, std::mt19937& rng) {
-    std::normal_distribution<float> normal(0.0f, 0.05f);
-    std::vector<float> row(static_cast<std::size_t>(k));
-    const std::size_t rb = static_cast<std::size_t>(engine::row_bytes(type, k));
-    std::vector<std::byte> w(rb * static_cast<std::size_t>(n));
-    for (std::int64_t r = 0; r < n; ++r) {
-        for (float& v : row)
-            v = normal(rng);
-        engine::quantize_row(type, row.data(), w.data() + rb * static_cast<std::size_t>(r), k);
-    }
+    const std::vector<std::byte> w = bench::random_weights(type, k, n, rng);
     std::vector<std::byte> packed(cpu::packed_group_bytes(type, k) * static_cast<std::size_t>(n / 8));
     cpu::repack_rows(type, w.data(), packed.data(), n, k);
     return packed;
+}
+
+// CPU seconds of one product of @p tokens activation rows (quantized to @p block-value blocks) with the
+// interleaved weight @p w.
+template <class Block, class Kernel>
+double product_seconds(Kernel kernel, void (*quantize)(const float*, Block*, std::int64_t), std::int64_t block,
+                       const std::vector<std::byte>& w, std::size_t group_bytes, const Shape& sh, const std::vector<float>& x,
+                       std::int64_t tokens, std::vector<float>& y, double budget) {
+    const std::int64_t blocks = sh.k / block;
+    std::vector<Block> q(static_cast<std::size_t>(tokens * blocks));
+    for (std::int64_t i = 0; i < tokens; ++i)
+        quantize(x.data() + i * sh.k, q.data() + i * blocks, sh.k);
+    const std::int64_t tile = cpu::token_tile(static_cast<std::size_t>(blocks) * sizeof(Block));
+    return best_seconds(budget, [&] {
+        cpu::packed_matmul(kernel, w.data(), group_bytes, 0, sh.n, q.data(), blocks, tokens, y.data(), sh.n, tile);
+    });
 }
 
 // GMAC per CPU second of the layer's products for @p tokens tokens.
@@ -88,28 +76,10 @@ double layer_gmacs(TensorType type, std::int64_t tokens, double budget) {
         std::vector<float> x(static_cast<std::size_t>(tokens * sh.k)), y(static_cast<std::size_t>(tokens * sh.n));
         for (float& v : x)
             v = normal(rng);
-        double t = 0;
-        if (k_quant) {
-            const std::int64_t blocks = sh.k / 256;
-            std::vector<cpu::BlockQ8K> q(static_cast<std::size_t>(tokens * blocks));
-            for (std::int64_t i = 0; i < tokens; ++i)
-                cpu::avx2::quantize_row_q8k(x.data() + i * sh.k, q.data() + i * blocks, sh.k);
-            const std::int64_t tile = cpu::token_tile(static_cast<std::size_t>(blocks) * sizeof(cpu::BlockQ8K));
-            t = best_seconds(budget, [&] {
-                cpu::packed_matmul(cpu::packed_dot_k(type), w.data(), group_bytes, 0, sh.n, q.data(), blocks, tokens, y.data(),
-                                   sh.n, tile);
-            });
-        } else {
-            const std::int64_t blocks = sh.k / 32;
-            std::vector<cpu::BlockQ8> q(static_cast<std::size_t>(tokens * blocks));
-            for (std::int64_t i = 0; i < tokens; ++i)
-                cpu::avx2::quantize_row_q8(x.data() + i * sh.k, q.data() + i * blocks, sh.k);
-            const std::int64_t tile = cpu::token_tile(static_cast<std::size_t>(blocks) * sizeof(cpu::BlockQ8));
-            t = best_seconds(budget, [&] {
-                cpu::packed_matmul(cpu::packed_dot(type), w.data(), group_bytes, 0, sh.n, q.data(), blocks, tokens, y.data(), sh.n,
-                                   tile);
-            });
-        }
+        const double t = k_quant ? product_seconds<cpu::BlockQ8K>(cpu::packed_dot_k(type), cpu::avx2::quantize_row_q8k, 256, w,
+                                                                  group_bytes, sh, x, tokens, y, budget)
+                                 : product_seconds<cpu::BlockQ8>(cpu::packed_dot(type), cpu::avx2::quantize_row_q8, 32, w,
+                                                                 group_bytes, sh, x, tokens, y, budget);
         macs += shape_weight[s] * static_cast<double>(sh.k * sh.n * tokens);
         seconds += shape_weight[s] * t;
     }
