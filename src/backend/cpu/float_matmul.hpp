@@ -2,7 +2,9 @@
 // runs it: tiles of 3 weight rows × 4 tokens read the weights as stored (converted in registers), four
 // tokens at a time over a slice of weight rows; for BF16 the four tokens are first packed the way the
 // weights' 32-bit lanes pair their values (dot.hpp, PairPack). Rows of the slice that do not fill a tile
-// and the last tokens that do not fill four take the one-row kernel.
+// take the one-row kernel; the last tokens of a batch of more than four that do not fill a tile take it
+// beside zero tokens, so that a token's products do not depend on its place in the batch (a text embedded
+// alone or among others gets the same numbers).
 #pragma once
 
 #include <cstddef>

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -88,6 +89,33 @@ TEST_CASE("[kernels] float_matmul: F32, F16 and BF16 tiles over 1 … 70 tokens 
                     for (auto [r0, r1] : {std::pair<std::int64_t, std::int64_t>{0, rows}, {3, 15}, {4, 11}, {19, 20}, {7, 7}})
                         check_float_slice(type, kernel, k, rows, tokens, r0, r1, w, wf, x);
             }
+        }
+    }
+}
+
+TEST_CASE("[kernels] float_matmul: a token's products are the same bytes wherever the batch puts it", "[engine]") {
+    if (cpu::active_isa() != cpu::Isa::avx2)
+        return;
+    std::mt19937 rng(61);
+    for (TensorType type : {TensorType::F32, TensorType::F16, TensorType::BF16}) {
+        const cpu::DotKernel kernel = cpu::dot_kernel(type, cpu::Isa::avx2);
+        const std::int64_t k = 37, rows = 10, max_tokens = 11;
+        const std::vector<float> wf = float_matmul_normals(static_cast<std::size_t>(rows * k), 0.5f, rng);
+        std::vector<std::byte> w(static_cast<std::size_t>(engine::row_bytes(type, k) * rows));
+        engine::quantize_row(type, wf.data(), w.data(), rows * k);
+        const std::vector<float> x = float_matmul_normals(static_cast<std::size_t>(max_tokens * k), 1.0f, rng);
+        std::vector<float> packed;
+        // Batches of 4 … 11 tokens: token 4 is in a whole tile of four in some, among the last tokens in others.
+        std::vector<float> first;
+        for (std::int64_t tokens = 5; tokens <= max_tokens; ++tokens) {
+            std::vector<float> y(static_cast<std::size_t>(tokens * rows));
+            cpu::float_matmul(kernel, w.data(), static_cast<std::size_t>(engine::row_bytes(type, k)), k, 0, rows, x.data(),
+                              tokens, y.data(), rows, packed);
+            const std::vector<float> token4(y.begin() + 4 * rows, y.begin() + 5 * rows);
+            if (first.empty())
+                first = token4;
+            INFO(engine::tensor_type_name(type) << ", " << tokens << " tokens");
+            CHECK(std::memcmp(first.data(), token4.data(), token4.size() * sizeof(float)) == 0);
         }
     }
 }
