@@ -203,7 +203,8 @@ braid_status braid_context_embed_v2(size_t* out_count, float* embedding, size_t 
         const engine::Model& model = weights_of(*handle.model);
         if (!model.info().is_embedding_model())
             throw Error(errc::unsupported, "the model " + model.file().name() + " is a " + model.info().architecture +
-                                               " model without pooling: it gives text, not embeddings");
+                                               " model without pooling: it gives text, not embeddings (its pooled "
+                                               "hidden states come from braid_local_embeddings_create())");
         const Exclusive exclusive(handle);
         const std::vector<float> values = engine::embed(handle.context, text, !(o.flags & BRAID_EMBED_RAW), control).values;
         *out_count = values.size();

@@ -235,6 +235,7 @@ static void test_context_errors(void) {
     size_t count = 0;
     CHECK_STATUS(BRAID_ERROR_UNSUPPORTED, braid_context_embed(&count, values, 8, ctx, "Hello", 0));
     CHECK_CONTAINS(braid_last_error(), "gives text, not embeddings");
+    CHECK_CONTAINS(braid_last_error(), "braid_local_embeddings_create()");
 
     /* Re-entering the context from its own callback is turned away; then the callback stops the run. */
     gen = (braid_generate_options)BRAID_GENERATE_OPTIONS_INIT;
