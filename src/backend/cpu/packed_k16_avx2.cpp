@@ -120,8 +120,8 @@ void kx8(const std::byte* group, const BlockQ8K* x, std::int64_t xs, std::int64_
         _mm256_storeu_ps(out + c * os, acc[c]);
 }
 
-// Four tokens per pass over the weights at most: more keep no more partial sums in registers (measured
-// with eight: no faster), so a call for more runs the rest after the first four.
+// At most four tokens per pass over the weights: eight measured no faster (their partial sums no longer
+// fit the registers), so a call for more runs them four at a time.
 template <class Codes>
 void entry(const std::byte* g, const BlockQ8K* x, std::int64_t xs, int n, std::int64_t blocks, float* out, std::int64_t os) {
     for (; n > 0; n -= 4, x += 4 * xs, out += 4 * os) {
