@@ -12,18 +12,14 @@
 #pragma GCC target("avx2,fma,f16c")
 #include <immintrin.h>
 
+#include "backend/cpu/hsum_avx2.hpp"
+
 namespace braid::engine::cpu {
 
 namespace {
 
-
-// vec_avx2.cpp's reduction, in its order: a dot product must sum exactly as the per-head kernel's does.
-inline float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
+// hsum: vec_avx2.cpp's reduction (hsum_avx2.hpp), so a dot product sums exactly as the per-head kernel's does.
+using avx2::hsum;
 
 inline __m256 round8(__m256 v) { return _mm256_cvtph_ps(_mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT)); }
 

@@ -7,6 +7,8 @@
 #pragma GCC target("avx2,fma,f16c")
 #include <immintrin.h>
 
+#include "backend/cpu/hsum_avx2.hpp"
+
 namespace braid::engine::cpu::avx2 {
 
 namespace {
@@ -205,10 +207,7 @@ float exp_sum(float* p, float max, int n) {
         _mm256_storeu_ps(p + j, e);
         sum = _mm256_add_ps(sum, e);
     }
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(sum), _mm256_extractf128_ps(sum, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
+    return hsum(sum);
 }
 
 } // namespace

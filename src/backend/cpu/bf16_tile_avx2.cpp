@@ -19,6 +19,8 @@
 #pragma GCC target("avx2,fma")
 #include <immintrin.h>
 
+#include "backend/cpu/hsum_avx2.hpp"
+
 namespace braid::engine::cpu::avx2 {
 
 namespace {
@@ -35,13 +37,6 @@ float bf16_at(const std::byte* p) {
     float v;
     std::memcpy(&v, &bits, 4);
     return v;
-}
-
-float sum_lanes(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
 }
 
 // acc[r · 4 + c] += lanes of the products of rows r < 3 and packed activation rows c < 4 over @p chunks
@@ -160,7 +155,7 @@ void tile_pairs_bf16(const std::byte* w, std::int64_t ws, const float* xp, std::
             float rest = 0;
             for (std::int64_t j = 0; j < tail; ++j)
                 rest += bf16_at(w + r * ws + 2 * (done + j)) * xt[c * tail + j];
-            out[c * os + r] = sum_lanes(_mm256_load_ps(acc[r * tile_cols + c])) + rest;
+            out[c * os + r] = hsum(_mm256_load_ps(acc[r * tile_cols + c])) + rest;
         }
 }
 

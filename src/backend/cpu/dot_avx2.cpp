@@ -5,8 +5,8 @@
 // off in 16-bit integers (one more vpmaddubsw with the offset); the K-quants' offsets and minimums go
 // through the activation sums with one vpmaddwd per super-block. Two accumulators per row keep the FMA
 // latency out of the loop.
-// Only <immintrin.h> and plain headers follow the target pragma, so no shared inline code is compiled
-// for AVX2 by accident.
+// Only <immintrin.h>, hsum_avx2.hpp (AVX2 code by design) and plain headers follow the target pragma, so
+// no shared inline code is compiled for AVX2 by accident.
 #include <cstdint>
 #include <cstring>
 
@@ -18,6 +18,8 @@
 #pragma GCC target("avx2,fma,f16c")
 #include <immintrin.h>
 
+#include "backend/cpu/hsum_avx2.hpp"
+
 namespace braid::engine::cpu::avx2 {
 
 namespace {
@@ -28,13 +30,6 @@ inline float half_at(const std::byte* p) {
     std::uint16_t h;
     std::memcpy(&h, p, 2);
     return _cvtsh_ss(h);
-}
-
-inline float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
 }
 
 inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
