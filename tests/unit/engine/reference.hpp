@@ -63,10 +63,10 @@ inline std::vector<RefCase> read_reference(const fs::path& path) {
     return cases;
 }
 
-/// Σ(a−b)² / Σb² (b the reference).
+/// Σ(a−b)² / Σb² (b the reference), over the elements both have.
 inline double nmse(const std::vector<float>& a, const std::vector<float>& b) {
     double num = 0, den = 0;
-    for (std::size_t i = 0; i < b.size(); ++i) {
+    for (std::size_t i = 0; i < b.size() && i < a.size(); ++i) {
         const double d = static_cast<double>(a[i]) - b[i];
         num += d * d;
         den += static_cast<double>(b[i]) * b[i];

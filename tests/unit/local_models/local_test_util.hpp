@@ -18,6 +18,7 @@
 #include "braid/engine/model.hpp"
 #include "braid/error.hpp"
 #include "braid/models/local_scheduler.hpp"
+#include "unit/engine/reference.hpp"
 
 namespace local_test {
 
@@ -64,27 +65,9 @@ inline braid::errc kind_of(const std::function<void()>& f) {
     return braid::errc::internal;
 }
 
-/// Σ(a−b)² / Σb² (b the reference).
-inline double nmse(const std::vector<float>& a, const std::vector<float>& b) {
-    double num = 0, den = 0;
-    for (std::size_t i = 0; i < b.size() && i < a.size(); ++i) {
-        const double d = static_cast<double>(a[i]) - b[i];
-        num += d * d;
-        den += static_cast<double>(b[i]) * b[i];
-    }
-    return den > 0 ? num / den : num;
-}
-
-/// Cosine similarity of @p a and @p b, summed in double.
-inline double cosine(const std::vector<float>& a, const std::vector<float>& b) {
-    double ab = 0, aa = 0, bb = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        ab += static_cast<double>(a[i]) * b[i];
-        aa += static_cast<double>(a[i]) * a[i];
-        bb += static_cast<double>(b[i]) * b[i];
-    }
-    return ab / std::sqrt(aa * bb);
-}
+// NMSE and cosine as the engine tests compute them.
+using engine_test::cosine;
+using engine_test::nmse;
 
 /// A greedy request: @p text tokenized with BOS, at most @p max_tokens generated.
 inline braid::LocalRequest greedy(const braid::engine::Model& model, const std::string& text, int max_tokens) {
