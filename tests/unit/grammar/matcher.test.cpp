@@ -63,6 +63,17 @@ std::vector<std::uint32_t> brute_force_mask(engine::GrammarMatcher& m) {
     return mask;
 }
 
+// Walks @p text's tokens through @p m: before each token the mask must equal the reference, and the token
+// must be accepted.
+void check_masks_along(engine::GrammarMatcher& m, const VocabFixture& v, const std::string& text) {
+    std::vector<std::uint32_t> mask;
+    for (engine::TokenId id : v.tok->tokenize(text)) {
+        m.fill_mask(mask);
+        REQUIRE(mask == brute_force_mask(m));
+        REQUIRE(m.accept_token(id));
+    }
+}
+
 // Random walks through the grammar: at each state the mask must equal the reference; the next token
 // is drawn among the allowed ones (preferring tokens that keep the walk going).
 void check_random_states(const std::string& grammar_text, const VocabFixture& v, int walks, int steps, std::uint32_t seed) {
@@ -358,12 +369,8 @@ TEST_CASE("[grammar matcher] masks shared across nesting depths equal the refere
         const VocabFixture& v = vocab(name);
         const auto g = engine::Grammar::from_gbnf(matcher_grammar("json.gbnf"));
         engine::GrammarMatcher m(g, v.index);
+        check_masks_along(m, v, text);
         std::vector<std::uint32_t> mask;
-        for (engine::TokenId id : v.tok->tokenize(text)) {
-            m.fill_mask(mask);
-            REQUIRE(mask == brute_force_mask(m));
-            REQUIRE(m.accept_token(id));
-        }
         m.fill_mask(mask);
         CHECK(mask == brute_force_mask(m));
         CHECK(m.is_complete());
@@ -510,12 +517,8 @@ ch ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt] | "\\u" [0-9a-fA-F]{4})");
     for (const std::string text : {R"("hello world, \"quoted\" x",7)", R"("abcdefghijklmnopqrstuvw",1)", R"("\u00e9t\u00e9 d'\u00e9t\u00e9!",2)"}) {
         INFO(text);
         engine::GrammarMatcher m(g, v.index);
+        check_masks_along(m, v, text);
         std::vector<std::uint32_t> mask;
-        for (engine::TokenId id : v.tok->tokenize(text)) {
-            m.fill_mask(mask);
-            REQUIRE(mask == brute_force_mask(m));
-            REQUIRE(m.accept_token(id));
-        }
         m.fill_mask(mask);
         REQUIRE(mask == brute_force_mask(m));
     }
@@ -535,12 +538,7 @@ char ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt])";
     for (std::size_t i = 0; i < grammars.size(); ++i) {
         INFO("grammar " << i);
         engine::GrammarMatcher m(engine::Grammar::from_gbnf(grammars[i]), v.index);
-        std::vector<std::uint32_t> mask;
-        for (engine::TokenId id : v.tok->tokenize(texts[i])) {
-            m.fill_mask(mask);
-            REQUIRE(mask == brute_force_mask(m));
-            REQUIRE(m.accept_token(id));
-        }
+        check_masks_along(m, v, texts[i]);
         CHECK(m.is_complete());
     }
 }
@@ -555,12 +553,7 @@ ch ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt])");
     for (const std::string text : {"\"日本語のテキストです。\"1", "\"été à Zürich, 東京\"2"}) {
         INFO(text);
         engine::GrammarMatcher m(g, v.index);
-        std::vector<std::uint32_t> mask;
-        for (engine::TokenId id : v.tok->tokenize(text)) {
-            m.fill_mask(mask);
-            REQUIRE(mask == brute_force_mask(m));
-            REQUIRE(m.accept_token(id));
-        }
+        check_masks_along(m, v, text);
         CHECK(m.is_complete());
     }
     // Here a three-byte character must be followed by "a": its lead bytes lead elsewhere than the
@@ -568,12 +561,7 @@ ch ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt])");
     const auto g3 = engine::Grammar::from_gbnf(R"(root ::= "\"" ch{0,16} "\"" [0-9]
 ch ::= [^"\\\x00-\x1F\u0800-\uFFFF] | [\u0800-\uFFFF] "a")");
     engine::GrammarMatcher m(g3, v.index);
-    std::vector<std::uint32_t> mask;
-    for (engine::TokenId id : v.tok->tokenize("\"é日a本aü\"3")) {
-        m.fill_mask(mask);
-        REQUIRE(mask == brute_force_mask(m));
-        REQUIRE(m.accept_token(id));
-    }
+    check_masks_along(m, v, "\"é日a本aü\"3");
     CHECK(m.is_complete());
 }
 
@@ -587,13 +575,9 @@ TEST_CASE("[grammar matcher] strings that open with a non-ASCII character stay e
 key ::= "\"" ch* "\""
 ch ::= [^"\\\x00-\x1F] | "\\" ["\\/bfnrt])");
     engine::GrammarMatcher m(g, v.index);
-    std::vector<std::uint32_t> mask;
-    for (engine::TokenId id : v.tok->tokenize("{\"日本語のキー\":1}")) {
-        m.fill_mask(mask);
-        REQUIRE(mask == brute_force_mask(m));
-        REQUIRE(m.accept_token(id));
-    }
+    check_masks_along(m, v, "{\"日本語のキー\":1}");
     CHECK(m.is_complete());
+    std::vector<std::uint32_t> mask;
     for (const std::string prefix : {"{\"\xE6", "{\"\xE6\x97", "{\"a\xE6"}) {
         INFO(prefix.size());
         engine::GrammarMatcher partial(g, v.index);
