@@ -35,12 +35,7 @@ struct Scene : kv_test::KvScene {
     Shape shape;
 
     Scene(const Shape& s, std::uint32_t seed) : shape(s) {
-        params.n_head = s.n_head;
-        params.n_head_kv = s.n_head_kv;
-        params.head_dim = s.head_dim;
-        params.n_rot = s.n_rot;
-        params.scale = 1.0f / std::sqrt(static_cast<float>(s.head_dim));
-        row = static_cast<std::int64_t>(s.n_head_kv) * s.head_dim;
+        set_heads(s.n_head, s.n_head_kv, s.head_dim, s.n_rot);
         std::mt19937 rng(seed);
         for (int seq = 0; seq < s.n_seq; ++seq)
             for (int p = 0; p < s.cached; ++p)

@@ -35,14 +35,9 @@ struct Scene : kv_test::KvScene {
     Shape shape;
 
     Scene(const Shape& s, bool f16, std::uint32_t seed) : shape(s) {
-        params.n_head = s.n_head;
-        params.n_head_kv = s.n_head_kv;
-        params.head_dim = s.head_dim;
-        params.n_rot = s.n_rot;
+        set_heads(s.n_head, s.n_head_kv, s.head_dim, s.n_rot);
         params.neox = s.neox;
         params.causal = s.causal;
-        params.scale = 1.0f / std::sqrt(static_cast<float>(s.head_dim));
-        row = static_cast<std::int64_t>(s.n_head_kv) * s.head_dim;
         const std::int64_t n_kv = s.prefix + s.tokens;
         std::mt19937 rng(seed);
         std::normal_distribution<float> normal(0.0f, 1.0f);

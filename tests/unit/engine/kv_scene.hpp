@@ -3,6 +3,7 @@
 // in their own way.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -19,6 +20,16 @@ struct KvScene {
     std::vector<braid::engine::SeqId> seqs;
     std::vector<braid::engine::KvCell> cells;
     std::int64_t row = 0; // elements of one cache row (n_head_kv · head_dim)
+
+    /// The heads' shape: params (scale 1/√head_dim) and the cache row.
+    void set_heads(int n_head, int n_head_kv, int head_dim, int n_rot) {
+        params.n_head = n_head;
+        params.n_head_kv = n_head_kv;
+        params.head_dim = head_dim;
+        params.n_rot = n_rot;
+        params.scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
+        row = static_cast<std::int64_t>(n_head_kv) * head_dim;
+    }
 
     /// The cache as a layer sees it: the fp16 or the fp32 copy.
     braid::engine::cpu::KvLayer layer(bool f16) {
